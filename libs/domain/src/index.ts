@@ -6,3 +6,4 @@ export * from './signal';
 export * from './clock';
 export * from './errors';
 export * from './topics';
+export * from './environment';

@@ -6,3 +6,13 @@ export const TOPICS = {
   alertsSignals: 'alerts.signals',
 } as const;
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];
+
+/** Records about one brand are keyed `brand:<id>` so that brand's stream stays in one partition. */
+export function brandRecordKey(brandId: string): string {
+  return `brand:${brandId}`;
+}
+
+/** The brand a record key names, or undefined for records keyed by something else. */
+export function brandOfRecordKey(key: string | null): string | undefined {
+  return key?.startsWith('brand:') ? key.slice('brand:'.length) : undefined;
+}

@@ -1,0 +1,45 @@
+import { parseEnvironment, type Environment } from '@tocsin/domain';
+import { kafkaEnvironmentSchema, toKafkaSettings, type KafkaSettings } from '@tocsin/kafka';
+import { redisEnvironmentSchema, toRedisSettings, type RedisSettings } from '@tocsin/redis';
+import { z } from 'zod';
+
+const gatewayEnvironmentSchema = kafkaEnvironmentSchema.merge(redisEnvironmentSchema).extend({
+  GATEWAY_HOST: z.string().min(1).default('0.0.0.0'),
+  GATEWAY_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
+  /** Consumer group shared by all gateway instances: each record is delivered once cluster-wide. */
+  GATEWAY_GROUP_ID: z.string().min(1).default('tocsin-gateway'),
+  /** Crisis plan YAML: brands, people, schedules and escalation policies. */
+  PLAN_FILE: z.string().min(1).default('config/crisis-plan.example.yaml'),
+  /** Folder of the wall and console pages. */
+  GATEWAY_PUBLIC_DIR: z.string().min(1).default('apps/gateway/public'),
+  /** How often due escalations are looked for. */
+  ESCALATION_POLL_MS: z.coerce.number().int().positive().default(500),
+});
+
+export interface GatewayConfig {
+  host: string;
+  port: number;
+  groupId: string;
+  planFile: string;
+  publicDir: string;
+  escalationPollMs: number;
+  kafka: KafkaSettings;
+  redis: RedisSettings;
+}
+
+export const GATEWAY_CONFIG = Symbol('GatewayConfig');
+
+/** The only reader of the environment for this app; fails naming each bad variable. */
+export function loadGatewayConfig(env: Environment): GatewayConfig {
+  const parsed = parseEnvironment(gatewayEnvironmentSchema, env);
+  return Object.freeze({
+    host: parsed.GATEWAY_HOST,
+    port: parsed.GATEWAY_PORT,
+    groupId: parsed.GATEWAY_GROUP_ID,
+    planFile: parsed.PLAN_FILE,
+    publicDir: parsed.GATEWAY_PUBLIC_DIR,
+    escalationPollMs: parsed.ESCALATION_POLL_MS,
+    kafka: toKafkaSettings(parsed),
+    redis: toRedisSettings(parsed),
+  });
+}

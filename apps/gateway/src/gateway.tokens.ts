@@ -1,0 +1,2 @@
+export const KAFKA_CLIENT = Symbol('KafkaClient');
+export const REDIS_CLIENT = Symbol('RedisClient');

@@ -1,0 +1,90 @@
+import { Logger } from '@nestjs/common';
+import {
+  ConnectedSocket,
+  MessageBody,
+  SubscribeMessage,
+  WebSocketGateway,
+  WebSocketServer,
+  type OnGatewayConnection,
+} from '@nestjs/websockets';
+import { describeZodError, enrichedMentionSchema, type EnrichedMention } from '@tocsin/domain';
+import { PlanSource } from '@tocsin/plan-source';
+import { RecentMentionsStore } from '@tocsin/redis';
+import type { Server, Socket } from 'socket.io';
+import {
+  brandRoom,
+  brandSelectionSchema,
+  type ClientToServerEvents,
+  type CommandError,
+  type ServerToClientEvents,
+  type SubscribeAnswer,
+  type UnsubscribeAnswer,
+} from './socket-events';
+
+type MentionSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
+
+const RECENT_PER_BRAND = 50;
+
+/** The live wall's socket: clients join the rooms of the brands they watch. */
+@WebSocketGateway({ transports: ['websocket', 'polling'] })
+export class MentionsGateway implements OnGatewayConnection {
+  @WebSocketServer()
+  server!: Server<ClientToServerEvents, ServerToClientEvents>;
+
+  private readonly logger = new Logger(MentionsGateway.name);
+
+  constructor(
+    private readonly plan: PlanSource,
+    private readonly recent: RecentMentionsStore,
+  ) {}
+
+  handleConnection(socket: MentionSocket): void {
+    this.logger.debug(`socket ${socket.id} connected`);
+  }
+
+  private selectBrands(payload: unknown): { ok: true; brandIds: string[] } | { ok: false; error: CommandError } {
+    const parsed = brandSelectionSchema.safeParse(payload);
+    if (!parsed.success) {
+      const detail = describeZodError(parsed.error).map((issue) => `${issue.field}: ${issue.message}`);
+      return { ok: false, error: { code: 'invalid_payload', message: `expected { brandIds: string[] }; ${detail.join('; ')}` } };
+    }
+    const known = new Set(this.plan.current().plan.brands.map((brand) => brand.id));
+    const unknown = parsed.data.brandIds.filter((id) => !known.has(id));
+    if (unknown.length > 0) {
+      return { ok: false, error: { code: 'unknown_brand', message: `unknown brand(s): ${unknown.join(', ')}` } };
+    }
+    return { ok: true, brandIds: [...new Set(parsed.data.brandIds)] };
+  }
+
+  @SubscribeMessage('subscribe')
+  async subscribe(@ConnectedSocket() socket: MentionSocket, @MessageBody() payload: unknown): Promise<SubscribeAnswer> {
+    const selection = this.selectBrands(payload);
+    if (!selection.ok) return selection;
+    await socket.join(selection.brandIds.map(brandRoom));
+    const recent = await this.recentMentions(selection.brandIds);
+    return { ok: true, brandIds: selection.brandIds, recent };
+  }
+
+  @SubscribeMessage('unsubscribe')
+  async unsubscribe(@ConnectedSocket() socket: MentionSocket, @MessageBody() payload: unknown): Promise<UnsubscribeAnswer> {
+    const selection = this.selectBrands(payload);
+    if (!selection.ok) return selection;
+    await Promise.all(selection.brandIds.map((id) => socket.leave(brandRoom(id))));
+    return { ok: true, brandIds: selection.brandIds };
+  }
+
+  /** Newest first across the brands, each mention once. */
+  private async recentMentions(brandIds: readonly string[]): Promise<EnrichedMention[]> {
+    const lists = await Promise.all(brandIds.map((id) => this.recent.list(id, RECENT_PER_BRAND)));
+    const byKey = new Map<string, EnrichedMention>();
+    for (const raw of lists.flat()) {
+      const parsed = enrichedMentionSchema.safeParse(JSON.parse(raw));
+      if (parsed.success) byKey.set(parsed.data.key, parsed.data);
+    }
+    return [...byKey.values()].sort((a, b) => b.createdAt.localeCompare(a.createdAt)).slice(0, RECENT_PER_BRAND);
+  }
+
+  deliverMention(brandId: string, mention: EnrichedMention): void {
+    this.server.to(brandRoom(brandId)).emit('mention.created', mention);
+  }
+}

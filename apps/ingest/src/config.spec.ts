@@ -1,0 +1,18 @@
+import { loadIngestConfig } from './config';
+
+describe(loadIngestConfig.name, () => {
+  it('applies documented defaults', () => {
+    expect(loadIngestConfig({})).toMatchObject({
+      port: 3000,
+      maxMentions: 5000,
+      kafka: { brokers: ['127.0.0.1:9092'], topicPrefix: '' },
+    });
+  });
+
+  it('names the variable, the expected form and the value given', () => {
+    expect(() => loadIngestConfig({ KAFKA_BROKERS: 'kafka' })).toThrow(
+      'KAFKA_BROKERS: expected host:port[,host:port], got "kafka"',
+    );
+    expect(() => loadIngestConfig({ INGEST_PORT: 'eighty' })).toThrow(/INGEST_PORT: Expected number.*got "eighty"/);
+  });
+});

@@ -1,0 +1,36 @@
+import { parseEnvironment, type Environment } from '@tocsin/domain';
+import { kafkaEnvironmentSchema, toKafkaSettings, type KafkaSettings } from '@tocsin/kafka';
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+const ingestEnvironmentSchema = kafkaEnvironmentSchema.extend({
+  INGEST_HOST: z.string().min(1).default('0.0.0.0'),
+  INGEST_PORT: port.default(3000),
+  /** Largest accepted request body; larger gets 413. */
+  INGEST_MAX_BODY_BYTES: z.coerce.number().int().positive().default(5 * 1024 * 1024),
+  /** Most mentions in one request; more gets 413. */
+  INGEST_MAX_MENTIONS: z.coerce.number().int().positive().default(5000),
+});
+
+export interface IngestConfig {
+  host: string;
+  port: number;
+  maxBodyBytes: number;
+  maxMentions: number;
+  kafka: KafkaSettings;
+}
+
+export const INGEST_CONFIG = Symbol('IngestConfig');
+
+/** The only reader of the environment for this app; fails naming each bad variable. */
+export function loadIngestConfig(env: Environment): IngestConfig {
+  const parsed = parseEnvironment(ingestEnvironmentSchema, env);
+  return Object.freeze({
+    host: parsed.INGEST_HOST,
+    port: parsed.INGEST_PORT,
+    maxBodyBytes: parsed.INGEST_MAX_BODY_BYTES,
+    maxMentions: parsed.INGEST_MAX_MENTIONS,
+    kafka: toKafkaSettings(parsed),
+  });
+}

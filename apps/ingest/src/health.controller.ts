@@ -1,0 +1,17 @@
+import { Controller, Get, HttpException, Inject } from '@nestjs/common';
+import { isKafkaReady } from '@tocsin/kafka';
+import type { Kafka } from 'kafkajs';
+import { KAFKA_CLIENT } from './ingest.tokens';
+
+@Controller('health')
+export class HealthController {
+  constructor(@Inject(KAFKA_CLIENT) private readonly kafka: Kafka) {}
+
+  @Get()
+  async health(): Promise<{ status: 'ok'; kafka: 'ready' }> {
+    if (!(await isKafkaReady(this.kafka))) {
+      throw new HttpException({ status: 'unavailable', kafka: 'unreachable' }, 503);
+    }
+    return { status: 'ok', kafka: 'ready' };
+  }
+}

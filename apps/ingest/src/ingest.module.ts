@@ -1,0 +1,42 @@
+import { Inject, Logger, Module, type DynamicModule, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { TOPICS } from '@tocsin/domain';
+import { createKafka, ensureTopics, RecordPublisher, tocsinTopicSpecs } from '@tocsin/kafka';
+import type { Kafka } from 'kafkajs';
+import { INGEST_CONFIG, type IngestConfig } from './config';
+import { HealthController } from './health.controller';
+import { KAFKA_CLIENT } from './ingest.tokens';
+import { MentionsController } from './mentions.controller';
+
+class IngestLifecycle implements OnModuleInit, OnApplicationShutdown {
+  constructor(
+    @Inject(INGEST_CONFIG) private readonly config: IngestConfig,
+    @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
+    private readonly publisher: RecordPublisher,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    await ensureTopics(this.kafka, tocsinTopicSpecs(this.config.kafka.topicPrefix, TOPICS));
+    await this.publisher.connect();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.publisher.disconnect();
+  }
+}
+
+@Module({})
+export class IngestModule {
+  static forConfig(config: IngestConfig): DynamicModule {
+    const logger = new Logger('kafka');
+    return {
+      module: IngestModule,
+      controllers: [MentionsController, HealthController],
+      providers: [
+        { provide: INGEST_CONFIG, useValue: config },
+        { provide: KAFKA_CLIENT, useFactory: () => createKafka(config.kafka, logger) },
+        { provide: RecordPublisher, useFactory: (kafka: Kafka) => new RecordPublisher(kafka), inject: [KAFKA_CLIENT] },
+        IngestLifecycle,
+      ],
+    };
+  }
+}

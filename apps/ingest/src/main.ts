@@ -1,0 +1,15 @@
+import { Logger } from '@nestjs/common';
+import { loadIngestConfig } from './config';
+import { createIngestApp } from './ingest.app';
+
+async function bootstrap(): Promise<void> {
+  const config = loadIngestConfig(process.env);
+  const app = await createIngestApp(config);
+  await app.listen(config.port, config.host);
+  new Logger('ingest').log(`listening on http://${config.host}:${config.port} (POST /v1/mentions, GET /health)`);
+}
+
+bootstrap().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,58 @@
+import { parseMentionBatch } from './mention-batch.parser';
+
+const valid = {
+  id: '1',
+  platform: 'twitter',
+  text: 'Fleurie Cosmetics is great',
+  createdAt: '2026-11-23T10:00:00Z',
+  author: { id: 'a1', handle: 'alice', followers: 10 },
+};
+
+describe(parseMentionBatch.name, () => {
+  it('accepts a single JSON object', () => {
+    const result = parseMentionBatch(JSON.stringify(valid), 'application/json', 10);
+    expect(result).toEqual({ ok: true, mentions: [{ index: 0, mention: valid }], errors: [] });
+  });
+
+  it('accepts a JSON array and reports invalid items by index and field', () => {
+    const bad = { ...valid, id: '2', author: { ...valid.author, followers: -3 } };
+    const result = parseMentionBatch(JSON.stringify([valid, bad]), 'application/json; charset=utf-8', 10);
+    expect(result.ok && result.mentions.map((m) => m.index)).toEqual([0]);
+    expect(result.ok && result.errors).toEqual([
+      { index: 1, field: 'author.followers', message: 'Number must be greater than or equal to 0' },
+    ]);
+  });
+
+  it('reads NDJSON, skipping blank lines and naming lines that are not JSON', () => {
+    const body = `${JSON.stringify(valid)}\n\n{oops\n${JSON.stringify({ ...valid, id: '3' })}\n`;
+    const result = parseMentionBatch(body, 'application/x-ndjson', 10);
+    expect(result.ok && result.mentions.map((m) => m.index)).toEqual([0, 2]);
+    expect(result.ok && result.errors[0]).toMatchObject({ index: 1, field: '(line)' });
+    expect(result.ok && result.errors[0]?.message).toMatch(/^line 2 is not JSON/);
+  });
+
+  it.each([
+    ['unknown platform', { platform: 'myspace' }, 'platform'],
+    ['empty text', { text: '' }, 'text'],
+    ['text over 10 000 chars', { text: 'x'.repeat(10_001) }, 'text'],
+    ['date without zone', { createdAt: '2026-11-23 10:00' }, 'createdAt'],
+    ['lower-case country', { country: 'fr' }, 'country'],
+    ['bad url', { url: 'not a url' }, 'url'],
+    ['unknown field', { mood: 'angry' }, '(root)'],
+  ])('rejects a mention with %s', (_case, patch, field) => {
+    const result = parseMentionBatch(JSON.stringify({ ...valid, ...patch }), 'application/json', 10);
+    expect(result.ok && result.errors.map((e) => e.field)).toEqual([field]);
+  });
+
+  it.each([
+    ['a body that is not JSON', '{"id":', 'application/json', 400, /not valid JSON/],
+    ['an empty body', '  ', 'application/json', 400, /empty/],
+    ['a JSON scalar', '42', 'application/json', 400, /mention object or an array/],
+    ['an unsupported content type', '{}', 'text/csv', 415, /Content-Type must be/],
+    ['too many mentions', JSON.stringify([valid, valid, valid]), 'application/json', 413, /too many mentions in one request: 3 > 2/],
+  ])('refuses %s as a whole', (_case, body, type, status, message) => {
+    const result = parseMentionBatch(body, type, 2);
+    expect(result).toMatchObject({ ok: false, status });
+    expect(!result.ok && result.message).toMatch(message);
+  });
+});

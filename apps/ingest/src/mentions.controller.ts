@@ -1,0 +1,55 @@
+import { Body, Controller, Headers, HttpCode, HttpException, Inject, Post } from '@nestjs/common';
+import { brandRecordKey, mentionKey, TOPICS, type Mention } from '@tocsin/domain';
+import { RecordPublisher, type KafkaSettings, type OutgoingRecord } from '@tocsin/kafka';
+import { INGEST_CONFIG, type IngestConfig } from './config';
+import { parseMentionBatch, type ItemError } from './mention-batch.parser';
+
+export interface IngestAnswer {
+  accepted: number;
+  rejected: number;
+  errors: ItemError[];
+}
+
+/** Keyed by brand when the source knows it, so one brand's stream stays ordered in one partition. */
+export function toRawRecord(mention: Mention, receivedAtIso: string): OutgoingRecord {
+  const brandId = mention.brandIds?.[0];
+  return {
+    key: brandId ? brandRecordKey(brandId) : mentionKey(mention),
+    value: JSON.stringify(mention),
+    headers: { 'tocsin-received-at': receivedAtIso },
+  };
+}
+
+export function rawTopic(kafka: KafkaSettings): string {
+  return `${kafka.topicPrefix}${TOPICS.mentionsRaw}`;
+}
+
+@Controller('v1/mentions')
+export class MentionsController {
+  constructor(
+    @Inject(INGEST_CONFIG) private readonly config: IngestConfig,
+    private readonly publisher: RecordPublisher,
+  ) {}
+
+  /** Answers 202 only after Kafka acknowledged every accepted mention. */
+  @Post()
+  @HttpCode(202)
+  async ingest(@Body() body: string, @Headers('content-type') contentType?: string): Promise<IngestAnswer> {
+    const parsed = parseMentionBatch(typeof body === 'string' ? body : '', contentType, this.config.maxMentions);
+    if (!parsed.ok) throw new HttpException({ statusCode: parsed.status, message: parsed.message }, parsed.status);
+    const receivedAt = new Date().toISOString();
+    try {
+      await this.publisher.publish(
+        rawTopic(this.config.kafka),
+        parsed.mentions.map(({ mention }) => toRawRecord(mention, receivedAt)),
+      );
+    } catch (error) {
+      throw new HttpException(
+        { statusCode: 503, message: `Kafka did not acknowledge the mentions, nothing was accepted: ${String(error)}` },
+        503,
+      );
+    }
+    const rejectedIndexes = new Set(parsed.errors.map((error) => error.index));
+    return { accepted: parsed.mentions.length, rejected: rejectedIndexes.size, errors: parsed.errors };
+  }
+}

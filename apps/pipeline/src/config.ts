@@ -1,0 +1,41 @@
+import { parseEnvironment, type Environment } from '@tocsin/domain';
+import { kafkaEnvironmentSchema, toKafkaSettings, type KafkaSettings } from '@tocsin/kafka';
+import { redisEnvironmentSchema, toRedisSettings, type RedisSettings } from '@tocsin/redis';
+import { z } from 'zod';
+
+const positiveMs = z.coerce.number().int().positive();
+
+const pipelineEnvironmentSchema = kafkaEnvironmentSchema.merge(redisEnvironmentSchema).extend({
+  /** Prefix of the two consumer groups (enrichment and signals). */
+  PIPELINE_GROUP_ID: z.string().min(1).default('tocsin-pipeline'),
+  /** Crisis plan YAML: the brands to match and the triggers to evaluate. */
+  PLAN_FILE: z.string().min(1).default('config/crisis-plan.example.yaml'),
+  /** Length of the per-brand volume intervals fed to the spike detector. */
+  SIGNAL_INTERVAL_MS: positiveMs.default(60_000),
+  /** How late (event time) a mention may arrive and still be counted in its interval. */
+  SIGNAL_ALLOWED_LATENESS_MS: z.coerce.number().int().nonnegative().default(120_000),
+});
+
+export interface PipelineConfig {
+  groupId: string;
+  planFile: string;
+  intervalMs: number;
+  allowedLatenessMs: number;
+  kafka: KafkaSettings;
+  redis: RedisSettings;
+}
+
+export const PIPELINE_CONFIG = Symbol('PipelineConfig');
+
+/** The only reader of the environment for this app; fails naming each bad variable. */
+export function loadPipelineConfig(env: Environment): PipelineConfig {
+  const parsed = parseEnvironment(pipelineEnvironmentSchema, env);
+  return Object.freeze({
+    groupId: parsed.PIPELINE_GROUP_ID,
+    planFile: parsed.PLAN_FILE,
+    intervalMs: parsed.SIGNAL_INTERVAL_MS,
+    allowedLatenessMs: parsed.SIGNAL_ALLOWED_LATENESS_MS,
+    kafka: toKafkaSettings(parsed),
+    redis: toRedisSettings(parsed),
+  });
+}

@@ -1,0 +1,13 @@
+import { Logger, type INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { PipelineConfig } from './config';
+import { PipelineModule } from './pipeline.module';
+
+/** The pipeline has no HTTP surface: an application context running its consumers. */
+export async function createPipelineApp(config: PipelineConfig): Promise<INestApplicationContext> {
+  const app = await NestFactory.createApplicationContext(PipelineModule.forConfig(config), {
+    logger: new Logger('pipeline'),
+  });
+  app.enableShutdownHooks();
+  return app;
+}

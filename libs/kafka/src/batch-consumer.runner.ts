@@ -1,0 +1,154 @@
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import type { KafkaLogger } from './kafka.factory';
+import type { OutgoingRecord, RecordPublisher } from './record.publisher';
+
+export interface SourceRecord {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+  value: Buffer | null;
+  timestampMs: number;
+}
+
+export type Decoded<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+export interface DecodedItem<T> {
+  record: SourceRecord;
+  value: T;
+}
+
+export interface PartitionBatch<T> {
+  topic: string;
+  partition: number;
+  /** Offset of the last record of the batch; state checkpoints refer to it. */
+  lastOffset: string;
+  items: ReadonlyArray<DecodedItem<T>>;
+}
+
+export interface Rejection {
+  record: SourceRecord;
+  reason: string;
+}
+
+export interface BatchConsumerOptions<T> {
+  kafka: Kafka;
+  publisher: RecordPublisher;
+  logger: KafkaLogger & { log(message: string): void };
+  groupId: string;
+  topic: string;
+  dlqTopic: string;
+  fromBeginning?: boolean;
+  /** Parses and validates one record; a failure is permanent and sends it to the DLQ. */
+  decode(record: SourceRecord): Decoded<T>;
+  /**
+   * Processes the valid records of one partition batch and makes its outputs durable.
+   * Throwing means "recoverable" (broker or Redis down): nothing is committed and the batch
+   * is retried. Returned rejections are permanent and go to the DLQ.
+   */
+  handle(batch: PartitionBatch<T>): Promise<readonly Rejection[] | void>;
+}
+
+export const DLQ_HEADERS = {
+  reason: 'tocsin-dlq-reason',
+  sourceTopic: 'tocsin-source-topic',
+  sourcePartition: 'tocsin-source-partition',
+  sourceOffset: 'tocsin-source-offset',
+} as const;
+
+function toSourceRecord(topic: string, partition: number, message: KafkaMessage): SourceRecord {
+  return {
+    topic,
+    partition,
+    offset: message.offset,
+    key: message.key ? message.key.toString('utf8') : null,
+    value: message.value,
+    timestampMs: Number(message.timestamp),
+  };
+}
+
+/** The original bytes, untouched, with where they came from and why they were refused. */
+export function toDeadLetter(rejection: Rejection): OutgoingRecord {
+  const { record, reason } = rejection;
+  return {
+    key: record.key ?? `${record.topic}:${record.partition}:${record.offset}`,
+    value: record.value ?? Buffer.alloc(0),
+    headers: {
+      [DLQ_HEADERS.reason]: reason,
+      [DLQ_HEADERS.sourceTopic]: record.topic,
+      [DLQ_HEADERS.sourcePartition]: String(record.partition),
+      [DLQ_HEADERS.sourceOffset]: record.offset,
+    },
+  };
+}
+
+/**
+ * Runs a kafkajs consumer in batches with manual commits: offsets are committed only after
+ * the handler's outputs and the dead letters are acknowledged, so a crash replays rather
+ * than loses. Bad data never throws out of `eachBatch` (kafkajs would redeliver it forever).
+ */
+export class BatchConsumerRunner<T> {
+  private readonly consumer: Consumer;
+  private stopping = false;
+
+  constructor(private readonly options: BatchConsumerOptions<T>) {
+    this.consumer = options.kafka.consumer({
+      groupId: options.groupId,
+      allowAutoTopicCreation: false,
+      sessionTimeout: 30_000,
+      heartbeatInterval: 3_000,
+      maxWaitTimeInMs: 100,
+    });
+  }
+
+  async start(): Promise<void> {
+    const { consumer, options } = this;
+    consumer.on(consumer.events.GROUP_JOIN, (event) => {
+      const assigned = JSON.stringify(event.payload.memberAssignment);
+      options.logger.log(`consumer ${options.groupId} joined, partitions ${assigned}`);
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topic: options.topic, fromBeginning: options.fromBeginning ?? true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      eachBatch: (payload) => this.processBatch(payload),
+    });
+  }
+
+  private async processBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    if (batch.messages.length === 0 || !isRunning() || isStale()) return;
+    const { options } = this;
+    const rejections: Rejection[] = [];
+    const items: Array<DecodedItem<T>> = [];
+    for (const message of batch.messages) {
+      const record = toSourceRecord(batch.topic, batch.partition, message);
+      const decoded = options.decode(record);
+      if (decoded.ok) items.push({ record, value: decoded.value });
+      else rejections.push({ record, reason: decoded.reason });
+    }
+    const lastOffset = batch.lastOffset();
+    if (items.length > 0) {
+      const refused = await options.handle({ topic: batch.topic, partition: batch.partition, lastOffset, items });
+      if (refused) rejections.push(...refused);
+    }
+    if (rejections.length > 0) {
+      await options.publisher.publish(options.dlqTopic, rejections.map(toDeadLetter));
+      for (const { record, reason } of rejections) {
+        options.logger.warn(`dead-lettered ${record.topic}[${record.partition}]@${record.offset}: ${reason}`);
+      }
+    }
+    resolveOffset(lastOffset);
+    await this.consumer.commitOffsets([
+      { topic: batch.topic, partition: batch.partition, offset: (BigInt(lastOffset) + 1n).toString() },
+    ]);
+    await heartbeat();
+  }
+
+  /** Stops fetching, lets the batch in progress finish and commit, then leaves the group. */
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    await this.consumer.disconnect();
+  }
+}

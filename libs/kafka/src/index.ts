@@ -1,0 +1,6 @@
+export * from './kafka.config';
+export * from './kafka.factory';
+export * from './topic.admin';
+export * from './record.publisher';
+export * from './batch-consumer.runner';
+export * from './json-record.decoder';

@@ -1,0 +1,55 @@
+import { CompressionTypes, type Kafka, type Producer } from 'kafkajs';
+
+export interface OutgoingRecord {
+  key: string;
+  value: string | Buffer;
+  headers?: Record<string, string>;
+}
+
+/**
+ * Idempotent producer with acks from all in-sync replicas: `publish` resolves only once the
+ * broker has durably accepted every record, which is what lets callers answer "accepted".
+ */
+export class RecordPublisher {
+  private readonly producer: Producer;
+  private connected = false;
+
+  constructor(kafka: Kafka) {
+    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+  }
+
+  async connect(): Promise<void> {
+    await this.producer.connect();
+    this.connected = true;
+  }
+
+  get isConnected(): boolean {
+    return this.connected;
+  }
+
+  async publish(topic: string, records: readonly OutgoingRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    await this.producer.send({
+      topic,
+      acks: -1,
+      compression: CompressionTypes.None,
+      messages: records.map((record) => ({ key: record.key, value: record.value, headers: record.headers })),
+    });
+  }
+
+  async publishMany(batches: ReadonlyArray<{ topic: string; records: readonly OutgoingRecord[] }>): Promise<void> {
+    const topicMessages = batches
+      .filter((batch) => batch.records.length > 0)
+      .map((batch) => ({
+        topic: batch.topic,
+        messages: batch.records.map((record) => ({ key: record.key, value: record.value, headers: record.headers })),
+      }));
+    if (topicMessages.length === 0) return;
+    await this.producer.sendBatch({ acks: -1, topicMessages });
+  }
+
+  async disconnect(): Promise<void> {
+    this.connected = false;
+    await this.producer.disconnect();
+  }
+}

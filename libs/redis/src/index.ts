@@ -1,0 +1,5 @@
+export * from './redis.config';
+export * from './redis.factory';
+export * from './seen-mentions.store';
+export * from './partition-checkpoint.store';
+export * from './recent-mentions.store';

@@ -1,0 +1,94 @@
+import { createKafka, tocsinTopicSpecs, ensureTopics } from '@tocsin/kafka';
+import { TOPICS, type Environment } from '@tocsin/domain';
+import Redis from 'ioredis';
+import type { Kafka, KafkaMessage } from 'kafkajs';
+import { randomUUID } from 'node:crypto';
+
+export const KAFKA_BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
+export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+const quietLogger = { warn: () => undefined, error: (message: string) => console.error(message) };
+
+/**
+ * A run of its own on the shared Kafka and Redis: topics, consumer groups and keys all carry
+ * a unique prefix, so suites neither see each other's data nor leave any behind.
+ */
+export class TestRun {
+  readonly id = `t${randomUUID().slice(0, 8)}`;
+  readonly topicPrefix = `${this.id}.`;
+  readonly keyPrefix = `tocsin-test:${this.id}:`;
+  readonly kafka: Kafka = createKafka({ brokers: KAFKA_BROKERS.split(','), clientId: this.id, topicPrefix: this.topicPrefix }, quietLogger);
+  readonly redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 3 });
+
+  topic(name: string): string {
+    return `${this.topicPrefix}${name}`;
+  }
+
+  /** Environment for an app of this run; `overrides` win. */
+  env(overrides: Environment = {}): Environment {
+    return {
+      KAFKA_BROKERS,
+      REDIS_URL,
+      KAFKA_TOPIC_PREFIX: this.topicPrefix,
+      REDIS_KEY_PREFIX: this.keyPrefix,
+      PIPELINE_GROUP_ID: `${this.id}-pipeline`,
+      GATEWAY_GROUP_ID: `${this.id}-gateway`,
+      INGEST_PORT: '0',
+      GATEWAY_PORT: '0',
+      INGEST_HOST: '127.0.0.1',
+      GATEWAY_HOST: '127.0.0.1',
+      ...overrides,
+    };
+  }
+
+  async createTopics(): Promise<void> {
+    await ensureTopics(this.kafka, tocsinTopicSpecs(this.topicPrefix, TOPICS));
+  }
+
+  /** Every message of a topic from the beginning, read until `enough` says so. */
+  async readTopic(
+    topic: string,
+    enough: (messages: KafkaMessage[]) => boolean,
+    timeoutMs: number,
+  ): Promise<KafkaMessage[]> {
+    const consumer = this.kafka.consumer({ groupId: `${this.id}-probe-${randomUUID().slice(0, 6)}`, maxWaitTimeInMs: 100 });
+    const messages: KafkaMessage[] = [];
+    await consumer.connect();
+    try {
+      await consumer.subscribe({ topic, fromBeginning: true });
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error(`timed out after ${timeoutMs} ms reading ${topic} (${messages.length} messages)`)),
+          timeoutMs,
+        );
+        void consumer.run({
+          eachMessage: async ({ message }) => {
+            messages.push(message);
+            if (enough(messages)) {
+              clearTimeout(timer);
+              resolve();
+            }
+          },
+        });
+      });
+    } finally {
+      await consumer.disconnect();
+    }
+    return messages;
+  }
+
+  async cleanUp(): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(this.topicPrefix));
+    if (topics.length > 0) await admin.deleteTopics({ topics });
+    await admin.disconnect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.redis.scan(cursor, 'MATCH', `${this.keyPrefix}*`, 'COUNT', 500);
+      if (keys.length > 0) await this.redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+    await this.redis.quit();
+  }
+}

@@ -1,0 +1,70 @@
+import type { INestApplication, INestApplicationContext } from '@nestjs/common';
+import type { Environment } from '@tocsin/domain';
+import type { AddressInfo } from 'node:net';
+import { io, type Socket } from 'socket.io-client';
+import { loadGatewayConfig } from '../../apps/gateway/src/config';
+import { createGatewayApp } from '../../apps/gateway/src/gateway.app';
+import { loadIngestConfig } from '../../apps/ingest/src/config';
+import { createIngestApp } from '../../apps/ingest/src/ingest.app';
+import { loadPipelineConfig } from '../../apps/pipeline/src/config';
+import { createPipelineApp } from '../../apps/pipeline/src/pipeline.app';
+
+function urlOf(app: INestApplication): string {
+  const address = app.getHttpServer().address() as AddressInfo;
+  return `http://127.0.0.1:${address.port}`;
+}
+
+export interface RunningGateway {
+  url: string;
+  app: INestApplication;
+}
+
+export async function startGateway(env: Environment): Promise<RunningGateway> {
+  const app = await createGatewayApp(loadGatewayConfig(env));
+  await app.listen(0, '127.0.0.1');
+  return { url: urlOf(app), app };
+}
+
+export async function startPipeline(env: Environment): Promise<INestApplicationContext> {
+  return createPipelineApp(loadPipelineConfig(env));
+}
+
+export interface RunningTocsin {
+  ingestUrl: string;
+  gatewayUrl: string;
+  pipeline: INestApplicationContext;
+  stop(): Promise<void>;
+}
+
+/** The three apps in this process, wired to the run's topics and keys. */
+export async function startTocsin(env: Environment): Promise<RunningTocsin> {
+  const ingest = await createIngestApp(loadIngestConfig(env));
+  await ingest.listen(0, '127.0.0.1');
+  const pipeline = await startPipeline(env);
+  const gateway = await startGateway(env);
+  return {
+    ingestUrl: urlOf(ingest),
+    gatewayUrl: gateway.url,
+    pipeline,
+    stop: async () => {
+      await gateway.app.close();
+      await pipeline.close();
+      await ingest.close();
+    },
+  };
+}
+
+/** A real socket.io client, connected, over WebSocket only (as behind a non-sticky balancer). */
+export async function connectSocket(url: string, auth?: Record<string, string>): Promise<Socket> {
+  const socket = io(url, { transports: ['websocket'], forceNew: true, reconnection: false, auth });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve());
+    socket.once('connect_error', (error) => reject(new Error(`socket to ${url} failed: ${error.message}`)));
+  });
+  return socket;
+}
+
+export async function postMentions(ingestUrl: string, body: string, contentType: string): Promise<{ status: number; json: unknown }> {
+  const response = await fetch(`${ingestUrl}/v1/mentions`, { method: 'POST', headers: { 'content-type': contentType }, body });
+  return { status: response.status, json: await response.json() };
+}
