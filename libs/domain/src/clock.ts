@@ -4,4 +4,6 @@ export interface Clock {
   now(): number;
 }
 
+/** The adapters' clock: the one place the wall clock is read. */
+// eslint-disable-next-line no-restricted-properties
 export const systemClock: Clock = { now: () => Date.now() };

@@ -1,0 +1,150 @@
+import { createTriggerState, evaluateMention, evaluateSignal, type ActivePlan, type TriggerState } from '@tocsin/crisis-plan';
+import {
+  advanceWatermark,
+  createBrandSignalsState,
+  DEFAULT_DETECTOR_SETTINGS,
+  observeMention,
+  type BrandSignalsState,
+  type BrandWindowSettings,
+} from '@tocsin/detection';
+import { brandOfRecordKey, brandRecordKey, enrichedMentionSchema, TOPICS, type EnrichedMention } from '@tocsin/domain';
+import {
+  BatchConsumerRunner,
+  jsonRecordDecoder,
+  type KafkaLogger,
+  type KafkaSettings,
+  type OutgoingRecord,
+  type PartitionBatch,
+  type RecordPublisher,
+} from '@tocsin/kafka';
+import type { PartitionCheckpointStore } from '@tocsin/redis';
+import type { Kafka } from 'kafkajs';
+
+/** What one partition of mentions.enriched remembers: its brands' windows and trigger memory. */
+export interface SignalsCheckpoint {
+  maxEventTimeMs: number;
+  brands: Record<string, BrandSignalsState>;
+  triggers: TriggerState;
+}
+
+export interface SignalsDependencies {
+  kafka: Kafka;
+  kafkaSettings: KafkaSettings;
+  publisher: RecordPublisher;
+  checkpoints: PartitionCheckpointStore<SignalsCheckpoint>;
+  plan: () => ActivePlan;
+  settings: Pick<BrandWindowSettings, 'intervalMs' | 'allowedLatenessMs'>;
+  logger: KafkaLogger & { log(message: string): void };
+  groupId: string;
+}
+
+function emptyCheckpoint(): SignalsCheckpoint {
+  return { maxEventTimeMs: 0, brands: {}, triggers: createTriggerState() };
+}
+
+/** State written by this consumer; a shape that is not ours means a corrupted key, and we start over. */
+function readCheckpoint(raw: unknown): SignalsCheckpoint {
+  const candidate = raw as Partial<SignalsCheckpoint> | null;
+  if (!candidate || typeof candidate.maxEventTimeMs !== 'number' || typeof candidate.brands !== 'object') {
+    return emptyCheckpoint();
+  }
+  return { maxEventTimeMs: candidate.maxEventTimeMs, brands: candidate.brands ?? {}, triggers: candidate.triggers ?? createTriggerState() };
+}
+
+/**
+ * mentions.enriched (keyed by brand) → alerts.signals. Counts each brand's mentions in
+ * event-time intervals, runs the spike detector when an interval closes, and checks mentions
+ * and spikes against the crisis plan's triggers. Its state is checkpointed in Redis together
+ * with the offset it covers, so a replay or a moved partition neither double-counts nor relearns.
+ */
+export class SignalsConsumer {
+  private readonly runner: BatchConsumerRunner<EnrichedMention>;
+  private readonly outputTopic: string;
+  private readonly windowSettings: BrandWindowSettings;
+
+  constructor(private readonly deps: SignalsDependencies) {
+    const prefix = deps.kafkaSettings.topicPrefix;
+    this.outputTopic = `${prefix}${TOPICS.alertsSignals}`;
+    this.windowSettings = { ...deps.settings, detector: DEFAULT_DETECTOR_SETTINGS };
+    this.runner = new BatchConsumerRunner<EnrichedMention>({
+      kafka: deps.kafka,
+      publisher: deps.publisher,
+      logger: deps.logger,
+      groupId: `${deps.groupId}-signals`,
+      topic: `${prefix}${TOPICS.mentionsEnriched}`,
+      dlqTopic: `${prefix}${TOPICS.mentionsDlq}`,
+      decode: jsonRecordDecoder(enrichedMentionSchema),
+      handle: (batch) => this.handle(batch),
+    });
+  }
+
+  start(): Promise<void> {
+    return this.runner.start();
+  }
+
+  stop(): Promise<void> {
+    return this.runner.stop();
+  }
+
+  private async handle(batch: PartitionBatch<EnrichedMention>): Promise<void> {
+    const { checkpoints, plan } = this.deps;
+    const saved = await checkpoints.load(batch.topic, batch.partition, readCheckpoint);
+    const coveredOffset = BigInt(saved?.offset ?? '-1');
+    const fresh = batch.items.filter((item) => BigInt(item.record.offset) > coveredOffset);
+    if (fresh.length === 0) return;
+
+    const countKey = (brandId: string, mention: EnrichedMention): string => `${brandId}|${mention.key}`;
+    const uncounted = await checkpoints.filterUnseen(
+      fresh.flatMap(({ record, value }) => {
+        const brandId = brandOfRecordKey(record.key);
+        return brandId ? [countKey(brandId, value)] : [];
+      }),
+    );
+    const { plan: activePlan } = plan();
+    let state = saved?.state ?? emptyCheckpoint();
+    const brands = { ...state.brands };
+    let triggers = state.triggers;
+    const outputs: OutgoingRecord[] = [];
+    const counted: string[] = [];
+    let late = 0;
+
+    for (const { record, value: mention } of fresh) {
+      const brandId = brandOfRecordKey(record.key);
+      if (!brandId || !uncounted.delete(countKey(brandId, mention))) continue;
+      counted.push(countKey(brandId, mention));
+      const eventTimeMs = Date.parse(mention.createdAt);
+      const observed = observeMention(
+        brands[brandId] ?? createBrandSignalsState(brandId, this.windowSettings),
+        {
+          brandId,
+          eventTimeMs,
+          negative: mention.sentiment.label === 'negative',
+          followers: mention.author.followers ?? 0,
+        },
+        this.windowSettings,
+      );
+      brands[brandId] = observed.state;
+      if (observed.late) late += 1;
+      state = { ...state, maxEventTimeMs: Math.max(state.maxEventTimeMs, eventTimeMs) };
+      // Triggers judge one brand's view of the mention: the record is that brand's copy.
+      const evaluation = evaluateMention(activePlan, triggers, { ...mention, brandIds: [brandId] }, eventTimeMs);
+      triggers = evaluation.state;
+      outputs.push(...evaluation.hits.map((hit) => ({ key: brandRecordKey(hit.brandId), value: JSON.stringify(hit) })));
+    }
+
+    for (const [brandId, brandState] of Object.entries(brands)) {
+      const advanced = advanceWatermark(brandState, state.maxEventTimeMs, this.windowSettings);
+      brands[brandId] = advanced.state;
+      for (const signal of advanced.signals) {
+        outputs.push({ key: brandRecordKey(brandId), value: JSON.stringify(signal) });
+        const evaluation = evaluateSignal(activePlan, triggers, signal, Date.parse(signal.intervalEnd));
+        triggers = evaluation.state;
+        outputs.push(...evaluation.hits.map((hit) => ({ key: brandRecordKey(hit.brandId), value: JSON.stringify(hit) })));
+      }
+    }
+    if (late > 0) this.deps.logger.warn(`${late} mention(s) arrived after their interval closed in ${batch.topic}[${batch.partition}]`);
+
+    await this.deps.publisher.publish(this.outputTopic, outputs);
+    await checkpoints.save(batch.topic, batch.partition, { offset: batch.lastOffset, state: { ...state, brands, triggers } }, counted);
+  }
+}

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# The whole test suite from a fresh clone: installs what is missing, starts real Kafka and
+# Redis (scripts/infra-up.sh), then runs jest over the unit, integration and e2e projects.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+if [[ ! -d node_modules || package-lock.json -nt node_modules/.package-lock.json ]]; then
+  echo "tocsin: installing npm dependencies (npm ci)…"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+bash scripts/infra-up.sh
+exec npx jest --ci "$@"
