@@ -7,7 +7,9 @@ import { randomUUID } from 'node:crypto';
 export const KAFKA_BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-const quietLogger = { warn: () => undefined, error: (message: string) => console.error(message) };
+// Expected failures (a test's simulated outage) would drown the report; TOCSIN_TEST_VERBOSE=1 shows them.
+const verbose = process.env.TOCSIN_TEST_VERBOSE === '1';
+const quietLogger = { warn: () => undefined, error: (message: string) => (verbose ? console.error(message) : undefined) };
 
 /**
  * A run of its own on the shared Kafka and Redis: topics, consumer groups and keys all carry
@@ -37,6 +39,7 @@ export class TestRun {
       GATEWAY_PORT: '0',
       INGEST_HOST: '127.0.0.1',
       GATEWAY_HOST: '127.0.0.1',
+      LOG_LEVEL: process.env.TOCSIN_TEST_VERBOSE === '1' ? 'log' : 'error',
       ...overrides,
     };
   }
@@ -90,5 +93,14 @@ export class TestRun {
       cursor = next;
     } while (cursor !== '0');
     await this.redis.quit();
+  }
+}
+
+/** Polls a synchronous condition until it holds; fails naming `what`. */
+export async function waitForCondition(what: string, condition: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }

@@ -1,9 +1,10 @@
-import { parseEnvironment, type Environment } from '@tocsin/domain';
+import { logLevelSchema, parseEnvironment, type Environment, type LogLevel } from '@tocsin/domain';
 import { kafkaEnvironmentSchema, toKafkaSettings, type KafkaSettings } from '@tocsin/kafka';
 import { redisEnvironmentSchema, toRedisSettings, type RedisSettings } from '@tocsin/redis';
 import { z } from 'zod';
 
 const gatewayEnvironmentSchema = kafkaEnvironmentSchema.merge(redisEnvironmentSchema).extend({
+  LOG_LEVEL: logLevelSchema,
   GATEWAY_HOST: z.string().min(1).default('0.0.0.0'),
   GATEWAY_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
   /** Consumer group shared by all gateway instances: each record is delivered once cluster-wide. */
@@ -17,6 +18,7 @@ const gatewayEnvironmentSchema = kafkaEnvironmentSchema.merge(redisEnvironmentSc
 });
 
 export interface GatewayConfig {
+  logLevels: LogLevel[];
   host: string;
   port: number;
   groupId: string;
@@ -33,6 +35,7 @@ export const GATEWAY_CONFIG = Symbol('GatewayConfig');
 export function loadGatewayConfig(env: Environment): GatewayConfig {
   const parsed = parseEnvironment(gatewayEnvironmentSchema, env);
   return Object.freeze({
+    logLevels: parsed.LOG_LEVEL,
     host: parsed.GATEWAY_HOST,
     port: parsed.GATEWAY_PORT,
     groupId: parsed.GATEWAY_GROUP_ID,

@@ -1,4 +1,4 @@
-import { Logger, type INestApplication } from '@nestjs/common';
+import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { resolve } from 'node:path';
@@ -11,7 +11,7 @@ import { RedisIoAdapter } from './redis-io.adapter';
 /** Builds the gateway: HTTP API, wall pages and socket.io on one port. */
 export async function createGatewayApp(config: GatewayConfig): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(GatewayModule.forConfig(config), {
-    logger: new Logger('gateway'),
+    logger: config.logLevels,
   });
   const adapter = new RedisIoAdapter(app);
   await adapter.connectToRedis(app.get<Redis>(REDIS_CLIENT));

@@ -1,10 +1,11 @@
-import { parseEnvironment, type Environment } from '@tocsin/domain';
+import { logLevelSchema, parseEnvironment, type Environment, type LogLevel } from '@tocsin/domain';
 import { kafkaEnvironmentSchema, toKafkaSettings, type KafkaSettings } from '@tocsin/kafka';
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65535);
 
 const ingestEnvironmentSchema = kafkaEnvironmentSchema.extend({
+  LOG_LEVEL: logLevelSchema,
   INGEST_HOST: z.string().min(1).default('0.0.0.0'),
   INGEST_PORT: port.default(3000),
   /** Largest accepted request body; larger gets 413. */
@@ -14,6 +15,7 @@ const ingestEnvironmentSchema = kafkaEnvironmentSchema.extend({
 });
 
 export interface IngestConfig {
+  logLevels: LogLevel[];
   host: string;
   port: number;
   maxBodyBytes: number;
@@ -27,6 +29,7 @@ export const INGEST_CONFIG = Symbol('IngestConfig');
 export function loadIngestConfig(env: Environment): IngestConfig {
   const parsed = parseEnvironment(ingestEnvironmentSchema, env);
   return Object.freeze({
+    logLevels: parsed.LOG_LEVEL,
     host: parsed.INGEST_HOST,
     port: parsed.INGEST_PORT,
     maxBodyBytes: parsed.INGEST_MAX_BODY_BYTES,

@@ -1,4 +1,4 @@
-import { Logger, type INestApplication } from '@nestjs/common';
+import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NextFunction, Request, Response } from 'express';
 import { text } from 'express';
@@ -20,7 +20,7 @@ function isBodyParserError(error: unknown): error is BodyParserError {
 export async function createIngestApp(config: IngestConfig): Promise<INestApplication> {
   const app = await NestFactory.create(IngestModule.forConfig(config), {
     bodyParser: false,
-    logger: new Logger('ingest'),
+    logger: config.logLevels,
   });
   app.use(text({ type: [...ACCEPTED_CONTENT_TYPES, 'text/*'], limit: config.maxBodyBytes }));
   app.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {

@@ -1,4 +1,4 @@
-import { parseEnvironment, type Environment } from '@tocsin/domain';
+import { logLevelSchema, parseEnvironment, type Environment, type LogLevel } from '@tocsin/domain';
 import { kafkaEnvironmentSchema, toKafkaSettings, type KafkaSettings } from '@tocsin/kafka';
 import { redisEnvironmentSchema, toRedisSettings, type RedisSettings } from '@tocsin/redis';
 import { z } from 'zod';
@@ -6,6 +6,7 @@ import { z } from 'zod';
 const positiveMs = z.coerce.number().int().positive();
 
 const pipelineEnvironmentSchema = kafkaEnvironmentSchema.merge(redisEnvironmentSchema).extend({
+  LOG_LEVEL: logLevelSchema,
   /** Prefix of the two consumer groups (enrichment and signals). */
   PIPELINE_GROUP_ID: z.string().min(1).default('tocsin-pipeline'),
   /** Crisis plan YAML: the brands to match and the triggers to evaluate. */
@@ -17,6 +18,7 @@ const pipelineEnvironmentSchema = kafkaEnvironmentSchema.merge(redisEnvironmentS
 });
 
 export interface PipelineConfig {
+  logLevels: LogLevel[];
   groupId: string;
   planFile: string;
   intervalMs: number;
@@ -31,6 +33,7 @@ export const PIPELINE_CONFIG = Symbol('PipelineConfig');
 export function loadPipelineConfig(env: Environment): PipelineConfig {
   const parsed = parseEnvironment(pipelineEnvironmentSchema, env);
   return Object.freeze({
+    logLevels: parsed.LOG_LEVEL,
     groupId: parsed.PIPELINE_GROUP_ID,
     planFile: parsed.PLAN_FILE,
     intervalMs: parsed.SIGNAL_INTERVAL_MS,

@@ -1,4 +1,4 @@
-import { Logger, type INestApplicationContext } from '@nestjs/common';
+import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { PipelineConfig } from './config';
 import { PipelineModule } from './pipeline.module';
@@ -6,7 +6,7 @@ import { PipelineModule } from './pipeline.module';
 /** The pipeline has no HTTP surface: an application context running its consumers. */
 export async function createPipelineApp(config: PipelineConfig): Promise<INestApplicationContext> {
   const app = await NestFactory.createApplicationContext(PipelineModule.forConfig(config), {
-    logger: new Logger('pipeline'),
+    logger: config.logLevels,
   });
   app.enableShutdownHooks();
   return app;

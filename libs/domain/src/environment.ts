@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { ZodType, ZodTypeDef } from 'zod';
 import { TocsinError } from './errors';
 
@@ -18,3 +19,12 @@ export function parseEnvironment<T>(schema: ZodType<T, ZodTypeDef, unknown>, env
   });
   throw new TocsinError('invalid_environment', `Invalid environment variables:\n  ${lines.join('\n  ')}`);
 }
+
+const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** `LOG_LEVEL=warn` keeps warnings and errors: a level includes every level above it. */
+export const logLevelSchema = z
+  .enum(LOG_LEVELS)
+  .default('log')
+  .transform((level): LogLevel[] => LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(level) + 1));

@@ -1,0 +1,91 @@
+import { BatchConsumerRunner, DLQ_HEADERS, RecordPublisher, type PartitionBatch } from '@tocsin/kafka';
+import { TestRun, waitForCondition } from '../support/test-infra';
+
+const silentLogger = { log: () => undefined, warn: () => undefined, error: () => undefined };
+
+describe(BatchConsumerRunner.name, () => {
+  const run = new TestRun();
+  const publisher = new RecordPublisher(run.kafka);
+
+  beforeAll(async () => {
+    await run.createTopics();
+    await publisher.connect();
+  });
+
+  afterAll(async () => {
+    await publisher.disconnect();
+    await run.cleanUp();
+  });
+
+  function runnerFor(groupId: string, handle: (batch: PartitionBatch<number>) => Promise<void>): BatchConsumerRunner<number> {
+    return new BatchConsumerRunner<number>({
+      kafka: run.kafka,
+      publisher,
+      logger: silentLogger,
+      groupId: `${run.id}-${groupId}`,
+      topic: run.topic('mentions.raw'),
+      dlqTopic: run.topic('mentions.dlq'),
+      decode: (record) => {
+        const value = Number(record.value?.toString());
+        return Number.isInteger(value) ? { ok: true, value } : { ok: false, reason: `not an integer: ${record.value?.toString()}` };
+      },
+      handle,
+    });
+  }
+
+  it('replays a batch whose handler failed, then commits it, and dead-letters bad records', async () => {
+    await publisher.publish(
+      run.topic('mentions.raw'),
+      ['1', '2', 'three', '4'].map((value) => ({ key: 'same-partition', value })),
+    );
+    const handled: number[] = [];
+    let failures = 0;
+    const runner = runnerFor('replay', async (batch) => {
+      if (failures === 0) {
+        failures += 1;
+        throw new Error('Redis unavailable');
+      }
+      handled.push(...batch.items.map((item) => item.value));
+    });
+    await runner.start();
+    await waitForCondition('the batch to be handled after the failure', () => handled.length >= 3, 30_000);
+    await runner.stop();
+
+    expect(failures).toBe(1);
+    expect(handled).toEqual([1, 2, 4]);
+    const admin = run.kafka.admin();
+    await admin.connect();
+    const [offsets] = await admin.fetchOffsets({ groupId: `${run.id}-replay`, topics: [run.topic('mentions.raw')] });
+    await admin.disconnect();
+    const committed = offsets?.partitions.map((partition) => Number(partition.offset)).filter((offset) => offset > 0);
+    expect(committed).toEqual([4]);
+
+    const [dead] = await run.readTopic(run.topic('mentions.dlq'), (messages) => messages.length >= 1, 20_000);
+    expect(dead?.value?.toString()).toBe('three');
+    expect(dead?.headers?.[DLQ_HEADERS.reason]?.toString()).toBe('not an integer: three');
+    expect(dead?.headers?.[DLQ_HEADERS.sourceOffset]?.toString()).toBe('2');
+  });
+
+  it('hands the rest of the stream to the next consumer of the group without loss or repeat', async () => {
+    const values = Array.from({ length: 300 }, (_, index) => index + 1000);
+    const handled: number[] = [];
+    const first = runnerFor('handover', async (batch) => {
+      handled.push(...batch.items.map((item) => item.value));
+    });
+    await first.start();
+    await publisher.publish(run.topic('mentions.raw'), values.slice(0, 150).map((value) => ({ key: `k${value}`, value: String(value) })));
+    await waitForCondition('the first half to be handled', () => handled.filter((v) => v >= 1000).length >= 150, 30_000);
+    await first.stop();
+
+    await publisher.publish(run.topic('mentions.raw'), values.slice(150).map((value) => ({ key: `k${value}`, value: String(value) })));
+    const second = runnerFor('handover', async (batch) => {
+      handled.push(...batch.items.map((item) => item.value));
+    });
+    await second.start();
+    await waitForCondition('the second half to be handled', () => handled.filter((v) => v >= 1000).length >= 300, 30_000);
+    await second.stop();
+
+    const mine = handled.filter((value) => value >= 1000).sort((a, b) => a - b);
+    expect(mine).toEqual(values);
+  });
+});
