@@ -15,6 +15,12 @@ const gatewayEnvironmentSchema = kafkaEnvironmentSchema.merge(redisEnvironmentSc
   GATEWAY_PUBLIC_DIR: z.string().min(1).default('apps/gateway/public'),
   /** How often due escalations are looked for. */
   ESCALATION_POLL_MS: z.coerce.number().int().positive().default(500),
+  /** Where people reach the console; used in links sent by webhooks. */
+  PUBLIC_URL: z.string().url().default('http://127.0.0.1:3001'),
+  /** Org-wide Slack incoming webhook receiving every page, if set. */
+  SLACK_WEBHOOK_URL: z.string().url().optional(),
+  /** Org-wide generic JSON webhook receiving every page, if set. */
+  ALERT_WEBHOOK_URL: z.string().url().optional(),
 });
 
 export interface GatewayConfig {
@@ -25,6 +31,9 @@ export interface GatewayConfig {
   planFile: string;
   publicDir: string;
   escalationPollMs: number;
+  publicUrl: string;
+  slackWebhookUrl?: string;
+  alertWebhookUrl?: string;
   kafka: KafkaSettings;
   redis: RedisSettings;
 }
@@ -42,6 +51,9 @@ export function loadGatewayConfig(env: Environment): GatewayConfig {
     planFile: parsed.PLAN_FILE,
     publicDir: parsed.GATEWAY_PUBLIC_DIR,
     escalationPollMs: parsed.ESCALATION_POLL_MS,
+    publicUrl: parsed.PUBLIC_URL,
+    slackWebhookUrl: parsed.SLACK_WEBHOOK_URL,
+    alertWebhookUrl: parsed.ALERT_WEBHOOK_URL,
     kafka: toKafkaSettings(parsed),
     redis: toRedisSettings(parsed),
   });

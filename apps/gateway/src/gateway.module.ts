@@ -8,20 +8,30 @@ import {
   type OnModuleDestroy,
   type OnModuleInit,
 } from '@nestjs/common';
-import { TOPICS } from '@tocsin/domain';
+import { ModuleRef } from '@nestjs/core';
+import { systemClock, TOPICS } from '@tocsin/domain';
 import { createKafka, ensureTopics, RecordPublisher, tocsinTopicSpecs } from '@tocsin/kafka';
 import { PlanSource } from '@tocsin/plan-source';
-import { createRedis, RecentMentionsStore, RedisKeys } from '@tocsin/redis';
+import { AlertStore, createRedis, RecentMentionsStore, RedisKeys, SilenceStore } from '@tocsin/redis';
 import type Redis from 'ioredis';
 import type { Kafka } from 'kafkajs';
+import { AlertService } from './alert.service';
+import { AlertSignalsConsumer } from './alert-signals.consumer';
+import { AlertsController } from './alerts.controller';
+import { AlertsGateway } from './alerts.gateway';
 import { BrandsController } from './brands.controller';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config';
 import { KAFKA_CLIENT, REDIS_CLIENT } from './gateway.tokens';
 import { MentionDeliveryConsumer } from './mention-delivery.consumer';
 import { MentionsGateway } from './mentions.gateway';
+import { WebhookOutbox } from './webhook.outbox';
 
 class GatewayLifecycle implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy, OnApplicationShutdown {
-  private readonly consumer: MentionDeliveryConsumer;
+  private readonly mentions: MentionDeliveryConsumer;
+  private readonly signals: AlertSignalsConsumer;
+  private readonly logger = new Logger('timers');
+  private timer: NodeJS.Timeout | undefined;
+  private ticking: Promise<void> = Promise.resolve();
 
   constructor(
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
@@ -29,18 +39,14 @@ class GatewayLifecycle implements OnModuleInit, OnApplicationBootstrap, OnModule
     @Inject(REDIS_CLIENT) private readonly redis: Redis,
     private readonly publisher: RecordPublisher,
     private readonly plan: PlanSource,
+    private readonly alerts: AlertService,
+    private readonly outbox: WebhookOutbox,
     recent: RecentMentionsStore,
     gateway: MentionsGateway,
   ) {
-    this.consumer = new MentionDeliveryConsumer({
-      kafka,
-      kafkaSettings: config.kafka,
-      publisher,
-      recent,
-      gateway,
-      logger: new Logger('mention-delivery'),
-      groupId: config.groupId,
-    });
+    const common = { kafka, kafkaSettings: config.kafka, publisher, groupId: config.groupId };
+    this.mentions = new MentionDeliveryConsumer({ ...common, recent, gateway, logger: new Logger('mention-delivery') });
+    this.signals = new AlertSignalsConsumer({ ...common, alerts, logger: new Logger('alert-signals') });
   }
 
   async onModuleInit(): Promise<void> {
@@ -50,11 +56,27 @@ class GatewayLifecycle implements OnModuleInit, OnApplicationBootstrap, OnModule
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.consumer.start();
+    await this.mentions.start();
+    await this.signals.start();
+    this.timer = setInterval(() => this.tick(), this.config.escalationPollMs);
+  }
+
+  /** Escalations, auto-resolves and webhook retries; a tick never overlaps the previous one. */
+  private tick(): void {
+    this.ticking = this.ticking.then(async () => {
+      try {
+        await this.alerts.runDue();
+        await this.outbox.deliverDue();
+      } catch (error) {
+        this.logger.error(`due work failed, retried next tick: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    });
   }
 
   async onModuleDestroy(): Promise<void> {
-    await this.consumer.stop();
+    clearInterval(this.timer);
+    await this.ticking;
+    await Promise.all([this.mentions.stop(), this.signals.stop()]);
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -70,7 +92,7 @@ export class GatewayModule {
     const logger = new Logger('kafka');
     return {
       module: GatewayModule,
-      controllers: [BrandsController],
+      controllers: [BrandsController, AlertsController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: KAFKA_CLIENT, useFactory: () => createKafka(config.kafka, logger) },
@@ -83,7 +105,30 @@ export class GatewayModule {
           useFactory: (redis: Redis, keys: RedisKeys) => new RecentMentionsStore(redis, keys),
           inject: [REDIS_CLIENT, RedisKeys],
         },
+        {
+          provide: WebhookOutbox,
+          useFactory: (redis: Redis, keys: RedisKeys) => new WebhookOutbox(redis, keys, systemClock),
+          inject: [REDIS_CLIENT, RedisKeys],
+        },
+        {
+          provide: AlertService,
+          // The gateway broadcasts for the service and the service serves the gateway: resolving
+          // the gateway lazily breaks the cycle without forwardRef.
+          useFactory: (redis: Redis, keys: RedisKeys, outbox: WebhookOutbox, plan: PlanSource, moduleRef: ModuleRef) =>
+            new AlertService(
+              new AlertStore(redis, keys),
+              new SilenceStore(redis, keys),
+              outbox,
+              plan,
+              systemClock,
+              () => moduleRef.get(AlertsGateway),
+              { consoleUrl: `${config.publicUrl}/console.html`, slackWebhookUrl: config.slackWebhookUrl, alertWebhookUrl: config.alertWebhookUrl },
+              redis,
+            ),
+          inject: [REDIS_CLIENT, RedisKeys, WebhookOutbox, PlanSource, ModuleRef],
+        },
         MentionsGateway,
+        AlertsGateway,
         GatewayLifecycle,
       ],
     };

@@ -7,12 +7,16 @@ import {
   WebSocketServer,
   type OnGatewayConnection,
 } from '@nestjs/websockets';
+import type { Alert } from '@tocsin/alerting';
 import { describeZodError, enrichedMentionSchema, type EnrichedMention } from '@tocsin/domain';
 import { PlanSource } from '@tocsin/plan-source';
 import { RecentMentionsStore } from '@tocsin/redis';
 import type { Server, Socket } from 'socket.io';
+import { AlertService } from './alert.service';
 import {
   brandRoom,
+  userRoom,
+  type SocketData,
   brandSelectionSchema,
   type ClientToServerEvents,
   type CommandError,
@@ -21,7 +25,7 @@ import {
   type UnsubscribeAnswer,
 } from './socket-events';
 
-type MentionSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
+export type TocsinSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 const RECENT_PER_BRAND = 50;
 
@@ -29,17 +33,33 @@ const RECENT_PER_BRAND = 50;
 @WebSocketGateway({ transports: ['websocket', 'polling'] })
 export class MentionsGateway implements OnGatewayConnection {
   @WebSocketServer()
-  server!: Server<ClientToServerEvents, ServerToClientEvents>;
+  server!: Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
   private readonly logger = new Logger(MentionsGateway.name);
 
   constructor(
     private readonly plan: PlanSource,
     private readonly recent: RecentMentionsStore,
+    private readonly alerts: AlertService,
   ) {}
 
-  handleConnection(socket: MentionSocket): void {
-    this.logger.debug(`socket ${socket.id} connected`);
+  /**
+   * A console says who uses it in the handshake (`auth: { userId }`) and joins that person's
+   * room, where their pages arrive; a wall needs no identity. An unknown person is refused.
+   */
+  async handleConnection(socket: TocsinSocket): Promise<void> {
+    const auth: unknown = socket.handshake.auth;
+    const userId = typeof auth === 'object' && auth !== null && 'userId' in auth ? auth.userId : undefined;
+    if (userId === undefined) return;
+    const known = typeof userId === 'string' && this.plan.current().plan.people.some((person) => person.id === userId);
+    if (!known) {
+      socket.emit('connection.refused', { code: 'unknown_user', message: `no person ${JSON.stringify(userId)} in the crisis plan` });
+      socket.disconnect(true);
+      return;
+    }
+    socket.data.userId = userId;
+    await socket.join(userRoom(userId));
+    this.logger.debug(`socket ${socket.id} connected as ${userId}`);
   }
 
   private selectBrands(payload: unknown): { ok: true; brandIds: string[] } | { ok: false; error: CommandError } {
@@ -57,16 +77,16 @@ export class MentionsGateway implements OnGatewayConnection {
   }
 
   @SubscribeMessage('subscribe')
-  async subscribe(@ConnectedSocket() socket: MentionSocket, @MessageBody() payload: unknown): Promise<SubscribeAnswer> {
+  async subscribe(@ConnectedSocket() socket: TocsinSocket, @MessageBody() payload: unknown): Promise<SubscribeAnswer> {
     const selection = this.selectBrands(payload);
     if (!selection.ok) return selection;
     await socket.join(selection.brandIds.map(brandRoom));
-    const recent = await this.recentMentions(selection.brandIds);
-    return { ok: true, brandIds: selection.brandIds, recent };
+    const [recent, alerts] = await Promise.all([this.recentMentions(selection.brandIds), this.liveAlerts(selection.brandIds)]);
+    return { ok: true, brandIds: selection.brandIds, recent, alerts };
   }
 
   @SubscribeMessage('unsubscribe')
-  async unsubscribe(@ConnectedSocket() socket: MentionSocket, @MessageBody() payload: unknown): Promise<UnsubscribeAnswer> {
+  async unsubscribe(@ConnectedSocket() socket: TocsinSocket, @MessageBody() payload: unknown): Promise<UnsubscribeAnswer> {
     const selection = this.selectBrands(payload);
     if (!selection.ok) return selection;
     await Promise.all(selection.brandIds.map((id) => socket.leave(brandRoom(id))));
@@ -82,6 +102,11 @@ export class MentionsGateway implements OnGatewayConnection {
       if (parsed.success) byKey.set(parsed.data.key, parsed.data);
     }
     return [...byKey.values()].sort((a, b) => b.createdAt.localeCompare(a.createdAt)).slice(0, RECENT_PER_BRAND);
+  }
+
+  private async liveAlerts(brandIds: readonly string[]): Promise<Alert[]> {
+    const lists = await Promise.all(brandIds.map((brandId) => this.alerts.list({ brandId, limit: 50 })));
+    return lists.flat().filter((alert) => alert.state !== 'resolved');
   }
 
   deliverMention(brandId: string, mention: EnrichedMention): void {

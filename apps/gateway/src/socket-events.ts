@@ -1,3 +1,4 @@
+import type { Alert, AlertEvent, AlertEventKind } from '@tocsin/alerting';
 import type { EnrichedMention } from '@tocsin/domain';
 import { z } from 'zod';
 
@@ -12,18 +13,35 @@ export const brandSelectionSchema = z
   .object({ brandIds: z.array(z.string().min(1).max(128)).min(1).max(200) })
   .strict();
 
-export type SubscribeAnswer = CommandAnswer<{ brandIds: string[]; recent: EnrichedMention[] }>;
+export type SubscribeAnswer = CommandAnswer<{ brandIds: string[]; recent: EnrichedMention[]; alerts: Alert[] }>;
+export type AlertCommandAnswer = CommandAnswer<{ alert: Alert }>;
+
+export const alertCommandSchema = z
+  .object({ alertId: z.string().min(1).max(128), note: z.string().max(2_000).optional() })
+  .strict();
 export type UnsubscribeAnswer = CommandAnswer<{ brandIds: string[] }>;
 
 /** Facts the server pushes, in the past tense. */
-export interface ServerToClientEvents {
+export type ServerToClientEvents = {
   'mention.created': (mention: EnrichedMention) => void;
-}
+  'connection.refused': (error: CommandError) => void;
+} & { [K in AlertEventKind]: (event: Extract<AlertEvent, { kind: K }>) => void };
 
 /** Commands a client sends, in the imperative, each answered through its ack. */
 export interface ClientToServerEvents {
   subscribe: (payload: unknown, ack: (answer: SubscribeAnswer) => void) => void;
   unsubscribe: (payload: unknown, ack: (answer: UnsubscribeAnswer) => void) => void;
+  'alert.acknowledge': (payload: unknown, ack: (answer: AlertCommandAnswer) => void) => void;
+  'alert.resolve': (payload: unknown, ack: (answer: AlertCommandAnswer) => void) => void;
+}
+
+/** What a socket said about itself at connection: the person of the crisis plan using it, if any. */
+export interface SocketData {
+  userId?: string;
+}
+
+export function userRoom(userId: string): string {
+  return `user:${userId}`;
 }
 
 export function brandRoom(brandId: string): string {

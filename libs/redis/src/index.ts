@@ -3,3 +3,5 @@ export * from './redis.factory';
 export * from './seen-mentions.store';
 export * from './partition-checkpoint.store';
 export * from './recent-mentions.store';
+export * from './due-queue';
+export * from './alert.store';

@@ -1,0 +1,61 @@
+import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
+import type { AlertEvent } from '@tocsin/alerting';
+import { describeZodError } from '@tocsin/domain';
+import type { Server } from 'socket.io';
+import { AlertService, type AlertBroadcaster, type CommandOutcome } from './alert.service';
+import type { TocsinSocket } from './mentions.gateway';
+import {
+  alertCommandSchema,
+  brandRoom,
+  userRoom,
+  type AlertCommandAnswer,
+  type ClientToServerEvents,
+  type ServerToClientEvents,
+  type SocketData,
+} from './socket-events';
+
+function toAnswer(outcome: CommandOutcome): AlertCommandAnswer {
+  return outcome.ok ? { ok: true, alert: outcome.alert } : { ok: false, error: outcome.error };
+}
+
+/** Alert commands from consoles, and alert facts to the brand's watchers and the people paged. */
+@WebSocketGateway({ transports: ['websocket', 'polling'] })
+export class AlertsGateway implements AlertBroadcaster {
+  @WebSocketServer()
+  server!: Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+  constructor(private readonly alerts: AlertService) {}
+
+  broadcast(event: AlertEvent, userIds: readonly string[]): void {
+    // One emit to the union of rooms: a socket in several of them gets the event once.
+    const rooms = [brandRoom(event.alert.brandId), ...userIds.map(userRoom)];
+    this.server.to(rooms).emit(event.kind, event as never);
+  }
+
+  private async run(
+    socket: TocsinSocket,
+    payload: unknown,
+    command: (alertId: string, userId: string, note?: string) => Promise<CommandOutcome>,
+  ): Promise<AlertCommandAnswer> {
+    const userId = socket.data.userId;
+    if (!userId) {
+      return { ok: false, error: { code: 'unauthenticated', message: 'connect with auth { userId } to act on alerts' } };
+    }
+    const parsed = alertCommandSchema.safeParse(payload);
+    if (!parsed.success) {
+      const detail = describeZodError(parsed.error).map((issue) => `${issue.field}: ${issue.message}`);
+      return { ok: false, error: { code: 'invalid_payload', message: `expected { alertId, note? }; ${detail.join('; ')}` } };
+    }
+    return toAnswer(await command(parsed.data.alertId, userId, parsed.data.note));
+  }
+
+  @SubscribeMessage('alert.acknowledge')
+  acknowledge(@ConnectedSocket() socket: TocsinSocket, @MessageBody() payload: unknown): Promise<AlertCommandAnswer> {
+    return this.run(socket, payload, (alertId, userId, note) => this.alerts.acknowledge(alertId, userId, note));
+  }
+
+  @SubscribeMessage('alert.resolve')
+  resolve(@ConnectedSocket() socket: TocsinSocket, @MessageBody() payload: unknown): Promise<AlertCommandAnswer> {
+    return this.run(socket, payload, (alertId, userId, note) => this.alerts.resolve(alertId, userId, note));
+  }
+}

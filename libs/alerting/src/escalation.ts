@@ -1,0 +1,114 @@
+import { resolveTarget, type CrisisPlan, type NotifyTarget } from '@tocsin/crisis-plan';
+import { SYSTEM_ACTOR, type Alert, type AlertEvent, type AuditEntry, type Notification } from './alert.schema';
+
+/** Who a notify target means at an instant; `planTargetResolver` answers from the active plan. */
+export type TargetResolver = (target: NotifyTarget, atMs: number) => string[];
+
+/** Resolves targets against a plan: schedules through their on-call rota, roles through its people. */
+export function planTargetResolver(plan: CrisisPlan): TargetResolver {
+  return (target, atMs) => resolveTarget(plan, target, atMs);
+}
+
+export interface EscalationOutcome {
+  alert: Alert;
+  notifications: Notification[];
+  events: AlertEvent[];
+  /** When to call `dueEscalation` again (ms since epoch), or null when the chain is over. */
+  nextDueAtMs: number | null;
+}
+
+interface Page {
+  step: number;
+  recipients: string[];
+  reason: Notification['reason'];
+  nextDueAtMs: number | null;
+  stepsDone: number;
+  repeatsDone: number;
+}
+
+/** The page due at `dueAtMs`: the next step of the snapshot, or a repeat once the steps ran out. */
+function pageDue(alert: Alert, dueAtMs: number, resolveRecipients: TargetResolver, nowMs: number): Page | undefined {
+  const { steps, repeat, cause } = alert.escalation;
+  const index = alert.escalationStepIndex;
+  const step = steps[index];
+  if (step) {
+    const recipients = [...new Set(step.targets.flatMap((target) => resolveRecipients(target, nowMs)))];
+    const following = steps[index + 1];
+    const nextDueAtMs = following ? dueAtMs + following.afterMs : repeat ? dueAtMs + repeat.everyMs : null;
+    const reason = index === 0 ? cause : 'escalated';
+    return { step: index, recipients, reason, nextDueAtMs, stepsDone: index + 1, repeatsDone: alert.repeatsDone };
+  }
+  if (!repeat || alert.repeatsDone >= repeat.maxTimes) return undefined;
+  const repeatsDone = alert.repeatsDone + 1;
+  return {
+    step: steps.length - 1,
+    recipients: alert.pagedUserIds,
+    reason: 'repeat',
+    nextDueAtMs: repeatsDone < repeat.maxTimes ? dueAtMs + repeat.everyMs : null,
+    stepsDone: index,
+    repeatsDone,
+  };
+}
+
+/**
+ * Carries out every escalation step (or repeat) of an open alert that is due at `nowMs`, in
+ * order, from the policy snapshot taken when the alert opened or was upgraded. Delays count
+ * from when the previous step was due, so a late timer does not shift the rest of the chain.
+ * An acknowledged or resolved alert has nothing due. A step whose targets resolve to nobody is
+ * recorded in the audit and sends nothing. Schedule `nextDueAtMs` for the next call.
+ */
+export function dueEscalation(alert: Alert, resolveRecipients: TargetResolver, nowMs: number): EscalationOutcome {
+  let current = alert;
+  const notifications: Notification[] = [];
+  const events: AlertEvent[] = [];
+  while (current.state === 'open' && current.nextEscalationAtMs !== null && current.nextEscalationAtMs <= nowMs) {
+    const dueAtMs = current.nextEscalationAtMs;
+    const page = pageDue(current, dueAtMs, resolveRecipients, nowMs);
+    if (!page) {
+      current = { ...current, nextEscalationAtMs: null };
+      break;
+    }
+    const notification: Notification = {
+      alertId: current.id,
+      brandId: current.brandId,
+      level: current.level,
+      step: page.step,
+      recipients: page.recipients,
+      reason: page.reason,
+      atMs: nowMs,
+    };
+    const sent = page.recipients.length > 0;
+    const entry: AuditEntry = sent
+      ? {
+          atMs: nowMs,
+          actor: SYSTEM_ACTOR,
+          action: 'notified',
+          reason: `${page.reason} (step ${page.step + 1}): ${page.recipients.join(', ')}`,
+        }
+      : {
+          atMs: nowMs,
+          actor: SYSTEM_ACTOR,
+          action: 'escalation-skipped',
+          reason: `step ${page.step + 1} targets nobody at this time`,
+        };
+    current = {
+      ...current,
+      escalationStepIndex: page.stepsDone,
+      repeatsDone: page.repeatsDone,
+      nextEscalationAtMs: page.nextDueAtMs,
+      notificationCount: current.notificationCount + (sent ? 1 : 0),
+      pagedUserIds: [...new Set([...current.pagedUserIds, ...page.recipients])],
+      audit: [...current.audit, entry],
+    };
+    if (sent) {
+      notifications.push(notification);
+      events.push({ kind: 'alert.escalated', atMs: nowMs, alert: current, notification });
+    }
+  }
+  return {
+    alert: current,
+    notifications,
+    events,
+    nextDueAtMs: current.state === 'open' ? current.nextEscalationAtMs : null,
+  };
+}

@@ -1,0 +1,35 @@
+import { PLATFORMS } from '@tocsin/domain';
+import { z } from 'zod';
+
+const silenceFields = {
+  /** Every matcher given must equal the hit's value; at least one is required. */
+  matchers: z
+    .object({
+      brandId: z.string().min(1).optional(),
+      triggerId: z.string().min(1).optional(),
+      platform: z.enum(PLATFORMS).optional(),
+    })
+    .strict()
+    .refine((matchers) => Object.keys(matchers).length > 0, 'give at least one of brandId, triggerId, platform'),
+  startsAtMs: z.number().int().nonnegative(),
+  endsAtMs: z.number().int().nonnegative(),
+  createdBy: z.string().min(1),
+  reason: z.string().trim().min(1).max(2_000),
+};
+
+function endsAfterStart(silence: { startsAtMs: number; endsAtMs: number }): boolean {
+  return silence.endsAtMs > silence.startsAtMs;
+}
+const ENDS_AFTER_START = { message: 'must end after it starts', path: ['endsAtMs'] };
+
+/** A silence as stored: hits it matches open no alert while it lasts. */
+export const silenceSchema = z
+  .object({ id: z.string().min(1), ...silenceFields })
+  .strict()
+  .refine(endsAfterStart, ENDS_AFTER_START);
+
+/** The body of an HTTP request creating a silence; the server assigns the id. */
+export const newSilenceSchema = z.object(silenceFields).strict().refine(endsAfterStart, ENDS_AFTER_START);
+
+export type Silence = z.infer<typeof silenceSchema>;
+export type NewSilence = z.infer<typeof newSilenceSchema>;

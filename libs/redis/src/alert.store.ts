@@ -1,0 +1,185 @@
+import { alertSchema, silenceSchema, type Alert, type Silence } from '@tocsin/alerting';
+import type Redis from 'ioredis';
+import type { RedisKeys } from './redis.factory';
+
+export interface AlertQuery {
+  brandId?: string;
+  state?: Alert['state'];
+  level?: string;
+  /** Opened at or after, ms since epoch. */
+  fromMs?: number;
+  /** Opened at or before, ms since epoch. */
+  toMs?: number;
+  limit: number;
+}
+
+/** What a transaction decided: the alert to store (if any) and a value for the caller. */
+export interface AlertWrite<R> {
+  alert?: Alert;
+  /** When the alert's next escalation step is due; null when none. */
+  escalationDueAtMs?: number | null;
+  /** When the alert closes by itself if nothing new comes; null once resolved. */
+  autoResolveAtMs?: number | null;
+  result: R;
+}
+
+const MAX_TRANSACTION_ATTEMPTS = 20;
+
+function parseAlert(raw: string | null): Alert | undefined {
+  if (raw === null) return undefined;
+  return alertSchema.parse(JSON.parse(raw));
+}
+
+/**
+ * Alerts, their group index and their timers in Redis. Every change goes through `transact`,
+ * an optimistic transaction (WATCH/MULTI) on the alert's keys: an acknowledgement on one
+ * gateway and an escalation on another cannot overwrite each other; the loser recomputes.
+ */
+export class AlertStore {
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+  ) {}
+
+  readonly escalationQueueKey = (): string => this.keys.key('alerts', 'escalations-due');
+  readonly autoResolveQueueKey = (): string => this.keys.key('alerts', 'auto-resolve-due');
+
+  private alertKey(alertId: string): string {
+    return this.keys.key('alert', alertId);
+  }
+
+  private groupKey(groupKey: string): string {
+    return this.keys.key('alert-group', groupKey);
+  }
+
+  private indexKey(brandId?: string): string {
+    return brandId ? this.keys.key('alerts', 'by-brand', brandId) : this.keys.key('alerts', 'all');
+  }
+
+  async get(alertId: string): Promise<Alert | undefined> {
+    return parseAlert(await this.redis.get(this.alertKey(alertId)));
+  }
+
+  async list(query: AlertQuery): Promise<Alert[]> {
+    const ids = await this.redis.zrevrangebyscore(
+      this.indexKey(query.brandId),
+      query.toMs ?? '+inf',
+      query.fromMs ?? '-inf',
+    );
+    const alerts: Alert[] = [];
+    // Read in pages: the filters on state and level are applied here, not by Redis.
+    for (let start = 0; start < ids.length && alerts.length < query.limit; start += 200) {
+      const page = ids.slice(start, start + 200);
+      const raws = await this.redis.mget(page.map((id) => this.alertKey(id)));
+      for (const raw of raws) {
+        const alert = parseAlert(raw);
+        if (!alert || (query.state && alert.state !== query.state) || (query.level && alert.level !== query.level)) continue;
+        alerts.push(alert);
+        if (alerts.length >= query.limit) break;
+      }
+    }
+    return alerts;
+  }
+
+  /** Runs `decide` on the live alert of a group (open or acknowledged) and stores its outcome atomically. */
+  transactGroup<R>(groupKey: string, decide: (live: Alert | undefined) => AlertWrite<R> | Promise<AlertWrite<R>>): Promise<R> {
+    return this.transact([this.groupKey(groupKey)], async () => {
+      const liveId = await this.redis.get(this.groupKey(groupKey));
+      const live = liveId ? await this.get(liveId) : undefined;
+      if (live) await this.redis.watch(this.alertKey(live.id));
+      return decide(live?.state === 'resolved' ? undefined : live);
+    });
+  }
+
+  /** Runs `decide` on one alert by id and stores its outcome atomically. */
+  transactAlert<R>(alertId: string, decide: (alert: Alert | undefined) => AlertWrite<R> | Promise<AlertWrite<R>>): Promise<R> {
+    return this.transact([this.alertKey(alertId)], async () => decide(await this.get(alertId)));
+  }
+
+  /**
+   * WATCH belongs to the connection, so transactions of this process are run one at a time on
+   * it; other gateway instances have their own connections and are kept apart by WATCH itself.
+   */
+  private transact<R>(watched: string[], read: () => Promise<AlertWrite<R>>): Promise<R> {
+    const run = this.queue.then(() => this.attempt(watched, read));
+    this.queue = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  private async attempt<R>(watched: string[], read: () => Promise<AlertWrite<R>>): Promise<R> {
+    for (let attempt = 1; attempt <= MAX_TRANSACTION_ATTEMPTS; attempt += 1) {
+      await this.redis.watch(...watched);
+      let write: AlertWrite<R>;
+      try {
+        write = await read();
+      } catch (error) {
+        await this.redis.unwatch();
+        throw error;
+      }
+      if (!write.alert) {
+        await this.redis.unwatch();
+        return write.result;
+      }
+      const committed = await this.write(write).exec();
+      if (committed !== null) return write.result;
+    }
+    throw new Error(`alert transaction on ${watched.join(', ')} kept conflicting after ${MAX_TRANSACTION_ATTEMPTS} attempts`);
+  }
+
+  private write(write: AlertWrite<unknown>): ReturnType<Redis['multi']> {
+    const alert = write.alert as Alert;
+    const multi = this.redis.multi();
+    multi.set(this.alertKey(alert.id), JSON.stringify(alert));
+    if (alert.state === 'resolved') multi.del(this.groupKey(alert.groupKey));
+    else multi.set(this.groupKey(alert.groupKey), alert.id);
+    multi.zadd(this.indexKey(), alert.openedAtMs, alert.id);
+    multi.zadd(this.indexKey(alert.brandId), alert.openedAtMs, alert.id);
+    if (write.escalationDueAtMs !== undefined) {
+      if (write.escalationDueAtMs === null) multi.zrem(this.escalationQueueKey(), alert.id);
+      else multi.zadd(this.escalationQueueKey(), write.escalationDueAtMs, alert.id);
+    }
+    if (write.autoResolveAtMs !== undefined) {
+      if (write.autoResolveAtMs === null) multi.zrem(this.autoResolveQueueKey(), alert.id);
+      else multi.zadd(this.autoResolveQueueKey(), write.autoResolveAtMs, alert.id);
+    }
+    return multi;
+  }
+}
+
+/** Silences by id; expired ones are dropped when read. */
+export class SilenceStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+  ) {}
+
+  private hashKey(): string {
+    return this.keys.key('silences');
+  }
+
+  async put(silence: Silence): Promise<void> {
+    await this.redis.hset(this.hashKey(), silence.id, JSON.stringify(silence));
+  }
+
+  async remove(silenceId: string): Promise<boolean> {
+    return (await this.redis.hdel(this.hashKey(), silenceId)) > 0;
+  }
+
+  async listActive(nowMs: number): Promise<Silence[]> {
+    const all = await this.redis.hgetall(this.hashKey());
+    const silences: Silence[] = [];
+    const expired: string[] = [];
+    for (const [id, raw] of Object.entries(all)) {
+      const parsed = silenceSchema.safeParse(JSON.parse(raw));
+      if (!parsed.success || parsed.data.endsAtMs <= nowMs) expired.push(id);
+      else silences.push(parsed.data);
+    }
+    if (expired.length > 0) await this.redis.hdel(this.hashKey(), ...expired);
+    return silences.sort((a, b) => a.startsAtMs - b.startsAtMs);
+  }
+}
