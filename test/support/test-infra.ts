@@ -104,3 +104,20 @@ export async function waitForCondition(what: string, condition: () => boolean, t
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+/** True once a consumer group has committed every partition of `topic` up to its end. */
+export async function isGroupCaughtUp(kafka: Kafka, groupId: string, topic: string): Promise<boolean> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const ends = await admin.fetchTopicOffsets(topic);
+    const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    return ends.every((end) => {
+      const done = committed?.partitions.find((partition) => partition.partition === end.partition);
+      const doneOffset = done && Number(done.offset) >= 0 ? Number(done.offset) : 0;
+      return doneOffset >= Number(end.high);
+    });
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -1,0 +1,115 @@
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { z } from 'zod';
+import {
+  NAB_PROFILE_NAMES,
+  type NabProfileName,
+  type NabWindowRows,
+  type SeriesRow,
+  locateWindowRows,
+  parseNabTimestamp,
+  parseSeriesCsv,
+} from '@tocsin/detection';
+
+/** The six realTweets series shipped in shared/data/nab. */
+export const NAB_FILE_NAMES = [
+  'Twitter_volume_AAPL',
+  'Twitter_volume_AMZN',
+  'Twitter_volume_CRM',
+  'Twitter_volume_FB',
+  'Twitter_volume_GOOG',
+  'Twitter_volume_KO',
+] as const;
+
+export const PUBLISHED_DETECTORS = ['ARTime', 'numenta', 'twitterADVec', 'windowedGaussian', 'null'] as const;
+export type PublishedDetector = (typeof PUBLISHED_DETECTORS)[number];
+
+/** One labelled series: its rows and its windows as row indices. */
+export interface NabFile {
+  name: string;
+  rows: SeriesRow[];
+  windows: NabWindowRows[];
+}
+
+/**
+ * The NAB folder: `--data` first, then TOCSIN_DATA_DIR (the shared data root or its nab
+ * folder), then shared/data/nab beside the repository.
+ */
+export function resolveNabDir(explicitDir?: string): string {
+  if (explicitDir) {
+    return path.resolve(explicitDir);
+  }
+  const fromEnv = process.env.TOCSIN_DATA_DIR;
+  if (fromEnv) {
+    const nested = path.join(fromEnv, 'nab');
+    return existsSync(path.join(nested, 'combined_windows.json')) ? nested : path.resolve(fromEnv);
+  }
+  return path.resolve(__dirname, '../../../shared/data/nab');
+}
+
+const windowsSchema = z.record(z.array(z.tuple([z.string(), z.string()])));
+const thresholdsSchema = z.record(z.record(z.object({ threshold: z.number() }).passthrough()));
+
+function readJson(file: string): unknown {
+  return JSON.parse(readFileSync(file, 'utf8'));
+}
+
+function readSeries(file: string): SeriesRow[] {
+  try {
+    return parseSeriesCsv(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new Error(`${file}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+}
+
+function parseWindowTimestamp(text: string): number {
+  const ms = parseNabTimestamp(text);
+  if (ms === undefined) {
+    throw new Error(`combined_windows.json: bad timestamp "${text}"`);
+  }
+  return ms;
+}
+
+/** Reads the six labelled series and their windows. */
+export function loadNabFiles(nabDir: string): NabFile[] {
+  const windows = windowsSchema.parse(readJson(path.join(nabDir, 'combined_windows.json')));
+  return NAB_FILE_NAMES.map((name) => {
+    const rows = readSeries(path.join(nabDir, 'realTweets', `${name}.csv`));
+    const fileWindows = windows[`realTweets/${name}.csv`] ?? [];
+    const windowsMs = fileWindows.map(
+      ([start, end]) => [parseWindowTimestamp(start), parseWindowTimestamp(end)] as const,
+    );
+    return {
+      name,
+      rows,
+      windows: locateWindowRows(
+        rows.map((row) => row.timestampMs),
+        windowsMs,
+      ),
+    };
+  });
+}
+
+/** A published detector's anomaly scores for one series, row for row. */
+export function loadPublishedScores(nabDir: string, detector: PublishedDetector, fileName: string): number[] {
+  const rows = readSeries(path.join(nabDir, 'published', detector, `${detector}_${fileName}.csv`));
+  return rows.map((row) => row.anomalyScore ?? 0);
+}
+
+/** Each published detector's threshold per profile, as NAB optimised them. */
+export function loadThresholds(nabDir: string): Record<PublishedDetector, Record<NabProfileName, number>> {
+  const parsed = thresholdsSchema.parse(readJson(path.join(nabDir, 'thresholds.json')));
+  const result = {} as Record<PublishedDetector, Record<NabProfileName, number>>;
+  for (const detector of PUBLISHED_DETECTORS) {
+    const byProfile = {} as Record<NabProfileName, number>;
+    for (const profile of NAB_PROFILE_NAMES) {
+      const threshold = parsed[detector]?.[profile]?.threshold;
+      if (threshold === undefined) {
+        throw new Error(`thresholds.json: no ${profile} threshold for ${detector}`);
+      }
+      byProfile[profile] = threshold;
+    }
+    result[detector] = byProfile;
+  }
+  return result;
+}

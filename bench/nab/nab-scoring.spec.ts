@@ -1,0 +1,60 @@
+import { NAB_PROFILES, scoreNabCorpus, type NabProfileName } from '@tocsin/detection';
+import {
+  type NabFile,
+  type PublishedDetector,
+  loadNabFiles,
+  loadPublishedScores,
+  loadThresholds,
+  resolveNabDir,
+} from './nab-data';
+
+// Known results from shared/data/nab/README.md (NAB's own scorer at the published thresholds).
+const RAW_STANDARD: readonly [PublishedDetector, readonly number[]][] = [
+  ['ARTime', [2.9161, 2.7366, 2.1007, 1.2142, 1.4058, 2.2252]],
+  ['numenta', [1.2639, -0.744, 0.7236, 1.6105, -0.2602, 2.4625]],
+  ['twitterADVec', [0.1688, 1.6686, 1.7827, -0.1469, 0.2918, 0.7146]],
+  ['windowedGaussian', [1.514, 1.5585, 0.7638, 0.1198, -0.1468, -0.9142]],
+  ['null', [-4, -4, -3, -2, -3, -3]],
+];
+
+const NORMALISED: readonly [PublishedDetector, NabProfileName, number][] = [
+  ['ARTime', 'standard', 83.15],
+  ['ARTime', 'reward_low_FP_rate', 72.76],
+  ['ARTime', 'reward_low_FN_rate', 88.77],
+  ['numenta', 'standard', 63.31],
+  ['numenta', 'reward_low_FP_rate', 58.52],
+  ['numenta', 'reward_low_FN_rate', 66.77],
+  ['twitterADVec', 'standard', 61.79],
+  ['twitterADVec', 'reward_low_FP_rate', 38.39],
+  ['twitterADVec', 'reward_low_FN_rate', 71.02],
+  ['windowedGaussian', 'standard', 57.62],
+  ['windowedGaussian', 'reward_low_FP_rate', 29.59],
+  ['windowedGaussian', 'reward_low_FN_rate', 68.24],
+];
+
+describe('NAB scoring of the published detectors', () => {
+  const nabDir = resolveNabDir();
+  const files: NabFile[] = loadNabFiles(nabDir);
+  const thresholds = loadThresholds(nabDir);
+  const scoreDetector = (detector: PublishedDetector, profile: NabProfileName) =>
+    scoreNabCorpus(
+      files.map((file) => ({
+        name: file.name,
+        windows: file.windows,
+        anomalyScores: loadPublishedScores(nabDir, detector, file.name),
+      })),
+      thresholds[detector][profile],
+      NAB_PROFILES[profile],
+    );
+
+  it.each(RAW_STANDARD)('reproduces the per-file raw standard scores of %s', (detector, expected) => {
+    const result = scoreDetector(detector, 'standard');
+    result.files.forEach((file, index) => {
+      expect(file.score).toBeCloseTo(expected[index] ?? Number.NaN, 3);
+    });
+  });
+
+  it.each(NORMALISED)('reproduces the six-file normalised score of %s under %s', (detector, profile, expected) => {
+    expect(Math.abs(scoreDetector(detector, profile).normalised - expected)).toBeLessThanOrEqual(0.01);
+  });
+});

@@ -1,0 +1,39 @@
+import type { SeriesRow } from './nab-csv';
+import {
+  DEFAULT_DETECTOR_SETTINGS,
+  type DetectorSettings,
+  type DetectorVerdict,
+  createDetectorState,
+  detectSpike,
+} from './spike-detector';
+
+/**
+ * Median gap between consecutive rows, ms: the sampling interval of a series whose rows may
+ * have a few gaps. Undefined for a single row.
+ */
+export function inferIntervalMs(rows: readonly Pick<SeriesRow, 'timestampMs'>[]): number | undefined {
+  const gaps: number[] = [];
+  for (let i = 1; i < rows.length; i += 1) {
+    gaps.push((rows[i]?.timestampMs ?? 0) - (rows[i - 1]?.timestampMs ?? 0));
+  }
+  gaps.sort((a, b) => a - b);
+  return gaps[Math.floor((gaps.length - 1) / 2)];
+}
+
+/**
+ * Runs the detector over a whole series from a fresh state, row by row as a stream would.
+ * @returns one verdict per row, in order, and the final state's JSON length in bytes
+ */
+export function detectSeries(
+  rows: readonly Pick<SeriesRow, 'timestampMs' | 'value'>[],
+  settings: DetectorSettings = DEFAULT_DETECTOR_SETTINGS,
+): { verdicts: DetectorVerdict[]; stateBytes: number } {
+  let state = createDetectorState(settings);
+  const verdicts: DetectorVerdict[] = [];
+  for (const row of rows) {
+    const step = detectSpike(state, row.timestampMs, row.value, settings);
+    state = step.state;
+    verdicts.push(step.verdict);
+  }
+  return { verdicts, stateBytes: JSON.stringify(state).length };
+}

@@ -1,0 +1,137 @@
+import { DEFAULT_DETECTOR_SETTINGS, type DetectorVerdict, createDetectorState, detectSpike } from './spike-detector';
+import { createUniform, dailyMean, drawPoisson } from './testing/synthetic-series';
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+const START_MS = Date.UTC(2026, 0, 5);
+
+interface Point {
+  timeMs: number;
+  value: number;
+}
+
+/** Poisson counts around a daily cycle; `multiplier` reshapes the mean over time. */
+function generateSeries(
+  days: number,
+  intervalMs: number,
+  baseMean: number,
+  multiplier: (timeMs: number) => number,
+  seed = 7,
+): Point[] {
+  const uniform = createUniform(seed);
+  const points: Point[] = [];
+  for (let timeMs = START_MS; timeMs < START_MS + days * DAY_MS; timeMs += intervalMs) {
+    points.push({ timeMs, value: drawPoisson(dailyMean(timeMs, baseMean) * multiplier(timeMs), uniform) });
+  }
+  return points;
+}
+
+function runSeries(points: readonly Point[]): DetectorVerdict[] {
+  let state = createDetectorState();
+  return points.map((point) => {
+    const step = detectSpike(state, point.timeMs, point.value);
+    state = step.state;
+    return step.verdict;
+  });
+}
+
+function alertTimes(points: readonly Point[], verdicts: readonly DetectorVerdict[]): number[] {
+  return points.filter((_, index) => verdicts[index]?.alert === true).map((point) => point.timeMs);
+}
+
+describe('detectSpike', () => {
+  it.each([
+    ['5-minute', 5 * 60_000, 20],
+    ['1-minute', 60_000, 4],
+    ['low-count 5-minute', 5 * 60_000, 1],
+  ])('stays quiet through ordinary daily cycles of a %s series', (_case, intervalMs, baseMean) => {
+    const points = generateSeries(12, intervalMs, baseMean, () => 1);
+    expect(alertTimes(points, runSeries(points))).toEqual([]);
+  });
+
+  it.each([
+    ['5-minute', 5 * 60_000, 20],
+    ['1-minute', 60_000, 4],
+  ])('alerts once at the onset of a two-hour burst on a %s series', (_case, intervalMs, baseMean) => {
+    const burstStartMs = START_MS + 9 * DAY_MS + 14 * HOUR_MS;
+    const inBurst = (timeMs: number) => timeMs >= burstStartMs && timeMs < burstStartMs + 2 * HOUR_MS;
+    const points = generateSeries(11, intervalMs, baseMean, (timeMs) => (inBurst(timeMs) ? 8 : 1));
+    const verdicts = runSeries(points);
+    expect(alertTimes(points, verdicts)).toEqual([burstStartMs]);
+    const burstScores = verdicts
+      .filter((_, index) => inBurst(points[index]?.timeMs ?? 0))
+      .map((verdict) => verdict.score);
+    expect(burstScores[0]).toBeGreaterThanOrEqual(0.5);
+    expect(Math.max(...burstScores.slice(1))).toBeLessThan(0.5);
+  });
+
+  it('does not alert on 1 → 4 mentions at night when counts are low', () => {
+    // A base of 5 puts the night trough at about 1 mention per interval.
+    const points = generateSeries(6, 5 * 60_000, 5, () => 1);
+    let state = createDetectorState();
+    points.forEach((point) => {
+      state = detectSpike(state, point.timeMs, point.value).state;
+    });
+    const nightMs = START_MS + 6 * DAY_MS + 3 * HOUR_MS;
+    const { verdict } = detectSpike(state, nightMs, 4);
+    expect(verdict.alert).toBe(false);
+    expect(verdict.score).toBeLessThan(0.5);
+  });
+
+  it('learns a sustained level shift as the new normal', () => {
+    const shiftMs = START_MS + 6 * DAY_MS + 10 * HOUR_MS;
+    const points = generateSeries(12, 5 * 60_000, 20, (timeMs) => (timeMs >= shiftMs ? 4 : 1));
+    const alerts = alertTimes(points, runSeries(points));
+    expect(alerts).toEqual([shiftMs]);
+  });
+
+  it('does not let a burst poison the baseline it is judged against', () => {
+    const burstStartMs = START_MS + 8 * DAY_MS;
+    const inBurst = (timeMs: number) => timeMs >= burstStartMs && timeMs < burstStartMs + HOUR_MS;
+    const calm = generateSeries(10, 5 * 60_000, 20, () => 1);
+    const burst = generateSeries(10, 5 * 60_000, 20, (timeMs) => (inBurst(timeMs) ? 10 : 1));
+    const burstVerdicts = runSeries(burst);
+    const alerts = alertTimes(burst, burstVerdicts);
+    expect(alerts).toHaveLength(1);
+    expect((alerts[0] ?? Infinity) - burstStartMs).toBeLessThanOrEqual(15 * 60_000);
+    // Two days on, at the hour of the burst, the ×10 hour leaves less than a 10 % trace.
+    const drift = (burstVerdicts.at(-1)?.expected ?? Number.NaN) / (runSeries(calm).at(-1)?.expected ?? Number.NaN) - 1;
+    expect(Math.abs(drift)).toBeLessThan(0.1);
+  });
+
+  it('gives identical verdicts after its state goes through JSON', () => {
+    const points = generateSeries(8, 5 * 60_000, 20, (timeMs) => (timeMs > START_MS + 7 * DAY_MS ? 6 : 1));
+    const half = Math.floor(points.length * 0.9);
+    let state = createDetectorState();
+    points.slice(0, half).forEach((point) => {
+      state = detectSpike(state, point.timeMs, point.value).state;
+    });
+    let restored = JSON.parse(JSON.stringify(state)) as typeof state;
+    for (const point of points.slice(half)) {
+      const live = detectSpike(state, point.timeMs, point.value);
+      const replayed = detectSpike(restored, point.timeMs, point.value);
+      expect(replayed.verdict).toEqual(live.verdict);
+      state = live.state;
+      restored = replayed.state;
+    }
+  });
+
+  it('keeps its state within a few hundred bytes whatever the series length', () => {
+    const sizes = [1, 20].map((days) => {
+      let state = createDetectorState();
+      generateSeries(days, 5 * 60_000, 50, () => 1).forEach((point) => {
+        state = detectSpike(state, point.timeMs, point.value).state;
+      });
+      return JSON.stringify(state).length;
+    });
+    expect(sizes[1]).toBeLessThan(1200);
+    expect(Math.abs((sizes[1] ?? 0) - (sizes[0] ?? 0))).toBeLessThan(200);
+  });
+
+  it('does not alert while warming up', () => {
+    const points = generateSeries(1, 5 * 60_000, 20, (timeMs) => (timeMs > START_MS + 12 * HOUR_MS ? 20 : 1));
+    const verdicts = runSeries(points);
+    expect(verdicts.every((verdict) => verdict.warmingUp && !verdict.alert)).toBe(true);
+    expect(DEFAULT_DETECTOR_SETTINGS.warmUpMs).toBe(DAY_MS);
+  });
+});

@@ -1,0 +1,70 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import {
+  DEFAULT_DETECTOR_SETTINGS,
+  SeriesFormatError,
+  detectSeries,
+  inferIntervalMs,
+  parseSeriesCsv,
+} from '@tocsin/detection';
+
+const USAGE = 'usage: npm run -s detect -- --input <series.csv> --output <results.csv>';
+
+/** Formats a score compactly but losslessly enough for NAB's threshold comparisons. */
+function formatScore(score: number): string {
+  return Number(score.toFixed(6)).toString();
+}
+
+function main(argv: string[]): number {
+  let input: string | undefined;
+  let output: string | undefined;
+  try {
+    const { values } = parseArgs({
+      args: argv,
+      options: { input: { type: 'string' }, output: { type: 'string' } },
+      strict: true,
+    });
+    input = values.input;
+    output = values.output;
+  } catch (error) {
+    process.stderr.write(`detect: ${error instanceof Error ? error.message : String(error)}\n${USAGE}\n`);
+    return 2;
+  }
+  if (!input || !output) {
+    process.stderr.write(`detect: --input and --output are required\n${USAGE}\n`);
+    return 2;
+  }
+
+  let text: string;
+  try {
+    text = readFileSync(input, 'utf8');
+  } catch (error) {
+    process.stderr.write(`detect: cannot read ${input}: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+  let rows;
+  try {
+    rows = parseSeriesCsv(text);
+  } catch (error) {
+    if (error instanceof SeriesFormatError) {
+      process.stderr.write(`detect: ${input}: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+
+  const { verdicts } = detectSeries(rows, DEFAULT_DETECTOR_SETTINGS);
+  const lines = ['timestamp,value,anomaly_score'];
+  rows.forEach((row, index) => {
+    lines.push(`${row.timestamp},${row.value},${formatScore(verdicts[index]?.score ?? 0)}`);
+  });
+  writeFileSync(output, `${lines.join('\n')}\n`);
+  const intervalMs = inferIntervalMs(rows);
+  const alerts = verdicts.filter((verdict) => verdict.alert).length;
+  process.stderr.write(
+    `detect: ${rows.length} rows, interval ${intervalMs === undefined ? 'n/a' : `${intervalMs / 1000}s`}, ${alerts} alerts → ${output}\n`,
+  );
+  return 0;
+}
+
+process.exitCode = main(process.argv.slice(2));
