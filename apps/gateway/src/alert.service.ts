@@ -145,11 +145,14 @@ export class AlertService {
 
   private async publish(events: readonly AlertEvent[], notifications: readonly Notification[]): Promise<void> {
     const broadcaster = this.broadcaster();
+    // The alert's state after this change: an opening event is sent to the people its first
+    // step pages, who are known only once the escalation ran.
+    const lastAlert = new Map(events.map((event) => [event.alert.id, event.alert]));
     for (const event of events) {
-      const recipients = event.kind === 'alert.escalated' ? event.notification.recipients : event.alert.pagedUserIds;
+      const paged = lastAlert.get(event.alert.id)?.pagedUserIds ?? event.alert.pagedUserIds;
+      const recipients = event.kind === 'alert.escalated' ? event.notification.recipients : paged;
       broadcaster.broadcast(event, recipients);
     }
-    const lastAlert = new Map(events.map((event) => [event.alert.id, event.alert]));
     for (const notification of notifications) {
       const alert = lastAlert.get(notification.alertId);
       if (alert) await this.notifyOutside(notification, alert);

@@ -1,0 +1,125 @@
+import type { AlertEvent } from '@tocsin/alerting';
+import type { EnrichedMention } from '@tocsin/domain';
+import type { Socket } from 'socket.io-client';
+import { aMention, toNdjson } from '../support/mention-fixtures';
+import { isGroupCaughtUp, TestRun } from '../support/test-infra';
+import { connectSocket, postMentions, startTocsin, type RunningTocsin } from '../support/tocsin-apps';
+import { recordEvents, waitForEvent, waitUntil } from '../support/wait-for';
+
+type Opened = Extract<AlertEvent, { kind: 'alert.opened' }>;
+type Escalated = Extract<AlertEvent, { kind: 'alert.escalated' }>;
+
+describe('alerts: crisis plan → on-call CM → escalation to the manager', () => {
+  const run = new TestRun();
+  let tocsin: RunningTocsin;
+  let camille: Socket;
+  let sophie: Socket;
+  let watcher: Socket;
+
+  beforeAll(async () => {
+    await run.createTopics();
+    tocsin = await startTocsin(run.env({ PLAN_FILE: 'config/test/e2e-plan.yaml', ESCALATION_POLL_MS: '100' }));
+    camille = await connectSocket(tocsin.gatewayUrl, { userId: 'camille' });
+    sophie = await connectSocket(tocsin.gatewayUrl, { userId: 'sophie' });
+    watcher = await connectSocket(tocsin.gatewayUrl);
+    await watcher.emitWithAck('subscribe', { brandIds: ['fleurie', 'voltaway'] });
+  });
+
+  afterAll(async () => {
+    for (const socket of [camille, sophie, watcher]) socket?.disconnect();
+    await tocsin?.stop();
+    await run.cleanUp();
+  });
+
+  async function getJson(path: string): Promise<unknown> {
+    const response = await fetch(`${tocsin.gatewayUrl}${path}`);
+    expect(response.status).toBe(200);
+    return response.json();
+  }
+
+  it('pages the CM within seconds, escalates to the manager after T1, and stops once acknowledged', async () => {
+    const burst = [
+      'Fleurie Cosmetics est une ARNAQUE, ma peau est brûlée 😡',
+      "Honte à Fleurie Cosmetics, c'est un scandale, boycott !",
+      'Fleurie Cosmetics night cream is a scam, I want a refund now',
+      "Encore une arnaque de Fleurie Cosmetics, je ne rachèterai jamais",
+      'Worst purchase ever, Fleurie Cosmetics is a total scam 🤬',
+    ].map((text) => aMention({ text }));
+    const postedAtMs = Date.now();
+    const openedForCm = waitForEvent<Opened>(camille, 'alert.opened', (e) => e.alert.brandId === 'fleurie', 20_000);
+    await postMentions(tocsin.ingestUrl, toNdjson(burst), 'application/x-ndjson');
+
+    const opened = await openedForCm;
+    const cmLatencyMs = Date.now() - postedAtMs;
+    expect(opened.alert).toMatchObject({ level: 'crisis', triggerId: 'crisis-words', state: 'open', planVersion: 'e2e-1' });
+    expect(cmLatencyMs).toBeLessThan(10_000);
+
+    const escalation = await waitForEvent<Escalated>(
+      sophie,
+      'alert.escalated',
+      (e) => e.alert.id === opened.alert.id && e.notification.recipients.includes('sophie'),
+      20_000,
+    );
+    expect(escalation.atMs - opened.alert.openedAtMs).toBeGreaterThanOrEqual(3_000);
+
+    const repeatsAfterAck = recordEvents<Escalated>(sophie, 'alert.escalated');
+    const acknowledgedForWatcher = waitForEvent<AlertEvent>(watcher, 'alert.acknowledged', (e) => e.alert.id === opened.alert.id, 10_000);
+    const ack = await camille.emitWithAck('alert.acknowledge', { alertId: opened.alert.id, note: 'on it' });
+    expect(ack).toMatchObject({ ok: true, alert: { state: 'acknowledged', acknowledgedBy: 'camille' } });
+    await acknowledgedForWatcher;
+
+    // The policy repeats every 2 s while unacknowledged: 5 s of silence shows the chain stopped.
+    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    expect(repeatsAfterAck).toEqual([]);
+
+    const { alert } = (await getJson(`/v1/alerts/${opened.alert.id}`)) as { alert: { audit: Array<{ action: string; actor: string; reason: string }>; evidence: { count: number } } };
+    expect(alert.audit.map((entry) => entry.action)).toEqual(
+      expect.arrayContaining(['opened', 'notified', 'acknowledged']),
+    );
+    expect(alert.audit.filter((entry) => entry.action === 'notified').map((entry) => entry.reason)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/camille/), expect.stringMatching(/sophie/)]),
+    );
+    expect(alert.evidence.count).toBeGreaterThanOrEqual(2);
+
+    const { alerts } = (await getJson('/v1/alerts?brand=fleurie')) as { alerts: unknown[] };
+    expect(alerts).toHaveLength(1);
+  });
+
+  it('raises an alert for one negative mention by an influential author', async () => {
+    const influential = aMention({
+      text: 'Voltaway is the worst app ever, totally useless and broken 😡',
+      author: { id: 'star', handle: 'techstar', followers: 250_000, verified: true },
+    });
+    const opened = waitForEvent<Opened>(camille, 'alert.opened', (e) => e.alert.brandId === 'voltaway', 20_000);
+    await postMentions(tocsin.ingestUrl, JSON.stringify(influential), 'application/json');
+    await expect(opened).resolves.toMatchObject({ alert: { triggerId: 'influencer-negative', level: 'alert' } });
+  });
+
+  it('raises nothing for a silenced brand', async () => {
+    const response = await fetch(`${tocsin.gatewayUrl}/v1/silences`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        matchers: { brandId: 'voltaway' },
+        startsAtMs: Date.now() - 1_000,
+        endsAtMs: Date.now() + 3_600_000,
+        createdBy: 'camille',
+        reason: 'known outage, statement already posted',
+      }),
+    });
+    expect(response.status).toBe(201);
+    const openedSeen = recordEvents<Opened>(camille, 'alert.opened');
+    const mention = aMention({ text: 'Voltaway is a scam, I want a refund, boycott them 😡' });
+    await postMentions(tocsin.ingestUrl, JSON.stringify(mention), 'application/json');
+
+    await waitForEvent<EnrichedMention>(watcher, 'mention.created', (m) => m.id === mention.id, 20_000);
+    await waitUntil(
+      'the gateway to consume every alert signal',
+      async () => ((await isGroupCaughtUp(run.kafka, `${run.id}-gateway-alerts`, run.topic('alerts.signals'))) ? true : undefined),
+      20_000,
+    );
+    expect(openedSeen).toEqual([]);
+    const { alerts } = (await getJson('/v1/alerts?brand=voltaway')) as { alerts: Array<{ triggerId: string }> };
+    expect(alerts.map((alert) => alert.triggerId)).toEqual(['influencer-negative']);
+  });
+});
