@@ -128,6 +128,34 @@ describe('detectSpike', () => {
     expect(Math.abs((sizes[1] ?? 0) - (sizes[0] ?? 0))).toBeLessThan(200);
   });
 
+  it.each([
+    ['treats a re-burst within half a day as the same buzz', 8, 1],
+    ['pages again for a burst after a day of calm', 30, 2],
+  ])('%s', (_case, gapHours, expectedAlerts) => {
+    const firstMs = START_MS + 9 * DAY_MS + 10 * HOUR_MS;
+    const secondMs = firstMs + HOUR_MS + gapHours * HOUR_MS;
+    // The second burst is bigger, so after the first one has made the tail heavier it is still rare.
+    const multiplier = (timeMs: number) =>
+      timeMs >= firstMs && timeMs < firstMs + HOUR_MS ? 8 : timeMs >= secondMs && timeMs < secondMs + HOUR_MS ? 30 : 1;
+    const points = generateSeries(12, 5 * 60_000, 20, multiplier);
+    const alerts = alertTimes(points, runSeries(points));
+    expect(alerts).toHaveLength(expectedAlerts);
+    expect(alerts[0]).toBe(firstMs);
+    expect(DEFAULT_DETECTOR_SETTINGS.refractoryMs).toBe(12 * HOUR_MS);
+  });
+
+  it('does not page on the first ordinary burst of a young series', () => {
+    // Just past warm-up the tail is still the prior, which expects mention bursts: a ×10
+    // five-minute blip may be this brand's everyday retweet cascade, a ×15 one is news.
+    const blipMs = START_MS + 30 * HOUR_MS;
+    const withBlip = (multiplier: number) =>
+      generateSeries(2, 5 * 60_000, 20, (timeMs) => (timeMs === blipMs ? multiplier : 1));
+    const ordinary = withBlip(10);
+    expect(alertTimes(ordinary, runSeries(ordinary))).toEqual([]);
+    const news = withBlip(15);
+    expect(alertTimes(news, runSeries(news))).toEqual([blipMs]);
+  });
+
   it('does not alert while warming up', () => {
     const points = generateSeries(1, 5 * 60_000, 20, (timeMs) => (timeMs > START_MS + 12 * HOUR_MS ? 20 : 1));
     const verdicts = runSeries(points);

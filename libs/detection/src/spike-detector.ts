@@ -27,7 +27,9 @@ export interface DetectorSettings {
   warmUpMs: number;
   /**
    * How rare a point must be to page someone: one whose upward surprise the series' own tail
-   * would produce less than once per this duration scores 0.5.
+   * would produce less than once per this duration scores 0.5. Five days: a missed buzz costs
+   * far more than a spurious page (NAB weighs them about 9 : 1), yet pages must stay rarer than
+   * daily or a CM stops reading them.
    */
   alertRarityMs: number;
   /**
@@ -42,22 +44,29 @@ export interface DetectorSettings {
   clipZ: number;
   /** A run of |z| ≥ clipZ on one side lasting this long becomes the new level. */
   levelShiftAfterMs: number;
-  /** After an alert, no new alert until the score has stayed below 0.5 this long. */
+  /**
+   * After an alert, no new alert until the score has stayed below 0.5 this long. Half a day:
+   * a story's aftershocks (replies, the evening re-share) come hours after its first burst and
+   * are the same buzz; a full day would swallow the onset of the next, unrelated one.
+   */
   refractoryMs: number;
 }
 
-/** Defaults chosen on principle (a day cycle, hour slots, a week of memory), not per brand. */
+/**
+ * Defaults chosen on principle (a day cycle, hour slots, a week of memory, a page at most every
+ * few days from noise alone, one page per half-day story), the same for every brand.
+ */
 export const DEFAULT_DETECTOR_SETTINGS: Readonly<DetectorSettings> = {
   seasonalPeriodMs: 24 * 3_600_000,
   seasonalSlotMs: 3_600_000,
   levelHalfLifeMs: 12 * 3_600_000,
   seasonalHalfLifePeriods: 7,
   warmUpMs: 24 * 3_600_000,
-  alertRarityMs: 7 * 24 * 3_600_000,
+  alertRarityMs: 5 * 24 * 3_600_000,
   minAlertZ: 5,
   clipZ: 3,
   levelShiftAfterMs: 3 * 3_600_000,
-  refractoryMs: 6 * 3_600_000,
+  refractoryMs: 12 * 3_600_000,
 };
 
 /** Plain JSON state of one series; restore it as-is to resume with identical verdicts. */
@@ -180,12 +189,13 @@ function decayWeight(stepMs: number, halfLifeMs: number): number {
 }
 
 /**
- * Prior of the tail model, worth a few exceedances, so a young series is judged by a moderately
- * heavy tail (heavier than normal noise, which mention bursts always are) until it shows its own.
+ * Prior of the tail model, worth a few exceedances, so a young series is judged by a heavy tail
+ * until it shows its own: mention bursts beyond 3 spreads typically run 1–4 spreads further
+ * (retweet cascades), so a light prior pages on a young series' first ordinary burst.
  */
 const TAIL_PRIOR_EXCEEDANCES = 3;
 const TAIL_PRIOR_RATE = 0.01;
-const TAIL_PRIOR_MEAN_EXCESS = 0.75;
+const TAIL_PRIOR_MEAN_EXCESS = 2.5;
 
 /** Parameters of the learnt upper tail of z: P(Z ≥ clipZ + e) = rate · exp(−e / meanExcess). */
 interface TailModel {
