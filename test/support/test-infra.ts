@@ -121,3 +121,14 @@ export async function isGroupCaughtUp(kafka: Kafka, groupId: string, topic: stri
     await admin.disconnect();
   }
 }
+
+/** Every message currently in a topic (up to its high watermarks at the time of the call). */
+export async function readWholeTopic(run: TestRun, topic: string, timeoutMs: number): Promise<KafkaMessage[]> {
+  const admin = run.kafka.admin();
+  await admin.connect();
+  const ends = await admin.fetchTopicOffsets(topic);
+  await admin.disconnect();
+  const total = ends.reduce((sum, end) => sum + Number(end.high), 0);
+  if (total === 0) return [];
+  return run.readTopic(topic, (messages) => messages.length >= total, timeoutMs);
+}

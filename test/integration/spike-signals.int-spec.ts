@@ -1,0 +1,113 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { spikeSignalSchema, type Mention, type SpikeSignal } from '@tocsin/domain';
+import { aMention, toNdjson } from '../support/mention-fixtures';
+import { isGroupCaughtUp, readWholeTopic, TestRun } from '../support/test-infra';
+import { startPipeline } from '../support/tocsin-apps';
+import { waitUntil } from '../support/wait-for';
+import { RecordPublisher } from '@tocsin/kafka';
+
+const INTERVAL_MS = 5 * 60_000;
+const HOUR_MS = 3_600_000;
+
+/**
+ * A steady, deterministic day and a bit for two brands: a day/night curve, one negative
+ * mention in three intervals, nothing a detector should call unusual.
+ */
+function steadyStream(brand: 'fleurie' | 'voltaway', fromMs: number, toMs: number): Mention[] {
+  const mentions: Mention[] = [];
+  const name = brand === 'fleurie' ? 'Fleurie Cosmetics' : 'Voltaway';
+  for (let t = fromMs, i = 0; t < toMs; t += INTERVAL_MS, i += 1) {
+    const hour = new Date(t).getUTCHours();
+    const perInterval = hour >= 7 && hour < 23 ? 4 : 2;
+    for (let k = 0; k < perInterval; k += 1) {
+      const negative = k === 0 && i % 3 === 0;
+      mentions.push(
+        aMention({
+          text: negative ? `${name} m'a vraiment déçue, service nul 😠` : `J'adore ${name}, super expérience 😍`,
+          createdAt: new Date(t + k * 20_000).toISOString(),
+        }),
+      );
+    }
+  }
+  return mentions;
+}
+
+describe('pipeline spike signals on real Kafka and Redis', () => {
+  const run = new TestRun();
+  const env = run.env({ SIGNAL_INTERVAL_MS: String(INTERVAL_MS), SIGNAL_ALLOWED_LATENESS_MS: '60000' });
+  const publisher = new RecordPublisher(run.kafka);
+  let pipeline: INestApplicationContext | undefined;
+
+  beforeAll(async () => {
+    await run.createTopics();
+    await publisher.connect();
+  });
+
+  afterAll(async () => {
+    await pipeline?.close();
+    await publisher.disconnect();
+    await run.cleanUp();
+  });
+
+  /**
+   * Keyed by brand, as ingest does when the source knows the brand: hours of event time sent at
+   * once then stay in order, instead of racing across partitions past the lateness allowance.
+   */
+  async function send(brand: string, mentions: readonly Mention[]): Promise<void> {
+    const records = mentions.map((mention) => ({ key: `brand:${brand}`, value: JSON.stringify(mention) }));
+    for (let start = 0; start < records.length; start += 500) {
+      await publisher.publish(run.topic('mentions.raw'), records.slice(start, start + 500));
+    }
+  }
+
+  async function caughtUp(): Promise<void> {
+    await waitUntil(
+      'the pipeline to process every mention',
+      async () =>
+        (await isGroupCaughtUp(run.kafka, `${run.id}-pipeline-enrichment`, run.topic('mentions.raw'))) &&
+        (await isGroupCaughtUp(run.kafka, `${run.id}-pipeline-signals`, run.topic('mentions.enriched')))
+          ? true
+          : undefined,
+      60_000,
+    );
+  }
+
+  it('signals a negative burst for the bursting brand only, with state kept across a restart', async () => {
+    const burstAtMs = Math.floor(Date.parse('2026-11-20T15:00:00Z') / INTERVAL_MS) * INTERVAL_MS;
+    const startMs = burstAtMs - 30 * HOUR_MS;
+
+    pipeline = await startPipeline(env);
+    await send('fleurie', steadyStream('fleurie', startMs, burstAtMs));
+    await send('voltaway', steadyStream('voltaway', startMs, burstAtMs));
+    await caughtUp();
+    // A new instance must resume from the checkpoint: a detector relearning from zero would be
+    // warming up for a day and stay silent on the burst below.
+    await pipeline.close();
+    pipeline = await startPipeline(env);
+
+    const burst = Array.from({ length: 40 }, (_, i) =>
+      aMention({
+        text: 'Fleurie Cosmetics est une arnaque, remboursez-moi, honte à vous 😡',
+        createdAt: new Date(burstAtMs + 60_000 + i * 5_000).toISOString(),
+      }),
+    );
+    const after = burstAtMs + INTERVAL_MS;
+    await send('fleurie', [...burst, ...steadyStream('fleurie', after, after + HOUR_MS)]);
+    await send('voltaway', steadyStream('voltaway', burstAtMs, after + HOUR_MS));
+    await caughtUp();
+
+    const signals = (await readWholeTopic(run, run.topic('alerts.signals'), 60_000))
+      .map((message) => JSON.parse(message.value?.toString() ?? 'null') as unknown)
+      .flatMap((value) => {
+        const parsed = spikeSignalSchema.safeParse(value);
+        return parsed.success ? [parsed.data] : [];
+      });
+    const alerting = (brandId: string): SpikeSignal[] => signals.filter((s) => s.brandId === brandId && s.alert);
+
+    expect(signals.filter((s) => s.brandId === 'voltaway').length).toBeGreaterThan(300);
+    expect(alerting('voltaway')).toEqual([]);
+    const negativeSpike = alerting('fleurie').find((s) => s.metric === 'negativeVolume');
+    expect(negativeSpike).toMatchObject({ intervalStart: new Date(burstAtMs).toISOString(), observed: 40 });
+    expect(negativeSpike?.explanation).toMatch(/negativeVolume 40, expected/);
+  });
+});
