@@ -19,7 +19,7 @@ import { AlertService } from './alert.service';
 import { AlertSignalsConsumer } from './alert-signals.consumer';
 import { AlertsController } from './alerts.controller';
 import { AlertsGateway } from './alerts.gateway';
-import { BrandsController } from './brands.controller';
+import { PlanController } from './plan.controller';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config';
 import { KAFKA_CLIENT, REDIS_CLIENT } from './gateway.tokens';
 import { MentionDeliveryConsumer } from './mention-delivery.consumer';
@@ -92,7 +92,7 @@ export class GatewayModule {
     const logger = new Logger('kafka');
     return {
       module: GatewayModule,
-      controllers: [BrandsController, AlertsController],
+      controllers: [PlanController, AlertsController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: KAFKA_CLIENT, useFactory: () => createKafka(config.kafka, logger) },
