@@ -1,10 +1,26 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const pureLibs = ['libs/domain/src/**/*.ts', 'libs/sentiment/src/**/*.ts', 'libs/detection/src/**/*.ts', 'libs/crisis-plan/src/**/*.ts', 'libs/alerting/src/**/*.ts'];
+const pureLibs = [
+  'libs/domain/src/**/*.ts',
+  'libs/sentiment/src/**/*.ts',
+  'libs/detection/src/**/*.ts',
+  'libs/crisis-plan/src/**/*.ts',
+  'libs/alerting/src/**/*.ts',
+];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.tocsin/**', 'coverage/**', '**/*.js', '**/*.mjs', 'apps/gateway/public/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      '.tocsin/**',
+      'coverage/**',
+      '**/*.js',
+      '**/*.mjs',
+      'apps/gateway/public/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -42,7 +42,7 @@ describe('alerts: crisis plan → on-call CM → escalation to the manager', () 
       'Fleurie Cosmetics est une ARNAQUE, ma peau est brûlée 😡',
       "Honte à Fleurie Cosmetics, c'est un scandale, boycott !",
       'Fleurie Cosmetics night cream is a scam, I want a refund now',
-      "Encore une arnaque de Fleurie Cosmetics, je ne rachèterai jamais",
+      'Encore une arnaque de Fleurie Cosmetics, je ne rachèterai jamais',
       'Worst purchase ever, Fleurie Cosmetics is a total scam 🤬',
     ].map((text) => aMention({ text }));
     const postedAtMs = Date.now();
@@ -51,7 +51,12 @@ describe('alerts: crisis plan → on-call CM → escalation to the manager', () 
 
     const opened = await openedForCm;
     const cmLatencyMs = Date.now() - postedAtMs;
-    expect(opened.alert).toMatchObject({ level: 'crisis', triggerId: 'crisis-words', state: 'open', planVersion: 'e2e-1' });
+    expect(opened.alert).toMatchObject({
+      level: 'crisis',
+      triggerId: 'crisis-words',
+      state: 'open',
+      planVersion: 'e2e-1',
+    });
     expect(cmLatencyMs).toBeLessThan(10_000);
 
     const escalation = await waitForEvent<Escalated>(
@@ -63,7 +68,12 @@ describe('alerts: crisis plan → on-call CM → escalation to the manager', () 
     expect(escalation.atMs - opened.alert.openedAtMs).toBeGreaterThanOrEqual(3_000);
 
     const repeatsAfterAck = recordEvents<Escalated>(sophie, 'alert.escalated');
-    const acknowledgedForWatcher = waitForEvent<AlertEvent>(watcher, 'alert.acknowledged', (e) => e.alert.id === opened.alert.id, 10_000);
+    const acknowledgedForWatcher = waitForEvent<AlertEvent>(
+      watcher,
+      'alert.acknowledged',
+      (e) => e.alert.id === opened.alert.id,
+      10_000,
+    );
     const ack = await camille.emitWithAck('alert.acknowledge', { alertId: opened.alert.id, note: 'on it' });
     expect(ack).toMatchObject({ ok: true, alert: { state: 'acknowledged', acknowledgedBy: 'camille' } });
     await acknowledgedForWatcher;
@@ -72,7 +82,9 @@ describe('alerts: crisis plan → on-call CM → escalation to the manager', () 
     await new Promise((resolve) => setTimeout(resolve, 5_000));
     expect(repeatsAfterAck).toEqual([]);
 
-    const { alert } = (await getJson(`/v1/alerts/${opened.alert.id}`)) as { alert: { audit: Array<{ action: string; actor: string; reason: string }>; evidence: { count: number } } };
+    const { alert } = (await getJson(`/v1/alerts/${opened.alert.id}`)) as {
+      alert: { audit: Array<{ action: string; actor: string; reason: string }>; evidence: { count: number } };
+    };
     expect(alert.audit.map((entry) => entry.action)).toEqual(
       expect.arrayContaining(['opened', 'notified', 'acknowledged']),
     );
@@ -115,7 +127,8 @@ describe('alerts: crisis plan → on-call CM → escalation to the manager', () 
     await waitForEvent<EnrichedMention>(watcher, 'mention.created', (m) => m.id === mention.id, 20_000);
     await waitUntil(
       'the gateway to consume every alert signal',
-      async () => ((await isGroupCaughtUp(run.kafka, `${run.id}-gateway-alerts`, run.topic('alerts.signals'))) ? true : undefined),
+      async () =>
+        (await isGroupCaughtUp(run.kafka, `${run.id}-gateway-alerts`, run.topic('alerts.signals'))) ? true : undefined,
       20_000,
     );
     expect(openedSeen).toEqual([]);

@@ -18,7 +18,9 @@ describe('mention flow: ingest → pipeline → gateway', () => {
     fleurieWall = await connectSocket(tocsin.gatewayUrl);
     voltawayWall = await connectSocket(tocsin.gatewayUrl);
     await expect(fleurieWall.emitWithAck('subscribe', { brandIds: ['fleurie'] })).resolves.toMatchObject({ ok: true });
-    await expect(voltawayWall.emitWithAck('subscribe', { brandIds: ['voltaway'] })).resolves.toMatchObject({ ok: true });
+    await expect(voltawayWall.emitWithAck('subscribe', { brandIds: ['voltaway'] })).resolves.toMatchObject({
+      ok: true,
+    });
   });
 
   afterAll(async () => {
@@ -30,7 +32,11 @@ describe('mention flow: ingest → pipeline → gateway', () => {
 
   it('delivers mentions enriched to the room of their brand only', async () => {
     const voltawaySeen = recordEvents<EnrichedMention>(voltawayWall, 'mention.created');
-    const angry = aMention({ text: "Fleurie Cosmetics c'est une arnaque, je suis vraiment déçue 😡", lang: undefined, country: 'FR' });
+    const angry = aMention({
+      text: "Fleurie Cosmetics c'est une arnaque, je suis vraiment déçue 😡",
+      lang: undefined,
+      country: 'FR',
+    });
     const happy = aMention({ text: 'I love my new @fleurie_off serum, my skin looks amazing! 😍' });
     const voltaway = aMention({ text: 'Took a Voltaway scooter to work today' });
 

@@ -68,10 +68,12 @@ describe('AlertService on real Redis', () => {
   }
 
   const escalationsTo = (instances: GatewayInstance[], userId: string) =>
-    instances.flatMap((instance) => instance.events).filter(
-      (event): event is Extract<AlertEvent, { kind: 'alert.escalated' }> =>
-        event.kind === 'alert.escalated' && event.notification.recipients.includes(userId),
-    );
+    instances
+      .flatMap((instance) => instance.events)
+      .filter(
+        (event): event is Extract<AlertEvent, { kind: 'alert.escalated' }> =>
+          event.kind === 'alert.escalated' && event.notification.recipients.includes(userId),
+      );
 
   it('fires each escalation exactly once with two gateway instances polling the same timers', async () => {
     const clock = new ManualClock(Date.parse('2026-11-23T10:00:00Z'));
@@ -106,7 +108,11 @@ describe('AlertService on real Redis', () => {
   it('folds repeated hits of one group into one alert instead of a flood', async () => {
     const clock = new ManualClock(Date.parse('2026-11-23T14:00:00Z'));
     const instance = startInstance(clock);
-    const hits = [0, 1, 2, 3].map((i) => ({ ...influencerHit(clock.now() + i), group: 'flood', evidence: { mentionKey: `twitter:flood-${i}` } }));
+    const hits = [0, 1, 2, 3].map((i) => ({
+      ...influencerHit(clock.now() + i),
+      group: 'flood',
+      evidence: { mentionKey: `twitter:flood-${i}` },
+    }));
     const alerts = [];
     for (const hit of hits) alerts.push(await instance.service.handleHit(hit));
     expect(new Set(alerts.map((alert) => alert?.id)).size).toBe(1);

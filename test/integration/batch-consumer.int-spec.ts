@@ -17,7 +17,10 @@ describe(BatchConsumerRunner.name, () => {
     await run.cleanUp();
   });
 
-  function runnerFor(groupId: string, handle: (batch: PartitionBatch<number>) => Promise<void>): BatchConsumerRunner<number> {
+  function runnerFor(
+    groupId: string,
+    handle: (batch: PartitionBatch<number>) => Promise<void>,
+  ): BatchConsumerRunner<number> {
     return new BatchConsumerRunner<number>({
       kafka: run.kafka,
       publisher,
@@ -27,7 +30,9 @@ describe(BatchConsumerRunner.name, () => {
       dlqTopic: run.topic('mentions.dlq'),
       decode: (record) => {
         const value = Number(record.value?.toString());
-        return Number.isInteger(value) ? { ok: true, value } : { ok: false, reason: `not an integer: ${record.value?.toString()}` };
+        return Number.isInteger(value)
+          ? { ok: true, value }
+          : { ok: false, reason: `not an integer: ${record.value?.toString()}` };
       },
       handle,
     });
@@ -73,16 +78,30 @@ describe(BatchConsumerRunner.name, () => {
       handled.push(...batch.items.map((item) => item.value));
     });
     await first.start();
-    await publisher.publish(run.topic('mentions.raw'), values.slice(0, 150).map((value) => ({ key: `k${value}`, value: String(value) })));
-    await waitForCondition('the first half to be handled', () => handled.filter((v) => v >= 1000).length >= 150, 30_000);
+    await publisher.publish(
+      run.topic('mentions.raw'),
+      values.slice(0, 150).map((value) => ({ key: `k${value}`, value: String(value) })),
+    );
+    await waitForCondition(
+      'the first half to be handled',
+      () => handled.filter((v) => v >= 1000).length >= 150,
+      30_000,
+    );
     await first.stop();
 
-    await publisher.publish(run.topic('mentions.raw'), values.slice(150).map((value) => ({ key: `k${value}`, value: String(value) })));
+    await publisher.publish(
+      run.topic('mentions.raw'),
+      values.slice(150).map((value) => ({ key: `k${value}`, value: String(value) })),
+    );
     const second = runnerFor('handover', async (batch) => {
       handled.push(...batch.items.map((item) => item.value));
     });
     await second.start();
-    await waitForCondition('the second half to be handled', () => handled.filter((v) => v >= 1000).length >= 300, 30_000);
+    await waitForCondition(
+      'the second half to be handled',
+      () => handled.filter((v) => v >= 1000).length >= 300,
+      30_000,
+    );
     await second.stop();
 
     const mine = handled.filter((value) => value >= 1000).sort((a, b) => a - b);

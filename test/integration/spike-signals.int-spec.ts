@@ -1,6 +1,6 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { spikeSignalSchema, type Mention, type SpikeSignal } from '@tocsin/domain';
-import { aMention, toNdjson } from '../support/mention-fixtures';
+import { aMention } from '../support/mention-fixtures';
 import { isGroupCaughtUp, readWholeTopic, TestRun } from '../support/test-infra';
 import { startPipeline } from '../support/tocsin-apps';
 import { waitUntil } from '../support/wait-for';

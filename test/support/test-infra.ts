@@ -9,7 +9,10 @@ export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 // Expected failures (a test's simulated outage) would drown the report; TOCSIN_TEST_VERBOSE=1 shows them.
 const verbose = process.env.TOCSIN_TEST_VERBOSE === '1';
-const quietLogger = { warn: () => undefined, error: (message: string) => (verbose ? console.error(message) : undefined) };
+const quietLogger = {
+  warn: () => undefined,
+  error: (message: string) => (verbose ? console.error(message) : undefined),
+};
 
 /**
  * A run of its own on the shared Kafka and Redis: topics, consumer groups and keys all carry
@@ -19,7 +22,10 @@ export class TestRun {
   readonly id = `t${randomUUID().slice(0, 8)}`;
   readonly topicPrefix = `${this.id}.`;
   readonly keyPrefix = `tocsin-test:${this.id}:`;
-  readonly kafka: Kafka = createKafka({ brokers: KAFKA_BROKERS.split(','), clientId: this.id, topicPrefix: this.topicPrefix }, quietLogger);
+  readonly kafka: Kafka = createKafka(
+    { brokers: KAFKA_BROKERS.split(','), clientId: this.id, topicPrefix: this.topicPrefix },
+    quietLogger,
+  );
   readonly redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 3 });
 
   topic(name: string): string {
@@ -54,7 +60,10 @@ export class TestRun {
     enough: (messages: KafkaMessage[]) => boolean,
     timeoutMs: number,
   ): Promise<KafkaMessage[]> {
-    const consumer = this.kafka.consumer({ groupId: `${this.id}-probe-${randomUUID().slice(0, 6)}`, maxWaitTimeInMs: 100 });
+    const consumer = this.kafka.consumer({
+      groupId: `${this.id}-probe-${randomUUID().slice(0, 6)}`,
+      maxWaitTimeInMs: 100,
+    });
     const messages: KafkaMessage[] = [];
     await consumer.connect();
     try {

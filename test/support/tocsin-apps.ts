@@ -64,7 +64,15 @@ export async function connectSocket(url: string, auth?: Record<string, string>):
   return socket;
 }
 
-export async function postMentions(ingestUrl: string, body: string, contentType: string): Promise<{ status: number; json: unknown }> {
-  const response = await fetch(`${ingestUrl}/v1/mentions`, { method: 'POST', headers: { 'content-type': contentType }, body });
+export async function postMentions(
+  ingestUrl: string,
+  body: string,
+  contentType: string,
+): Promise<{ status: number; json: unknown }> {
+  const response = await fetch(`${ingestUrl}/v1/mentions`, {
+    method: 'POST',
+    headers: { 'content-type': contentType },
+    body,
+  });
   return { status: response.status, json: await response.json() };
 }

@@ -38,7 +38,8 @@ export interface AlertServiceOptions {
   alertWebhookUrl?: string;
 }
 
-export type CommandOutcome = AlertCommandResult | { ok: false; error: { code: 'not-found' | 'unknown-user'; message: string } };
+export type CommandOutcome =
+  AlertCommandResult | { ok: false; error: { code: 'not-found' | 'unknown-user'; message: string } };
 
 const LEASE_MS = 30_000;
 
@@ -82,7 +83,11 @@ export class AlertService {
         alert: escalated.alert,
         escalationDueAtMs: escalated.nextDueAtMs,
         autoResolveAtMs: autoResolveAtMs(escalated.alert, plan),
-        result: { events: [...applied.events, ...escalated.events], notifications: escalated.notifications, alert: escalated.alert },
+        result: {
+          events: [...applied.events, ...escalated.events],
+          notifications: escalated.notifications,
+          alert: escalated.alert,
+        },
       };
     });
     await this.publish(outcome.events, outcome.notifications);
@@ -111,7 +116,12 @@ export class AlertService {
       if (!alert) return { result: { ok: false, error: { code: 'not-found', message: `no alert "${alertId}"` } } };
       const result = apply(alert, nowMs);
       if (!result.ok) return { result };
-      return { alert: result.alert, escalationDueAtMs: result.alert.nextEscalationAtMs, autoResolveAtMs: autoResolveAtMs(result.alert, plan), result };
+      return {
+        alert: result.alert,
+        escalationDueAtMs: result.alert.nextEscalationAtMs,
+        autoResolveAtMs: autoResolveAtMs(result.alert, plan),
+        result,
+      };
     });
     if (outcome.ok) await this.publish(outcome.events, []);
     return outcome;
@@ -137,7 +147,12 @@ export class AlertService {
       const outcome = await this.alerts.transactAlert(alertId, (alert) => {
         if (!alert) return { result: [] as AlertEvent[] };
         const change = autoResolveDue(alert, plan, nowMs);
-        return { alert: change.alert, escalationDueAtMs: change.alert.nextEscalationAtMs, autoResolveAtMs: autoResolveAtMs(change.alert, plan), result: change.events };
+        return {
+          alert: change.alert,
+          escalationDueAtMs: change.alert.nextEscalationAtMs,
+          autoResolveAtMs: autoResolveAtMs(change.alert, plan),
+          result: change.events,
+        };
       });
       await this.publish(outcome, []);
     }
@@ -169,7 +184,13 @@ export class AlertService {
       if (url) await this.outbox.enqueue(alert.id, url, 'json', { ...json, recipient: userId });
     }
     if (alertWebhookUrl) await this.outbox.enqueue(alert.id, alertWebhookUrl, 'json', json);
-    if (slackWebhookUrl) await this.outbox.enqueue(alert.id, slackWebhookUrl, 'slack', toSlackPayload(notification, alert, plan, consoleUrl));
+    if (slackWebhookUrl)
+      await this.outbox.enqueue(
+        alert.id,
+        slackWebhookUrl,
+        'slack',
+        toSlackPayload(notification, alert, plan, consoleUrl),
+      );
   }
 
   list(query: AlertQuery): Promise<Alert[]> {
@@ -184,12 +205,16 @@ export class AlertService {
     return this.outbox.deliveries(alertId);
   }
 
-  async createSilence(input: unknown): Promise<{ ok: true; silence: Silence } | { ok: false; errors: Array<{ field: string; message: string }> }> {
+  async createSilence(
+    input: unknown,
+  ): Promise<{ ok: true; silence: Silence } | { ok: false; errors: Array<{ field: string; message: string }> }> {
     const parsed = newSilenceSchema.safeParse(input);
     if (!parsed.success) return { ok: false, errors: describeZodError(parsed.error) };
     const silence: Silence = { id: randomUUID(), ...parsed.data };
     await this.silences.put(silence);
-    this.logger.log(`silence ${silence.id} by ${silence.createdBy} until ${new Date(silence.endsAtMs).toISOString()}: ${silence.reason}`);
+    this.logger.log(
+      `silence ${silence.id} by ${silence.createdBy} until ${new Date(silence.endsAtMs).toISOString()}: ${silence.reason}`,
+    );
     return { ok: true, silence };
   }
 

@@ -73,7 +73,12 @@ export class AlertsController {
   @Get('brands/:brandId/audit')
   async brandAudit(@Param('brandId') brandId: string) {
     const alerts = await this.alerts.list({ brandId, limit: 500 });
-    return { brandId, entries: alerts.flatMap((alert) => alert.audit.map((entry) => ({ alertId: alert.id, level: alert.level, ...entry }))) };
+    return {
+      brandId,
+      entries: alerts.flatMap((alert) =>
+        alert.audit.map((entry) => ({ alertId: alert.id, level: alert.level, ...entry })),
+      ),
+    };
   }
 
   @Get('silences')
@@ -85,13 +90,15 @@ export class AlertsController {
   @HttpCode(201)
   async createSilence(@Body() body: unknown): Promise<Silence> {
     const created = await this.alerts.createSilence(body);
-    if (!created.ok) throw new HttpException({ statusCode: 400, message: 'invalid silence', errors: created.errors }, 400);
+    if (!created.ok)
+      throw new HttpException({ statusCode: 400, message: 'invalid silence', errors: created.errors }, 400);
     return created.silence;
   }
 
   @Delete('silences/:id')
   @HttpCode(204)
   async removeSilence(@Param('id') id: string): Promise<void> {
-    if (!(await this.alerts.removeSilence(id))) throw new HttpException({ statusCode: 404, message: `no silence "${id}"` }, 404);
+    if (!(await this.alerts.removeSilence(id)))
+      throw new HttpException({ statusCode: 404, message: `no silence "${id}"` }, 404);
   }
 }

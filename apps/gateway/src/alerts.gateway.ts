@@ -39,12 +39,18 @@ export class AlertsGateway implements AlertBroadcaster {
   ): Promise<AlertCommandAnswer> {
     const userId = socket.data.userId;
     if (!userId) {
-      return { ok: false, error: { code: 'unauthenticated', message: 'connect with auth { userId } to act on alerts' } };
+      return {
+        ok: false,
+        error: { code: 'unauthenticated', message: 'connect with auth { userId } to act on alerts' },
+      };
     }
     const parsed = alertCommandSchema.safeParse(payload);
     if (!parsed.success) {
       const detail = describeZodError(parsed.error).map((issue) => `${issue.field}: ${issue.message}`);
-      return { ok: false, error: { code: 'invalid_payload', message: `expected { alertId, note? }; ${detail.join('; ')}` } };
+      return {
+        ok: false,
+        error: { code: 'invalid_payload', message: `expected { alertId, note? }; ${detail.join('; ')}` },
+      };
     }
     return toAnswer(await command(parsed.data.alertId, userId, parsed.data.note));
   }

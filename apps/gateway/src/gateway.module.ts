@@ -68,7 +68,9 @@ class GatewayLifecycle implements OnModuleInit, OnApplicationBootstrap, OnModule
         await this.alerts.runDue();
         await this.outbox.deliverDue();
       } catch (error) {
-        this.logger.error(`due work failed, retried next tick: ${error instanceof Error ? error.message : String(error)}`);
+        this.logger.error(
+          `due work failed, retried next tick: ${error instanceof Error ? error.message : String(error)}`,
+        );
       }
     });
   }
@@ -122,7 +124,11 @@ export class GatewayModule {
               plan,
               systemClock,
               () => moduleRef.get(AlertsGateway),
-              { consoleUrl: `${config.publicUrl}/console.html`, slackWebhookUrl: config.slackWebhookUrl, alertWebhookUrl: config.alertWebhookUrl },
+              {
+                consoleUrl: `${config.publicUrl}/console.html`,
+                slackWebhookUrl: config.slackWebhookUrl,
+                alertWebhookUrl: config.alertWebhookUrl,
+              },
               redis,
             ),
           inject: [REDIS_CLIENT, RedisKeys, WebhookOutbox, PlanSource, ModuleRef],

@@ -57,7 +57,10 @@ export class MentionDeliveryConsumer {
       byBrand.set(brandId, [...(byBrand.get(brandId) ?? []), value]);
     }
     for (const [brandId, mentions] of byBrand) {
-      await this.deps.recent.push(brandId, mentions.map((mention) => JSON.stringify(mention)));
+      await this.deps.recent.push(
+        brandId,
+        mentions.map((mention) => JSON.stringify(mention)),
+      );
       for (const mention of mentions) this.deps.gateway.deliverMention(brandId, mention);
     }
   }

@@ -53,7 +53,10 @@ export class MentionsGateway implements OnGatewayConnection {
     if (userId === undefined) return;
     const known = typeof userId === 'string' && this.plan.current().plan.people.some((person) => person.id === userId);
     if (!known) {
-      socket.emit('connection.refused', { code: 'unknown_user', message: `no person ${JSON.stringify(userId)} in the crisis plan` });
+      socket.emit('connection.refused', {
+        code: 'unknown_user',
+        message: `no person ${JSON.stringify(userId)} in the crisis plan`,
+      });
       socket.disconnect(true);
       return;
     }
@@ -66,7 +69,10 @@ export class MentionsGateway implements OnGatewayConnection {
     const parsed = brandSelectionSchema.safeParse(payload);
     if (!parsed.success) {
       const detail = describeZodError(parsed.error).map((issue) => `${issue.field}: ${issue.message}`);
-      return { ok: false, error: { code: 'invalid_payload', message: `expected { brandIds: string[] }; ${detail.join('; ')}` } };
+      return {
+        ok: false,
+        error: { code: 'invalid_payload', message: `expected { brandIds: string[] }; ${detail.join('; ')}` },
+      };
     }
     const known = new Set(this.plan.current().plan.brands.map((brand) => brand.id));
     const unknown = parsed.data.brandIds.filter((id) => !known.has(id));
@@ -81,12 +87,18 @@ export class MentionsGateway implements OnGatewayConnection {
     const selection = this.selectBrands(payload);
     if (!selection.ok) return selection;
     await socket.join(selection.brandIds.map(brandRoom));
-    const [recent, alerts] = await Promise.all([this.recentMentions(selection.brandIds), this.liveAlerts(selection.brandIds)]);
+    const [recent, alerts] = await Promise.all([
+      this.recentMentions(selection.brandIds),
+      this.liveAlerts(selection.brandIds),
+    ]);
     return { ok: true, brandIds: selection.brandIds, recent, alerts };
   }
 
   @SubscribeMessage('unsubscribe')
-  async unsubscribe(@ConnectedSocket() socket: TocsinSocket, @MessageBody() payload: unknown): Promise<UnsubscribeAnswer> {
+  async unsubscribe(
+    @ConnectedSocket() socket: TocsinSocket,
+    @MessageBody() payload: unknown,
+  ): Promise<UnsubscribeAnswer> {
     const selection = this.selectBrands(payload);
     if (!selection.ok) return selection;
     await Promise.all(selection.brandIds.map((id) => socket.leave(brandRoom(id))));

@@ -17,7 +17,11 @@ export function toJsonPayload(notification: Notification, alert: Alert, plan: Cr
     recipients: notification.recipients,
     step: notification.step,
     openedAt: new Date(alert.openedAtMs).toISOString(),
-    evidence: { count: alert.evidence.count, peakPerMin: alert.evidence.peakPerMin, samples: alert.evidence.samples.slice(-3) },
+    evidence: {
+      count: alert.evidence.count,
+      peakPerMin: alert.evidence.peakPerMin,
+      samples: alert.evidence.samples.slice(-3),
+    },
     url: `${consoleUrl}?alert=${encodeURIComponent(alert.id)}`,
   };
 }
@@ -29,7 +33,9 @@ export function toSlackPayload(
   plan: CrisisPlan,
   consoleUrl: string,
 ): { text: string; blocks: unknown[] } {
-  const handles = notification.recipients.map((id) => plan.people.find((person) => person.id === id)?.contacts.slack ?? id);
+  const handles = notification.recipients.map(
+    (id) => plan.people.find((person) => person.id === id)?.contacts.slack ?? id,
+  );
   const level = plan.levels.find((candidate) => candidate.id === alert.level);
   const title = `:rotating_light: ${level?.name ?? alert.level} — ${brandName(plan, alert.brandId)}`;
   const text = `${title}\n${alert.reason}\n${handles.join(' ')} (${notification.reason}, step ${notification.step + 1})`;
@@ -37,10 +43,22 @@ export function toSlackPayload(
     text,
     blocks: [
       { type: 'header', text: { type: 'plain_text', text: title.replace(':rotating_light: ', '') } },
-      { type: 'section', text: { type: 'mrkdwn', text: `${alert.reason}\n*${alert.evidence.count}* hit(s), paged: ${handles.join(' ')}` } },
+      {
+        type: 'section',
+        text: {
+          type: 'mrkdwn',
+          text: `${alert.reason}\n*${alert.evidence.count}* hit(s), paged: ${handles.join(' ')}`,
+        },
+      },
       {
         type: 'actions',
-        elements: [{ type: 'button', text: { type: 'plain_text', text: 'Open in Tocsin' }, url: `${consoleUrl}?alert=${encodeURIComponent(alert.id)}` }],
+        elements: [
+          {
+            type: 'button',
+            text: { type: 'plain_text', text: 'Open in Tocsin' },
+            url: `${consoleUrl}?alert=${encodeURIComponent(alert.id)}`,
+          },
+        ],
       },
     ],
   };

@@ -93,7 +93,15 @@ export class WebhookOutbox {
     const nowMs = this.clock.now();
     const giveUp = !outcome.ok && (!outcome.recoverable || job.attempts >= WEBHOOK_MAX_ATTEMPTS);
     const status: WebhookDelivery['status'] = outcome.ok ? 'delivered' : giveUp ? 'failed' : 'retrying';
-    const delivery: WebhookDelivery = { jobId, url: job.url, format: job.format, status, attempts: job.attempts, atMs: nowMs, error: outcome.error };
+    const delivery: WebhookDelivery = {
+      jobId,
+      url: job.url,
+      format: job.format,
+      status,
+      attempts: job.attempts,
+      atMs: nowMs,
+      error: outcome.error,
+    };
     const multi = this.redis.multi().rpush(this.deliveriesKey(job.alertId), JSON.stringify(delivery));
     if (status === 'retrying') {
       multi.set(this.jobKey(jobId), JSON.stringify({ ...job, lastError: outcome.error }));
@@ -103,10 +111,15 @@ export class WebhookOutbox {
       multi.zrem(this.queue.key, jobId);
     }
     await multi.exec();
-    if (status !== 'delivered') this.logger.warn(`webhook ${job.url} for alert ${job.alertId}: ${status} after ${job.attempts} attempt(s): ${outcome.error}`);
+    if (status !== 'delivered')
+      this.logger.warn(
+        `webhook ${job.url} for alert ${job.alertId}: ${status} after ${job.attempts} attempt(s): ${outcome.error}`,
+      );
   }
 
-  private async post(job: WebhookJob): Promise<{ ok: true; error?: undefined } | { ok: false; recoverable: boolean; error: string }> {
+  private async post(
+    job: WebhookJob,
+  ): Promise<{ ok: true; error?: undefined } | { ok: false; recoverable: boolean; error: string }> {
     try {
       const response = await fetch(job.url, {
         method: 'POST',

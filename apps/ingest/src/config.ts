@@ -9,7 +9,11 @@ const ingestEnvironmentSchema = kafkaEnvironmentSchema.extend({
   INGEST_HOST: z.string().min(1).default('0.0.0.0'),
   INGEST_PORT: port.default(3000),
   /** Largest accepted request body; larger gets 413. */
-  INGEST_MAX_BODY_BYTES: z.coerce.number().int().positive().default(5 * 1024 * 1024),
+  INGEST_MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(5 * 1024 * 1024),
   /** Most mentions in one request; more gets 413. */
   INGEST_MAX_MENTIONS: z.coerce.number().int().positive().default(5000),
 });

@@ -49,7 +49,13 @@ describe(parseMentionBatch.name, () => {
     ['an empty body', '  ', 'application/json', 400, /empty/],
     ['a JSON scalar', '42', 'application/json', 400, /mention object or an array/],
     ['an unsupported content type', '{}', 'text/csv', 415, /Content-Type must be/],
-    ['too many mentions', JSON.stringify([valid, valid, valid]), 'application/json', 413, /too many mentions in one request: 3 > 2/],
+    [
+      'too many mentions',
+      JSON.stringify([valid, valid, valid]),
+      'application/json',
+      413,
+      /too many mentions in one request: 3 > 2/,
+    ],
   ])('refuses %s as a whole', (_case, body, type, status, message) => {
     const result = parseMentionBatch(body, type, 2);
     expect(result).toMatchObject({ ok: false, status });

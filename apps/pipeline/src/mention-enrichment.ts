@@ -1,8 +1,19 @@
-import { brandRecordKey, matchBrands, mentionKey, type BrandMatcher, type EnrichedMention, type Mention } from '@tocsin/domain';
+import {
+  brandRecordKey,
+  matchBrands,
+  mentionKey,
+  type BrandMatcher,
+  type EnrichedMention,
+  type Mention,
+} from '@tocsin/domain';
 import { analyzeSentiment } from '@tocsin/sentiment';
 
 /** Language, sentiment and brands of one mention; the source's language hint is trusted first. */
-export function enrichMention(mention: Mention, matchers: readonly BrandMatcher[], enrichedAtIso: string): EnrichedMention {
+export function enrichMention(
+  mention: Mention,
+  matchers: readonly BrandMatcher[],
+  enrichedAtIso: string,
+): EnrichedMention {
   const sentiment = analyzeSentiment(mention.text, { lang: mention.lang });
   return {
     ...mention,

@@ -1,4 +1,10 @@
-import { createTriggerState, evaluateMention, evaluateSignal, type ActivePlan, type TriggerState } from '@tocsin/crisis-plan';
+import {
+  createTriggerState,
+  evaluateMention,
+  evaluateSignal,
+  type ActivePlan,
+  type TriggerState,
+} from '@tocsin/crisis-plan';
 import {
   advanceWatermark,
   createBrandSignalsState,
@@ -48,7 +54,11 @@ function readCheckpoint(raw: unknown): SignalsCheckpoint {
   if (!candidate || typeof candidate.maxEventTimeMs !== 'number' || typeof candidate.brands !== 'object') {
     return emptyCheckpoint();
   }
-  return { maxEventTimeMs: candidate.maxEventTimeMs, brands: candidate.brands ?? {}, triggers: candidate.triggers ?? createTriggerState() };
+  return {
+    maxEventTimeMs: candidate.maxEventTimeMs,
+    brands: candidate.brands ?? {},
+    triggers: candidate.triggers ?? createTriggerState(),
+  };
 }
 
 /**
@@ -139,12 +149,22 @@ export class SignalsConsumer {
         outputs.push({ key: brandRecordKey(brandId), value: JSON.stringify(signal) });
         const evaluation = evaluateSignal(activePlan, triggers, signal, Date.parse(signal.intervalEnd));
         triggers = evaluation.state;
-        outputs.push(...evaluation.hits.map((hit) => ({ key: brandRecordKey(hit.brandId), value: JSON.stringify(hit) })));
+        outputs.push(
+          ...evaluation.hits.map((hit) => ({ key: brandRecordKey(hit.brandId), value: JSON.stringify(hit) })),
+        );
       }
     }
-    if (late > 0) this.deps.logger.warn(`${late} mention(s) arrived after their interval closed in ${batch.topic}[${batch.partition}]`);
+    if (late > 0)
+      this.deps.logger.warn(
+        `${late} mention(s) arrived after their interval closed in ${batch.topic}[${batch.partition}]`,
+      );
 
     await this.deps.publisher.publish(this.outputTopic, outputs);
-    await checkpoints.save(batch.topic, batch.partition, { offset: batch.lastOffset, state: { ...state, brands, triggers } }, counted);
+    await checkpoints.save(
+      batch.topic,
+      batch.partition,
+      { offset: batch.lastOffset, state: { ...state, brands, triggers } },
+      counted,
+    );
   }
 }

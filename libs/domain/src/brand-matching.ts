@@ -3,7 +3,10 @@ import type { Mention } from './mention.schema';
 
 /** Lower-cases and strips diacritics so "Déçu" and "decu" compare equal. */
 export function foldText(text: string): string {
-  return text.normalize('NFD').replace(/\p{M}+/gu, '').toLowerCase();
+  return text
+    .normalize('NFD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase();
 }
 
 function escapeRegExp(text: string): string {

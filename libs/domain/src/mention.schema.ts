@@ -47,7 +47,10 @@ export const mentionSchema = z
       .string()
       .regex(/^[A-Z]{2}$/, 'expected an ISO 3166-1 alpha-2 code such as "FR"')
       .optional(),
-    engagement: z.object({ likes: count.optional(), shares: count.optional(), replies: count.optional() }).strict().optional(),
+    engagement: z
+      .object({ likes: count.optional(), shares: count.optional(), replies: count.optional() })
+      .strict()
+      .optional(),
     brandIds: z.array(z.string().min(1).max(128)).max(64).optional(),
     inReplyTo: z.string().min(1).max(256).optional(),
   })

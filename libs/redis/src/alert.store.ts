@@ -75,7 +75,8 @@ export class AlertStore {
       const raws = await this.redis.mget(page.map((id) => this.alertKey(id)));
       for (const raw of raws) {
         const alert = parseAlert(raw);
-        if (!alert || (query.state && alert.state !== query.state) || (query.level && alert.level !== query.level)) continue;
+        if (!alert || (query.state && alert.state !== query.state) || (query.level && alert.level !== query.level))
+          continue;
         alerts.push(alert);
         if (alerts.length >= query.limit) break;
       }
@@ -84,7 +85,10 @@ export class AlertStore {
   }
 
   /** Runs `decide` on the live alert of a group (open or acknowledged) and stores its outcome atomically. */
-  transactGroup<R>(groupKey: string, decide: (live: Alert | undefined) => AlertWrite<R> | Promise<AlertWrite<R>>): Promise<R> {
+  transactGroup<R>(
+    groupKey: string,
+    decide: (live: Alert | undefined) => AlertWrite<R> | Promise<AlertWrite<R>>,
+  ): Promise<R> {
     return this.transact([this.groupKey(groupKey)], async () => {
       const liveId = await this.redis.get(this.groupKey(groupKey));
       const live = liveId ? await this.get(liveId) : undefined;
@@ -94,7 +98,10 @@ export class AlertStore {
   }
 
   /** Runs `decide` on one alert by id and stores its outcome atomically. */
-  transactAlert<R>(alertId: string, decide: (alert: Alert | undefined) => AlertWrite<R> | Promise<AlertWrite<R>>): Promise<R> {
+  transactAlert<R>(
+    alertId: string,
+    decide: (alert: Alert | undefined) => AlertWrite<R> | Promise<AlertWrite<R>>,
+  ): Promise<R> {
     return this.transact([this.alertKey(alertId)], async () => decide(await this.get(alertId)));
   }
 
@@ -128,7 +135,9 @@ export class AlertStore {
       const committed = await this.write(write).exec();
       if (committed !== null) return write.result;
     }
-    throw new Error(`alert transaction on ${watched.join(', ')} kept conflicting after ${MAX_TRANSACTION_ATTEMPTS} attempts`);
+    throw new Error(
+      `alert transaction on ${watched.join(', ')} kept conflicting after ${MAX_TRANSACTION_ATTEMPTS} attempts`,
+    );
   }
 
   private write(write: AlertWrite<unknown>): ReturnType<Redis['multi']> {

@@ -29,7 +29,11 @@ export class PartitionCheckpointStore<S> {
     return this.keys.key('seen', this.group, mentionKey);
   }
 
-  async load(topic: string, partition: number, parse: (raw: unknown) => S): Promise<PartitionCheckpoint<S> | undefined> {
+  async load(
+    topic: string,
+    partition: number,
+    parse: (raw: unknown) => S,
+  ): Promise<PartitionCheckpoint<S> | undefined> {
     const raw = await this.redis.get(this.checkpointKey(topic, partition));
     if (raw === null) return undefined;
     const stored = JSON.parse(raw) as { offset: string; state: unknown };
@@ -43,7 +47,12 @@ export class PartitionCheckpointStore<S> {
     return new Set(unique.filter((_, index) => flags[index] === null));
   }
 
-  async save(topic: string, partition: number, checkpoint: PartitionCheckpoint<S>, counted: readonly string[]): Promise<void> {
+  async save(
+    topic: string,
+    partition: number,
+    checkpoint: PartitionCheckpoint<S>,
+    counted: readonly string[],
+  ): Promise<void> {
     const multi = this.redis.multi();
     multi.set(this.checkpointKey(topic, partition), JSON.stringify(checkpoint));
     for (const key of counted) multi.set(this.seenKey(key), '1', 'EX', SEEN_TTL_SECONDS);
