@@ -1,0 +1,54 @@
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../support/browser';
+import { aMention, toNdjson } from '../support/mention-fixtures';
+import { TestRun } from '../support/test-infra';
+import { postMentions, startTocsin, type RunningTocsin } from '../support/tocsin-apps';
+
+async function waitForText(page: Page, testId: string, pattern: RegExp): Promise<void> {
+  await page.waitForFunction(
+    ([id, source]) => new RegExp(source).test(document.querySelector(`[data-testid="${id}"]`)?.textContent ?? ''),
+    [testId, pattern.source] as const,
+    { timeout: 10_000 },
+  );
+}
+
+describe('mention wall in Chromium', () => {
+  const run = new TestRun();
+  let tocsin: RunningTocsin;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    await run.createTopics();
+    tocsin = await startTocsin(run.env());
+    browser = await launchChromium();
+    page = await browser.newPage();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await tocsin?.stop();
+    await run.cleanUp();
+  });
+
+  it('shows mentions live, coloured by sentiment, with running counts', async () => {
+    await page.goto(`${tocsin.gatewayUrl}/?brands=fleurie`);
+    await page.waitForSelector('[data-testid="connection-status"][data-state="connected"]', { timeout: 15_000 });
+
+    const angry = aMention({ text: 'Fleurie Cosmetics est une arnaque, je suis furieuse 😡 #boycott' });
+    const happy = aMention({ text: 'I love my Fleurie Cosmetics serum, my skin is glowing 😍' });
+    const other = aMention({ text: 'Voltaway scooters everywhere in Lyon today' });
+    await postMentions(tocsin.ingestUrl, toNdjson([angry, happy, other]), 'application/x-ndjson');
+
+    const angryCard = page.locator(`[data-testid="mention-card"][data-key="twitter:${angry.id}"]`);
+    await angryCard.waitFor({ timeout: 20_000 });
+    await page.locator(`[data-testid="mention-card"][data-key="twitter:${happy.id}"]`).waitFor({ timeout: 20_000 });
+
+    await expect(angryCard.getAttribute('data-sentiment')).resolves.toBe('negative');
+    await expect(angryCard.innerText()).resolves.toMatch(/arnaque/);
+    // Counts are redrawn at most once a second, for screen readers' sake.
+    await waitForText(page, 'count-negative', /^\s*1\s*$/);
+    await waitForText(page, 'count-positive', /^\s*1\s*$/);
+    await expect(page.locator(`[data-key="twitter:${other.id}"]`).count()).resolves.toBe(0);
+  });
+});
