@@ -9,4 +9,6 @@ if [[ ! -d node_modules || package-lock.json -nt node_modules/.package-lock.json
   npm ci --no-audit --no-fund --loglevel=error
 fi
 bash scripts/infra-up.sh
+echo "tocsin: building the apps…"
+npm run -s build
 exec npx jest --ci "$@"

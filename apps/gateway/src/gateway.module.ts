@@ -85,6 +85,7 @@ class GatewayLifecycle implements OnModuleInit, OnApplicationBootstrap, OnModule
     this.plan.stop();
     await this.publisher.disconnect();
     await this.redis.quit();
+    new Logger('gateway').log('gateway stopped cleanly: sockets closed, last batches committed');
   }
 }
 

@@ -67,6 +67,7 @@ class PipelineLifecycle implements OnModuleInit, OnApplicationShutdown {
     this.plan.stop();
     await this.publisher.disconnect();
     await this.redis.quit();
+    new Logger('pipeline').log('pipeline stopped cleanly: last batches committed, consumer groups left');
   }
 }
 
