@@ -1,43 +1,82 @@
 import { parseArgs } from 'node:util';
 import {
   DEFAULT_DETECTOR_SETTINGS,
+  DEFAULT_NOVELTY_SETTINGS,
   NAB_PROFILES,
   type NabScoredFile,
+  type SeriesRow,
+  detectNoveltySeries,
   detectSeries,
   scoreNabCorpus,
 } from '@tocsin/detection';
 import { loadNabFiles, resolveNabDir } from './nab-data';
 
 /**
- * Overfitting check for the knobs tuned on NAB, alertRarityMs and refractoryMs: for each file,
- * choose the pair that scores best (standard profile) on the other five, then score the
- * held-out file with it. Prints the choice per fold and the held-out scores beside the defaults'.
+ * Overfitting check for the knobs tuned on NAB: for each file, choose the setting that scores
+ * best (standard profile) on the other five, then score the held-out file with it. Prints the
+ * choice per fold and the held-out scores beside the defaults'. The spike detector's knobs are
+ * alertRarityMs and refractoryMs; the novelty detector's is its saturation ratio.
  */
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 const RARITY_GRID_DAYS = [1, 2, 3, 5, 7, 10, 14, 30];
 const REFRACTORY_GRID_HOURS = [3, 6, 12, 24];
-const GRID = RARITY_GRID_DAYS.flatMap((days) => REFRACTORY_GRID_HOURS.map((hours) => ({ days, hours })));
+const SATURATION_GRID = [null, 20, 50, 100, 200];
 
-function main(): void {
-  const { values } = parseArgs({ args: process.argv.slice(2), options: { data: { type: 'string' } }, strict: true });
-  const files = loadNabFiles(resolveNabDir(values.data));
-  const profile = NAB_PROFILES.standard;
-  const scoredBySettings = GRID.map(({ days, hours }) =>
-    files.map((file): NabScoredFile => ({
-      name: file.name,
-      windows: file.windows,
-      anomalyScores: detectSeries(file.rows, {
+/** One candidate setting: its label and how it scores a series. */
+interface Candidate {
+  label: string;
+  run: (rows: readonly SeriesRow[]) => number[];
+}
+
+const SPIKE_GRID: Candidate[] = RARITY_GRID_DAYS.flatMap((days) =>
+  REFRACTORY_GRID_HOURS.map((hours) => ({
+    label: `rarity ${days} d, refractory ${hours} h`,
+    run: (rows: readonly SeriesRow[]) =>
+      detectSeries(rows, {
         ...DEFAULT_DETECTOR_SETTINGS,
         alertRarityMs: days * DAY_MS,
         refractoryMs: hours * HOUR_MS,
       }).verdicts.map((verdict) => verdict.score),
+  })),
+);
+
+const NOVELTY_GRID: Candidate[] = SATURATION_GRID.map((saturationRatio) => ({
+  label: `saturation ${saturationRatio === null ? 'running max' : `${saturationRatio}x`}`,
+  run: (rows: readonly SeriesRow[]) =>
+    detectNoveltySeries(rows, { ...DEFAULT_NOVELTY_SETTINGS, saturationRatio }).verdicts.map(
+      (verdict) => verdict.score,
+    ),
+}));
+
+function main(): void {
+  const { values } = parseArgs({
+    args: process.argv.slice(2),
+    options: { data: { type: 'string' }, detector: { type: 'string', default: 'spike' } },
+    strict: true,
+  });
+  const detector = values.detector ?? 'spike';
+  if (detector !== 'spike' && detector !== 'novelty') {
+    throw new RangeError(`--detector must be spike or novelty, got ${detector}`);
+  }
+  const grid = detector === 'novelty' ? NOVELTY_GRID : SPIKE_GRID;
+  const runDefault = (rows: readonly SeriesRow[]): number[] =>
+    detector === 'novelty'
+      ? detectNoveltySeries(rows).verdicts.map((verdict) => verdict.score)
+      : detectSeries(rows, DEFAULT_DETECTOR_SETTINGS).verdicts.map((verdict) => verdict.score);
+  const files = loadNabFiles(resolveNabDir(values.data));
+  const profile = NAB_PROFILES.standard;
+  const scoredBySettings = grid.map((candidate) =>
+    files.map((file): NabScoredFile => ({
+      name: file.name,
+      windows: file.windows,
+      anomalyScores: candidate.run(file.rows),
     })),
   );
   const defaultScored = files.map((file): NabScoredFile => ({
     name: file.name,
     windows: file.windows,
-    anomalyScores: detectSeries(file.rows, DEFAULT_DETECTOR_SETTINGS).verdicts.map((verdict) => verdict.score),
+    anomalyScores: runDefault(file.rows),
   }));
 
   const heldOut: NabScoredFile[] = [];
@@ -57,7 +96,7 @@ function main(): void {
     }
     const testRaw = chosen ? scoreNabCorpus([chosen], 0.5, profile).raw : Number.NaN;
     process.stdout.write(
-      `${file.name.padEnd(22)} chosen on the other five: rarity ${GRID[best]?.days} d, refractory ${GRID[best]?.hours} h; held-out raw ${testRaw.toFixed(4)}\n`,
+      `${file.name.padEnd(22)} chosen on the other five: ${grid[best]?.label}; held-out raw ${testRaw.toFixed(4)}\n`,
     );
   });
   for (const name of ['standard', 'reward_low_FP_rate', 'reward_low_FN_rate'] as const) {

@@ -7,6 +7,8 @@ import {
   type NabCorpusScore,
   type NabProfileName,
   type NabScoredFile,
+  type SeriesRow,
+  detectNoveltySeries,
   detectSeries,
   scoreNabCorpus,
 } from '@tocsin/detection';
@@ -43,8 +45,31 @@ function scoreProfiles(files: NabScoredFile[], thresholdOf: (profile: NabProfile
   ) as Record<NabProfileName, NabCorpusScore>;
 }
 
+/** Detectors the bench can score: the magnitude model, the shape-novelty model. */
+const DETECTORS = ['spike', 'novelty'] as const;
+type DetectorName = (typeof DETECTORS)[number];
+
+function isDetectorName(name: string): name is DetectorName {
+  return (DETECTORS as readonly string[]).includes(name);
+}
+
+/** Scores and final state size of one series under the chosen detector. */
+function runDetector(name: DetectorName, rows: readonly SeriesRow[]): { scores: number[]; stateBytes: number } {
+  const { verdicts, stateBytes } =
+    name === 'novelty' ? detectNoveltySeries(rows) : detectSeries(rows, DEFAULT_DETECTOR_SETTINGS);
+  return { scores: verdicts.map((verdict) => verdict.score), stateBytes };
+}
+
 function main(): void {
-  const { values } = parseArgs({ args: process.argv.slice(2), options: { data: { type: 'string' } }, strict: true });
+  const { values } = parseArgs({
+    args: process.argv.slice(2),
+    options: { data: { type: 'string' }, detector: { type: 'string', default: 'spike' } },
+    strict: true,
+  });
+  const detector = values.detector ?? 'spike';
+  if (!isDetectorName(detector)) {
+    throw new RangeError(`--detector must be one of ${DETECTORS.join(', ')}, got ${detector}`);
+  }
   const nabDir = resolveNabDir(values.data);
   const files = loadNabFiles(nabDir);
   const thresholds = loadThresholds(nabDir);
@@ -54,11 +79,11 @@ function main(): void {
   let maxStateBytes = 0;
   const tocsinFiles: NabScoredFile[] = files.map((file) => {
     const startedMs = performance.now();
-    const { verdicts, stateBytes } = detectSeries(file.rows, DEFAULT_DETECTOR_SETTINGS);
+    const { scores, stateBytes } = runDetector(detector, file.rows);
     elapsedMs += performance.now() - startedMs;
     points += file.rows.length;
     maxStateBytes = Math.max(maxStateBytes, stateBytes);
-    return { name: file.name, windows: file.windows, anomalyScores: verdicts.map((verdict) => verdict.score) };
+    return { name: file.name, windows: file.windows, anomalyScores: scores };
   });
   const tocsin = scoreProfiles(tocsinFiles, () => TOCSIN_THRESHOLD);
 
@@ -71,7 +96,7 @@ function main(): void {
   ];
   const profileCells = (scores: Record<NabProfileName, NabCorpusScore>) =>
     NAB_PROFILE_NAMES.map((profile) => scores[profile].normalised);
-  lines.push(formatRow(`Tocsin (threshold ${TOCSIN_THRESHOLD})`, profileCells(tocsin)));
+  lines.push(formatRow(`Tocsin ${detector} (${TOCSIN_THRESHOLD})`, profileCells(tocsin)));
   for (const detector of PUBLISHED_DETECTORS) {
     const published = files.map((file) => ({
       name: file.name,

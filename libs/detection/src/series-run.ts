@@ -1,5 +1,12 @@
 import type { SeriesRow } from './nab-csv';
 import {
+  DEFAULT_NOVELTY_SETTINGS,
+  type NoveltySettings,
+  type NoveltyVerdict,
+  createNoveltyState,
+  detectNovelty,
+} from './novelty-detector';
+import {
   DEFAULT_DETECTOR_SETTINGS,
   type DetectorSettings,
   type DetectorVerdict,
@@ -32,6 +39,24 @@ export function detectSeries(
   const verdicts: DetectorVerdict[] = [];
   for (const row of rows) {
     const step = detectSpike(state, row.timestampMs, row.value, settings);
+    state = step.state;
+    verdicts.push(step.verdict);
+  }
+  return { verdicts, stateBytes: JSON.stringify(state).length };
+}
+
+/**
+ * Runs the shape-novelty detector over a whole series from a fresh state, row by row.
+ * @returns one verdict per row, in order, and the final state's JSON length in bytes
+ */
+export function detectNoveltySeries(
+  rows: readonly Pick<SeriesRow, 'timestampMs' | 'value'>[],
+  settings: NoveltySettings = DEFAULT_NOVELTY_SETTINGS,
+): { verdicts: NoveltyVerdict[]; stateBytes: number } {
+  let state = createNoveltyState(settings);
+  const verdicts: NoveltyVerdict[] = [];
+  for (const row of rows) {
+    const step = detectNovelty(state, row.timestampMs, row.value, settings);
     state = step.state;
     verdicts.push(step.verdict);
   }

@@ -1,0 +1,56 @@
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../support/browser';
+import { aMention } from '../support/mention-fixtures';
+import { TestRun } from '../support/test-infra';
+import { postMentions, startTocsin, type RunningTocsin } from '../support/tocsin-apps';
+
+describe('alert console in Chromium', () => {
+  const run = new TestRun();
+  let tocsin: RunningTocsin;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    await run.createTopics();
+    tocsin = await startTocsin(run.env({ PLAN_FILE: 'config/test/e2e-plan.yaml', ESCALATION_POLL_MS: '100' }));
+    browser = await launchChromium();
+    page = await browser.newPage();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await tocsin?.stop();
+    await run.cleanUp();
+  });
+
+  it('pages the on-call CM live, and acknowledging from the console stops the escalation', async () => {
+    await page.goto(`${tocsin.gatewayUrl}/console.html?user=camille`);
+    await page.waitForSelector('[data-testid="connection-status"][data-state="connected"]', { timeout: 15_000 });
+
+    await postMentions(
+      tocsin.ingestUrl,
+      JSON.stringify(aMention({ text: 'Fleurie Cosmetics est une arnaque, boycott ! 😡' })),
+      'application/json',
+    );
+    const row = page.locator('[data-testid="alert-row"][data-state="open"][data-level="crisis"]');
+    await row.waitFor({ timeout: 20_000 });
+    await page.locator('[data-testid="alert-banner"]').waitFor({ state: 'visible', timeout: 10_000 });
+    const alertId = await row.getAttribute('data-alert-id');
+
+    await row.click();
+    await page.locator('[data-testid="alert-detail"]').waitFor();
+    await page.locator('[data-testid="ack-button"]').click();
+
+    await page
+      .locator(`[data-testid="alert-row"][data-alert-id="${alertId}"][data-state="acknowledged"]`)
+      .waitFor({ timeout: 10_000 });
+    const response = await fetch(`${tocsin.gatewayUrl}/v1/alerts/${alertId}`);
+    const { alert } = (await response.json()) as {
+      alert: { state: string; acknowledgedBy: string; nextEscalationAtMs: number | null };
+    };
+    expect(alert).toMatchObject({ state: 'acknowledged', acknowledgedBy: 'camille', nextEscalationAtMs: null });
+    await expect(page.locator('[data-testid="audit-entry"]').allInnerTexts()).resolves.toEqual(
+      expect.arrayContaining([expect.stringMatching(/acknowledged/)]),
+    );
+  });
+});
