@@ -3,12 +3,14 @@ import { launchChromium } from '../support/browser';
 import { aMention, toNdjson } from '../support/mention-fixtures';
 import { TestRun } from '../support/test-infra';
 import { postMentions, startTocsin, type RunningTocsin } from '../support/tocsin-apps';
+import { waitUntil } from '../support/wait-for';
 
 async function waitForText(page: Page, testId: string, pattern: RegExp): Promise<void> {
-  await page.waitForFunction(
-    ([id, source]) => new RegExp(source).test(document.querySelector(`[data-testid="${id}"]`)?.textContent ?? ''),
-    [testId, pattern.source] as const,
-    { timeout: 10_000 },
+  const locator = page.locator(`[data-testid="${testId}"]`);
+  await waitUntil(
+    `${testId} to read ${pattern}`,
+    async () => (pattern.test((await locator.textContent()) ?? '') ? true : undefined),
+    10_000,
   );
 }
 

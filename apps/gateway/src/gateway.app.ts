@@ -2,10 +2,10 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { resolve } from 'node:path';
+import { REDIS_CLIENT } from '@tocsin/redis';
 import type Redis from 'ioredis';
 import type { GatewayConfig } from './config';
 import { GatewayModule } from './gateway.module';
-import { REDIS_CLIENT } from './gateway.tokens';
 import { RedisIoAdapter } from './redis-io.adapter';
 
 /** Builds the gateway: HTTP API, wall pages and socket.io on one port. */

@@ -9,26 +9,32 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { systemClock, TOPICS } from '@tocsin/domain';
-import { createKafka, ensureTopics, RecordPublisher, tocsinTopicSpecs } from '@tocsin/kafka';
+import { systemClock, TOPICS, type EnrichedMention } from '@tocsin/domain';
+import {
+  ensureTopics,
+  KAFKA_CLIENT,
+  kafkaProviders,
+  RecordPublisher,
+  tocsinTopicSpecs,
+  type BatchConsumerRunner,
+} from '@tocsin/kafka';
 import { PlanSource } from '@tocsin/plan-source';
-import { AlertStore, createRedis, RecentMentionsStore, RedisKeys, SilenceStore } from '@tocsin/redis';
+import { AlertStore, REDIS_CLIENT, redisProviders, RecentMentionsStore, RedisKeys, SilenceStore } from '@tocsin/redis';
 import type Redis from 'ioredis';
 import type { Kafka } from 'kafkajs';
 import { AlertService } from './alert.service';
-import { AlertSignalsConsumer } from './alert-signals.consumer';
+import { createAlertSignalsConsumer, type AlertSignal } from './alert-signals.consumer';
 import { AlertsController } from './alerts.controller';
 import { AlertsGateway } from './alerts.gateway';
 import { PlanController } from './plan.controller';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config';
-import { KAFKA_CLIENT, REDIS_CLIENT } from './gateway.tokens';
-import { MentionDeliveryConsumer } from './mention-delivery.consumer';
+import { createMentionDeliveryConsumer } from './mention-delivery.consumer';
 import { MentionsGateway } from './mentions.gateway';
 import { WebhookOutbox } from './webhook.outbox';
 
 class GatewayLifecycle implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy, OnApplicationShutdown {
-  private readonly mentions: MentionDeliveryConsumer;
-  private readonly signals: AlertSignalsConsumer;
+  private readonly mentions: BatchConsumerRunner<EnrichedMention>;
+  private readonly signals: BatchConsumerRunner<AlertSignal>;
   private readonly logger = new Logger('timers');
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> = Promise.resolve();
@@ -44,9 +50,9 @@ class GatewayLifecycle implements OnModuleInit, OnApplicationBootstrap, OnModule
     recent: RecentMentionsStore,
     gateway: MentionsGateway,
   ) {
-    const common = { kafka, kafkaSettings: config.kafka, publisher, groupId: config.groupId };
-    this.mentions = new MentionDeliveryConsumer({ ...common, recent, gateway, logger: new Logger('mention-delivery') });
-    this.signals = new AlertSignalsConsumer({ ...common, alerts, logger: new Logger('alert-signals') });
+    const wiring = { kafka, publisher, topicPrefix: config.kafka.topicPrefix };
+    this.mentions = createMentionDeliveryConsumer(wiring, { recent, gateway, groupId: config.groupId });
+    this.signals = createAlertSignalsConsumer(wiring, { alerts, groupId: config.groupId });
   }
 
   async onModuleInit(): Promise<void> {
@@ -92,16 +98,13 @@ class GatewayLifecycle implements OnModuleInit, OnApplicationBootstrap, OnModule
 @Module({})
 export class GatewayModule {
   static forConfig(config: GatewayConfig): DynamicModule {
-    const logger = new Logger('kafka');
     return {
       module: GatewayModule,
       controllers: [PlanController, AlertsController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
-        { provide: KAFKA_CLIENT, useFactory: () => createKafka(config.kafka, logger) },
-        { provide: REDIS_CLIENT, useFactory: () => createRedis(config.redis, 'tocsin-gateway') },
-        { provide: RedisKeys, useFactory: () => new RedisKeys(config.redis.keyPrefix) },
-        { provide: RecordPublisher, useFactory: (kafka: Kafka) => new RecordPublisher(kafka), inject: [KAFKA_CLIENT] },
+        ...kafkaProviders(config.kafka),
+        ...redisProviders(config.redis, 'tocsin-gateway'),
         { provide: PlanSource, useFactory: () => new PlanSource(config.planFile, new Logger('plan')) },
         {
           provide: RecentMentionsStore,

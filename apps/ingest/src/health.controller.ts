@@ -1,7 +1,6 @@
 import { Controller, Get, HttpException, Inject } from '@nestjs/common';
-import { isKafkaReady } from '@tocsin/kafka';
+import { isKafkaReady, KAFKA_CLIENT } from '@tocsin/kafka';
 import type { Kafka } from 'kafkajs';
-import { KAFKA_CLIENT } from './ingest.tokens';
 
 @Controller('health')
 export class HealthController {

@@ -7,11 +7,10 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { TOPICS } from '@tocsin/domain';
-import { createKafka, ensureTopics, RecordPublisher, tocsinTopicSpecs } from '@tocsin/kafka';
+import { ensureTopics, KAFKA_CLIENT, kafkaProviders, RecordPublisher, tocsinTopicSpecs } from '@tocsin/kafka';
 import type { Kafka } from 'kafkajs';
 import { INGEST_CONFIG, type IngestConfig } from './config';
 import { HealthController } from './health.controller';
-import { KAFKA_CLIENT } from './ingest.tokens';
 import { MentionsController } from './mentions.controller';
 
 class IngestLifecycle implements OnModuleInit, OnApplicationShutdown {
@@ -35,16 +34,10 @@ class IngestLifecycle implements OnModuleInit, OnApplicationShutdown {
 @Module({})
 export class IngestModule {
   static forConfig(config: IngestConfig): DynamicModule {
-    const logger = new Logger('kafka');
     return {
       module: IngestModule,
       controllers: [MentionsController, HealthController],
-      providers: [
-        { provide: INGEST_CONFIG, useValue: config },
-        { provide: KAFKA_CLIENT, useFactory: () => createKafka(config.kafka, logger) },
-        { provide: RecordPublisher, useFactory: (kafka: Kafka) => new RecordPublisher(kafka), inject: [KAFKA_CLIENT] },
-        IngestLifecycle,
-      ],
+      providers: [{ provide: INGEST_CONFIG, useValue: config }, ...kafkaProviders(config.kafka), IngestLifecycle],
     };
   }
 }

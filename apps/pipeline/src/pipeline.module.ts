@@ -6,22 +6,26 @@ import {
   type OnApplicationShutdown,
   type OnModuleInit,
 } from '@nestjs/common';
-import { systemClock, TOPICS } from '@tocsin/domain';
-import { createKafka, ensureTopics, RecordPublisher, tocsinTopicSpecs } from '@tocsin/kafka';
+import { systemClock, TOPICS, type EnrichedMention, type Mention } from '@tocsin/domain';
+import {
+  ensureTopics,
+  KAFKA_CLIENT,
+  kafkaProviders,
+  RecordPublisher,
+  tocsinTopicSpecs,
+  type BatchConsumerRunner,
+} from '@tocsin/kafka';
 import { PlanSource } from '@tocsin/plan-source';
-import { createRedis, PartitionCheckpointStore, RedisKeys, SeenMentionsStore } from '@tocsin/redis';
+import { PartitionCheckpointStore, REDIS_CLIENT, redisProviders, RedisKeys, SeenMentionsStore } from '@tocsin/redis';
 import type Redis from 'ioredis';
 import type { Kafka } from 'kafkajs';
 import { PIPELINE_CONFIG, type PipelineConfig } from './config';
-import { EnrichmentConsumer } from './enrichment.consumer';
-import { SignalsConsumer, type SignalsCheckpoint } from './signals.consumer';
-
-const KAFKA_CLIENT = Symbol('KafkaClient');
-const REDIS_CLIENT = Symbol('RedisClient');
+import { createEnrichmentConsumer } from './enrichment.consumer';
+import { createSignalsConsumer, type SignalsCheckpoint } from './signals.consumer';
 
 class PipelineLifecycle implements OnModuleInit, OnApplicationShutdown {
-  private readonly enrichment: EnrichmentConsumer;
-  private readonly signals: SignalsConsumer;
+  private readonly enrichment: BatchConsumerRunner<Mention>;
+  private readonly signals: BatchConsumerRunner<EnrichedMention>;
 
   constructor(
     @Inject(PIPELINE_CONFIG) private readonly config: PipelineConfig,
@@ -29,26 +33,19 @@ class PipelineLifecycle implements OnModuleInit, OnApplicationShutdown {
     @Inject(REDIS_CLIENT) private readonly redis: Redis,
     private readonly publisher: RecordPublisher,
     private readonly plan: PlanSource,
+    keys: RedisKeys,
   ) {
-    const keys = new RedisKeys(config.redis.keyPrefix);
-    this.enrichment = new EnrichmentConsumer({
-      kafka,
-      kafkaSettings: config.kafka,
-      publisher,
+    const wiring = { kafka, publisher, topicPrefix: config.kafka.topicPrefix };
+    this.enrichment = createEnrichmentConsumer(wiring, {
       seen: new SeenMentionsStore(redis, keys, `${config.groupId}-enrichment`),
       brandMatchers: () => plan.brandMatchers(),
       clock: systemClock,
-      logger: new Logger('enrichment'),
       groupId: config.groupId,
     });
-    this.signals = new SignalsConsumer({
-      kafka,
-      kafkaSettings: config.kafka,
-      publisher,
+    this.signals = createSignalsConsumer(wiring, {
       checkpoints: new PartitionCheckpointStore<SignalsCheckpoint>(redis, keys, `${config.groupId}-signals`),
       plan: () => plan.current(),
       settings: { intervalMs: config.intervalMs, allowedLatenessMs: config.allowedLatenessMs },
-      logger: new Logger('signals'),
       groupId: config.groupId,
     });
   }
@@ -74,14 +71,12 @@ class PipelineLifecycle implements OnModuleInit, OnApplicationShutdown {
 @Module({})
 export class PipelineModule {
   static forConfig(config: PipelineConfig): DynamicModule {
-    const logger = new Logger('kafka');
     return {
       module: PipelineModule,
       providers: [
         { provide: PIPELINE_CONFIG, useValue: config },
-        { provide: KAFKA_CLIENT, useFactory: () => createKafka(config.kafka, logger) },
-        { provide: REDIS_CLIENT, useFactory: () => createRedis(config.redis, 'tocsin-pipeline') },
-        { provide: RecordPublisher, useFactory: (kafka: Kafka) => new RecordPublisher(kafka), inject: [KAFKA_CLIENT] },
+        ...kafkaProviders(config.kafka),
+        ...redisProviders(config.redis, 'tocsin-pipeline'),
         { provide: PlanSource, useFactory: () => new PlanSource(config.planFile, new Logger('plan')) },
         PipelineLifecycle,
       ],

@@ -15,16 +15,14 @@ import {
 } from '@tocsin/detection';
 import { brandOfRecordKey, brandRecordKey, enrichedMentionSchema, TOPICS, type EnrichedMention } from '@tocsin/domain';
 import {
-  BatchConsumerRunner,
-  jsonRecordDecoder,
-  type KafkaLogger,
-  type KafkaSettings,
+  consumeTopic,
+  type BatchConsumerRunner,
+  type ConsumerWiring,
   type OutgoingRecord,
   type PartitionBatch,
-  type RecordPublisher,
 } from '@tocsin/kafka';
 import type { PartitionCheckpointStore } from '@tocsin/redis';
-import type { Kafka } from 'kafkajs';
+import { Logger } from '@nestjs/common';
 
 /** What one partition of mentions.enriched remembers: its brands' windows and trigger memory. */
 export interface SignalsCheckpoint {
@@ -34,13 +32,9 @@ export interface SignalsCheckpoint {
 }
 
 export interface SignalsDependencies {
-  kafka: Kafka;
-  kafkaSettings: KafkaSettings;
-  publisher: RecordPublisher;
   checkpoints: PartitionCheckpointStore<SignalsCheckpoint>;
   plan: () => ActivePlan;
   settings: Pick<BrandWindowSettings, 'intervalMs' | 'allowedLatenessMs'>;
-  logger: KafkaLogger & { log(message: string): void };
   groupId: string;
 }
 
@@ -67,37 +61,16 @@ function readCheckpoint(raw: unknown): SignalsCheckpoint {
  * and spikes against the crisis plan's triggers. Its state is checkpointed in Redis together
  * with the offset it covers, so a replay or a moved partition neither double-counts nor relearns.
  */
-export class SignalsConsumer {
-  private readonly runner: BatchConsumerRunner<EnrichedMention>;
-  private readonly outputTopic: string;
-  private readonly windowSettings: BrandWindowSettings;
+export function createSignalsConsumer(
+  wiring: ConsumerWiring,
+  deps: SignalsDependencies,
+): BatchConsumerRunner<EnrichedMention> {
+  const outputTopic = `${wiring.topicPrefix}${TOPICS.alertsSignals}`;
+  const windowSettings: BrandWindowSettings = { ...deps.settings, detector: DEFAULT_DETECTOR_SETTINGS };
+  const logger = new Logger('signals');
 
-  constructor(private readonly deps: SignalsDependencies) {
-    const prefix = deps.kafkaSettings.topicPrefix;
-    this.outputTopic = `${prefix}${TOPICS.alertsSignals}`;
-    this.windowSettings = { ...deps.settings, detector: DEFAULT_DETECTOR_SETTINGS };
-    this.runner = new BatchConsumerRunner<EnrichedMention>({
-      kafka: deps.kafka,
-      publisher: deps.publisher,
-      logger: deps.logger,
-      groupId: `${deps.groupId}-signals`,
-      topic: `${prefix}${TOPICS.mentionsEnriched}`,
-      dlqTopic: `${prefix}${TOPICS.mentionsDlq}`,
-      decode: jsonRecordDecoder(enrichedMentionSchema),
-      handle: (batch) => this.handle(batch),
-    });
-  }
-
-  start(): Promise<void> {
-    return this.runner.start();
-  }
-
-  stop(): Promise<void> {
-    return this.runner.stop();
-  }
-
-  private async handle(batch: PartitionBatch<EnrichedMention>): Promise<void> {
-    const { checkpoints, plan } = this.deps;
+  const handle = async (batch: PartitionBatch<EnrichedMention>): Promise<void> => {
+    const { checkpoints, plan } = deps;
     const saved = await checkpoints.load(batch.topic, batch.partition, readCheckpoint);
     const coveredOffset = BigInt(saved?.offset ?? '-1');
     const fresh = batch.items.filter((item) => BigInt(item.record.offset) > coveredOffset);
@@ -124,14 +97,14 @@ export class SignalsConsumer {
       counted.push(countKey(brandId, mention));
       const eventTimeMs = Date.parse(mention.createdAt);
       const observed = observeMention(
-        brands[brandId] ?? createBrandSignalsState(brandId, this.windowSettings),
+        brands[brandId] ?? createBrandSignalsState(brandId, windowSettings),
         {
           brandId,
           eventTimeMs,
           negative: mention.sentiment.label === 'negative',
           followers: mention.author.followers ?? 0,
         },
-        this.windowSettings,
+        windowSettings,
       );
       brands[brandId] = observed.state;
       if (observed.late) late += 1;
@@ -143,7 +116,7 @@ export class SignalsConsumer {
     }
 
     for (const [brandId, brandState] of Object.entries(brands)) {
-      const advanced = advanceWatermark(brandState, state.maxEventTimeMs, this.windowSettings);
+      const advanced = advanceWatermark(brandState, state.maxEventTimeMs, windowSettings);
       brands[brandId] = advanced.state;
       for (const signal of advanced.signals) {
         outputs.push({ key: brandRecordKey(brandId), value: JSON.stringify(signal) });
@@ -155,16 +128,22 @@ export class SignalsConsumer {
       }
     }
     if (late > 0)
-      this.deps.logger.warn(
-        `${late} mention(s) arrived after their interval closed in ${batch.topic}[${batch.partition}]`,
-      );
+      logger.warn(`${late} mention(s) arrived after their interval closed in ${batch.topic}[${batch.partition}]`);
 
-    await this.deps.publisher.publish(this.outputTopic, outputs);
+    await wiring.publisher.publish(outputTopic, outputs);
     await checkpoints.save(
       batch.topic,
       batch.partition,
       { offset: batch.lastOffset, state: { ...state, brands, triggers } },
       counted,
     );
-  }
+  };
+
+  return consumeTopic(wiring, {
+    groupId: `${deps.groupId}-signals`,
+    topic: TOPICS.mentionsEnriched,
+    schema: enrichedMentionSchema,
+    logger,
+    handle,
+  });
 }

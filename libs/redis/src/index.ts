@@ -5,3 +5,4 @@ export * from './partition-checkpoint.store';
 export * from './recent-mentions.store';
 export * from './due-queue';
 export * from './alert.store';
+export * from './redis.providers';

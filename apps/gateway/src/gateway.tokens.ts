@@ -1,2 +1,0 @@
-export const KAFKA_CLIENT = Symbol('KafkaClient');
-export const REDIS_CLIENT = Symbol('RedisClient');

@@ -1,0 +1,15 @@
+import { Logger, type Provider } from '@nestjs/common';
+import type { Kafka } from 'kafkajs';
+import type { KafkaSettings } from './kafka.config';
+import { createKafka } from './kafka.factory';
+import { RecordPublisher } from './record.publisher';
+
+export const KAFKA_CLIENT = Symbol('KafkaClient');
+
+/** The app's Kafka client (by the KAFKA_CLIENT token) and its idempotent producer. */
+export function kafkaProviders(settings: KafkaSettings): Provider[] {
+  return [
+    { provide: KAFKA_CLIENT, useFactory: () => createKafka(settings, new Logger('kafka')) },
+    { provide: RecordPublisher, useFactory: (kafka: Kafka) => new RecordPublisher(kafka), inject: [KAFKA_CLIENT] },
+  ];
+}

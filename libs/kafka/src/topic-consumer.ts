@@ -1,0 +1,40 @@
+import { TOPICS } from '@tocsin/domain';
+import type { Kafka } from 'kafkajs';
+import type { ZodType, ZodTypeDef } from 'zod';
+import { BatchConsumerRunner, type PartitionBatch, type Rejection } from './batch-consumer.runner';
+import { jsonRecordDecoder } from './json-record.decoder';
+import type { KafkaLogger } from './kafka.factory';
+import type { RecordPublisher } from './record.publisher';
+
+/** What every consumer of an app shares: the client, the producer (for the DLQ) and the topic prefix. */
+export interface ConsumerWiring {
+  kafka: Kafka;
+  publisher: RecordPublisher;
+  topicPrefix: string;
+}
+
+export interface TopicConsumerSpec<T> {
+  groupId: string;
+  /** Unprefixed topic name, e.g. `mentions.raw`. */
+  topic: string;
+  /** Schema of the JSON records; a record it refuses goes to mentions.dlq. */
+  schema: ZodType<T, ZodTypeDef, unknown>;
+  logger: KafkaLogger & { log(message: string): void };
+  fromBeginning?: boolean;
+  handle(batch: PartitionBatch<T>): Promise<readonly Rejection[] | void>;
+}
+
+/** A batch consumer of one Tocsin topic of JSON records, dead-lettering to mentions.dlq. */
+export function consumeTopic<T>(wiring: ConsumerWiring, spec: TopicConsumerSpec<T>): BatchConsumerRunner<T> {
+  return new BatchConsumerRunner<T>({
+    kafka: wiring.kafka,
+    publisher: wiring.publisher,
+    logger: spec.logger,
+    groupId: spec.groupId,
+    topic: `${wiring.topicPrefix}${spec.topic}`,
+    dlqTopic: `${wiring.topicPrefix}${TOPICS.mentionsDlq}`,
+    fromBeginning: spec.fromBeginning,
+    decode: jsonRecordDecoder(spec.schema),
+    handle: spec.handle,
+  });
+}
