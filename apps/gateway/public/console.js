@@ -6,7 +6,6 @@
  * by one, never through innerHTML.
  */
 (() => {
-  const ACK_TIMEOUT_MS = 5000;
   const HISTORY_LIMIT = 100;
   const SILENCES_REFRESH_MS = 30_000;
   const DETAIL_REFRESH_MS = 10_000;
@@ -93,6 +92,8 @@
     silenceList: $('[data-testid="silence-list"]'),
     knownTriggers: $('#known-triggers'),
   };
+  const { formatCompact, emitWithAck, describeError } = window.TocsinPage;
+  const { showError, clearError, setConnection } = window.TocsinPage.bindHeader(elements);
 
   const state = {
     plan: null,
@@ -132,14 +133,6 @@
     if (Number.isNaN(date.getTime())) return '—';
     const clock = (withSeconds ? timeFormat : shortTimeFormat).format(date);
     return date.toDateString() === new Date().toDateString() ? clock : `${dayFormat.format(date)} ${clock}`;
-  }
-
-  /** 950 → "950", 12 345 → "12.3k", 1 250 000 → "1.3M" (as on the wall). */
-  function formatCompact(value) {
-    if (value < 1000) return String(value);
-    const [divisor, suffix] = value < 1_000_000 ? [1000, 'k'] : [1_000_000, 'M'];
-    const scaled = value / divisor;
-    return `${scaled >= 100 ? Math.round(scaled) : scaled.toFixed(1).replace(/\.0$/, '')}${suffix}`;
   }
 
   /** A countdown: "0:42", "12:05", "1:02:09". */
@@ -192,26 +185,6 @@
 
   // ---------------------------------------------------------------- small UI utilities
 
-  function showError(message) {
-    elements.error.textContent = message;
-    elements.error.hidden = false;
-  }
-
-  function clearError() {
-    elements.error.hidden = true;
-    elements.error.textContent = '';
-  }
-
-  function setConnection(name, text) {
-    elements.status.dataset.state = name;
-    elements.statusText.textContent = text;
-  }
-
-  function describeError(error) {
-    if (!error) return 'No answer from the server';
-    return `${error.message || 'Request refused'}${error.code ? ` (${error.code})` : ''}`;
-  }
-
   async function fetchJson(url, init) {
     const response = await fetch(url, { headers: { accept: 'application/json' }, ...init });
     const text = response.status === 204 ? '' : await response.text();
@@ -222,20 +195,6 @@
       body = null;
     }
     return { ok: response.ok, status: response.status, body };
-  }
-
-  function emitWithAck(socket, event, payload) {
-    return new Promise((resolve) =>
-      socket
-        .timeout(ACK_TIMEOUT_MS)
-        .emit(event, payload, (error, answer) =>
-          resolve(
-            error || !answer
-              ? { ok: false, error: { code: 'timeout', message: `no answer within ${ACK_TIMEOUT_MS / 1000} s` } }
-              : answer,
-          ),
-        ),
-    );
   }
 
   async function copyText(text) {

@@ -10,7 +10,6 @@
   const COUNTS_REFRESH_MS = 1000;
   const SENTIMENTS = ['negative', 'neutral', 'positive'];
   const INFLUENTIAL_FOLLOWERS = 100_000;
-  const ACK_TIMEOUT_MS = 5000;
 
   const elements = {
     status: document.querySelector('[data-testid="connection-status"]'),
@@ -31,6 +30,8 @@
     },
     moodBar: document.querySelector('[data-testid="mood-bar"]'),
   };
+  const { formatCompact, emitWithAck, describeError } = window.TocsinPage;
+  const { showError, clearError, setConnection } = window.TocsinPage.bindHeader(elements);
 
   const state = {
     brands: [],
@@ -48,34 +49,11 @@
   const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
   const dayFormat = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short' });
 
-  /** 950 → "950", 12 345 → "12.3k", 1 250 000 → "1.3M". */
-  function formatCompact(value) {
-    if (value < 1000) return String(value);
-    const [divisor, suffix] = value < 1_000_000 ? [1000, 'k'] : [1_000_000, 'M'];
-    const scaled = value / divisor;
-    return `${scaled >= 100 ? Math.round(scaled) : scaled.toFixed(1).replace(/\.0$/, '')}${suffix}`;
-  }
-
   function formatTime(iso) {
     const date = new Date(iso);
     if (Number.isNaN(date.getTime())) return iso;
     const sameDay = date.toDateString() === new Date().toDateString();
     return sameDay ? timeFormat.format(date) : `${dayFormat.format(date)} ${timeFormat.format(date)}`;
-  }
-
-  function showError(message) {
-    elements.error.textContent = message;
-    elements.error.hidden = false;
-  }
-
-  function clearError() {
-    elements.error.hidden = true;
-    elements.error.textContent = '';
-  }
-
-  function setConnection(stateName, text) {
-    elements.status.dataset.state = stateName;
-    elements.statusText.textContent = text;
   }
 
   /** Brand selection lives in the URL so a console can be bookmarked per brand. */
@@ -311,34 +289,13 @@
       button.setAttribute('aria-pressed', String(button === event.currentTarget));
   }
 
-  function emitWithAck(socket, event, payload) {
-    return new Promise((resolve) =>
-      socket
-        .timeout(ACK_TIMEOUT_MS)
-        .emit(event, payload, (error, ack) =>
-          resolve(
-            error
-              ? { ok: false, error: { code: 'TIMEOUT', message: `no answer within ${ACK_TIMEOUT_MS / 1000} s` } }
-              : ack,
-          ),
-        ),
-    );
-  }
-
-  function describeAckError(ack) {
-    const error = ack && ack.error;
-    return error
-      ? `${error.message || 'Request refused'}${error.code ? ` (${error.code})` : ''}`
-      : 'No answer from the server';
-  }
-
   async function applySelection(socket, reset) {
     if (!socket.connected) return;
     const removed = state.subscribed.filter((id) => !state.selected.includes(id));
     if (removed.length > 0) {
       const ack = await emitWithAck(socket, 'unsubscribe', { brandIds: removed });
       if (!ack || ack.ok !== true)
-        showError(`Could not unsubscribe from ${removed.join(', ')}: ${describeAckError(ack)}`);
+        showError(`Could not unsubscribe from ${removed.join(', ')}: ${describeError(ack && ack.error)}`);
     }
     state.subscribed = state.subscribed.filter((id) => state.selected.includes(id));
     if (reset) resetFeed();
@@ -348,7 +305,7 @@
     }
     const ack = await emitWithAck(socket, 'subscribe', { brandIds: state.selected });
     if (!ack || ack.ok !== true) {
-      showError(`Could not subscribe to ${state.selected.join(', ')}: ${describeAckError(ack)}`);
+      showError(`Could not subscribe to ${state.selected.join(', ')}: ${describeError(ack && ack.error)}`);
       return;
     }
     clearError();
@@ -402,7 +359,7 @@
     socket.on('mention.created', onMentionCreated);
     socket.on('connection.refused', (error) => {
       setConnection('offline', 'Refused');
-      showError(`The gateway refused this connection: ${describeAckError({ error })}`);
+      showError(`The gateway refused this connection: ${describeError(error)}`);
     });
   }
 
