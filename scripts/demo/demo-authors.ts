@@ -1,6 +1,6 @@
 import type { Author, Platform } from '@tocsin/domain';
 import type { DemoBrandId, DemoLang } from './demo-phrasebook';
-import type { SeededRandom } from './seeded-random';
+import type { SeededRandom } from '@tocsin/domain';
 
 /** Where a group of writers lives, which language they write and when they sleep. */
 export interface Audience {

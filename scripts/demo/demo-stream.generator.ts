@@ -23,7 +23,7 @@ import {
   type EverydayTone,
   type Tone,
 } from './demo-phrasebook';
-import { createSeededRandom, type SeededRandom } from './seeded-random';
+import { createSeededRandom, type SeededRandom } from '@tocsin/domain';
 
 const MINUTE_MS = 60_000;
 

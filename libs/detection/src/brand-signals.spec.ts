@@ -1,4 +1,4 @@
-import type { SpikeSignal } from '@tocsin/domain';
+import { mulberry32, type SpikeSignal } from '@tocsin/domain';
 import {
   type BrandSignalsState,
   type BrandWindowSettings,
@@ -8,7 +8,7 @@ import {
   observeMention,
   weighReach,
 } from './brand-signals';
-import { createUniform, dailyMean, drawPoisson } from './testing/synthetic-series';
+import { dailyMean, drawPoisson } from './testing/synthetic-series';
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 24 * 60 * MINUTE_MS;
@@ -97,7 +97,7 @@ describe('observeMention', () => {
 
 /** Nine days of 1-minute mentions with a daily cycle; 20 % negative; `burst` adds negatives. */
 function streamBrand(burst: (timeMs: number) => number): { state: BrandSignalsState; signals: SpikeSignal[] } {
-  const uniform = createUniform(11);
+  const uniform = mulberry32(11);
   let state = createBrandSignalsState('acme', settings);
   const signals: SpikeSignal[] = [];
   for (let timeMs = START_MS; timeMs < START_MS + 9 * DAY_MS; timeMs += MINUTE_MS) {

@@ -1,3 +1,4 @@
+import { mulberry32 } from '@tocsin/domain';
 import {
   DEFAULT_NOVELTY_SETTINGS,
   type NoveltyState,
@@ -7,7 +8,7 @@ import {
   validateNoveltySettings,
 } from './novelty-detector';
 import { detectNoveltySeries } from './series-run';
-import { createUniform, dailyMean, drawPoisson } from './testing/synthetic-series';
+import { dailyMean, drawPoisson } from './testing/synthetic-series';
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
@@ -22,7 +23,7 @@ interface Point {
 
 /** Poisson counts around a daily cycle for `days` days; `extra` adds mentions at a given time. */
 function generateSeries(days: number, extra: (timeMs: number) => number = () => 0, seed = 11): Point[] {
-  const uniform = createUniform(seed);
+  const uniform = mulberry32(seed);
   const points: Point[] = [];
   for (let timeMs = START_MS; timeMs < START_MS + days * DAY_MS; timeMs += STEP_MS) {
     points.push({ timestampMs: timeMs, value: drawPoisson(dailyMean(timeMs, 40) + extra(timeMs), uniform) });
@@ -91,7 +92,7 @@ describe('novelty detector', () => {
 
   it('keeps its memory within maxCategories', () => {
     const settings = { ...DEFAULT_NOVELTY_SETTINGS, maxCategories: 20 };
-    const uniform = createUniform(3);
+    const uniform = mulberry32(3);
     let state = createNoveltyState(settings);
     for (let i = 0; i < 6000; i += 1) {
       const value = drawPoisson(uniform() < 0.05 ? 500 * uniform() : 20, uniform);

@@ -1,5 +1,6 @@
+import { mulberry32 } from '@tocsin/domain';
 import { DEFAULT_DETECTOR_SETTINGS, type DetectorVerdict, createDetectorState, detectSpike } from './spike-detector';
-import { createUniform, dailyMean, drawPoisson } from './testing/synthetic-series';
+import { dailyMean, drawPoisson } from './testing/synthetic-series';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -18,7 +19,7 @@ function generateSeries(
   multiplier: (timeMs: number) => number,
   seed = 7,
 ): Point[] {
-  const uniform = createUniform(seed);
+  const uniform = mulberry32(seed);
   const points: Point[] = [];
   for (let timeMs = START_MS; timeMs < START_MS + days * DAY_MS; timeMs += intervalMs) {
     points.push({ timeMs, value: drawPoisson(dailyMean(timeMs, baseMean) * multiplier(timeMs), uniform) });

@@ -7,3 +7,4 @@ export * from './clock';
 export * from './errors';
 export * from './topics';
 export * from './environment';
+export * from './seeded-random';

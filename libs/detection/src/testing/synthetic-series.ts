@@ -1,16 +1,5 @@
 /** Seeded generators of mention-like series for specs: deterministic, no Math.random. */
-
-/** mulberry32: a small seeded uniform generator in [0, 1). */
-export function createUniform(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '@tocsin/domain';
 
 /**
  * A Poisson draw of mean `lambda`: inversion below 50, normal approximation above. It always

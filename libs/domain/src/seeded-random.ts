@@ -14,8 +14,8 @@ export interface SeededRandom {
   gaussian(): number;
 }
 
-/** mulberry32: tiny, fast and good enough to make a demo stream look random. */
-function mulberry32(seed: number): () => number {
+/** mulberry32: a tiny, fast seeded uniform generator in [0, 1); good for demos and tests, not for secrets. */
+export function mulberry32(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
