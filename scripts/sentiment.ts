@@ -4,7 +4,8 @@ import { analyzeSentiment } from '@tocsin/sentiment';
 /** What the command line asked for: a language hint, or auto-detection per line. */
 export type CliLanguage = 'fr' | 'en' | 'auto';
 
-export type CliArguments = { readonly ok: true; readonly lang: CliLanguage } | { readonly ok: false; readonly error: string };
+export type CliArguments =
+  { readonly ok: true; readonly lang: CliLanguage } | { readonly ok: false; readonly error: string };
 
 const USAGE = 'usage: npm run -s sentiment -- [--lang fr|en|auto] < texts.txt';
 
@@ -17,7 +18,10 @@ export function parseCliArguments(argv: readonly string[]): CliArguments {
     if (flag !== '--lang') return { ok: false, error: `unknown argument "${arg}"\n${USAGE}` };
     const value = inline ?? argv[++i];
     if (value !== 'fr' && value !== 'en' && value !== 'auto') {
-      return { ok: false, error: `--lang expects fr, en or auto, got ${value === undefined ? 'nothing' : `"${value}"`}\n${USAGE}` };
+      return {
+        ok: false,
+        error: `--lang expects fr, en or auto, got ${value === undefined ? 'nothing' : `"${value}"`}\n${USAGE}`,
+      };
     }
     lang = value;
   }

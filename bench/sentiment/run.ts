@@ -1,0 +1,162 @@
+import { resolve } from 'node:path';
+import type { SupportedLanguage } from '@tocsin/sentiment';
+import { SENTIMENT_LABELS } from '@tocsin/domain';
+import { SUPPORTED_LANGUAGES, analyzeSentiment, detectLanguage } from '@tocsin/sentiment';
+import type { ClassificationReport } from './classification-metrics';
+import { fitThresholds, labelByThresholds, scoreClassification } from './classification-metrics';
+import { createPeerAnalyzers } from './peer-analyzers';
+import type { LabelledSplit } from './umsab-data';
+import { DEFAULT_DATA_DIR, readFlag, readUmsabSplit } from './umsab-data';
+
+interface BenchRow {
+  readonly name: string;
+  readonly lang: SupportedLanguage;
+  readonly report: ClassificationReport;
+  readonly perSecond: number;
+  readonly note: string;
+}
+
+const MIN_TIMING_MS = 2000;
+const MIN_TIMED_PASSES = 3;
+
+function log(message: string): void {
+  process.stderr.write(`${message}\n`);
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+}
+
+/**
+ * Mentions per second on this thread: one warm-up pass, then passes until the time is spent;
+ * the median pass counts, since other work on a shared machine only ever slows a pass down.
+ */
+async function measureThroughput(
+  run: (texts: readonly string[]) => Promise<unknown> | unknown,
+  texts: readonly string[],
+  minMs = MIN_TIMING_MS,
+): Promise<number> {
+  await run(texts);
+  const rates: number[] = [];
+  const started = performance.now();
+  do {
+    const passStarted = performance.now();
+    await run(texts);
+    rates.push(texts.length / ((performance.now() - passStarted) / 1000));
+  } while (performance.now() - started < minMs || rates.length < MIN_TIMED_PASSES);
+  return median(rates);
+}
+
+async function benchTocsin(lang: SupportedLanguage, val: LabelledSplit, timed: readonly string[]): Promise<BenchRow[]> {
+  const hinted = (texts: readonly string[]): number[] =>
+    texts.map((text) => SENTIMENT_LABELS.indexOf(analyzeSentiment(text, { lang }).label));
+  const detected = (texts: readonly string[]): number[] =>
+    texts.map((text) => SENTIMENT_LABELS.indexOf(analyzeSentiment(text).label));
+  const detectedShare = val.texts.filter((text) => detectLanguage(text) === lang).length / val.texts.length;
+  return [
+    {
+      name: 'tocsin (lang hint)',
+      lang,
+      report: scoreClassification(val.labels, hinted(val.texts)),
+      perSecond: await measureThroughput(hinted, timed),
+      note: 'own label',
+    },
+    {
+      name: 'tocsin (auto-detect)',
+      lang,
+      report: scoreClassification(val.labels, detected(val.texts)),
+      perSecond: await measureThroughput(detected, timed),
+      note: `own label; detected ${lang} on ${(100 * detectedShare).toFixed(0)}%`,
+    },
+  ];
+}
+
+/** Every text of the language, so a pass sees a realistic vocabulary rather than 300 tweets. */
+function timingTexts(split: { readonly train: LabelledSplit; readonly val: LabelledSplit }): string[] {
+  return [...split.train.texts, ...split.val.texts];
+}
+
+function formatRow(cells: readonly string[], widths: readonly number[]): string {
+  return cells
+    .map((cell, i) => (i === 0 || i === cells.length - 1 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0)))
+    .join('  ')
+    .trimEnd();
+}
+
+function printTable(rows: readonly BenchRow[]): void {
+  const header = ['analyzer', 'lang', 'macro-F1', 'neg P', 'neg R', 'neg F1', 'mentions/s', 'label mapping'];
+  const body = rows.map((row) => {
+    const negative = row.report.perClass[0] ?? { precision: 0, recall: 0, f1: 0 };
+    return [
+      row.name,
+      row.lang,
+      row.report.macroF1.toFixed(3),
+      negative.precision.toFixed(3),
+      negative.recall.toFixed(3),
+      negative.f1.toFixed(3),
+      Math.round(row.perSecond).toLocaleString('en-US'),
+      row.note,
+    ];
+  });
+  const widths = header.map((cell, i) => Math.max(cell.length, ...body.map((cells) => (cells[i] ?? '').length)));
+  process.stdout.write(
+    `${[formatRow(header, widths), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map((cells) => formatRow(cells, widths))].join('\n')}\n`,
+  );
+}
+
+async function main(argv: readonly string[]): Promise<void> {
+  const dataDir = resolve(readFlag(argv, 'data', DEFAULT_DATA_DIR));
+  const splits = new Map(
+    SUPPORTED_LANGUAGES.map((lang) => [
+      lang,
+      { train: readUmsabSplit(dataDir, lang, 'train'), val: readUmsabSplit(dataDir, lang, 'val') },
+    ]),
+  );
+  const rows: BenchRow[] = [];
+  for (const lang of SUPPORTED_LANGUAGES) {
+    const split = splits.get(lang);
+    if (split === undefined) continue;
+    log(`tocsin ${lang}: scoring ${split.val.texts.length} val mentions, timing on train + val`);
+    rows.push(...(await benchTocsin(lang, split.val, timingTexts(split))));
+  }
+  for (const peer of createPeerAnalyzers()) {
+    const split = splits.get(peer.lang);
+    if (split === undefined) continue;
+    const trainTexts = split.train.texts.slice(0, peer.trainLimit);
+    log(`${peer.name} ${peer.lang}: fitting thresholds on ${trainTexts.length} train mentions`);
+    const trainScores = await peer.scoreAll(trainTexts);
+    const { low, high } = fitThresholds(trainScores, split.train.labels.slice(0, trainTexts.length));
+    log(`${peer.name} ${peer.lang}: scoring ${split.val.texts.length} val mentions`);
+    const valScores = await peer.scoreAll(split.val.texts);
+    const report = scoreClassification(
+      split.val.labels,
+      valScores.map((score) => labelByThresholds(score, low, high)),
+    );
+    const timed = peer.timingLimit === undefined ? timingTexts(split) : split.val.texts.slice(0, peer.timingLimit);
+    const perSecond = await measureThroughput(
+      (texts) => peer.scoreAll(texts),
+      timed,
+      peer.timingLimit === undefined ? MIN_TIMING_MS : 0,
+    );
+    const fitted = peer.trainLimit === undefined ? 'train' : `first ${trainTexts.length} train`;
+    rows.push({
+      name: peer.name,
+      lang: peer.lang,
+      report,
+      perSecond,
+      note: `score < ${low.toPrecision(3)} neg, > ${high.toPrecision(3)} pos (fit on ${fitted})`,
+    });
+  }
+  rows.sort((a, b) => a.lang.localeCompare(b.lang) || b.report.macroF1 - a.report.macroF1);
+  process.stdout.write(
+    `UMSAB val (${dataDir}): quality on val; throughput = median pass over train + val texts on one thread, after a warm-up pass\n`,
+  );
+  printTable(rows);
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  process.stderr.write(`bench:sentiment: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,121 @@
+import { mulberry32 } from '@tocsin/domain';
+import type { FeatureVector, LinearModel } from '@tocsin/sentiment';
+import { CLASS_COUNT, createLinearModel, predictProbabilities } from '@tocsin/sentiment';
+
+/** Settings of one training run; everything that changes the weights is here. */
+export interface TrainingSettings {
+  /** L2 penalty per update on the weights an example touches. */
+  readonly l2: number;
+  readonly epochs: number;
+  /** AdaGrad base step. */
+  readonly learningRate: number;
+  /** Seed of the shuffling order, so a run is reproducible bit for bit. */
+  readonly seed: number;
+}
+
+export interface LabelledFeatures {
+  readonly features: FeatureVector;
+  readonly label: number;
+}
+
+/** Fisher–Yates over a copy, driven by the given generator. */
+export function shuffle<T>(items: readonly T[], random: () => number): T[] {
+  const copy = [...items];
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    const a = copy[i] as T;
+    copy[i] = copy[j] as T;
+    copy[j] = a;
+  }
+  return copy;
+}
+
+/**
+ * Keeps only the buckets present in at least `minCount` examples: a feature seen once
+ * is memorised, not learned.
+ */
+export function pruneRareFeatures(examples: readonly LabelledFeatures[], minCount: number): LabelledFeatures[] {
+  const counts = new Map<number, number>();
+  for (const { features } of examples) {
+    for (const bucket of new Set(features.indices)) counts.set(bucket, (counts.get(bucket) ?? 0) + 1);
+  }
+  return examples.map(({ features, label }) => {
+    const indices: number[] = [];
+    const values: number[] = [];
+    features.indices.forEach((bucket, i) => {
+      if ((counts.get(bucket) ?? 0) >= minCount) {
+        indices.push(bucket);
+        values.push(features.values[i] ?? 0);
+      }
+    });
+    return { features: { indices, values }, label };
+  });
+}
+
+/**
+ * Trains a multinomial logistic regression by AdaGrad SGD over shuffled epochs, with an L2
+ * penalty applied to the weights each example touches. Deterministic for given settings.
+ */
+export function trainLinearModel(examples: readonly LabelledFeatures[], settings: TrainingSettings): LinearModel {
+  const model = createLinearModel();
+  const squaredGradients = new Float32Array(model.weights.length);
+  const biasSquared = new Float64Array(CLASS_COUNT);
+  const random = mulberry32(settings.seed);
+  const probabilities = new Float64Array(CLASS_COUNT);
+  const gradient = new Float64Array(CLASS_COUNT);
+  for (let epoch = 0; epoch < settings.epochs; epoch++) {
+    for (const { features, label } of shuffle(examples, random)) {
+      predictProbabilities(model, features, probabilities);
+      for (let c = 0; c < CLASS_COUNT; c++) {
+        gradient[c] = (probabilities[c] ?? 0) - (c === label ? 1 : 0);
+        const g = gradient[c] ?? 0;
+        biasSquared[c] = (biasSquared[c] ?? 0) + g * g;
+        model.bias[c] = (model.bias[c] ?? 0) - (settings.learningRate * g) / Math.sqrt((biasSquared[c] ?? 0) + 1e-8);
+      }
+      const { indices, values } = features;
+      for (let i = 0; i < indices.length; i++) {
+        const offset = (indices[i] ?? 0) * CLASS_COUNT;
+        const value = values[i] ?? 0;
+        for (let c = 0; c < CLASS_COUNT; c++) {
+          const at = offset + c;
+          const weight = model.weights[at] ?? 0;
+          const g = (gradient[c] ?? 0) * value + settings.l2 * weight;
+          const accumulated = (squaredGradients[at] ?? 0) + g * g;
+          squaredGradients[at] = accumulated;
+          model.weights[at] = weight - (settings.learningRate * g) / Math.sqrt(accumulated + 1e-8);
+        }
+      }
+    }
+  }
+  return model;
+}
+
+/** Class logits of each example under a model (log-probabilities up to a constant). */
+export function predictLogits(model: LinearModel, examples: readonly LabelledFeatures[]): Float64Array[] {
+  return examples.map(({ features }) => {
+    const probabilities = predictProbabilities(model, features);
+    return probabilities.map((p) => Math.log(Math.max(p, 1e-12)));
+  });
+}
+
+/** Argmax class of each example under a model. */
+export function predictLabels(model: LinearModel, examples: readonly LabelledFeatures[]): number[] {
+  const probabilities = new Float64Array(CLASS_COUNT);
+  return examples.map(({ features }) => {
+    predictProbabilities(model, features, probabilities);
+    let best = 0;
+    for (let c = 1; c < CLASS_COUNT; c++) if ((probabilities[c] ?? 0) > (probabilities[best] ?? 0)) best = c;
+    return best;
+  });
+}
+
+/** Splits indices 0..n-1 into `folds` interleaved folds after a seeded shuffle. */
+export function assignFolds(count: number, folds: number, seed: number): number[] {
+  const order = shuffle(
+    Array.from({ length: count }, (_, i) => i),
+    mulberry32(seed),
+  );
+  const fold = new Array<number>(count).fill(0);
+  order.forEach((index, position) => (fold[index] = position % folds));
+  return fold;
+}

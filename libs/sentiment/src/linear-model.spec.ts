@@ -1,0 +1,84 @@
+import { getPolarityLexicon } from './polarity-lexicon';
+import { applyPolarityRules } from './polarity-rules';
+import type { LinearModel } from './linear-model';
+import {
+  CLASS_COUNT,
+  createLinearModel,
+  deserializeSentimentModel,
+  predictProbabilities,
+  predictText,
+  serializeLinearModel,
+} from './linear-model';
+import { FEATURE_BUCKETS, FEATURE_VERSION, extractFeatures } from './sentiment-features';
+import { normalizeText, tokenizeSocial } from './social-tokenizer';
+
+/** A model with small pseudo-random weights everywhere, so every feature counts. */
+function makeModel(): LinearModel {
+  const model = createLinearModel();
+  for (let i = 0; i < model.weights.length; i++) model.weights[i] = (((i * 2654435761) >>> 0) % 2001) / 1000 - 1;
+  model.bias.set([0.1, 0.3, -0.2]);
+  return model;
+}
+
+const header = {
+  format: 'tocsin-sentiment-linear',
+  version: 1,
+  featureVersion: FEATURE_VERSION,
+  buckets: FEATURE_BUCKETS,
+  scale: 1000,
+};
+
+describe(predictText.name, () => {
+  it.each(['Quelle arnaque ce service client !!! 😡', 'pas mal du tout #topProduit', '', 'ok ok ok ok'])(
+    'matches the probabilities of the explicit feature vector for %j',
+    (text) => {
+      const model = makeModel();
+      const lexicon = getPolarityLexicon('fr');
+      const tokenized = tokenizeSocial(normalizeText(text), (norm) => lexicon.isKnown(norm));
+      const rules = applyPolarityRules(tokenized.tokens, 'fr', lexicon);
+      const fromVector = predictProbabilities(model, extractFeatures(tokenized, rules));
+      const streamed = predictText(model, tokenized, rules).probabilities;
+      for (let c = 0; c < CLASS_COUNT; c++) expect(streamed[c]).toBeCloseTo(fromVector[c] ?? 0, 5);
+    },
+  );
+});
+
+describe(predictProbabilities.name, () => {
+  it('returns a distribution that follows the bias on an empty vector', () => {
+    const probabilities = predictProbabilities(makeModel(), { indices: [], values: [] });
+    expect(probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1);
+    expect(probabilities[1]).toBeGreaterThan(probabilities[0] ?? 1);
+  });
+});
+
+describe(deserializeSentimentModel.name, () => {
+  it('restores serialized weights to within the rounding step', () => {
+    const model = createLinearModel();
+    model.weights[5 * CLASS_COUNT + 2] = 0.1234;
+    model.weights[1000 * CLASS_COUNT] = -2.5;
+    model.bias.set([0.5, -0.25, 0]);
+    const restored = deserializeSentimentModel({ ...header, languages: { fr: serializeLinearModel(model, 1000) } }).fr;
+    expect(restored?.weights[5 * CLASS_COUNT + 2]).toBeCloseTo(0.123, 3);
+    expect(restored?.weights[1000 * CLASS_COUNT]).toBeCloseTo(-2.5, 3);
+    expect([...(restored?.bias ?? [])]).toEqual([0.5, -0.25, 0]);
+  });
+
+  it('drops weights that round to zero', () => {
+    const model = createLinearModel();
+    model.weights[7] = 0.0001;
+    expect(serializeLinearModel(model, 1000).bucketDeltas).toEqual([]);
+  });
+
+  it.each([
+    ['another feature version', { ...header, featureVersion: FEATURE_VERSION + 1, languages: {} }, /feature version/],
+    ['another bucket count', { ...header, buckets: 12, languages: {} }, /buckets/],
+    [
+      'malformed weights',
+      { ...header, languages: { en: { bias: [0], bucketDeltas: [1], weights: [] } } },
+      /malformed weights for "en"/,
+    ],
+    ['not an object', 'model', /format/],
+  ])('refuses %s', (_, file, message) => {
+    expect(() => deserializeSentimentModel(file)).toThrow(message);
+  });
+});

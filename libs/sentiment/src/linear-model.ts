@@ -1,0 +1,241 @@
+import { SENTIMENT_LABELS } from '@tocsin/domain';
+import type { SupportedLanguage } from './social-lexicon';
+import { SUPPORTED_LANGUAGES } from './social-lexicon';
+import type { RuleAnalysis } from './polarity-rules';
+import type { FeatureSink, FeatureVector } from './sentiment-features';
+import { FEATURE_BUCKETS, FEATURE_VERSION, blockValue, visitCharGrams, visitFeatures } from './sentiment-features';
+import type { TokenizedText } from './social-tokenizer';
+
+export const CLASS_COUNT = SENTIMENT_LABELS.length;
+
+/**
+ * A language's weights as shipped: the non-zero buckets, delta-encoded in ascending order,
+ * and their weights as integers over `scale`, class-major within a bucket.
+ */
+export interface SerializedLanguageModel {
+  readonly bias: readonly number[];
+  readonly bucketDeltas: readonly number[];
+  readonly weights: readonly number[];
+}
+
+/** The model file (`model/sentiment-model.v1.json`). */
+export interface SerializedSentimentModel {
+  readonly format: 'tocsin-sentiment-linear';
+  readonly version: number;
+  readonly featureVersion: number;
+  readonly buckets: number;
+  readonly scale: number;
+  readonly languages: Readonly<Partial<Record<SupportedLanguage, SerializedLanguageModel>>>;
+}
+
+/** Multinomial logistic regression weights, dense over the hashed buckets. */
+export interface LinearModel {
+  readonly bias: Float64Array;
+  /** `weights[bucket * CLASS_COUNT + class]`. */
+  readonly weights: Float32Array;
+}
+
+export type SentimentModel = Readonly<Partial<Record<SupportedLanguage, LinearModel>>>;
+
+/** Builds an all-zero model for training. */
+export function createLinearModel(): LinearModel {
+  return { bias: new Float64Array(CLASS_COUNT), weights: new Float32Array(FEATURE_BUCKETS * CLASS_COUNT) };
+}
+
+/**
+ * Class probabilities (negative, neutral, positive) of a feature vector under a model.
+ * Writes into `out` when given, to spare allocations on the hot path.
+ */
+export function predictProbabilities(
+  model: LinearModel,
+  features: FeatureVector,
+  out = new Float64Array(CLASS_COUNT),
+): Float64Array {
+  let z0 = model.bias[0] ?? 0;
+  let z1 = model.bias[1] ?? 0;
+  let z2 = model.bias[2] ?? 0;
+  const { weights } = model;
+  const { indices, values } = features;
+  for (let i = 0; i < indices.length; i++) {
+    const offset = (indices[i] ?? 0) * CLASS_COUNT;
+    const value = values[i] ?? 0;
+    z0 += (weights[offset] ?? 0) * value;
+    z1 += (weights[offset + 1] ?? 0) * value;
+    z2 += (weights[offset + 2] ?? 0) * value;
+  }
+  return softmaxInto(z0, z1, z2, out);
+}
+
+function softmaxInto(z0: number, z1: number, z2: number, out: Float64Array): Float64Array {
+  const top = Math.max(z0, z1, z2);
+  const e0 = Math.exp(z0 - top);
+  const e1 = Math.exp(z1 - top);
+  const e2 = Math.exp(z2 - top);
+  const sum = e0 + e1 + e2;
+  out[0] = e0 / sum;
+  out[1] = e1 / sum;
+  out[2] = e2 / sum;
+  return out;
+}
+
+/** Sums weights per block as features stream in, so scoring builds no feature vector. */
+class LogitAccumulator implements FeatureSink {
+  dense0 = 0;
+  dense1 = 0;
+  dense2 = 0;
+  word0 = 0;
+  word1 = 0;
+  word2 = 0;
+  char0 = 0;
+  char1 = 0;
+  char2 = 0;
+
+  constructor(
+    private readonly weights: Float32Array,
+    private readonly charSums: Map<string, Float64Array>,
+    /** Flat (bucket, token) pairs of the word unigrams, for cues. */
+    readonly unigrams: number[],
+  ) {}
+
+  dense(slot: number, value: number): void {
+    const offset = slot * CLASS_COUNT;
+    this.dense0 += (this.weights[offset] ?? 0) * value;
+    this.dense1 += (this.weights[offset + 1] ?? 0) * value;
+    this.dense2 += (this.weights[offset + 2] ?? 0) * value;
+  }
+
+  word(bucket: number, token: number): void {
+    const offset = bucket * CLASS_COUNT;
+    this.word0 += this.weights[offset] ?? 0;
+    this.word1 += this.weights[offset + 1] ?? 0;
+    this.word2 += this.weights[offset + 2] ?? 0;
+    if (token >= 0) this.unigrams.push(bucket, token);
+  }
+
+  charGrams(word: string): number {
+    let sums = this.charSums.get(word);
+    if (sums === undefined) {
+      const fresh = new Float64Array(CLASS_COUNT + 1);
+      const { weights } = this;
+      fresh[CLASS_COUNT] = visitCharGrams(word, (bucket) => {
+        const offset = bucket * CLASS_COUNT;
+        for (let c = 0; c < CLASS_COUNT; c++) fresh[c] = (fresh[c] ?? 0) + (weights[offset + c] ?? 0);
+      });
+      if (this.charSums.size >= CHAR_SUM_CACHE_LIMIT) this.charSums.clear();
+      this.charSums.set(word, fresh);
+      sums = fresh;
+    }
+    this.char0 += sums[0] ?? 0;
+    this.char1 += sums[1] ?? 0;
+    this.char2 += sums[2] ?? 0;
+    return sums[CLASS_COUNT] ?? 0;
+  }
+}
+
+const CHAR_SUM_CACHE_LIMIT = 50_000;
+// Per model, each word's character n-gram weights summed once: words repeat (Zipf), and the
+// 20-odd lookups per word were the largest cost of scoring.
+const charSumCaches = new WeakMap<LinearModel, Map<string, Float64Array>>();
+
+function charSumCache(model: LinearModel): Map<string, Float64Array> {
+  let cache = charSumCaches.get(model);
+  if (cache === undefined) {
+    cache = new Map();
+    charSumCaches.set(model, cache);
+  }
+  return cache;
+}
+
+/** Class probabilities and the word unigrams (as flat bucket, token pairs) that fed them. */
+export interface TextPrediction {
+  readonly probabilities: Float64Array;
+  readonly unigrams: number[];
+}
+
+/**
+ * Class probabilities of a text under a model, computed while its features are visited:
+ * the same numbers as {@link predictProbabilities} over `extractFeatures`, without the vector.
+ */
+export function predictText(model: LinearModel, tokenized: TokenizedText, rules: RuleAnalysis): TextPrediction {
+  const sums = new LogitAccumulator(model.weights, charSumCache(model), []);
+  const counts = visitFeatures(tokenized, rules, sums);
+  const wordValue = blockValue(counts.words);
+  const charValue = blockValue(counts.chars);
+  const { bias } = model;
+  const probabilities = softmaxInto(
+    (bias[0] ?? 0) + sums.dense0 + wordValue * sums.word0 + charValue * sums.char0,
+    (bias[1] ?? 0) + sums.dense1 + wordValue * sums.word1 + charValue * sums.char1,
+    (bias[2] ?? 0) + sums.dense2 + wordValue * sums.word2 + charValue * sums.char2,
+    new Float64Array(CLASS_COUNT),
+  );
+  return { probabilities, unigrams: sums.unigrams };
+}
+
+/** Rounds a model's weights into its shipped form, dropping buckets below half a unit. */
+export function serializeLinearModel(model: LinearModel, scale: number): SerializedLanguageModel {
+  const bucketDeltas: number[] = [];
+  const weights: number[] = [];
+  let previous = 0;
+  for (let bucket = 0; bucket < FEATURE_BUCKETS; bucket++) {
+    const offset = bucket * CLASS_COUNT;
+    const rounded = [0, 1, 2].map((c) => Math.round((model.weights[offset + c] ?? 0) * scale));
+    if (rounded.every((w) => w === 0)) continue;
+    bucketDeltas.push(bucket - previous);
+    previous = bucket;
+    weights.push(...rounded);
+  }
+  return { bias: [...model.bias].map((b) => Math.round(b * scale) / scale), bucketDeltas, weights };
+}
+
+function isNumberArray(value: unknown): value is number[] {
+  return Array.isArray(value) && value.every((item) => typeof item === 'number' && Number.isFinite(item));
+}
+
+function isSerializedLanguage(value: unknown): value is SerializedLanguageModel {
+  if (typeof value !== 'object' || value === null) return false;
+  const { bias, bucketDeltas, weights } = value as Record<string, unknown>;
+  return (
+    isNumberArray(bias) &&
+    bias.length === CLASS_COUNT &&
+    isNumberArray(bucketDeltas) &&
+    isNumberArray(weights) &&
+    weights.length === bucketDeltas.length * CLASS_COUNT
+  );
+}
+
+/**
+ * Expands a shipped model into dense weights. Throws when the file does not match the
+ * feature extraction of this build, since scoring with it would be silently wrong.
+ */
+export function deserializeSentimentModel(file: unknown): SentimentModel {
+  const header = (typeof file === 'object' && file !== null ? file : {}) as Record<string, unknown>;
+  if (
+    header.format !== 'tocsin-sentiment-linear' ||
+    header.featureVersion !== FEATURE_VERSION ||
+    header.buckets !== FEATURE_BUCKETS
+  ) {
+    throw new Error(
+      `sentiment model: expected format tocsin-sentiment-linear, feature version ${FEATURE_VERSION}, ${FEATURE_BUCKETS} buckets`,
+    );
+  }
+  const scale = typeof header.scale === 'number' && header.scale > 0 ? header.scale : 1;
+  const languages = (
+    typeof header.languages === 'object' && header.languages !== null ? header.languages : {}
+  ) as Record<string, unknown>;
+  const model: Partial<Record<SupportedLanguage, LinearModel>> = {};
+  for (const lang of SUPPORTED_LANGUAGES) {
+    const serialized = languages[lang];
+    if (serialized === undefined) continue;
+    if (!isSerializedLanguage(serialized)) throw new Error(`sentiment model: malformed weights for "${lang}"`);
+    const linear = createLinearModel();
+    serialized.bias.forEach((b, c) => (linear.bias[c] = b));
+    let bucket = 0;
+    serialized.bucketDeltas.forEach((delta, i) => {
+      bucket += delta;
+      for (let c = 0; c < CLASS_COUNT; c++)
+        linear.weights[bucket * CLASS_COUNT + c] = (serialized.weights[i * CLASS_COUNT + c] ?? 0) / scale;
+    });
+    model[lang] = linear;
+  }
+  return model;
+}

@@ -1,0 +1,197 @@
+import type { RuleAnalysis } from './polarity-rules';
+import type { TokenizedText } from './social-tokenizer';
+
+/** Bumped whenever extraction changes, so a model trained on other features is refused. */
+export const FEATURE_VERSION = 3;
+
+const DENSE_NAMES = [
+  'ruleScore',
+  'positiveSum',
+  'negativeSum',
+  'negatedHits',
+  'crisisWords',
+  'emojiPositive',
+  'emojiNegative',
+  'contrast',
+  'exclamation',
+  'question',
+  'capsShare',
+  'elongated',
+  'url',
+  'handle',
+  'hashtag',
+  'length',
+  'negations',
+  'secondaryLexicon1',
+  'secondaryLexicon2',
+] as const;
+
+export const DENSE_FEATURES = DENSE_NAMES.length;
+
+// A power of two, so a bucket is a mask and not a (slow, floating) modulo.
+const HASHED_BUCKETS = 1 << 18;
+const BUCKET_MASK = HASHED_BUCKETS - 1;
+
+/** Size of the feature space: the dense features, then the hashed buckets. */
+export const FEATURE_BUCKETS = DENSE_FEATURES + HASHED_BUCKETS;
+
+const CHAR_GRAM_MIN = 2;
+const CHAR_GRAM_MAX = 5;
+const FNV_PRIME = 16777619;
+const SEEDS = { unigram: 0x811c9dc5, bigram: 0x01000193, chars: 0x9e3779b1 } as const;
+
+/** A sparse feature vector: parallel bucket indices and values; a bucket may repeat. */
+export interface FeatureVector {
+  readonly indices: number[];
+  readonly values: number[];
+}
+
+/**
+ * Receives features as they are found. Hashed blocks arrive unscaled; their value is
+ * {@link blockValue} of the block's final count, known only at the end.
+ */
+export interface FeatureSink {
+  dense(slot: number, value: number): void;
+  /** A word unigram (`token` is its index) or bigram (`token` is -1). */
+  word(bucket: number, token: number): void;
+  /** The character n-grams of one word: expand them with {@link visitCharGrams}; returns their count. */
+  charGrams(word: string): number;
+}
+
+/** Value of each feature in a hashed block of `count` features: the block has unit length. */
+export function blockValue(count: number): number {
+  return count === 0 ? 0 : 1 / Math.sqrt(count);
+}
+
+function hashInto(state: number, text: string): number {
+  let hash = state;
+  for (let i = 0; i < text.length; i++) {
+    hash = Math.imul(hash ^ text.charCodeAt(i), FNV_PRIME);
+  }
+  return hash;
+}
+
+function toBucket(hash: number): number {
+  return DENSE_FEATURES + (hash & BUCKET_MASK);
+}
+
+/**
+ * Walks the model features of a tokenized text and its rule analysis into a sink: dense
+ * rule features (polarity sums, negations, emoji, crisis words, emphasis, placeholders),
+ * hashed word unigrams (marked when negated) and bigrams, and hashed character 2–5-grams
+ * of the folded words. Returns the sizes of the two hashed blocks.
+ */
+export function visitFeatures(
+  tokenized: TokenizedText,
+  rules: RuleAnalysis,
+  sink: FeatureSink,
+): { words: number; chars: number } {
+  const { tokens } = tokenized;
+  let emojiPositive = 0;
+  let emojiNegative = 0;
+  let negatedHits = 0;
+  for (const hit of rules.hits) {
+    if (hit.negated) negatedHits++;
+    if (hit.kind === 'word') continue;
+    if (hit.weight > 0) emojiPositive += hit.weight;
+    else emojiNegative -= hit.weight;
+  }
+  const dense = [
+    rules.score,
+    Math.log1p(rules.positive),
+    Math.log1p(rules.negative),
+    Math.min(negatedHits, 3) / 3,
+    Math.min(rules.crisisWords, 3) / 3,
+    Math.log1p(emojiPositive),
+    Math.log1p(emojiNegative),
+    rules.contrast ? 1 : 0,
+    rules.exclamations > 0 ? 1 : 0,
+    rules.questions > 0 ? 1 : 0,
+    rules.words === 0 ? 0 : rules.capsWords / rules.words,
+    rules.elongatedWords > 0 ? 1 : 0,
+    tokenized.urlCount > 0 ? 1 : 0,
+    tokenized.handleCount > 0 ? 1 : 0,
+    tokenized.hashtagCount > 0 ? 1 : 0,
+    Math.min(rules.words, 40) / 40,
+    rules.negations > 0 ? 1 : 0,
+    rules.secondary[0] ?? 0,
+    rules.secondary[1] ?? 0,
+  ];
+  for (let slot = 0; slot < dense.length; slot++) {
+    const value = dense[slot] ?? 0;
+    if (value !== 0) sink.dense(slot, value);
+  }
+
+  let words = 0;
+  let chars = 0;
+  let previous: string | undefined;
+  for (let index = 0; index < tokens.length; index++) {
+    const token = tokens[index];
+    if (token === undefined || token.kind === 'punct') {
+      previous = undefined;
+      continue;
+    }
+    const key = rules.negatedTokens[index] === true ? `!${token.norm}` : token.norm;
+    sink.word(toBucket(hashInto(SEEDS.unigram, key)), index);
+    words++;
+    if (previous !== undefined) {
+      sink.word(toBucket(hashInto(hashInto(hashInto(SEEDS.bigram, previous), ' '), token.norm)), -1);
+      words++;
+    }
+    previous = token.norm;
+    if (token.kind === 'word') chars += sink.charGrams(token.norm);
+  }
+  return { words, chars };
+}
+
+const SPACE = 32;
+
+/**
+ * Calls `visit` with the bucket of each character 2–5-gram of " word " (padded with spaces),
+ * hashed without building the padded string; returns how many. Grams stay within a word so
+ * a word's grams can be summed once and remembered.
+ */
+export function visitCharGrams(word: string, visit: (bucket: number) => void): number {
+  const padded = word.length + 2;
+  let count = 0;
+  for (let start = 0; start < padded - 1; start++) {
+    let hash: number = SEEDS.chars;
+    for (let length = 1; length <= CHAR_GRAM_MAX && start + length <= padded; length++) {
+      const at = start + length - 1;
+      const code = at === 0 || at === padded - 1 ? SPACE : word.charCodeAt(at - 1);
+      hash = Math.imul(hash ^ code, FNV_PRIME);
+      if (length >= CHAR_GRAM_MIN) {
+        visit(toBucket(hash));
+        count++;
+      }
+    }
+  }
+  return count;
+}
+
+/** The features of a text as a sparse vector, each hashed block scaled to unit length (for training). */
+export function extractFeatures(tokenized: TokenizedText, rules: RuleAnalysis): FeatureVector {
+  const indices: number[] = [];
+  const values: number[] = [];
+  const wordBuckets: number[] = [];
+  const charBuckets: number[] = [];
+  const counts = visitFeatures(tokenized, rules, {
+    dense: (slot, value) => {
+      indices.push(slot);
+      values.push(value);
+    },
+    word: (bucket) => wordBuckets.push(bucket),
+    charGrams: (word) => visitCharGrams(word, (bucket) => charBuckets.push(bucket)),
+  });
+  const wordValue = blockValue(counts.words);
+  const charValue = blockValue(counts.chars);
+  for (const bucket of wordBuckets) {
+    indices.push(bucket);
+    values.push(wordValue);
+  }
+  for (const bucket of charBuckets) {
+    indices.push(bucket);
+    values.push(charValue);
+  }
+  return { indices, values };
+}
