@@ -119,4 +119,24 @@ describe('AlertService on real Redis', () => {
     expect(alerts.at(-1)?.evidence.count).toBe(4);
     await instance.close();
   });
+
+  it("feeds a lower-level hit into the brand's live crisis instead of paging again", async () => {
+    const clock = new ManualClock(Date.parse('2026-11-23T16:00:00Z'));
+    const instance = startInstance(clock);
+    const crisis = await instance.service.handleHit({
+      ...influencerHit(clock.now()),
+      brandId: 'inhibited-brand',
+      triggerId: 'crisis-words',
+      group: 'crisis-words',
+      level: 'crisis',
+    });
+    const pagesBefore = instance.events.filter((event) => event.kind === 'alert.escalated').length;
+    const folded = await instance.service.handleHit({ ...influencerHit(clock.now() + 1), brandId: 'inhibited-brand' });
+
+    expect(folded?.id).toBe(crisis?.id);
+    expect(folded?.evidence.count).toBe(2);
+    expect(instance.events.filter((event) => event.kind === 'alert.escalated')).toHaveLength(pagesBefore);
+    expect(instance.events.filter((event) => event.kind === 'alert.opened')).toHaveLength(1);
+    await instance.close();
+  });
 });

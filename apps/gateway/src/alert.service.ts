@@ -6,6 +6,7 @@ import {
   autoResolveAtMs,
   autoResolveDue,
   dueEscalation,
+  findInhibitor,
   findSilence,
   newSilenceSchema,
   planTargetResolver,
@@ -76,6 +77,8 @@ export class AlertService {
       return undefined;
     }
     const { plan } = this.plan.current();
+    const inhibitor = await this.inhibitorOf(hit);
+    if (inhibitor) return this.foldIntoInhibitor(inhibitor, hit, nowMs);
     const outcome = await this.alerts.transactGroup(alertGroupKey(hit), (live) => {
       const applied = applyHit(live, hit, plan, nowMs, randomUUID());
       const escalated = dueEscalation(applied.alert, planTargetResolver(plan), nowMs);
@@ -91,6 +94,30 @@ export class AlertService {
       };
     });
     await this.publish(outcome.events, outcome.notifications);
+    return outcome.alert;
+  }
+
+  /** A live higher-level alert of the brand, when the hit's own group has no live alert. */
+  private async inhibitorOf(hit: TriggerHit): Promise<Alert | undefined> {
+    const live = (await this.alerts.list({ brandId: hit.brandId, limit: 100 })).filter(
+      (alert) => alert.state !== 'resolved',
+    );
+    if (live.some((alert) => alert.groupKey === alertGroupKey(hit))) return undefined;
+    return findInhibitor(live, hit, this.plan.current().plan);
+  }
+
+  /** The hit pages nobody: it becomes evidence of the brand's higher alert. */
+  private async foldIntoInhibitor(inhibitor: Alert, hit: TriggerHit, nowMs: number): Promise<Alert | undefined> {
+    const { plan } = this.plan.current();
+    const outcome = await this.alerts.transactAlert<{ alert?: Alert; events: AlertEvent[] }>(
+      inhibitor.id,
+      (current) => {
+        if (!current) return { result: { events: [] } };
+        const applied = applyHit(current, hit, plan, nowMs, randomUUID());
+        return { alert: applied.alert, autoResolveAtMs: autoResolveAtMs(applied.alert, plan), result: applied };
+      },
+    );
+    await this.publish(outcome.events, []);
     return outcome.alert;
   }
 

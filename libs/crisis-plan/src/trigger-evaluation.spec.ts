@@ -97,6 +97,17 @@ describe(evaluateMention.name, () => {
     });
   });
 
+  it("ignores the brand's own accounts answering complaints", () => {
+    const snippet = `triggers:
+  - { id: influencer, level: alert, kind: influential-negative, minFollowers: 10000 }
+  - { id: words, level: alert, kind: crisis-vocabulary, terms: [refund] }`;
+    const reply = mentionWith({
+      text: 'So sorry about your refund, we are on it',
+      author: { id: 'brand', handle: 'ACME_care', followers: 90_000, verified: true },
+    });
+    expect(triggeredIds(snippet, reply)).toEqual([]);
+  });
+
   describe('scope', () => {
     it.each([
       { scope: '{ brands: [globex] }', mention: mentionWith(), expected: [] },

@@ -58,6 +58,16 @@ function appliesToMention(scope: MentionScope | undefined, mention: EnrichedMent
   return true;
 }
 
+/**
+ * The brand's own accounts answering complaints ("désolés pour le remboursement…") are not
+ * complaints: their posts trip no mention trigger of that brand and do not count in its share.
+ */
+function isOwnPost(plan: CrisisPlan, brandId: string, mention: EnrichedMention): boolean {
+  const handles = plan.brands.find((brand) => brand.id === brandId)?.handles ?? [];
+  const author = foldText(mention.author.handle.replace(/^@/, ''));
+  return handles.some((handle) => foldText(handle.replace(/^@/, '')) === author);
+}
+
 /** "120k", "1.2M": follower counts as people say them. */
 export function formatFollowers(count: number): string {
   if (count >= 1_000_000) return `${Number((count / 1_000_000).toFixed(1))}M`;
@@ -207,7 +217,7 @@ export function evaluateMention(
   for (const trigger of plan.triggers) {
     if (isSignalTrigger(trigger) || !appliesToMention(trigger.scope, mention)) continue;
     for (const brandId of mention.brandIds) {
-      if (!appliesToBrand(trigger, brandId)) continue;
+      if (!appliesToBrand(trigger, brandId) || isOwnPost(plan, brandId, mention)) continue;
       const key = `${trigger.id}|${brandId}`;
       const outcome = evaluateMentionTrigger(trigger, mention, shareWindows[key], nowMs);
       if (outcome.window) shareWindows[key] = outcome.window;

@@ -10,7 +10,7 @@ organisation: Acme Social Care
 timezone: Europe/Paris
 autoResolveAfterMs: 1h
 brands:
-  - { id: acme, name: Acme, keywords: [acme] }
+  - { id: acme, name: Acme, keywords: [acme], handles: ['@acme_care'] }
   - { id: globex, name: Globex, keywords: [globex] }
 levels:
   - id: watch
