@@ -7,11 +7,17 @@ import { waitUntil } from '../support/wait-for';
 
 async function waitForText(page: Page, testId: string, pattern: RegExp): Promise<void> {
   const locator = page.locator(`[data-testid="${testId}"]`);
+  let last: string | null = null;
   await waitUntil(
     `${testId} to read ${pattern}`,
-    async () => (pattern.test((await locator.textContent()) ?? '') ? true : undefined),
+    async () => {
+      last = await locator.textContent();
+      return pattern.test(last ?? '') ? true : undefined;
+    },
     10_000,
-  );
+  ).catch((error: Error) => {
+    throw new Error(`${error.message}; it reads ${JSON.stringify(last)}`);
+  });
 }
 
 describe('mention wall in Chromium', () => {
