@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The whole test suite from a fresh clone: installs what is missing, starts real Kafka and
-# Redis (scripts/infra-up.sh), then runs jest over the unit, integration and e2e projects.
+# The whole test suite from a fresh clone: installs what is missing, checks types, lint and
+# formatting, starts real Kafka and Redis (scripts/infra-up.sh), builds the apps, then runs
+# jest over the unit, integration and e2e projects.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -8,6 +9,10 @@ if [[ ! -d node_modules || package-lock.json -nt node_modules/.package-lock.json
   echo "tocsin: installing npm dependencies (npm ci)…"
   npm ci --no-audit --no-fund --loglevel=error
 fi
+echo "tocsin: type-checking, linting and checking formatting…"
+npm run -s check
+npm run -s lint
+npm run -s format
 bash scripts/infra-up.sh
 echo "tocsin: building the apps…"
 npm run -s build

@@ -1,12 +1,6 @@
 import { mulberry32 } from '@tocsin/domain';
 import type { LabelledFeatures } from './train-linear-model';
-import {
-  assignFolds,
-  predictLabels,
-  pruneRareFeatures,
-  shuffle,
-  trainLinearModel,
-} from './train-linear-model';
+import { assignFolds, predictLabels, pruneRareFeatures, shuffle, trainLinearModel } from './train-linear-model';
 
 // Three separable classes on three buckets, plus one bucket seen in a single example.
 const EXAMPLES: LabelledFeatures[] = Array.from({ length: 30 }, (_, i) => ({

@@ -1,5 +1,4 @@
 /** Seeded generators of mention-like series for specs: deterministic, no Math.random. */
-import { mulberry32 } from '@tocsin/domain';
 
 /**
  * A Poisson draw of mean `lambda`: inversion below 50, normal approximation above. It always
