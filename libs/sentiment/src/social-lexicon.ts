@@ -90,6 +90,17 @@ export const CRISIS_WORDS: Readonly<Record<SupportedLanguage, Readonly<Record<st
     retard: -0.4,
     retards: -0.4,
     attente: -0.2,
+    // Product-safety and billing incidents, the usual start of a cosmetics or mobility crisis.
+    surfacture: -0.7,
+    surfacturation: -0.7,
+    casse: -0.5,
+    cassee: -0.5,
+    brulure: -0.7,
+    brulures: -0.7,
+    allergie: -0.6,
+    irritation: -0.6,
+    eczema: -0.6,
+    bloque: -0.4,
   },
   en: {
     scam: -0.9,
@@ -143,6 +154,15 @@ export const CRISIS_WORDS: Readonly<Record<SupportedLanguage, Readonly<Record<st
     pathetic: -0.8,
     ridiculous: -0.7,
     unhappy: -0.7,
+    // Product-safety and billing incidents, the usual start of a cosmetics or mobility crisis.
+    overcharged: -0.7,
+    rash: -0.6,
+    burns: -0.5,
+    allergic: -0.5,
+    crashed: -0.5,
+    glitch: -0.5,
+    rude: -0.7,
+    ignored: -0.5,
   },
 };
 
