@@ -16,6 +16,7 @@ import {
   type BatchConsumerRunner,
 } from '@tocsin/kafka';
 import { PlanSource } from '@tocsin/plan-source';
+import { prepareSentiment } from '@tocsin/sentiment';
 import { PartitionCheckpointStore, REDIS_CLIENT, redisProviders, RedisKeys, SeenMentionsStore } from '@tocsin/redis';
 import type Redis from 'ioredis';
 import type { Kafka } from 'kafkajs';
@@ -51,6 +52,9 @@ class PipelineLifecycle implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onModuleInit(): Promise<void> {
+    // Load the sentiment model now: a model that does not fit this build stops the start, and
+    // the first mentions are not slowed down by it.
+    prepareSentiment();
     await this.plan.start({ watch: true });
     await ensureTopics(this.kafka, tocsinTopicSpecs(this.config.kafka.topicPrefix, TOPICS));
     await this.publisher.connect();
