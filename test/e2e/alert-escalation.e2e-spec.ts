@@ -95,6 +95,26 @@ describe('alerts: crisis plan → on-call CM → escalation to the manager', () 
 
     const { alerts } = (await getJson('/v1/alerts?brand=fleurie')) as { alerts: unknown[] };
     expect(alerts).toHaveLength(1);
+
+    const resolvedForWatcher = waitForEvent<AlertEvent>(
+      watcher,
+      'alert.resolved',
+      (e) => e.alert.id === opened.alert.id,
+      10_000,
+    );
+    const resolved = await fetch(`${tocsin.gatewayUrl}/v1/alerts/${opened.alert.id}/resolve`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ userId: 'camille', note: 'statement posted, refunds offered' }),
+    });
+    expect(resolved.status).toBe(200);
+    await resolvedForWatcher;
+    const audit = (await getJson('/v1/brands/fleurie/audit')) as { entries: Array<{ action: string; actor: string }> };
+    expect(audit.entries.map((entry) => `${entry.action}:${entry.actor}`)).toEqual(
+      expect.arrayContaining(['opened:tocsin', 'acknowledged:camille', 'resolved:camille']),
+    );
+    const badRequest = await fetch(`${tocsin.gatewayUrl}/v1/alerts?state=sleeping`);
+    expect(badRequest.status).toBe(400);
   });
 
   it('raises an alert for one negative mention by an influential author', async () => {
