@@ -243,6 +243,11 @@ function countVisible(text: string): number {
   return visible;
 }
 
+/** An emoji or emoticon: kept as written, it carries its polarity by itself. */
+function symbolToken(kind: 'emoji' | 'emoticon', value: string): SocialToken {
+  return { kind, text: value, norm: value, lower: value, source: 'text', caps: false, elongated: false, repeat: 1 };
+}
+
 /**
  * Tokenizes social text: words (apostrophes split), emoji, emoticons and punctuation runs.
  * URLs and `@user` placeholders are counted and dropped; other handles and hashtags are split
@@ -273,31 +278,13 @@ export function tokenizeSocial(text: string, isKnown?: KnownWordTest): Tokenized
       const parts = isKnown === undefined ? splitCompound(body) : splitCompoundCached(body, isKnown);
       for (const part of parts) tokens.push(makeWordToken(part, 'hashtag'));
     } else if (match[6] !== undefined) {
-      tokens.push({
-        kind: 'emoticon',
-        text: value,
-        norm: value,
-        lower: value,
-        source: 'text',
-        caps: false,
-        elongated: false,
-        repeat: 1,
-      });
+      tokens.push(symbolToken('emoticon', value));
     } else if (match[4] !== undefined) {
       letters += value.length;
       for (const part of splitApostrophes(value)) tokens.push(makeWordToken(part, 'text'));
     } else if (match[5] !== undefined) {
       letters += value.length;
-      tokens.push({
-        kind: 'emoji',
-        text: value,
-        norm: value,
-        lower: value,
-        source: 'text',
-        caps: false,
-        elongated: false,
-        repeat: 1,
-      });
+      tokens.push(symbolToken('emoji', value));
     } else {
       const mark = value[0] === '!' || value[0] === '?' ? (value.includes('?') ? '?' : '!') : (value[0] ?? '.');
       tokens.push({
