@@ -56,6 +56,16 @@ describe('mention flow: ingest → pipeline → gateway', () => {
     expect(voltawaySeen.map((m) => m.id)).toEqual([voltaway.id]);
   });
 
+  it('reports ingest and gateway ready on /health', async () => {
+    const ingest = await fetch(`${tocsin.ingestUrl}/health`);
+    expect({ status: ingest.status, body: await ingest.json() }).toEqual({
+      status: 200,
+      body: { status: 'ok', kafka: 'ready' },
+    });
+    const gateway = await fetch(`${tocsin.gatewayUrl}/health`);
+    expect(await gateway.json()).toMatchObject({ status: 'ok', kafka: 'ready', redis: 'ready' });
+  });
+
   it('refuses a subscription to an unknown brand with a reason', async () => {
     await expect(fleurieWall.emitWithAck('subscribe', { brandIds: ['nope'] })).resolves.toEqual({
       ok: false,

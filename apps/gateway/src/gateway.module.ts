@@ -26,6 +26,7 @@ import { AlertService } from './alert.service';
 import { createAlertSignalsConsumer, type AlertSignal } from './alert-signals.consumer';
 import { AlertsController } from './alerts.controller';
 import { AlertsGateway } from './alerts.gateway';
+import { HealthController } from './health.controller';
 import { PlanController } from './plan.controller';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config';
 import { createMentionDeliveryConsumer } from './mention-delivery.consumer';
@@ -100,7 +101,7 @@ export class GatewayModule {
   static forConfig(config: GatewayConfig): DynamicModule {
     return {
       module: GatewayModule,
-      controllers: [PlanController, AlertsController],
+      controllers: [PlanController, AlertsController, HealthController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         ...kafkaProviders(config.kafka),
