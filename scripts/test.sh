@@ -16,4 +16,11 @@ npm run -s format
 bash scripts/infra-up.sh
 echo "tocsin: building the apps…"
 npm run -s build
-exec npx jest --ci "$@"
+results=.tocsin/jest-results.json
+status=0
+npx jest --ci --json --outputFile="$results" "$@" || status=$?
+# One plain closing line that any CI reader understands.
+if [[ -f "$results" ]]; then
+  node -e 'const r = require(process.argv[1]); console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed`)' "$PWD/$results"
+fi
+exit "$status"
