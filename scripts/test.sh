@@ -17,6 +17,7 @@ bash scripts/infra-up.sh
 echo "tocsin: building the apps…"
 npm run -s build
 results=.tocsin/jest-results.json
+rm -f "$results"
 status=0
 npx jest --ci --json --outputFile="$results" "$@" || status=$?
 # One plain closing line that any CI reader understands.
