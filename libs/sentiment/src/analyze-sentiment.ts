@@ -9,7 +9,7 @@ import type { LinearModel } from './linear-model';
 import { CLASS_COUNT, deserializeSentimentModel, predictText } from './linear-model';
 import type { PolarityLexicon } from './polarity-lexicon';
 import { getPolarityLexicon } from './polarity-lexicon';
-import type { RuleAnalysis } from './polarity-rules';
+import type { PolarityHit, RuleAnalysis } from './polarity-rules';
 import { applyPolarityRules } from './polarity-rules';
 import type { FeatureVector } from './sentiment-features';
 import { extractFeatures } from './sentiment-features';
@@ -75,43 +75,54 @@ function pickLabel(probabilities: ArrayLike<number>): number {
   return best;
 }
 
+function byStrength(a: PolarityHit, b: PolarityHit): number {
+  return Math.abs(b.weight) - Math.abs(a.weight);
+}
+
+interface ModelCue {
+  readonly token: number;
+  readonly margin: number;
+}
+
+function byMargin(a: ModelCue, b: ModelCue): number {
+  return b.margin - a.margin;
+}
+
+/** Adds a cue unless it is already there or the list is full; cues are few, so a scan beats a Set. */
+function addCue(cues: string[], cue: string): void {
+  if (cues.length < MAX_CUES && !cues.includes(cue)) cues.push(cue);
+}
+
 function collectCues(pass: LanguagePass, tokenized: TokenizedText, labelIndex: number): string[] {
   const label = SENTIMENT_LABELS[labelIndex];
   const cues: string[] = [];
-  const seen = new Set<string>();
-  const add = (cue: string): void => {
-    if (cues.length < MAX_CUES && !seen.has(cue)) {
-      seen.add(cue);
-      cues.push(cue);
-    }
-  };
   if (label !== 'neutral') {
     const direction = label === 'positive' ? 1 : -1;
-    const hits = pass.rules.hits
-      .filter((hit) => hit.weight * direction >= MIN_CUE_WEIGHT)
-      .sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight));
-    for (const hit of hits) add(hit.cue);
-    if (pass.rules.exclamations >= 2) add('!'.repeat(Math.min(pass.rules.exclamations, 3)));
+    const hits = pass.rules.hits.filter((hit) => hit.weight * direction >= MIN_CUE_WEIGHT).sort(byStrength);
+    for (const hit of hits) addCue(cues, hit.cue);
+    if (pass.rules.exclamations >= 2) addCue(cues, '!'.repeat(Math.min(pass.rules.exclamations, 3)));
   }
-  const { model } = pass;
+  if (cues.length >= MAX_CUES) return cues;
+  const { model, unigrams } = pass;
   // Words the model learned for this label, strongest first, that the lexicons did not flag.
-  const scored: Array<{ token: number; margin: number }> = [];
-  for (let i = 0; i + 1 < pass.unigrams.length; i += 2) {
-    const offset = (pass.unigrams[i] ?? 0) * CLASS_COUNT;
+  const scored: ModelCue[] = [];
+  for (let i = 0; i + 1 < unigrams.length; i += 2) {
+    const offset = (unigrams[i] ?? 0) * CLASS_COUNT;
     const own = model.weights[offset + labelIndex] ?? 0;
     let others = 0;
     for (let c = 0; c < CLASS_COUNT; c++) if (c !== labelIndex) others += model.weights[offset + c] ?? 0;
     const margin = own - others / (CLASS_COUNT - 1);
-    if (margin >= MIN_MODEL_CUE_MARGIN) scored.push({ token: pass.unigrams[i + 1] ?? 0, margin });
+    if (margin >= MIN_MODEL_CUE_MARGIN) scored.push({ token: unigrams[i + 1] ?? 0, margin });
   }
-  scored.sort((a, b) => b.margin - a.margin);
+  scored.sort(byMargin);
   for (const { token } of scored) {
+    if (cues.length >= MAX_CUES) break;
     const found = tokenized.tokens[token];
     if (found === undefined || UNEXPLAINING_WORDS.has(found.norm) || (found.kind === 'word' && found.norm.length < 3))
       continue;
     const negated = pass.rules.negatedTokens[token] === true;
     const text = found.source === 'hashtag' ? `#${found.text}` : found.text;
-    if (![...seen].some((cue) => cue.endsWith(text))) add(negated ? `¬${text}` : text);
+    if (!cues.some((cue) => cue.endsWith(text))) addCue(cues, negated ? `¬${text}` : text);
   }
   return cues;
 }

@@ -246,7 +246,14 @@ const FUNCTION_WORDS: Readonly<Record<SupportedLanguage, ReadonlySet<string>>> =
 };
 
 // Letters that occur in French words and never in plain English ones.
-const FRENCH_LETTERS = /[éèêëàâçîïôûùœ]/gi;
+const FRENCH_LETTERS = /[éèêëàâçîïôûùœ]/i;
+// All of them (either case) sit below U+0154; a table lets one pass count them.
+const FRENCH_LETTER_LIMIT = 0x154;
+const IS_FRENCH_LETTER = Uint8Array.from({ length: FRENCH_LETTER_LIMIT }, (_, code) =>
+  FRENCH_LETTERS.test(String.fromCharCode(code)) ? 1 : 0,
+);
+// The scripts below all start at or above Greek (U+0370): text below it needs no regex.
+const FIRST_FOREIGN_CODE = 0x370;
 const FOREIGN_SCRIPT =
   /[\p{Script=Cyrillic}\p{Script=Arabic}\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Greek}\p{Script=Hebrew}\p{Script=Thai}\p{Script=Devanagari}]/gu;
 
@@ -273,8 +280,15 @@ export function collectLanguageEvidence(tokens: readonly SocialToken[], text: st
     if (FUNCTION_WORDS.fr.has(token.norm)) fr++;
     if (FUNCTION_WORDS.en.has(token.norm)) en++;
   }
-  fr += 0.5 * (text.match(FRENCH_LETTERS)?.length ?? 0);
-  const foreign = text.match(FOREIGN_SCRIPT)?.length ?? 0;
+  let frenchLetters = 0;
+  let maybeForeign = false;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < FRENCH_LETTER_LIMIT) frenchLetters += IS_FRENCH_LETTER[code] ?? 0;
+    else if (code >= FIRST_FOREIGN_CODE) maybeForeign = true;
+  }
+  fr += 0.5 * frenchLetters;
+  const foreign = maybeForeign ? (text.match(FOREIGN_SCRIPT)?.length ?? 0) : 0;
   return { fr, en, foreignShare: letters === 0 ? (foreign > 0 ? 1 : 0) : Math.min(1, foreign / letters), words };
 }
 

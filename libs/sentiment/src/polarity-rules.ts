@@ -238,18 +238,20 @@ export function applyPolarityRules(
     if (hit.weight > 0) positive += hit.weight;
     else negative -= hit.weight;
   }
-  const secondary = lexicon.secondary.map((table) => {
-    let sum = 0;
-    for (let index = 0; index < tokens.length; index++) {
-      const token = tokens[index];
-      if (token === undefined || token.kind !== 'word') continue;
-      const polarity = table.get(token.norm);
-      if (polarity === undefined) continue;
-      const contrast = lastContrast < 0 ? 1 : index < lastContrast ? CONTRAST_WEIGHTS.before : CONTRAST_WEIGHTS.after;
-      sum += polarity * contrast * (negatedTokens[index] === true ? NEGATION_FACTOR : 1);
+  // One pass over the tokens for all second-opinion lexicons; each sum still runs in text order.
+  const tables = lexicon.secondary;
+  const sums = new Array<number>(tables.length).fill(0);
+  for (let index = 0; index < tokens.length; index++) {
+    const token = tokens[index];
+    if (token === undefined || token.kind !== 'word') continue;
+    const contrast = lastContrast < 0 ? 1 : index < lastContrast ? CONTRAST_WEIGHTS.before : CONTRAST_WEIGHTS.after;
+    const negation = negatedTokens[index] === true ? NEGATION_FACTOR : 1;
+    for (let t = 0; t < tables.length; t++) {
+      const polarity = tables[t]?.get(token.norm);
+      if (polarity !== undefined) sums[t] = (sums[t] ?? 0) + polarity * contrast * negation;
     }
-    return squashPolarity(sum);
-  });
+  }
+  const secondary = sums.map(squashPolarity);
   if (total !== 0 && exclamations > 0) {
     total += Math.sign(total) * EXCLAMATION_STEP * Math.min(exclamations, MAX_COUNTED_EXCLAMATIONS);
   }

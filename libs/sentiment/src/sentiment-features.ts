@@ -75,6 +75,40 @@ function toBucket(hash: number): number {
   return DENSE_FEATURES + (hash & BUCKET_MASK);
 }
 
+function sendDense(sink: FeatureSink, slot: number, value: number): void {
+  if (value !== 0) sink.dense(slot, value);
+}
+
+// FNV states are 32-bit signed integers, never this.
+const NO_PREVIOUS = 2 ** 32;
+// A negated unigram is hashed as "!" + norm: the state after "!" is shared by all of them.
+const NEGATED_SEED = hashInto(SEEDS.unigram, '!');
+
+/** The hashes a token contributes whatever its neighbours: its unigram (plain and negated) and its bigram prefix. */
+interface WordHashes {
+  readonly unigram: number;
+  readonly negated: number;
+  readonly bigramPrefix: number;
+}
+
+const WORD_HASH_CACHE_LIMIT = 50_000;
+// Tokens repeat (Zipf) and every text is visited once per language it is scored in.
+const wordHashCache = new Map<string, WordHashes>();
+
+function wordHashes(norm: string): WordHashes {
+  let hashes = wordHashCache.get(norm);
+  if (hashes === undefined) {
+    if (wordHashCache.size >= WORD_HASH_CACHE_LIMIT) wordHashCache.clear();
+    hashes = {
+      unigram: hashInto(SEEDS.unigram, norm),
+      negated: hashInto(NEGATED_SEED, norm),
+      bigramPrefix: hashInto(hashInto(SEEDS.bigram, norm), ' '),
+    };
+    wordHashCache.set(norm, hashes);
+  }
+  return hashes;
+}
+
 /**
  * Walks the model features of a tokenized text and its rule analysis into a sink: dense
  * rule features (polarity sums, negations, emoji, crisis words, emphasis, placeholders),
@@ -96,49 +130,44 @@ export function visitFeatures(
     if (hit.weight > 0) emojiPositive += hit.weight;
     else emojiNegative -= hit.weight;
   }
-  const dense = [
-    rules.score,
-    Math.log1p(rules.positive),
-    Math.log1p(rules.negative),
-    Math.min(negatedHits, 3) / 3,
-    Math.min(rules.crisisWords, 3) / 3,
-    Math.log1p(emojiPositive),
-    Math.log1p(emojiNegative),
-    rules.contrast ? 1 : 0,
-    rules.exclamations > 0 ? 1 : 0,
-    rules.questions > 0 ? 1 : 0,
-    rules.words === 0 ? 0 : rules.capsWords / rules.words,
-    rules.elongatedWords > 0 ? 1 : 0,
-    tokenized.urlCount > 0 ? 1 : 0,
-    tokenized.handleCount > 0 ? 1 : 0,
-    tokenized.hashtagCount > 0 ? 1 : 0,
-    Math.min(rules.words, 40) / 40,
-    rules.negations > 0 ? 1 : 0,
-    rules.secondary[0] ?? 0,
-    rules.secondary[1] ?? 0,
-  ];
-  for (let slot = 0; slot < dense.length; slot++) {
-    const value = dense[slot] ?? 0;
-    if (value !== 0) sink.dense(slot, value);
-  }
+  sendDense(sink, 0, rules.score);
+  sendDense(sink, 1, Math.log1p(rules.positive));
+  sendDense(sink, 2, Math.log1p(rules.negative));
+  sendDense(sink, 3, Math.min(negatedHits, 3) / 3);
+  sendDense(sink, 4, Math.min(rules.crisisWords, 3) / 3);
+  sendDense(sink, 5, Math.log1p(emojiPositive));
+  sendDense(sink, 6, Math.log1p(emojiNegative));
+  sendDense(sink, 7, rules.contrast ? 1 : 0);
+  sendDense(sink, 8, rules.exclamations > 0 ? 1 : 0);
+  sendDense(sink, 9, rules.questions > 0 ? 1 : 0);
+  sendDense(sink, 10, rules.words === 0 ? 0 : rules.capsWords / rules.words);
+  sendDense(sink, 11, rules.elongatedWords > 0 ? 1 : 0);
+  sendDense(sink, 12, tokenized.urlCount > 0 ? 1 : 0);
+  sendDense(sink, 13, tokenized.handleCount > 0 ? 1 : 0);
+  sendDense(sink, 14, tokenized.hashtagCount > 0 ? 1 : 0);
+  sendDense(sink, 15, Math.min(rules.words, 40) / 40);
+  sendDense(sink, 16, rules.negations > 0 ? 1 : 0);
+  sendDense(sink, 17, rules.secondary[0] ?? 0);
+  sendDense(sink, 18, rules.secondary[1] ?? 0);
 
   let words = 0;
   let chars = 0;
-  let previous: string | undefined;
+  // Hash state after "previous " (bigram seed, previous norm, space); NO_PREVIOUS at a phrase start.
+  let bigramPrefix = NO_PREVIOUS;
   for (let index = 0; index < tokens.length; index++) {
     const token = tokens[index];
     if (token === undefined || token.kind === 'punct') {
-      previous = undefined;
+      bigramPrefix = NO_PREVIOUS;
       continue;
     }
-    const key = rules.negatedTokens[index] === true ? `!${token.norm}` : token.norm;
-    sink.word(toBucket(hashInto(SEEDS.unigram, key)), index);
+    const hashes = wordHashes(token.norm);
+    sink.word(toBucket(rules.negatedTokens[index] === true ? hashes.negated : hashes.unigram), index);
     words++;
-    if (previous !== undefined) {
-      sink.word(toBucket(hashInto(hashInto(hashInto(SEEDS.bigram, previous), ' '), token.norm)), -1);
+    if (bigramPrefix !== NO_PREVIOUS) {
+      sink.word(toBucket(hashInto(bigramPrefix, token.norm)), -1);
       words++;
     }
-    previous = token.norm;
+    bigramPrefix = hashes.bigramPrefix;
     if (token.kind === 'word') chars += sink.charGrams(token.norm);
   }
   return { words, chars };

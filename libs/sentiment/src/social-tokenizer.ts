@@ -111,6 +111,11 @@ function blankUnscorableCodeUnits(text: string): string {
   let out: string[] | undefined;
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
+    // Printable ASCII, most of any text, is always kept.
+    if (code >= 0x20 && code < 0x7f) {
+      if (out !== undefined) out.push(text.charAt(i));
+      continue;
+    }
     if (isUnscorable(code, i > 0 ? text.charCodeAt(i - 1) : -1, i + 1 < text.length ? text.charCodeAt(i + 1) : -1)) {
       out ??= text.slice(0, i).split('');
       out.push(' ');
@@ -233,6 +238,21 @@ function splitAtKnownEnd(part: string, folded: string, isKnown: KnownWordTest): 
   return [part];
 }
 
+const WORD_TOKEN_CACHE_LIMIT = 50_000;
+// Words repeat across a stream (Zipf) and tokens are immutable, so each written form is
+// split and folded once; sharing the norm strings also lets later lookups reuse their hash.
+const wordTokenCache = new Map<string, readonly SocialToken[]>();
+
+function runningTextTokens(word: string): readonly SocialToken[] {
+  let tokens = wordTokenCache.get(word);
+  if (tokens === undefined) {
+    if (wordTokenCache.size >= WORD_TOKEN_CACHE_LIMIT) wordTokenCache.clear();
+    tokens = splitApostrophes(word).map((part) => makeWordToken(part, 'text'));
+    wordTokenCache.set(word, tokens);
+  }
+  return tokens;
+}
+
 function countVisible(text: string): number {
   let visible = 0;
   for (let i = 0; i < text.length; i++) {
@@ -281,7 +301,7 @@ export function tokenizeSocial(text: string, isKnown?: KnownWordTest): Tokenized
       tokens.push(symbolToken('emoticon', value));
     } else if (match[4] !== undefined) {
       letters += value.length;
-      for (const part of splitApostrophes(value)) tokens.push(makeWordToken(part, 'text'));
+      for (const token of runningTextTokens(value)) tokens.push(token);
     } else if (match[5] !== undefined) {
       letters += value.length;
       tokens.push(symbolToken('emoji', value));
