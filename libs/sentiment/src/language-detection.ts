@@ -245,6 +245,16 @@ const FUNCTION_WORDS: Readonly<Record<SupportedLanguage, ReadonlySet<string>>> =
   ]),
 };
 
+const FRENCH_WORD = 1;
+const ENGLISH_WORD = 2;
+// Both profiles in one map, so each word costs one lookup.
+const FUNCTION_WORD_LANGUAGES: ReadonlyMap<string, number> = (() => {
+  const languages = new Map<string, number>();
+  for (const word of FUNCTION_WORDS.fr) languages.set(word, FRENCH_WORD);
+  for (const word of FUNCTION_WORDS.en) languages.set(word, (languages.get(word) ?? 0) | ENGLISH_WORD);
+  return languages;
+})();
+
 // Letters that occur in French words and never in plain English ones.
 const FRENCH_LETTERS = /[éèêëàâçîïôûùœ]/i;
 // All of them (either case) sit below U+0154; a table lets one pass count them.
@@ -277,8 +287,10 @@ export function collectLanguageEvidence(tokens: readonly SocialToken[], text: st
     if (token.kind !== 'word' || token.source !== 'text') continue;
     words++;
     letters += token.text.length;
-    if (FUNCTION_WORDS.fr.has(token.norm)) fr++;
-    if (FUNCTION_WORDS.en.has(token.norm)) en++;
+    const languages = FUNCTION_WORD_LANGUAGES.get(token.norm);
+    if (languages === undefined) continue;
+    if ((languages & FRENCH_WORD) !== 0) fr++;
+    if ((languages & ENGLISH_WORD) !== 0) en++;
   }
   let frenchLetters = 0;
   let maybeForeign = false;

@@ -2,7 +2,7 @@ import { SENTIMENT_LABELS } from '@tocsin/domain';
 import type { SupportedLanguage } from './social-lexicon';
 import { SUPPORTED_LANGUAGES } from './social-lexicon';
 import type { RuleAnalysis } from './polarity-rules';
-import type { FeatureSink, FeatureVector } from './sentiment-features';
+import type { CharGramMemo, FeatureSink, FeatureVector } from './sentiment-features';
 import { FEATURE_BUCKETS, FEATURE_VERSION, blockValue, visitCharGrams, visitFeatures } from './sentiment-features';
 import type { TokenizedText } from './social-tokenizer';
 
@@ -112,7 +112,21 @@ class LogitAccumulator implements FeatureSink {
     if (token >= 0) this.unigrams.push(bucket, token);
   }
 
-  charGrams(word: string): number {
+  charGrams(word: string, memo: CharGramMemo): number {
+    // The word's memo skips the cache lookup while one model scores the stream.
+    let sums = memo.owner === this.charSums ? memo.value : undefined;
+    if (sums === undefined) {
+      sums = this.cachedCharSums(word);
+      memo.owner = this.charSums;
+      memo.value = sums;
+    }
+    this.char0 += sums[0] ?? 0;
+    this.char1 += sums[1] ?? 0;
+    this.char2 += sums[2] ?? 0;
+    return sums[CLASS_COUNT] ?? 0;
+  }
+
+  private cachedCharSums(word: string): Float64Array {
     let sums = this.charSums.get(word);
     if (sums === undefined) {
       const fresh = new Float64Array(CLASS_COUNT + 1);
@@ -125,10 +139,7 @@ class LogitAccumulator implements FeatureSink {
       this.charSums.set(word, fresh);
       sums = fresh;
     }
-    this.char0 += sums[0] ?? 0;
-    this.char1 += sums[1] ?? 0;
-    this.char2 += sums[2] ?? 0;
-    return sums[CLASS_COUNT] ?? 0;
+    return sums;
   }
 }
 

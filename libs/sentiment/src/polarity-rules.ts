@@ -67,18 +67,59 @@ interface TokenPrior {
   readonly crisis: boolean;
 }
 
-function priorOf(token: SocialToken, lexicon: PolarityLexicon): TokenPrior | undefined {
-  if (token.kind === 'emoji') {
-    const polarity = EMOJI_POLARITY.get(token.norm);
-    return polarity === undefined ? undefined : { polarity, crisis: false };
+function symbolPriors(polarities: ReadonlyMap<string, number>): Map<string, TokenPrior> {
+  return new Map([...polarities].map(([symbol, polarity]) => [symbol, { polarity, crisis: false }]));
+}
+
+const EMOJI_PRIORS = symbolPriors(EMOJI_POLARITY);
+const EMOTICON_PRIORS = symbolPriors(EMOTICON_POLARITY);
+
+/** Everything the rules ask about a word in one language, whatever its neighbours. */
+interface WordFacts {
+  readonly prior: TokenPrior | undefined;
+  readonly contrast: boolean;
+  readonly negator: boolean;
+  readonly neCompletion: boolean;
+  /** De-elongated form is "ne" (opens the French ne…pas scope). */
+  readonly ne: boolean;
+  /** De-elongated form is "que" (closes it as ne…que). */
+  readonly que: boolean;
+  readonly intensifier: number | undefined;
+  /** Polarity in each second-opinion lexicon, by folded form; undefined when in none. */
+  readonly secondary: ReadonlyArray<number | undefined> | undefined;
+}
+
+const WORD_FACTS_CACHE_LIMIT = 50_000;
+// Words repeat (Zipf): one lookup per word replaces a dozen set and map lookups. Keyed by the
+// lower-case form, from which the folded, de-elongated and stemmed forms all derive.
+const wordFactsCaches: Readonly<Record<SupportedLanguage, WeakMap<PolarityLexicon, Map<string, WordFacts>>>> = {
+  fr: new WeakMap(),
+  en: new WeakMap(),
+};
+
+function wordFactsCache(lang: SupportedLanguage, lexicon: PolarityLexicon): Map<string, WordFacts> {
+  let cache = wordFactsCaches[lang].get(lexicon);
+  if (cache === undefined) {
+    cache = new Map();
+    wordFactsCaches[lang].set(lexicon, cache);
   }
-  if (token.kind === 'emoticon') {
-    const polarity = EMOTICON_POLARITY.get(token.norm);
-    return polarity === undefined ? undefined : { polarity, crisis: false };
-  }
-  if (token.kind !== 'word') return undefined;
+  return cache;
+}
+
+function computeWordFacts(token: SocialToken, lang: SupportedLanguage, lexicon: PolarityLexicon): WordFacts {
+  const norm = plainNorm(token);
   const found = lexicon.lookup(token);
-  return found === undefined || found.polarity === 0 ? undefined : found;
+  const secondary = lexicon.secondary.map((table) => table.get(token.norm));
+  return {
+    prior: found === undefined || found.polarity === 0 ? undefined : found,
+    contrast: CONTRAST_WORDS[lang].has(norm),
+    negator: NEGATORS[lang].has(norm),
+    neCompletion: NE_COMPLETIONS.has(norm),
+    ne: norm === 'ne',
+    que: norm === 'que',
+    intensifier: INTENSIFIER_FACTORS[lang].get(norm),
+    secondary: secondary.some((polarity) => polarity !== undefined) ? secondary : undefined,
+  };
 }
 
 /** The word with doubled letters undone when it was elongated: "nooo" → "no", "sooo" → "so". */
@@ -120,19 +161,33 @@ export function applyPolarityRules(
   lang: SupportedLanguage,
   lexicon: PolarityLexicon,
 ): RuleAnalysis {
-  const negators = NEGATORS[lang];
-  const intensifiers = INTENSIFIER_FACTORS[lang];
-  const contrastWords = CONTRAST_WORDS[lang];
-  const priors = tokens.map((token) => priorOf(token, lexicon));
-  const negatedTokens = new Array<boolean>(tokens.length).fill(false);
-
+  const factsCache = wordFactsCache(lang, lexicon);
+  const facts: Array<WordFacts | undefined> = [];
+  const priors: Array<TokenPrior | undefined> = [];
   let words = 0;
   let capsWords = 0;
   for (const token of tokens) {
-    if (token.kind !== 'word') continue;
-    words++;
-    if (token.caps) capsWords++;
+    let wordFacts: WordFacts | undefined;
+    let prior: TokenPrior | undefined;
+    if (token.kind === 'word') {
+      words++;
+      if (token.caps) capsWords++;
+      wordFacts = factsCache.get(token.lower);
+      if (wordFacts === undefined) {
+        if (factsCache.size >= WORD_FACTS_CACHE_LIMIT) factsCache.clear();
+        wordFacts = computeWordFacts(token, lang, lexicon);
+        factsCache.set(token.lower, wordFacts);
+      }
+      prior = wordFacts.prior;
+    } else if (token.kind === 'emoji') {
+      prior = EMOJI_PRIORS.get(token.norm);
+    } else if (token.kind === 'emoticon') {
+      prior = EMOTICON_PRIORS.get(token.norm);
+    }
+    facts.push(wordFacts);
+    priors.push(prior);
   }
+  const negatedTokens = new Array<boolean>(tokens.length).fill(false);
   // Capitals are emphasis only when the rest is not shouted too.
   const capsAreEmphasis = capsWords > 0 && capsWords < words;
 
@@ -164,31 +219,31 @@ export function applyPolarityRules(
       }
       continue;
     }
-    if (token.kind === 'word') {
+    const wordFacts = facts[index];
+    if (wordFacts !== undefined) {
       if (token.elongated) elongatedWords++;
-      const norm = plainNorm(token);
-      if (contrastWords.has(norm)) {
+      if (wordFacts.contrast) {
         lastContrast = index;
         scopeLeft = 0;
         neOpen = false;
         continue;
       }
-      const opensNegation = negators.has(norm) || (lang === 'fr' && neOpen && NE_COMPLETIONS.has(norm));
+      const opensNegation = wordFacts.negator || (lang === 'fr' && neOpen && wordFacts.neCompletion);
       if (opensNegation) {
         negations++;
         scopeLeft = NEGATION_SCOPE_WORDS;
         negator = token;
         negatorAt = index;
-        if (norm === 'ne') neOpen = true;
+        if (wordFacts.ne) neOpen = true;
         continue;
       }
       // "je n'ai que ça": ne…que restricts, it does not negate.
-      if (lang === 'fr' && neOpen && norm === 'que' && negator?.norm === 'ne') {
+      if (lang === 'fr' && neOpen && wordFacts.que && negator?.norm === 'ne') {
         scopeLeft = 0;
         neOpen = false;
         continue;
       }
-      const factor = intensifiers.get(norm);
+      const factor = wordFacts.intensifier;
       const nextPrior = priors[index + 1] ?? priors[index + 2];
       if (factor !== undefined && (priors[index] === undefined || nextPrior !== undefined)) {
         modifierAt = index;
@@ -242,12 +297,13 @@ export function applyPolarityRules(
   const tables = lexicon.secondary;
   const sums = new Array<number>(tables.length).fill(0);
   for (let index = 0; index < tokens.length; index++) {
-    const token = tokens[index];
-    if (token === undefined || token.kind !== 'word') continue;
+    // Most words are in no second-opinion lexicon.
+    const wordSecondary = facts[index]?.secondary;
+    if (wordSecondary === undefined) continue;
     const contrast = lastContrast < 0 ? 1 : index < lastContrast ? CONTRAST_WEIGHTS.before : CONTRAST_WEIGHTS.after;
     const negation = negatedTokens[index] === true ? NEGATION_FACTOR : 1;
     for (let t = 0; t < tables.length; t++) {
-      const polarity = tables[t]?.get(token.norm);
+      const polarity = wordSecondary[t];
       if (polarity !== undefined) sums[t] = (sums[t] ?? 0) + polarity * contrast * negation;
     }
   }

@@ -54,8 +54,17 @@ export interface FeatureSink {
   dense(slot: number, value: number): void;
   /** A word unigram (`token` is its index) or bigram (`token` is -1). */
   word(bucket: number, token: number): void;
-  /** The character n-grams of one word: expand them with {@link visitCharGrams}; returns their count. */
-  charGrams(word: string): number;
+  /**
+   * The character n-grams of one word: expand them with {@link visitCharGrams}; returns their
+   * count. `memo` is the same object whenever the word comes back, for the sink to remember it.
+   */
+  charGrams(word: string, memo: CharGramMemo): number;
+}
+
+/** Per-word room for one sink's character n-gram result; `owner` tells whose it is. */
+export interface CharGramMemo {
+  owner: object | undefined;
+  value: Float64Array | undefined;
 }
 
 /** Value of each feature in a hashed block of `count` features: the block has unit length. */
@@ -89,6 +98,7 @@ interface WordHashes {
   readonly unigram: number;
   readonly negated: number;
   readonly bigramPrefix: number;
+  readonly charGrams: CharGramMemo;
 }
 
 const WORD_HASH_CACHE_LIMIT = 50_000;
@@ -103,6 +113,7 @@ function wordHashes(norm: string): WordHashes {
       unigram: hashInto(SEEDS.unigram, norm),
       negated: hashInto(NEGATED_SEED, norm),
       bigramPrefix: hashInto(hashInto(SEEDS.bigram, norm), ' '),
+      charGrams: { owner: undefined, value: undefined },
     };
     wordHashCache.set(norm, hashes);
   }
@@ -168,7 +179,7 @@ export function visitFeatures(
       words++;
     }
     bigramPrefix = hashes.bigramPrefix;
-    if (token.kind === 'word') chars += sink.charGrams(token.norm);
+    if (token.kind === 'word') chars += sink.charGrams(token.norm, hashes.charGrams);
   }
   return { words, chars };
 }

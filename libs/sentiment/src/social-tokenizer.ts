@@ -263,6 +263,28 @@ function countVisible(text: string): number {
   return visible;
 }
 
+const SPACE_CODE = 32;
+const APOSTROPHE_CODE = 39;
+
+function isAsciiAlphanumeric(code: number): boolean {
+  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57);
+}
+
+/**
+ * End of the word starting at `start` when the pattern would read it as a plain ASCII word,
+ * or -1 when it might read more: a URL, a non-ASCII letter or an apostrophe ahead.
+ */
+function plainWordEnd(text: string, start: number): number {
+  if (text.startsWith('http', start) || text.startsWith('www.', start)) return -1;
+  let end = start + 1;
+  while (end < text.length && isAsciiAlphanumeric(text.charCodeAt(end))) end++;
+  if (end < text.length) {
+    const next = text.charCodeAt(end);
+    if (next >= 0x80 || next === APOSTROPHE_CODE) return -1;
+  }
+  return end;
+}
+
 /** An emoji or emoticon: kept as written, it carries its polarity by itself. */
 function symbolToken(kind: 'emoji' | 'emoticon', value: string): SocialToken {
   return { kind, text: value, norm: value, lower: value, source: 'text', caps: false, elongated: false, repeat: 1 };
@@ -279,8 +301,25 @@ export function tokenizeSocial(text: string, isKnown?: KnownWordTest): Tokenized
   let handleCount = 0;
   let hashtagCount = 0;
   let letters = 0;
-  TOKEN_PATTERN.lastIndex = 0;
-  for (let match = TOKEN_PATTERN.exec(text); match !== null; match = TOKEN_PATTERN.exec(text)) {
+  let at = 0;
+  while (at < text.length) {
+    // Plain ASCII words and spaces, most of any text, skip the pattern; it handles the rest.
+    const code = text.charCodeAt(at);
+    if (code === SPACE_CODE) {
+      at++;
+      continue;
+    }
+    const wordEnd = isAsciiAlphanumeric(code) ? plainWordEnd(text, at) : -1;
+    if (wordEnd > 0) {
+      letters += wordEnd - at;
+      for (const token of runningTextTokens(text.slice(at, wordEnd))) tokens.push(token);
+      at = wordEnd;
+      continue;
+    }
+    TOKEN_PATTERN.lastIndex = at;
+    const match = TOKEN_PATTERN.exec(text);
+    if (match === null) break;
+    at = TOKEN_PATTERN.lastIndex;
     const value = match[0];
     if (match[1] !== undefined) {
       urlCount++;
