@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import {
   DEFAULT_DETECTOR_SETTINGS,
   DEFAULT_NOVELTY_SETTINGS,
@@ -9,7 +8,7 @@ import {
   detectSeries,
   scoreNabCorpus,
 } from '@tocsin/detection';
-import { loadNabFiles, resolveNabDir } from './nab-data';
+import { loadNabFiles, parseBenchArgs, runDetector } from './nab-data';
 
 /**
  * Overfitting check for the knobs tuned on NAB: for each file, choose the setting that scores
@@ -50,21 +49,10 @@ const NOVELTY_GRID: Candidate[] = SATURATION_GRID.map((saturationRatio) => ({
 }));
 
 function main(): void {
-  const { values } = parseArgs({
-    args: process.argv.slice(2),
-    options: { data: { type: 'string' }, detector: { type: 'string', default: 'spike' } },
-    strict: true,
-  });
-  const detector = values.detector ?? 'spike';
-  if (detector !== 'spike' && detector !== 'novelty') {
-    throw new RangeError(`--detector must be spike or novelty, got ${detector}`);
-  }
+  const { nabDir, detector } = parseBenchArgs(process.argv.slice(2));
   const grid = detector === 'novelty' ? NOVELTY_GRID : SPIKE_GRID;
-  const runDefault = (rows: readonly SeriesRow[]): number[] =>
-    detector === 'novelty'
-      ? detectNoveltySeries(rows).verdicts.map((verdict) => verdict.score)
-      : detectSeries(rows, DEFAULT_DETECTOR_SETTINGS).verdicts.map((verdict) => verdict.score);
-  const files = loadNabFiles(resolveNabDir(values.data));
+  const runDefault = (rows: readonly SeriesRow[]): number[] => runDetector(detector, rows).scores;
+  const files = loadNabFiles(nabDir);
   const profile = NAB_PROFILES.standard;
   const scoredBySettings = grid.map((candidate) =>
     files.map((file): NabScoredFile => ({

@@ -1,8 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import {
+  DEFAULT_DETECTOR_SETTINGS,
   NAB_PROFILE_NAMES,
+  detectNoveltySeries,
+  detectSeries,
   type NabProfileName,
   type NabWindowRows,
   type SeriesRow,
@@ -112,4 +116,29 @@ export function loadThresholds(nabDir: string): Record<PublishedDetector, Record
     result[detector] = byProfile;
   }
   return result;
+}
+
+/** Detectors the benches can score: the magnitude model, the shape-novelty model. */
+export const DETECTORS = ['spike', 'novelty'] as const;
+export type DetectorName = (typeof DETECTORS)[number];
+
+/** The options both NAB benches take: `--data <dir>` and `--detector spike|novelty`. */
+export function parseBenchArgs(argv: readonly string[]): { nabDir: string; detector: DetectorName } {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: { data: { type: 'string' }, detector: { type: 'string', default: 'spike' } },
+    strict: true,
+  });
+  const detector = values.detector ?? 'spike';
+  if (!(DETECTORS as readonly string[]).includes(detector)) {
+    throw new RangeError(`--detector must be one of ${DETECTORS.join(', ')}, got ${detector}`);
+  }
+  return { nabDir: resolveNabDir(values.data), detector: detector as DetectorName };
+}
+
+/** Scores and final state size of one series under a detector with its default settings. */
+export function runDetector(name: DetectorName, rows: readonly SeriesRow[]): { scores: number[]; stateBytes: number } {
+  const { verdicts, stateBytes } =
+    name === 'novelty' ? detectNoveltySeries(rows) : detectSeries(rows, DEFAULT_DETECTOR_SETTINGS);
+  return { scores: verdicts.map((verdict) => verdict.score), stateBytes };
 }

@@ -1,18 +1,20 @@
-import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import {
-  DEFAULT_DETECTOR_SETTINGS,
   NAB_PROFILES,
   NAB_PROFILE_NAMES,
   type NabCorpusScore,
   type NabProfileName,
   type NabScoredFile,
-  type SeriesRow,
-  detectNoveltySeries,
-  detectSeries,
   scoreNabCorpus,
 } from '@tocsin/detection';
-import { PUBLISHED_DETECTORS, loadNabFiles, loadPublishedScores, loadThresholds, resolveNabDir } from './nab-data';
+import {
+  PUBLISHED_DETECTORS,
+  loadNabFiles,
+  loadPublishedScores,
+  loadThresholds,
+  parseBenchArgs,
+  runDetector,
+} from './nab-data';
 
 /** Tocsin pages at a fixed score; the threshold is part of the product, never searched. */
 const TOCSIN_THRESHOLD = 0.5;
@@ -45,32 +47,8 @@ function scoreProfiles(files: NabScoredFile[], thresholdOf: (profile: NabProfile
   ) as Record<NabProfileName, NabCorpusScore>;
 }
 
-/** Detectors the bench can score: the magnitude model, the shape-novelty model. */
-const DETECTORS = ['spike', 'novelty'] as const;
-type DetectorName = (typeof DETECTORS)[number];
-
-function isDetectorName(name: string): name is DetectorName {
-  return (DETECTORS as readonly string[]).includes(name);
-}
-
-/** Scores and final state size of one series under the chosen detector. */
-function runDetector(name: DetectorName, rows: readonly SeriesRow[]): { scores: number[]; stateBytes: number } {
-  const { verdicts, stateBytes } =
-    name === 'novelty' ? detectNoveltySeries(rows) : detectSeries(rows, DEFAULT_DETECTOR_SETTINGS);
-  return { scores: verdicts.map((verdict) => verdict.score), stateBytes };
-}
-
 function main(): void {
-  const { values } = parseArgs({
-    args: process.argv.slice(2),
-    options: { data: { type: 'string' }, detector: { type: 'string', default: 'spike' } },
-    strict: true,
-  });
-  const detector = values.detector ?? 'spike';
-  if (!isDetectorName(detector)) {
-    throw new RangeError(`--detector must be one of ${DETECTORS.join(', ')}, got ${detector}`);
-  }
-  const nabDir = resolveNabDir(values.data);
+  const { nabDir, detector } = parseBenchArgs(process.argv.slice(2));
   const files = loadNabFiles(nabDir);
   const thresholds = loadThresholds(nabDir);
 

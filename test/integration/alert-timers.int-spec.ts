@@ -62,7 +62,6 @@ describe('AlertService on real Redis', () => {
       clock,
       () => ({ broadcast: (event) => events.push(event) }),
       { consoleUrl: 'http://127.0.0.1/console.html' },
-      redis,
     );
     return { service, events, close: async () => void (await redis.quit()) };
   }

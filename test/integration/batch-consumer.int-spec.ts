@@ -1,5 +1,6 @@
 import { BatchConsumerRunner, DLQ_HEADERS, RecordPublisher, type PartitionBatch } from '@tocsin/kafka';
-import { TestRun, waitForCondition } from '../support/test-infra';
+import { TestRun } from '../support/test-infra';
+import { holds, waitUntil } from '../support/wait-for';
 
 const silentLogger = { log: () => undefined, warn: () => undefined, error: () => undefined };
 
@@ -53,7 +54,11 @@ describe(BatchConsumerRunner.name, () => {
       handled.push(...batch.items.map((item) => item.value));
     });
     await runner.start();
-    await waitForCondition('the batch to be handled after the failure', () => handled.length >= 3, 30_000);
+    await waitUntil(
+      'the batch to be handled after the failure',
+      holds(() => handled.length >= 3),
+      30_000,
+    );
     await runner.stop();
 
     expect(failures).toBe(1);
@@ -82,9 +87,9 @@ describe(BatchConsumerRunner.name, () => {
       run.topic('mentions.raw'),
       values.slice(0, 150).map((value) => ({ key: `k${value}`, value: String(value) })),
     );
-    await waitForCondition(
+    await waitUntil(
       'the first half to be handled',
-      () => handled.filter((v) => v >= 1000).length >= 150,
+      holds(() => handled.filter((v) => v >= 1000).length >= 150),
       30_000,
     );
     await first.stop();
@@ -97,9 +102,9 @@ describe(BatchConsumerRunner.name, () => {
       handled.push(...batch.items.map((item) => item.value));
     });
     await second.start();
-    await waitForCondition(
+    await waitUntil(
       'the second half to be handled',
-      () => handled.filter((v) => v >= 1000).length >= 300,
+      holds(() => handled.filter((v) => v >= 1000).length >= 300),
       30_000,
     );
     await second.stop();

@@ -105,15 +105,6 @@ export class TestRun {
   }
 }
 
-/** Polls a synchronous condition until it holds; fails naming `what`. */
-export async function waitForCondition(what: string, condition: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 /** True once a consumer group has committed every partition of `topic` up to its end. */
 export async function isGroupCaughtUp(kafka: Kafka, groupId: string, topic: string): Promise<boolean> {
   const admin = kafka.admin();

@@ -33,6 +33,11 @@ export async function waitUntil<T>(what: string, probe: () => Promise<T | undefi
   }
 }
 
+/** A probe for {@link waitUntil} from a synchronous condition. */
+export function holds(condition: () => boolean): () => Promise<true | undefined> {
+  return async () => (condition() ? true : undefined);
+}
+
 /** Collects every `event` payload a socket receives, for assertions on what did not arrive. */
 export function recordEvents<T>(socket: Socket, event: string): T[] {
   const received: T[] = [];

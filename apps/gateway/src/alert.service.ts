@@ -20,7 +20,7 @@ import {
 import type { TriggerHit } from '@tocsin/crisis-plan';
 import { describeZodError, type Clock } from '@tocsin/domain';
 import type { PlanSource } from '@tocsin/plan-source';
-import { DueQueue, type AlertQuery, type AlertStore, type SilenceStore } from '@tocsin/redis';
+import type { AlertQuery, AlertStore, SilenceStore } from '@tocsin/redis';
 import { randomUUID } from 'node:crypto';
 import { toJsonPayload, toSlackPayload } from './notification-payloads';
 import type { WebhookDelivery, WebhookOutbox } from './webhook.outbox';
@@ -51,8 +51,6 @@ const LEASE_MS = 30_000;
  */
 export class AlertService {
   private readonly logger = new Logger(AlertService.name);
-  private readonly escalations: DueQueue;
-  private readonly autoResolves: DueQueue;
 
   constructor(
     private readonly alerts: AlertStore,
@@ -62,11 +60,7 @@ export class AlertService {
     private readonly clock: Clock,
     private readonly broadcaster: () => AlertBroadcaster,
     private readonly options: AlertServiceOptions,
-    redis: ConstructorParameters<typeof DueQueue>[0],
-  ) {
-    this.escalations = new DueQueue(redis, alerts.escalationQueueKey());
-    this.autoResolves = new DueQueue(redis, alerts.autoResolveQueueKey());
-  }
+  ) {}
 
   /** Folds one trigger hit in; a silenced hit opens nothing and is logged. */
   async handleHit(hit: TriggerHit): Promise<Alert | undefined> {
@@ -99,9 +93,7 @@ export class AlertService {
 
   /** A live higher-level alert of the brand, when the hit's own group has no live alert. */
   private async inhibitorOf(hit: TriggerHit): Promise<Alert | undefined> {
-    const live = (await this.alerts.list({ brandId: hit.brandId, limit: 100 })).filter(
-      (alert) => alert.state !== 'resolved',
-    );
+    const live = await this.alerts.listLive(hit.brandId);
     if (live.some((alert) => alert.groupKey === alertGroupKey(hit))) return undefined;
     return findInhibitor(live, hit, this.plan.current().plan);
   }
@@ -158,7 +150,7 @@ export class AlertService {
   async runDue(): Promise<void> {
     const nowMs = this.clock.now();
     const { plan } = this.plan.current();
-    for (const alertId of await this.escalations.claimDue(nowMs, LEASE_MS, 50)) {
+    for (const alertId of await this.alerts.escalations.claimDue(nowMs, LEASE_MS, 50)) {
       const outcome = await this.alerts.transactAlert(alertId, (alert) => {
         if (!alert) return { result: { events: [] as AlertEvent[], notifications: [] as Notification[] } };
         const escalated = dueEscalation(alert, planTargetResolver(plan), nowMs);
@@ -170,7 +162,7 @@ export class AlertService {
       });
       await this.publish(outcome.events, outcome.notifications);
     }
-    for (const alertId of await this.autoResolves.claimDue(nowMs, LEASE_MS, 50)) {
+    for (const alertId of await this.alerts.autoResolves.claimDue(nowMs, LEASE_MS, 50)) {
       const outcome = await this.alerts.transactAlert(alertId, (alert) => {
         if (!alert) return { result: [] as AlertEvent[] };
         const change = autoResolveDue(alert, plan, nowMs);
@@ -222,6 +214,11 @@ export class AlertService {
 
   list(query: AlertQuery): Promise<Alert[]> {
     return this.alerts.list(query);
+  }
+
+  /** Open and acknowledged alerts of a brand, however old. */
+  listLive(brandId: string): Promise<Alert[]> {
+    return this.alerts.listLive(brandId);
   }
 
   get(alertId: string): Promise<Alert | undefined> {

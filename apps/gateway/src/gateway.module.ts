@@ -134,7 +134,6 @@ export class GatewayModule {
                 slackWebhookUrl: config.slackWebhookUrl,
                 alertWebhookUrl: config.alertWebhookUrl,
               },
-              redis,
             ),
           inject: [REDIS_CLIENT, RedisKeys, WebhookOutbox, PlanSource, ModuleRef],
         },

@@ -117,8 +117,7 @@ export class MentionsGateway implements OnGatewayConnection {
   }
 
   private async liveAlerts(brandIds: readonly string[]): Promise<Alert[]> {
-    const lists = await Promise.all(brandIds.map((brandId) => this.alerts.list({ brandId, limit: 50 })));
-    return lists.flat().filter((alert) => alert.state !== 'resolved');
+    return (await Promise.all(brandIds.map((brandId) => this.alerts.listLive(brandId)))).flat();
   }
 
   deliverMention(brandId: string, mention: EnrichedMention): void {

@@ -12,7 +12,6 @@ export interface OutgoingRecord {
  */
 export class RecordPublisher {
   private readonly producer: Producer;
-  private connected = false;
 
   constructor(kafka: Kafka) {
     this.producer = kafka.producer({
@@ -25,11 +24,6 @@ export class RecordPublisher {
 
   async connect(): Promise<void> {
     await this.producer.connect();
-    this.connected = true;
-  }
-
-  get isConnected(): boolean {
-    return this.connected;
   }
 
   async publish(topic: string, records: readonly OutgoingRecord[]): Promise<void> {
@@ -42,19 +36,7 @@ export class RecordPublisher {
     });
   }
 
-  async publishMany(batches: ReadonlyArray<{ topic: string; records: readonly OutgoingRecord[] }>): Promise<void> {
-    const topicMessages = batches
-      .filter((batch) => batch.records.length > 0)
-      .map((batch) => ({
-        topic: batch.topic,
-        messages: batch.records.map((record) => ({ key: record.key, value: record.value, headers: record.headers })),
-      }));
-    if (topicMessages.length === 0) return;
-    await this.producer.sendBatch({ acks: -1, topicMessages });
-  }
-
   async disconnect(): Promise<void> {
-    this.connected = false;
     await this.producer.disconnect();
   }
 }

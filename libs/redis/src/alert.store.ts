@@ -1,5 +1,6 @@
 import { alertSchema, silenceSchema, type Alert, type Silence } from '@tocsin/alerting';
 import type Redis from 'ioredis';
+import { DueQueue } from './due-queue';
 import type { RedisKeys } from './redis.factory';
 
 export interface AlertQuery {
@@ -41,10 +42,15 @@ export class AlertStore {
   constructor(
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
-  ) {}
+  ) {
+    this.escalations = new DueQueue(redis, keys.key('alerts', 'escalations-due'));
+    this.autoResolves = new DueQueue(redis, keys.key('alerts', 'auto-resolve-due'));
+  }
 
-  readonly escalationQueueKey = (): string => this.keys.key('alerts', 'escalations-due');
-  readonly autoResolveQueueKey = (): string => this.keys.key('alerts', 'auto-resolve-due');
+  /** Alerts by the time their next escalation step is due. */
+  readonly escalations: DueQueue;
+  /** Alerts by the time they close by themselves if nothing new comes. */
+  readonly autoResolves: DueQueue;
 
   private alertKey(alertId: string): string {
     return this.keys.key('alert', alertId);
@@ -54,12 +60,25 @@ export class AlertStore {
     return this.keys.key('alert-group', groupKey);
   }
 
+  /** Ids of the brand's open or acknowledged alerts, kept with every write. */
+  private liveKey(brandId: string): string {
+    return this.keys.key('alerts', 'live', brandId);
+  }
+
   private indexKey(brandId?: string): string {
     return brandId ? this.keys.key('alerts', 'by-brand', brandId) : this.keys.key('alerts', 'all');
   }
 
   async get(alertId: string): Promise<Alert | undefined> {
     return parseAlert(await this.redis.get(this.alertKey(alertId)));
+  }
+
+  /** The brand's open and acknowledged alerts, however old. */
+  async listLive(brandId: string): Promise<Alert[]> {
+    const ids = await this.redis.smembers(this.liveKey(brandId));
+    if (ids.length === 0) return [];
+    const raws = await this.redis.mget(ids.map((id) => this.alertKey(id)));
+    return raws.flatMap((raw) => parseAlert(raw) ?? []).filter((alert) => alert.state !== 'resolved');
   }
 
   async list(query: AlertQuery): Promise<Alert[]> {
@@ -144,17 +163,22 @@ export class AlertStore {
     const alert = write.alert as Alert;
     const multi = this.redis.multi();
     multi.set(this.alertKey(alert.id), JSON.stringify(alert));
-    if (alert.state === 'resolved') multi.del(this.groupKey(alert.groupKey));
-    else multi.set(this.groupKey(alert.groupKey), alert.id);
+    if (alert.state === 'resolved') {
+      multi.del(this.groupKey(alert.groupKey));
+      multi.srem(this.liveKey(alert.brandId), alert.id);
+    } else {
+      multi.set(this.groupKey(alert.groupKey), alert.id);
+      multi.sadd(this.liveKey(alert.brandId), alert.id);
+    }
     multi.zadd(this.indexKey(), alert.openedAtMs, alert.id);
     multi.zadd(this.indexKey(alert.brandId), alert.openedAtMs, alert.id);
     if (write.escalationDueAtMs !== undefined) {
-      if (write.escalationDueAtMs === null) multi.zrem(this.escalationQueueKey(), alert.id);
-      else multi.zadd(this.escalationQueueKey(), write.escalationDueAtMs, alert.id);
+      if (write.escalationDueAtMs === null) multi.zrem(this.escalations.key, alert.id);
+      else multi.zadd(this.escalations.key, write.escalationDueAtMs, alert.id);
     }
     if (write.autoResolveAtMs !== undefined) {
-      if (write.autoResolveAtMs === null) multi.zrem(this.autoResolveQueueKey(), alert.id);
-      else multi.zadd(this.autoResolveQueueKey(), write.autoResolveAtMs, alert.id);
+      if (write.autoResolveAtMs === null) multi.zrem(this.autoResolves.key, alert.id);
+      else multi.zadd(this.autoResolves.key, write.autoResolveAtMs, alert.id);
     }
     return multi;
   }

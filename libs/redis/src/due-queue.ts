@@ -32,9 +32,4 @@ export class DueQueue {
     const claimed = await this.redis.eval(CLAIM_DUE_SCRIPT, 1, this.key, nowMs, leaseMs, limit);
     return Array.isArray(claimed) ? claimed.map(String) : [];
   }
-
-  async dueAt(member: string): Promise<number | undefined> {
-    const score = await this.redis.zscore(this.key, member);
-    return score === null ? undefined : Number(score);
-  }
 }

@@ -1,6 +1,6 @@
 import type Redis from 'ioredis';
 import type { RedisKeys } from './redis.factory';
-import { SEEN_TTL_SECONDS } from './seen-mentions.store';
+import { SeenMentionsStore } from './seen-mentions.store';
 
 export interface PartitionCheckpoint<S> {
   /** Last source offset whose effects are in `state`; records at or below it are replays. */
@@ -15,18 +15,18 @@ export interface PartitionCheckpoint<S> {
  * a partition moving to another instance resumes from here instead of relearning.
  */
 export class PartitionCheckpointStore<S> {
+  private readonly seen: SeenMentionsStore;
+
   constructor(
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
     private readonly group: string,
-  ) {}
+  ) {
+    this.seen = new SeenMentionsStore(redis, keys, group);
+  }
 
   private checkpointKey(topic: string, partition: number): string {
     return this.keys.key('checkpoint', this.group, topic, partition);
-  }
-
-  private seenKey(mentionKey: string): string {
-    return this.keys.key('seen', this.group, mentionKey);
   }
 
   async load(
@@ -41,10 +41,7 @@ export class PartitionCheckpointStore<S> {
   }
 
   async filterUnseen(mentionKeys: readonly string[]): Promise<Set<string>> {
-    const unique = [...new Set(mentionKeys)];
-    if (unique.length === 0) return new Set();
-    const flags = await this.redis.mget(unique.map((key) => this.seenKey(key)));
-    return new Set(unique.filter((_, index) => flags[index] === null));
+    return new Set(await this.seen.filterUnseen(mentionKeys));
   }
 
   async save(
@@ -55,7 +52,7 @@ export class PartitionCheckpointStore<S> {
   ): Promise<void> {
     const multi = this.redis.multi();
     multi.set(this.checkpointKey(topic, partition), JSON.stringify(checkpoint));
-    for (const key of counted) multi.set(this.seenKey(key), '1', 'EX', SEEN_TTL_SECONDS);
+    this.seen.markSeenIn(multi, counted);
     const results = await multi.exec();
     const failed = results?.find(([error]) => error !== null);
     if (!results || failed) throw new Error(`checkpoint of ${topic}[${partition}] not saved`, { cause: failed?.[0] });

@@ -1,4 +1,5 @@
 import type Redis from 'ioredis';
+import type { ChainableCommander } from 'ioredis';
 import type { RedisKeys } from './redis.factory';
 
 /** How long a mention key is remembered for deduplication. */
@@ -27,7 +28,12 @@ export class SeenMentionsStore {
   async markSeen(mentionKeys: readonly string[]): Promise<void> {
     if (mentionKeys.length === 0) return;
     const multi = this.redis.multi();
-    for (const key of mentionKeys) multi.set(this.keyOf(key), '1', 'EX', SEEN_TTL_SECONDS);
+    this.markSeenIn(multi, mentionKeys);
     await multi.exec();
+  }
+
+  /** Queues the marks in a caller's transaction, to be saved together with other state. */
+  markSeenIn(multi: ChainableCommander, mentionKeys: readonly string[]): void {
+    for (const key of mentionKeys) multi.set(this.keyOf(key), '1', 'EX', SEEN_TTL_SECONDS);
   }
 }

@@ -86,7 +86,7 @@ function foldLowerCase(lower: string): string {
 }
 
 /**
- * Undoes the JSON-style `\uXXXX` escapes that some exports leave in text, drops variation
+ * Undoes the JSON-style unicode escapes (`\u00e9`) that some exports leave in text, drops variation
  * selectors and control characters, and caps the length at {@link MAX_SCORED_CHARS}.
  */
 export function normalizeText(text: string): string {
