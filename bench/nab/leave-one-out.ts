@@ -8,7 +8,7 @@ import {
   detectSeries,
   scoreNabCorpus,
 } from '@tocsin/detection';
-import { loadNabFiles, parseBenchArgs, runDetector } from './nab-data';
+import { loadNabFiles, parseBenchArgs, runBench, runDetector } from './nab-data';
 
 /**
  * Overfitting check for the knobs tuned on NAB: for each file, choose the setting that scores
@@ -49,7 +49,10 @@ const NOVELTY_GRID: Candidate[] = SATURATION_GRID.map((saturationRatio) => ({
 }));
 
 function main(): void {
-  const { nabDir, detector } = parseBenchArgs(process.argv.slice(2));
+  const { nabDir, detector, lookAhead } = parseBenchArgs(process.argv.slice(2));
+  if (lookAhead) {
+    throw new RangeError('--look-ahead is not supported by the leave-one-out check: its grid is streaming only');
+  }
   const grid = detector === 'novelty' ? NOVELTY_GRID : SPIKE_GRID;
   const runDefault = (rows: readonly SeriesRow[]): number[] => runDetector(detector, rows).scores;
   const files = loadNabFiles(nabDir);
@@ -94,4 +97,4 @@ function main(): void {
   }
 }
 
-main();
+runBench(main);

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import {
   DEFAULT_DETECTOR_SETTINGS,
+  DEFAULT_NOVELTY_SETTINGS,
   NAB_PROFILE_NAMES,
   detectNoveltySeries,
   detectSeries,
@@ -122,23 +123,68 @@ export function loadThresholds(nabDir: string): Record<PublishedDetector, Record
 export const DETECTORS = ['spike', 'novelty'] as const;
 export type DetectorName = (typeof DETECTORS)[number];
 
-/** The options both NAB benches take: `--data <dir>` and `--detector spike|novelty`. */
-export function parseBenchArgs(argv: readonly string[]): { nabDir: string; detector: DetectorName } {
+/** What the benches run: a detector and whether it is handed each file's range in advance. */
+export interface BenchArgs {
+  nabDir: string;
+  detector: DetectorName;
+  /**
+   * NAB's own protocol hands every detector its whole file's min and max before the first row
+   * (ARTime and HTM scale their inputs with them). A stream cannot know them; this option
+   * shows how much a detector owes to that look-ahead.
+   */
+  lookAhead: boolean;
+}
+
+/** The options both NAB benches take: `--data <dir>`, `--detector spike|novelty`, `--look-ahead`. */
+export function parseBenchArgs(argv: readonly string[]): BenchArgs {
   const { values } = parseArgs({
     args: [...argv],
-    options: { data: { type: 'string' }, detector: { type: 'string', default: 'spike' } },
+    options: {
+      data: { type: 'string' },
+      detector: { type: 'string', default: 'spike' },
+      'look-ahead': { type: 'boolean', default: false },
+    },
     strict: true,
   });
   const detector = values.detector ?? 'spike';
   if (!(DETECTORS as readonly string[]).includes(detector)) {
     throw new RangeError(`--detector must be one of ${DETECTORS.join(', ')}, got ${detector}`);
   }
-  return { nabDir: resolveNabDir(values.data), detector: detector as DetectorName };
+  const lookAhead = values['look-ahead'] ?? false;
+  if (lookAhead && detector !== 'novelty') {
+    throw new RangeError('--look-ahead applies to --detector novelty only (the spike detector has no input range)');
+  }
+  return { nabDir: resolveNabDir(values.data), detector: detector as DetectorName, lookAhead };
 }
 
-/** Scores and final state size of one series under a detector with its default settings. */
-export function runDetector(name: DetectorName, rows: readonly SeriesRow[]): { scores: number[]; stateBytes: number } {
+/**
+ * Scores and final state size of one series under a detector with its default settings; with
+ * `lookAhead` the novelty detector's scale is the file's largest value from the first row on.
+ */
+export function runDetector(
+  name: DetectorName,
+  rows: readonly SeriesRow[],
+  lookAhead = false,
+): { scores: number[]; stateBytes: number } {
   const { verdicts, stateBytes } =
-    name === 'novelty' ? detectNoveltySeries(rows) : detectSeries(rows, DEFAULT_DETECTOR_SETTINGS);
+    name === 'novelty'
+      ? lookAhead
+        ? detectNoveltySeries(
+            rows,
+            { ...DEFAULT_NOVELTY_SETTINGS, saturationRatio: null },
+            rows.reduce((max, row) => Math.max(max, row.value), 0),
+          )
+        : detectNoveltySeries(rows)
+      : detectSeries(rows, DEFAULT_DETECTOR_SETTINGS);
   return { scores: verdicts.map((verdict) => verdict.score), stateBytes };
+}
+
+/** Runs a bench's main; a bad option or missing data ends it with the reason and exit code 2. */
+export function runBench(main: () => void): void {
+  try {
+    main();
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 2;
+  }
 }

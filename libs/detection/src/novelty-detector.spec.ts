@@ -102,6 +102,18 @@ describe('novelty detector', () => {
     expect(state.warmUpFeatures).toHaveLength(0);
   });
 
+  it('judges a burst against a range known in advance when given one', () => {
+    const settings = { ...DEFAULT_NOVELTY_SETTINGS, saturationRatio: null };
+    const points = generateSeries(10, burst);
+    const inBurst = (t: number): boolean => t >= burstStartMs && t <= burstStartMs + 2 * HOUR_MS;
+    const nearBurst = alertTimes(points, detectNoveltySeries(points, settings, 2_000).verdicts);
+    // A range a hundred times the burst leaves it a ripple at the bottom of the scale.
+    const farAbove = alertTimes(points, detectNoveltySeries(points, settings, 150_000).verdicts);
+    expect(nearBurst.some(inBurst)).toBe(true);
+    expect(farAbove.some(inBurst)).toBe(false);
+    expect(() => createNoveltyState(settings, -1)).toThrow(/knownMaxValue/);
+  });
+
   it('rejects invalid settings', () => {
     expect(() => validateNoveltySettings({ ...DEFAULT_NOVELTY_SETTINGS, windowBlocks: 6 })).toThrow(RangeError);
     expect(() => validateNoveltySettings({ ...DEFAULT_NOVELTY_SETTINGS, saturationRatio: 0.5 })).toThrow(RangeError);

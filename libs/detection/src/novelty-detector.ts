@@ -160,8 +160,17 @@ function maskBlocks(settings: NoveltySettings): number {
   return Math.round(settings.windowBlocks * 1.5);
 }
 
-/** A fresh state. */
-export function createNoveltyState(settings: NoveltySettings = DEFAULT_NOVELTY_SETTINGS): NoveltyState {
+/**
+ * A fresh state. `knownMaxValue` seeds the running scale with a range known in advance (a
+ * brand's history; NAB hands every detector its whole file's range, which a stream cannot know).
+ */
+export function createNoveltyState(
+  settings: NoveltySettings = DEFAULT_NOVELTY_SETTINGS,
+  knownMaxValue = 0,
+): NoveltyState {
+  if (!(knownMaxValue >= 0 && Number.isFinite(knownMaxValue))) {
+    throw new RangeError(`knownMaxValue must be a finite number ≥ 0, got ${knownMaxValue}`);
+  }
   const trend = warmUpBlocks(settings);
   return {
     firstTimeMs: null,
@@ -171,7 +180,7 @@ export function createNoveltyState(settings: NoveltySettings = DEFAULT_NOVELTY_S
     blockValues: [],
     blocks: 0,
     blockMeanAverage: 0,
-    scaleMax: 0,
+    scaleMax: knownMaxValue,
     typicalLog: 0,
     levelCounts: new Array<number>(settings.levels + 1).fill(0),
     medianLevel: 0,

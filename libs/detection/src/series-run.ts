@@ -46,14 +46,16 @@ export function detectSeries(
 }
 
 /**
- * Runs the shape-novelty detector over a whole series from a fresh state, row by row.
+ * Runs the shape-novelty detector over a whole series from a fresh state, row by row;
+ * `knownMaxValue` seeds its scale (see createNoveltyState).
  * @returns one verdict per row, in order, and the final state's JSON length in bytes
  */
 export function detectNoveltySeries(
   rows: readonly Pick<SeriesRow, 'timestampMs' | 'value'>[],
   settings: NoveltySettings = DEFAULT_NOVELTY_SETTINGS,
+  knownMaxValue = 0,
 ): { verdicts: NoveltyVerdict[]; stateBytes: number } {
-  let state = createNoveltyState(settings);
+  let state = createNoveltyState(settings, knownMaxValue);
   const verdicts: NoveltyVerdict[] = [];
   for (const row of rows) {
     const step = detectNovelty(state, row.timestampMs, row.value, settings);
