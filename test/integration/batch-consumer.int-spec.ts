@@ -1,5 +1,5 @@
 import { BatchConsumerRunner, DLQ_HEADERS, RecordPublisher, type PartitionBatch } from '@tocsin/kafka';
-import { TestRun } from '../support/test-infra';
+import { TestRun, readWholeTopic } from '../support/test-infra';
 import { holds, waitUntil } from '../support/wait-for';
 
 const silentLogger = { log: () => undefined, warn: () => undefined, error: () => undefined };
@@ -38,6 +38,47 @@ describe(BatchConsumerRunner.name, () => {
       handle,
     });
   }
+
+  it('publishes an output of megabytes, beyond what the broker takes in one request, whole and in order', async () => {
+    // A day of backlog turns into thousands of signals in one batch; the broker's default cap
+    // on one record batch is 1 MiB.
+    const records = Array.from({ length: 4000 }, (_, index) => ({
+      key: 'one-brand',
+      value: JSON.stringify({ index, padding: 'x'.repeat(1000) }),
+    }));
+    await publisher.publish(run.topic('alerts.signals'), records);
+    const stored = await readWholeTopic(run, run.topic('alerts.signals'), 30_000);
+    expect(stored.map((message) => (JSON.parse(message.value?.toString() ?? '{}') as { index: number }).index)).toEqual(
+      records.map((_, index) => index),
+    );
+  });
+
+  it('reports a consumer that kafkajs gives up for good instead of idling silently', async () => {
+    await publisher.publish(run.topic('mentions.enriched'), [{ key: 'k', value: '1' }]);
+    let fatal: Error | undefined;
+    const runner = new BatchConsumerRunner<number>({
+      kafka: run.kafka,
+      publisher,
+      logger: silentLogger,
+      groupId: `${run.id}-fatal`,
+      topic: run.topic('mentions.enriched'),
+      dlqTopic: run.topic('mentions.dlq'),
+      decode: () => ({ ok: true, value: 1 }),
+      // One record over the broker's size cap cannot be split: the broker refuses it for good.
+      handle: () => publisher.publish(run.topic('alerts.signals'), [{ key: 'k', value: 'x'.repeat(2 * 1024 * 1024) }]),
+      onFatal: (error) => {
+        fatal = error;
+      },
+    });
+    await runner.start();
+    await waitUntil(
+      'the consumer to be reported as given up',
+      holds(() => fatal !== undefined),
+      30_000,
+    );
+    await runner.stop();
+    expect(fatal?.message).toMatch(/larger than the max message size/);
+  });
 
   it('replays a batch whose handler failed, then commits it, and dead-letters bad records', async () => {
     await publisher.publish(

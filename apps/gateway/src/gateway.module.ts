@@ -16,6 +16,7 @@ import {
   kafkaProviders,
   RecordPublisher,
   tocsinTopicSpecs,
+  stopProcessOnFatal,
   type BatchConsumerRunner,
 } from '@tocsin/kafka';
 import { PlanSource } from '@tocsin/plan-source';
@@ -51,7 +52,7 @@ class GatewayLifecycle implements OnModuleInit, OnApplicationBootstrap, OnModule
     recent: RecentMentionsStore,
     gateway: MentionsGateway,
   ) {
-    const wiring = { kafka, publisher, topicPrefix: config.kafka.topicPrefix };
+    const wiring = { kafka, publisher, topicPrefix: config.kafka.topicPrefix, onFatal: stopProcessOnFatal };
     this.mentions = createMentionDeliveryConsumer(wiring, { recent, gateway, groupId: config.groupId });
     this.signals = createAlertSignalsConsumer(wiring, { alerts, groupId: config.groupId });
   }

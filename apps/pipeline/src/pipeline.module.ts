@@ -13,6 +13,7 @@ import {
   kafkaProviders,
   RecordPublisher,
   tocsinTopicSpecs,
+  stopProcessOnFatal,
   type BatchConsumerRunner,
 } from '@tocsin/kafka';
 import { PlanSource } from '@tocsin/plan-source';
@@ -36,7 +37,7 @@ class PipelineLifecycle implements OnModuleInit, OnApplicationShutdown {
     private readonly plan: PlanSource,
     keys: RedisKeys,
   ) {
-    const wiring = { kafka, publisher, topicPrefix: config.kafka.topicPrefix };
+    const wiring = { kafka, publisher, topicPrefix: config.kafka.topicPrefix, onFatal: stopProcessOnFatal };
     this.enrichment = createEnrichmentConsumer(wiring, {
       seen: new SeenMentionsStore(redis, keys, `${config.groupId}-enrichment`),
       brandMatchers: () => plan.brandMatchers(),

@@ -47,6 +47,11 @@ export interface BatchConsumerOptions<T> {
    * is retried. Returned rejections are permanent and go to the DLQ.
    */
   handle(batch: PartitionBatch<T>): Promise<readonly Rejection[] | void>;
+  /**
+   * Called when kafkajs gives the consumer up for good (an error it does not retry): the
+   * process would otherwise stay up without consuming. Apps stop, so a supervisor restarts them.
+   */
+  onFatal?(error: Error): void;
 }
 
 export const DLQ_HEADERS = {
@@ -106,6 +111,13 @@ export class BatchConsumerRunner<T> {
     consumer.on(consumer.events.GROUP_JOIN, (event) => {
       const assigned = JSON.stringify(event.payload.memberAssignment);
       options.logger.log(`consumer ${options.groupId} joined, partitions ${assigned}`);
+    });
+    consumer.on(consumer.events.CRASH, (event) => {
+      if (event.payload.restart || this.stopping) return;
+      options.logger.error(
+        `consumer ${options.groupId} stopped for good on ${options.topic}: ${event.payload.error.message}`,
+      );
+      options.onFatal?.(event.payload.error);
     });
     await consumer.connect();
     await consumer.subscribe({ topic: options.topic, fromBeginning: options.fromBeginning ?? true });

@@ -11,6 +11,17 @@ export interface ConsumerWiring {
   kafka: Kafka;
   publisher: RecordPublisher;
   topicPrefix: string;
+  /** What to do when a consumer is given up for good; see BatchConsumerOptions.onFatal. */
+  onFatal?(error: Error): void;
+}
+
+/**
+ * The apps' answer to a consumer given up for good: a graceful stop (SIGTERM runs the shutdown
+ * hooks) with a failing exit code, so the supervisor restarts the process and the log says why.
+ */
+export function stopProcessOnFatal(): void {
+  process.exitCode = 1;
+  process.kill(process.pid, 'SIGTERM');
 }
 
 export interface TopicConsumerSpec<T> {
@@ -36,5 +47,6 @@ export function consumeTopic<T>(wiring: ConsumerWiring, spec: TopicConsumerSpec<
     fromBeginning: spec.fromBeginning,
     decode: jsonRecordDecoder(spec.schema),
     handle: spec.handle,
+    onFatal: wiring.onFatal,
   });
 }
