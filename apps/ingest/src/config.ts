@@ -16,6 +16,8 @@ const ingestEnvironmentSchema = kafkaEnvironmentSchema.extend({
     .default(5 * 1024 * 1024),
   /** Most mentions in one request; more gets 413. */
   INGEST_MAX_MENTIONS: z.coerce.number().int().positive().default(5000),
+  /** Crisis plan YAML: its brands key each mention to its brand's partition. */
+  PLAN_FILE: z.string().min(1).default('config/crisis-plan.example.yaml'),
 });
 
 export interface IngestConfig {
@@ -24,6 +26,7 @@ export interface IngestConfig {
   port: number;
   maxBodyBytes: number;
   maxMentions: number;
+  planFile: string;
   kafka: KafkaSettings;
 }
 
@@ -38,6 +41,7 @@ export function loadIngestConfig(env: Environment): IngestConfig {
     port: parsed.INGEST_PORT,
     maxBodyBytes: parsed.INGEST_MAX_BODY_BYTES,
     maxMentions: parsed.INGEST_MAX_MENTIONS,
+    planFile: parsed.PLAN_FILE,
     kafka: toKafkaSettings(parsed),
   });
 }

@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import { TOPICS } from '@tocsin/domain';
 import { ensureTopics, KAFKA_CLIENT, kafkaProviders, RecordPublisher, tocsinTopicSpecs } from '@tocsin/kafka';
+import { PlanSource } from '@tocsin/plan-source';
 import type { Kafka } from 'kafkajs';
 import { INGEST_CONFIG, type IngestConfig } from './config';
 import { HealthController } from './health.controller';
@@ -18,14 +19,17 @@ class IngestLifecycle implements OnModuleInit, OnApplicationShutdown {
     @Inject(INGEST_CONFIG) private readonly config: IngestConfig,
     @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
     private readonly publisher: RecordPublisher,
+    private readonly plan: PlanSource,
   ) {}
 
   async onModuleInit(): Promise<void> {
+    await this.plan.start({ watch: true });
     await ensureTopics(this.kafka, tocsinTopicSpecs(this.config.kafka.topicPrefix, TOPICS));
     await this.publisher.connect();
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.plan.stop();
     await this.publisher.disconnect();
     new Logger('ingest').log('ingest stopped cleanly: every accepted mention was acknowledged by Kafka');
   }
@@ -37,7 +41,12 @@ export class IngestModule {
     return {
       module: IngestModule,
       controllers: [MentionsController, HealthController],
-      providers: [{ provide: INGEST_CONFIG, useValue: config }, ...kafkaProviders(config.kafka), IngestLifecycle],
+      providers: [
+        { provide: INGEST_CONFIG, useValue: config },
+        ...kafkaProviders(config.kafka),
+        { provide: PlanSource, useFactory: () => new PlanSource(config.planFile, new Logger('plan')) },
+        IngestLifecycle,
+      ],
     };
   }
 }

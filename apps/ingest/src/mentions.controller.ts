@@ -1,6 +1,7 @@
 import { Body, Controller, Headers, HttpCode, HttpException, Inject, Post } from '@nestjs/common';
-import { brandRecordKey, mentionKey, TOPICS, type Mention } from '@tocsin/domain';
+import { brandRecordKey, matchBrands, mentionKey, TOPICS, type BrandMatcher, type Mention } from '@tocsin/domain';
 import { RecordPublisher, type KafkaSettings, type OutgoingRecord } from '@tocsin/kafka';
+import { PlanSource } from '@tocsin/plan-source';
 import { INGEST_CONFIG, type IngestConfig } from './config';
 import { parseMentionBatch, type ItemError } from './mention-batch.parser';
 
@@ -10,9 +11,17 @@ export interface IngestAnswer {
   errors: ItemError[];
 }
 
-/** Keyed by brand when the source knows it, so one brand's stream stays ordered in one partition. */
-export function toRawRecord(mention: Mention, receivedAtIso: string): OutgoingRecord {
-  const brandId = mention.brandIds?.[0];
+/**
+ * Keyed by its brand (named by the source or matched by the plan's keywords) so that one
+ * brand's stream stays in order in one partition: its event-time windows then see a replay or
+ * a backfill in order. A mention of no brand is keyed by itself.
+ */
+export function toRawRecord(
+  mention: Mention,
+  receivedAtIso: string,
+  matchers: readonly BrandMatcher[],
+): OutgoingRecord {
+  const brandId = matchBrands(mention, matchers)[0];
   return {
     key: brandId ? brandRecordKey(brandId) : mentionKey(mention),
     value: JSON.stringify(mention),
@@ -29,6 +38,7 @@ export class MentionsController {
   constructor(
     @Inject(INGEST_CONFIG) private readonly config: IngestConfig,
     private readonly publisher: RecordPublisher,
+    private readonly plan: PlanSource,
   ) {}
 
   /** Answers 202 only after Kafka acknowledged every accepted mention. */
@@ -41,7 +51,7 @@ export class MentionsController {
     try {
       await this.publisher.publish(
         rawTopic(this.config.kafka),
-        parsed.mentions.map(({ mention }) => toRawRecord(mention, receivedAt)),
+        parsed.mentions.map(({ mention }) => toRawRecord(mention, receivedAt, this.plan.brandMatchers())),
       );
     } catch (error) {
       throw new HttpException(
