@@ -1,4 +1,5 @@
 import type { INestApplicationContext } from '@nestjs/common';
+import { triggerHitSchema } from '@tocsin/crisis-plan';
 import { spikeSignalSchema, type Mention, type SpikeSignal } from '@tocsin/domain';
 import { aMention } from '../support/mention-fixtures';
 import { isGroupCaughtUp, readWholeTopic, TestRun } from '../support/test-infra';
@@ -96,12 +97,13 @@ describe('pipeline spike signals on real Kafka and Redis', () => {
     await send('voltaway', steadyStream('voltaway', burstAtMs, after + HOUR_MS));
     await caughtUp();
 
-    const signals = (await readWholeTopic(run, run.topic('alerts.signals'), 60_000))
-      .map((message) => JSON.parse(message.value?.toString() ?? 'null') as unknown)
-      .flatMap((value) => {
-        const parsed = spikeSignalSchema.safeParse(value);
-        return parsed.success ? [parsed.data] : [];
-      });
+    const published = (await readWholeTopic(run, run.topic('alerts.signals'), 60_000)).map(
+      (message) => JSON.parse(message.value?.toString() ?? 'null') as unknown,
+    );
+    const signals = published.flatMap((value) => {
+      const parsed = spikeSignalSchema.safeParse(value);
+      return parsed.success ? [parsed.data] : [];
+    });
     const alerting = (brandId: string): SpikeSignal[] => signals.filter((s) => s.brandId === brandId && s.alert);
 
     expect(signals.filter((s) => s.brandId === 'voltaway').length).toBeGreaterThan(300);
@@ -109,5 +111,16 @@ describe('pipeline spike signals on real Kafka and Redis', () => {
     const negativeSpike = alerting('fleurie').find((s) => s.metric === 'negativeVolume');
     expect(negativeSpike).toMatchObject({ intervalStart: new Date(burstAtMs).toISOString(), observed: 40 });
     expect(negativeSpike?.explanation).toMatch(/negativeVolume 40, expected/);
+    // Days old: counted and learnt from, but no trigger pages anyone about it.
+    expect(published.filter((value) => triggerHitSchema.safeParse(value).success)).toEqual([]);
+
+    // The same words today do trip the crisis-vocabulary trigger.
+    await send('fleurie', [aMention({ text: 'Fleurie Cosmetics est une arnaque, remboursez-moi 😡' })]);
+    await caughtUp();
+    const hits = (await readWholeTopic(run, run.topic('alerts.signals'), 60_000)).flatMap((message) => {
+      const parsed = triggerHitSchema.safeParse(JSON.parse(message.value?.toString() ?? 'null'));
+      return parsed.success ? [parsed.data] : [];
+    });
+    expect(hits.map((hit) => hit.triggerKind)).toContain('crisis-vocabulary');
   });
 });

@@ -15,6 +15,8 @@ const pipelineEnvironmentSchema = kafkaEnvironmentSchema.merge(redisEnvironmentS
   SIGNAL_INTERVAL_MS: positiveMs.default(60_000),
   /** How late (event time) a mention may arrive and still be counted in its interval. */
   SIGNAL_ALLOWED_LATENESS_MS: z.coerce.number().int().nonnegative().default(120_000),
+  /** Mentions and spike intervals older than this are counted but page no one. */
+  TRIGGER_MAX_AGE_MS: positiveMs.default(3_600_000),
 });
 
 export interface PipelineConfig {
@@ -23,6 +25,7 @@ export interface PipelineConfig {
   planFile: string;
   intervalMs: number;
   allowedLatenessMs: number;
+  triggerMaxAgeMs: number;
   kafka: KafkaSettings;
   redis: RedisSettings;
 }
@@ -38,6 +41,7 @@ export function loadPipelineConfig(env: Environment): PipelineConfig {
     planFile: parsed.PLAN_FILE,
     intervalMs: parsed.SIGNAL_INTERVAL_MS,
     allowedLatenessMs: parsed.SIGNAL_ALLOWED_LATENESS_MS,
+    triggerMaxAgeMs: parsed.TRIGGER_MAX_AGE_MS,
     kafka: toKafkaSettings(parsed),
     redis: toRedisSettings(parsed),
   });

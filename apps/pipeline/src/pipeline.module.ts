@@ -49,6 +49,8 @@ class PipelineLifecycle implements OnModuleInit, OnApplicationShutdown {
       plan: () => plan.current(),
       settings: { intervalMs: config.intervalMs, allowedLatenessMs: config.allowedLatenessMs },
       groupId: config.groupId,
+      clock: systemClock,
+      triggerMaxAgeMs: config.triggerMaxAgeMs,
     });
   }
 

@@ -13,7 +13,14 @@ import {
   type BrandSignalsState,
   type BrandWindowSettings,
 } from '@tocsin/detection';
-import { brandOfRecordKey, brandRecordKey, enrichedMentionSchema, TOPICS, type EnrichedMention } from '@tocsin/domain';
+import {
+  brandOfRecordKey,
+  brandRecordKey,
+  enrichedMentionSchema,
+  TOPICS,
+  type Clock,
+  type EnrichedMention,
+} from '@tocsin/domain';
 import {
   consumeTopic,
   type BatchConsumerRunner,
@@ -36,6 +43,17 @@ export interface SignalsDependencies {
   plan: () => ActivePlan;
   settings: Pick<BrandWindowSettings, 'intervalMs' | 'allowedLatenessMs'>;
   groupId: string;
+  clock: Clock;
+  /**
+   * Mentions and spike intervals older than this (event time against the clock) still feed the
+   * windows and detectors but are not checked against triggers: a backfill, a long lag or a new
+   * consumer group reading a topic from its start must not page anyone about yesterday.
+   */
+  triggerMaxAgeMs: number;
+}
+
+function formatAge(ms: number): string {
+  return ms % 3_600_000 === 0 ? `${ms / 3_600_000} h` : ms % 60_000 === 0 ? `${ms / 60_000} min` : `${ms} ms`;
 }
 
 function emptyCheckpoint(): SignalsCheckpoint {
@@ -90,6 +108,8 @@ export function createSignalsConsumer(
     const outputs: OutgoingRecord[] = [];
     const counted: string[] = [];
     let late = 0;
+    let stale = 0;
+    const staleBeforeMs = deps.clock.now() - deps.triggerMaxAgeMs;
 
     for (const { record, value: mention } of fresh) {
       const brandId = brandOfRecordKey(record.key);
@@ -109,6 +129,10 @@ export function createSignalsConsumer(
       brands[brandId] = observed.state;
       if (observed.late) late += 1;
       state = { ...state, maxEventTimeMs: Math.max(state.maxEventTimeMs, eventTimeMs) };
+      if (eventTimeMs < staleBeforeMs) {
+        stale += 1;
+        continue;
+      }
       // Triggers judge one brand's view of the mention: the record is that brand's copy.
       const evaluation = evaluateMention(activePlan, triggers, { ...mention, brandIds: [brandId] }, eventTimeMs);
       triggers = evaluation.state;
@@ -120,6 +144,7 @@ export function createSignalsConsumer(
       brands[brandId] = advanced.state;
       for (const signal of advanced.signals) {
         outputs.push({ key: brandRecordKey(brandId), value: JSON.stringify(signal) });
+        if (Date.parse(signal.intervalEnd) < staleBeforeMs) continue;
         const evaluation = evaluateSignal(activePlan, triggers, signal, Date.parse(signal.intervalEnd));
         triggers = evaluation.state;
         outputs.push(
@@ -129,6 +154,10 @@ export function createSignalsConsumer(
     }
     if (late > 0)
       logger.warn(`${late} mention(s) arrived after their interval closed in ${batch.topic}[${batch.partition}]`);
+    if (stale > 0)
+      logger.log(
+        `${stale} mention(s) older than ${formatAge(deps.triggerMaxAgeMs)} counted but not checked against triggers in ${batch.topic}[${batch.partition}]`,
+      );
 
     await wiring.publisher.publish(outputTopic, outputs);
     await checkpoints.save(
