@@ -239,6 +239,12 @@ triggers:
       planVersion: '7',
     });
   });
+
+  it('writes the amounts as a person reads them', () => {
+    const signal = signalWith({ metric: 'volume', score: 0.54, observed: 27, expected: 0.44003249247224996 });
+    const { hits } = evaluateSignal(planWith(snippet), createTriggerState(), signal, T0);
+    expect(hits[0]?.reason).toBe('Spike in mention volume: 27 observed, 0.44 expected (score 0.54)');
+  });
 });
 
 describe(formatFollowers.name, () => {

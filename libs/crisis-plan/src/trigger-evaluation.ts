@@ -1,4 +1,4 @@
-import { foldText, type EnrichedMention, type SignalMetric, type SpikeSignal } from '@tocsin/domain';
+import { foldText, formatAmount, type EnrichedMention, type SignalMetric, type SpikeSignal } from '@tocsin/domain';
 import { z } from 'zod';
 import {
   countInShareWindow,
@@ -243,8 +243,8 @@ export function evaluateSignal(
     if (!isSignalTrigger(trigger) || SIGNAL_METRIC_OF[trigger.kind] !== signal.metric) continue;
     if (!appliesToBrand(trigger, signal.brandId) || signal.score < trigger.minScore) continue;
     const reason =
-      `Spike in ${METRIC_WORDING[signal.metric]}: ${signal.observed} observed, ${signal.expected} expected ` +
-      `(score ${signal.score.toFixed(2)})`;
+      `Spike in ${METRIC_WORDING[signal.metric]}: ${formatAmount(signal.observed)} observed, ` +
+      `${formatAmount(signal.expected)} expected (score ${signal.score.toFixed(2)})`;
     hits.push(toHit(plan, trigger, signal.brandId, nowMs, { reason, evidence: { signal } }));
   }
   return { state, hits };

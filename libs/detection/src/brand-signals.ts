@@ -1,4 +1,4 @@
-import { SIGNAL_METRICS, type SignalMetric, type SpikeSignal } from '@tocsin/domain';
+import { formatAmount, SIGNAL_METRICS, type SignalMetric, type SpikeSignal } from '@tocsin/domain';
 import {
   DEFAULT_DETECTOR_SETTINGS,
   type DetectorSettings,
@@ -184,10 +184,6 @@ function metricValue(metric: SignalMetric, tally: IntervalTally): number {
     case 'reachNegative':
       return tally.reachNegative;
   }
-}
-
-function formatAmount(value: number): string {
-  return value >= 100 ? Math.round(value).toString() : Number(value.toPrecision(2)).toString();
 }
 
 /** A sentence a CM can act on: what was seen, what was expected, how unusual, since when. */

@@ -8,3 +8,4 @@ export * from './errors';
 export * from './topics';
 export * from './environment';
 export * from './seeded-random';
+export * from './format-amount';
