@@ -9,6 +9,8 @@ import { REPLAY_USAGE, formatDuration, parseReplayOptions, type ReplayOptions } 
 const FLUSH_EVERY_MS = 250;
 const PROGRESS_EVERY_MS = 5_000;
 const MINUTE_MS = 60_000;
+/** History goes in large posts: it is sent as fast as ingest takes it, not paced. */
+const HISTORY_BATCH_SIZE = 500;
 
 interface ReplayStats {
   /** Event time of the stream's start, ms since the Unix epoch. */
@@ -34,6 +36,20 @@ function* generateLaps(options: ReplayOptions, startMs: number): Generator<DemoM
       badBuzzOffsetMs: options.badBuzzOffsetMs,
     });
   }
+}
+
+/**
+ * The quiet stretch before the start (no bad buzz), ending where the live stream begins; its ids
+ * differ from the laps' since they derive from its own start.
+ */
+function* generateHistory(options: ReplayOptions, startMs: number): Generator<DemoMention> {
+  if (options.historyMs <= 0) return;
+  yield* generateDemoStream({
+    seed: options.seed,
+    startMs: startMs - options.historyMs,
+    durationMs: options.historyMs,
+    badBuzzOffsetMs: null,
+  });
 }
 
 /** Offset of an event time into its lap, and the lap's number from 0. */
@@ -78,13 +94,60 @@ async function printNdjson(items: Iterable<DemoMention>, signal: AbortSignal): P
   }
 }
 
+/** Posts one batch and tallies the outcome, logging the first rejections by name. */
+async function sendBatch(
+  client: IngestClient,
+  batch: Mention[],
+  stats: ReplayStats,
+  signal: AbortSignal,
+): Promise<void> {
+  if (batch.length === 0) return;
+  const outcome = await client.send(batch, signal);
+  stats.sent += batch.length;
+  stats.accepted += outcome.accepted;
+  stats.rejected += outcome.rejected;
+  for (const rejection of outcome.rejections.slice(0, 5)) {
+    log(
+      `rejected ${rejection.key}${rejection.field === undefined ? '' : ` at ${rejection.field}`}: ${rejection.message}`,
+    );
+  }
+  if (outcome.rejections.length > 5) log(`… and ${outcome.rejections.length - 5} more rejections in this batch`);
+  const last = batch[batch.length - 1];
+  if (last !== undefined) stats.eventMs = Date.parse(last.createdAt);
+}
+
+/** Sends the quiet history as fast as ingest takes it, so the live part starts on warm detectors. */
+async function sendHistory(
+  client: IngestClient,
+  options: ReplayOptions,
+  stats: ReplayStats,
+  signal: AbortSignal,
+): Promise<void> {
+  if (options.historyMs <= 0) return;
+  const startedMs = Date.now();
+  const sentBefore = stats.sent;
+  log(`sending ${formatDuration(options.historyMs)} of quiet history before the start, as fast as ingest takes it`);
+  let batch: Mention[] = [];
+  for (const item of generateHistory(options, stats.startMs)) {
+    batch.push(item.mention);
+    if (batch.length >= HISTORY_BATCH_SIZE) {
+      await sendBatch(client, batch, stats, signal);
+      batch = [];
+    }
+  }
+  await sendBatch(client, batch, stats, signal);
+  log(`history sent: ${stats.sent - sentBefore} mentions in ${formatDuration(Date.now() - startedMs)}`);
+}
+
 async function replay(options: ReplayOptions, stats: ReplayStats, signal: AbortSignal): Promise<void> {
   const client = new IngestClient(options.ingestUrl, log);
   log(`waiting for ingest at ${options.ingestUrl}`);
   await client.waitUntilReachable(signal);
   // The stream starts once ingest is up, so its event times read as "now" on the wall.
+  stats.startMs = options.startMs ?? Date.now();
+  await sendHistory(client, options, stats, signal);
+  // Live pacing counts from here, after the history, so the first live mention is due at once.
   const wallStartMs = Date.now();
-  stats.startMs = options.startMs ?? wallStartMs;
   log(
     `replaying from ${new Date(stats.startMs).toISOString()} at ${options.speed}× (${describeBadBuzz(options, stats)})`,
   );
@@ -94,21 +157,9 @@ async function replay(options: ReplayOptions, stats: ReplayStats, signal: AbortS
   let pendingSinceMs = 0;
 
   const flush = async (): Promise<void> => {
-    if (pending.length === 0) return;
     const batch = pending;
     pending = [];
-    const outcome = await client.send(batch, signal);
-    stats.sent += batch.length;
-    stats.accepted += outcome.accepted;
-    stats.rejected += outcome.rejected;
-    for (const rejection of outcome.rejections.slice(0, 5)) {
-      log(
-        `rejected ${rejection.key}${rejection.field === undefined ? '' : ` at ${rejection.field}`}: ${rejection.message}`,
-      );
-    }
-    if (outcome.rejections.length > 5) log(`… and ${outcome.rejections.length - 5} more rejections in this batch`);
-    const last = batch[batch.length - 1];
-    if (last !== undefined) stats.eventMs = Date.parse(last.createdAt);
+    await sendBatch(client, batch, stats, signal);
   };
 
   const progress = setInterval(() => log(describeProgress(options, stats)), PROGRESS_EVERY_MS);
@@ -169,8 +220,10 @@ async function main(): Promise<number> {
     eventMs: null,
   };
   try {
-    if (options.dryRun) await printNdjson(generateLaps(options, stats.startMs), controller.signal);
-    else await replay(options, stats, controller.signal);
+    if (options.dryRun) {
+      await printNdjson(generateHistory(options, stats.startMs), controller.signal);
+      await printNdjson(generateLaps(options, stats.startMs), controller.signal);
+    } else await replay(options, stats, controller.signal);
   } catch (error) {
     if (!controller.signal.aborted) {
       log(`failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -38,6 +38,7 @@ describe(parseReplayOptions.name, () => {
       seed: 1,
       startMs: null,
       badBuzzOffsetMs: 30 * 60_000,
+      historyMs: 3 * 24 * 3_600_000,
       batchSize: 50,
       loop: false,
       dryRun: false,
@@ -59,6 +60,8 @@ describe(parseReplayOptions.name, () => {
       '2025-03-10T08:00:00+01:00',
       '--burst-at',
       '20m',
+      '--history',
+      '6h',
       '--batch',
       '10',
       '--loop',
@@ -71,6 +74,7 @@ describe(parseReplayOptions.name, () => {
       seed: 7,
       startMs: Date.parse('2025-03-10T07:00:00Z'),
       badBuzzOffsetMs: 20 * 60_000,
+      historyMs: 6 * 3_600_000,
       batchSize: 10,
       loop: true,
       dryRun: true,
@@ -82,11 +86,16 @@ describe(parseReplayOptions.name, () => {
     expect(parseReplayOptions(['--burst-at', 'off']).badBuzzOffsetMs).toBeNull();
   });
 
+  it('sends no history when --history is "off"', () => {
+    expect(parseReplayOptions(['--history', 'off']).historyMs).toBe(0);
+  });
+
   it.each([
     [['--speed', '0'], /--speed/],
     [['--batch', '2.5'], /--batch/],
     [['--duration', '0m'], /--duration/],
     [['--burst-at', 'soon'], /--burst-at/],
+    [['--history', 'a day'], /--history/],
     [['--start', 'yesterday'], /--start/],
     [['--seed', '-1'], /--seed/],
     [['--ingest', 'not a url'], /--ingest/],

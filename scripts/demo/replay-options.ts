@@ -10,6 +10,11 @@ export interface ReplayOptions {
   startMs: number | null;
   /** Offset of the bad buzz from the start; null for a stream without one. */
   badBuzzOffsetMs: number | null;
+  /**
+   * Quiet history sent at once before the live stream, ending where it starts, so the spike
+   * detectors are past their warm-up when the live part begins; 0 for none.
+   */
+  historyMs: number;
   batchSize: number;
   loop: boolean;
   dryRun: boolean;
@@ -26,6 +31,8 @@ Usage: npm run -s demo -- [options]
   --seed <n>           seed of the generator; same seed and start, same stream (default 1)
   --start <ISO>        event time of the first mention (default: now)
   --burst-at <span>    when the bad buzz on fleurie starts, from the start, or "off" (default 30m)
+  --history <span>     quiet history sent at once before the start, so spike detection has
+                       learnt each brand's days when the live stream begins, or "off" (default 3d)
   --batch <n>          mentions per POST (default 50)
   --loop               start over, with the next seed, when the duration is up
   --dry-run            print the mentions as NDJSON on stdout instead of posting them
@@ -85,6 +92,7 @@ export function parseReplayOptions(args: readonly string[]): ReplayOptions {
       seed: { type: 'string', default: '1' },
       start: { type: 'string' },
       'burst-at': { type: 'string', default: '30m' },
+      history: { type: 'string', default: '3d' },
       batch: { type: 'string', default: '50' },
       loop: { type: 'boolean', default: false },
       'dry-run': { type: 'boolean', default: false },
@@ -117,6 +125,7 @@ export function parseReplayOptions(args: readonly string[]): ReplayOptions {
     seed,
     startMs,
     badBuzzOffsetMs: burstAt === 'off' ? null : parseNamedDuration('burst-at', burstAt),
+    historyMs: values.history === 'off' ? 0 : parseNamedDuration('history', values.history),
     batchSize: parsePositive('batch', values.batch, true),
     loop: values.loop,
     dryRun: values['dry-run'],
