@@ -38,7 +38,7 @@ describe(parseReplayOptions.name, () => {
       seed: 1,
       startMs: null,
       badBuzzOffsetMs: 30 * 60_000,
-      historyMs: 3 * 24 * 3_600_000,
+      historyMs: 7 * 24 * 3_600_000,
       batchSize: 50,
       loop: false,
       dryRun: false,

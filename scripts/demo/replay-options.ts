@@ -32,7 +32,7 @@ Usage: npm run -s demo -- [options]
   --start <ISO>        event time of the first mention (default: now)
   --burst-at <span>    when the bad buzz on fleurie starts, from the start, or "off" (default 30m)
   --history <span>     quiet history sent at once before the start, so spike detection has
-                       learnt each brand's days when the live stream begins, or "off" (default 3d)
+                       learnt each brand's days when the live stream begins, or "off" (default 7d)
   --batch <n>          mentions per POST (default 50)
   --loop               start over, with the next seed, when the duration is up
   --dry-run            print the mentions as NDJSON on stdout instead of posting them
@@ -92,7 +92,7 @@ export function parseReplayOptions(args: readonly string[]): ReplayOptions {
       seed: { type: 'string', default: '1' },
       start: { type: 'string' },
       'burst-at': { type: 'string', default: '30m' },
-      history: { type: 'string', default: '3d' },
+      history: { type: 'string', default: '7d' },
       batch: { type: 'string', default: '50' },
       loop: { type: 'boolean', default: false },
       'dry-run': { type: 'boolean', default: false },

@@ -762,7 +762,8 @@
           cues.push(
             h('span', {
               class: 'cue',
-              text: `${ev.signal.metric} ${ev.signal.observed} vs ${Math.round(ev.signal.expected)} expected (score ${Number(ev.signal.score).toFixed(2)})`,
+              // The detector's own sentence: observed, expected, band, how unusual, since when.
+              text: String(ev.signal.explanation),
             }),
           );
         }
