@@ -56,6 +56,19 @@ describe('mention flow: ingest → pipeline → gateway', () => {
     expect(voltawaySeen.map((m) => m.id)).toEqual([voltaway.id]);
   });
 
+  it('keeps a backfilled mention off the live wall', async () => {
+    const seen = recordEvents<EnrichedMention>(fleurieWall, 'mention.created');
+    const backfilled = aMention({
+      text: 'Fleurie Cosmetics, commande reçue il y a deux jours',
+      createdAt: new Date(Date.now() - 2 * 24 * 3_600_000).toISOString(),
+    });
+    const live = aMention({ text: 'Fleurie Cosmetics, commande reçue ce matin' });
+    // Same brand, same partition: once the live one is on the wall, the old one has been handled.
+    await postMentions(tocsin.ingestUrl, toNdjson([backfilled, live]), 'application/x-ndjson');
+    await waitForEvent<EnrichedMention>(fleurieWall, 'mention.created', (m) => m.id === live.id, 20_000);
+    expect(seen.map((m) => m.id)).toEqual([live.id]);
+  });
+
   it('reports ingest and gateway ready on /health', async () => {
     const ingest = await fetch(`${tocsin.ingestUrl}/health`);
     expect({ status: ingest.status, body: await ingest.json() }).toEqual({

@@ -1,4 +1,4 @@
-import { logLevelSchema, parseEnvironment, type Environment, type LogLevel } from '@tocsin/domain';
+import { liveMaxAgeSchema, logLevelSchema, parseEnvironment, type Environment, type LogLevel } from '@tocsin/domain';
 import { kafkaEnvironmentSchema, toKafkaSettings, type KafkaSettings } from '@tocsin/kafka';
 import { redisEnvironmentSchema, toRedisSettings, type RedisSettings } from '@tocsin/redis';
 import { z } from 'zod';
@@ -21,6 +21,7 @@ const gatewayEnvironmentSchema = kafkaEnvironmentSchema.merge(redisEnvironmentSc
   SLACK_WEBHOOK_URL: z.string().url().optional(),
   /** Org-wide generic JSON webhook receiving every page, if set. */
   ALERT_WEBHOOK_URL: z.string().url().optional(),
+  LIVE_MAX_AGE_MS: liveMaxAgeSchema,
 });
 
 export interface GatewayConfig {
@@ -34,6 +35,7 @@ export interface GatewayConfig {
   publicUrl: string;
   slackWebhookUrl?: string;
   alertWebhookUrl?: string;
+  liveMaxAgeMs: number;
   kafka: KafkaSettings;
   redis: RedisSettings;
 }
@@ -54,6 +56,7 @@ export function loadGatewayConfig(env: Environment): GatewayConfig {
     publicUrl: parsed.PUBLIC_URL,
     slackWebhookUrl: parsed.SLACK_WEBHOOK_URL,
     alertWebhookUrl: parsed.ALERT_WEBHOOK_URL,
+    liveMaxAgeMs: parsed.LIVE_MAX_AGE_MS,
     kafka: toKafkaSettings(parsed),
     redis: toRedisSettings(parsed),
   });

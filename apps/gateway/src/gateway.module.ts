@@ -53,7 +53,13 @@ class GatewayLifecycle implements OnModuleInit, OnApplicationBootstrap, OnModule
     gateway: MentionsGateway,
   ) {
     const wiring = { kafka, publisher, topicPrefix: config.kafka.topicPrefix, onFatal: stopProcessOnFatal };
-    this.mentions = createMentionDeliveryConsumer(wiring, { recent, gateway, groupId: config.groupId });
+    this.mentions = createMentionDeliveryConsumer(wiring, {
+      recent,
+      gateway,
+      groupId: config.groupId,
+      clock: systemClock,
+      liveMaxAgeMs: config.liveMaxAgeMs,
+    });
     this.signals = createAlertSignalsConsumer(wiring, { alerts, groupId: config.groupId });
   }
 

@@ -1,20 +1,38 @@
 import { Logger } from '@nestjs/common';
-import { brandOfRecordKey, enrichedMentionSchema, TOPICS, type EnrichedMention } from '@tocsin/domain';
+import { brandOfRecordKey, enrichedMentionSchema, TOPICS, type Clock, type EnrichedMention } from '@tocsin/domain';
 import { consumeTopic, type BatchConsumerRunner, type ConsumerWiring, type PartitionBatch } from '@tocsin/kafka';
 import type { RecentMentionsStore } from '@tocsin/redis';
 import type { MentionsGateway } from './mentions.gateway';
 
-/** mentions.enriched → the brand's room and its recent-mentions buffer. */
+export interface MentionDeliveryDependencies {
+  recent: RecentMentionsStore;
+  gateway: MentionsGateway;
+  groupId: string;
+  clock: Clock;
+  /** Mentions older than this (event time against the clock) are not live: a backfill skips the wall. */
+  liveMaxAgeMs: number;
+}
+
+/** mentions.enriched → the brand's room and its recent-mentions buffer, live mentions only. */
 export function createMentionDeliveryConsumer(
   wiring: ConsumerWiring,
-  deps: { recent: RecentMentionsStore; gateway: MentionsGateway; groupId: string },
+  deps: MentionDeliveryDependencies,
 ): BatchConsumerRunner<EnrichedMention> {
+  const logger = new Logger('mention-delivery');
   const handle = async (batch: PartitionBatch<EnrichedMention>): Promise<void> => {
     const byBrand = new Map<string, EnrichedMention[]>();
+    const liveSinceMs = deps.clock.now() - deps.liveMaxAgeMs;
+    let old = 0;
     for (const { record, value } of batch.items) {
       const brandId = brandOfRecordKey(record.key);
-      if (brandId) byBrand.set(brandId, [...(byBrand.get(brandId) ?? []), value]);
+      if (!brandId) continue;
+      if (Date.parse(value.createdAt) < liveSinceMs) {
+        old += 1;
+        continue;
+      }
+      byBrand.set(brandId, [...(byBrand.get(brandId) ?? []), value]);
     }
+    if (old > 0) logger.log(`${old} mention(s) older than the live horizon kept off the wall`);
     for (const [brandId, mentions] of byBrand) {
       await deps.recent.push(
         brandId,
@@ -27,7 +45,7 @@ export function createMentionDeliveryConsumer(
     groupId: `${deps.groupId}-mentions`,
     topic: TOPICS.mentionsEnriched,
     schema: enrichedMentionSchema,
-    logger: new Logger('mention-delivery'),
+    logger,
     // A wall shows what is said now: a new gateway group starts at the end of the stream.
     fromBeginning: false,
     handle,

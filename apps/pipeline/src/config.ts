@@ -1,4 +1,4 @@
-import { logLevelSchema, parseEnvironment, type Environment, type LogLevel } from '@tocsin/domain';
+import { liveMaxAgeSchema, logLevelSchema, parseEnvironment, type Environment, type LogLevel } from '@tocsin/domain';
 import { kafkaEnvironmentSchema, toKafkaSettings, type KafkaSettings } from '@tocsin/kafka';
 import { redisEnvironmentSchema, toRedisSettings, type RedisSettings } from '@tocsin/redis';
 import { z } from 'zod';
@@ -15,8 +15,7 @@ const pipelineEnvironmentSchema = kafkaEnvironmentSchema.merge(redisEnvironmentS
   SIGNAL_INTERVAL_MS: positiveMs.default(60_000),
   /** How late (event time) a mention may arrive and still be counted in its interval. */
   SIGNAL_ALLOWED_LATENESS_MS: z.coerce.number().int().nonnegative().default(120_000),
-  /** Mentions and spike intervals older than this are counted but page no one. */
-  TRIGGER_MAX_AGE_MS: positiveMs.default(3_600_000),
+  LIVE_MAX_AGE_MS: liveMaxAgeSchema,
 });
 
 export interface PipelineConfig {
@@ -25,7 +24,7 @@ export interface PipelineConfig {
   planFile: string;
   intervalMs: number;
   allowedLatenessMs: number;
-  triggerMaxAgeMs: number;
+  liveMaxAgeMs: number;
   kafka: KafkaSettings;
   redis: RedisSettings;
 }
@@ -41,7 +40,7 @@ export function loadPipelineConfig(env: Environment): PipelineConfig {
     planFile: parsed.PLAN_FILE,
     intervalMs: parsed.SIGNAL_INTERVAL_MS,
     allowedLatenessMs: parsed.SIGNAL_ALLOWED_LATENESS_MS,
-    triggerMaxAgeMs: parsed.TRIGGER_MAX_AGE_MS,
+    liveMaxAgeMs: parsed.LIVE_MAX_AGE_MS,
     kafka: toKafkaSettings(parsed),
     redis: toRedisSettings(parsed),
   });

@@ -50,7 +50,7 @@ class PipelineLifecycle implements OnModuleInit, OnApplicationShutdown {
       settings: { intervalMs: config.intervalMs, allowedLatenessMs: config.allowedLatenessMs },
       groupId: config.groupId,
       clock: systemClock,
-      triggerMaxAgeMs: config.triggerMaxAgeMs,
+      liveMaxAgeMs: config.liveMaxAgeMs,
     });
   }
 

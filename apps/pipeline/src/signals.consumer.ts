@@ -49,7 +49,7 @@ export interface SignalsDependencies {
    * windows and detectors but are not checked against triggers: a backfill, a long lag or a new
    * consumer group reading a topic from its start must not page anyone about yesterday.
    */
-  triggerMaxAgeMs: number;
+  liveMaxAgeMs: number;
 }
 
 function formatAge(ms: number): string {
@@ -109,7 +109,7 @@ export function createSignalsConsumer(
     const counted: string[] = [];
     let late = 0;
     let stale = 0;
-    const staleBeforeMs = deps.clock.now() - deps.triggerMaxAgeMs;
+    const staleBeforeMs = deps.clock.now() - deps.liveMaxAgeMs;
 
     for (const { record, value: mention } of fresh) {
       const brandId = brandOfRecordKey(record.key);
@@ -156,7 +156,7 @@ export function createSignalsConsumer(
       logger.warn(`${late} mention(s) arrived after their interval closed in ${batch.topic}[${batch.partition}]`);
     if (stale > 0)
       logger.log(
-        `${stale} mention(s) older than ${formatAge(deps.triggerMaxAgeMs)} counted but not checked against triggers in ${batch.topic}[${batch.partition}]`,
+        `${stale} mention(s) older than ${formatAge(deps.liveMaxAgeMs)} counted but not checked against triggers in ${batch.topic}[${batch.partition}]`,
       );
 
     await wiring.publisher.publish(outputTopic, outputs);

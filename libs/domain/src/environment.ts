@@ -28,3 +28,10 @@ export const logLevelSchema = z
   .enum(LOG_LEVELS)
   .default('log')
   .transform((level): LogLevel[] => LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(level) + 1));
+
+/**
+ * How old (event time against the clock) a mention or spike interval may be and still be live:
+ * older ones are counted and learnt from but page no one and do not reach the live wall, so a
+ * backfill or a replay from a topic's start stays quiet.
+ */
+export const liveMaxAgeSchema = z.coerce.number().int().positive().default(3_600_000);
