@@ -24,6 +24,8 @@ describe(formatDuration.name, () => {
     [12 * 60_000, '12m'],
     [65 * 60_000, '1h05m'],
     [-3 * 60_000, '-3m'],
+    [7 * 86_400_000, '7d'],
+    [30 * 3_600_000, '1d06h'],
   ])('writes %i ms as %s', (ms, expected) => {
     expect(formatDuration(ms)).toBe(expected);
   });

@@ -51,13 +51,17 @@ export function parseDuration(text: string): number {
   return parts.reduce((total, [, amount, unit]) => total + Number(amount) * (DURATION_UNITS_MS[unit ?? ''] ?? 0), 0);
 }
 
-/** Writes a span of milliseconds the way a person reads it: "1h05m", "12m", "45s". */
+/** Writes a span of milliseconds the way a person reads it: "7d", "1h05m", "12m", "45s". */
 export function formatDuration(ms: number): string {
   const totalSeconds = Math.round(Math.abs(ms) / 1000);
   const hours = Math.floor(totalSeconds / 3600);
   const minutes = Math.floor((totalSeconds % 3600) / 60);
   const seconds = totalSeconds % 60;
   const sign = ms < 0 ? '-' : '';
+  if (hours >= 24 && minutes === 0 && seconds === 0) {
+    const rest = hours % 24;
+    return `${sign}${Math.floor(hours / 24)}d${rest > 0 ? `${String(rest).padStart(2, '0')}h` : ''}`;
+  }
   if (hours > 0) return `${sign}${hours}h${String(minutes).padStart(2, '0')}m`;
   if (minutes > 0) return `${sign}${minutes}m`;
   return `${sign}${seconds}s`;

@@ -52,10 +52,6 @@ export interface SignalsDependencies {
   liveMaxAgeMs: number;
 }
 
-function formatAge(ms: number): string {
-  return ms % 3_600_000 === 0 ? `${ms / 3_600_000} h` : ms % 60_000 === 0 ? `${ms / 60_000} min` : `${ms} ms`;
-}
-
 function emptyCheckpoint(): SignalsCheckpoint {
   return { maxEventTimeMs: 0, brands: {}, triggers: createTriggerState() };
 }
@@ -108,8 +104,8 @@ export function createSignalsConsumer(
     const outputs: OutgoingRecord[] = [];
     const counted: string[] = [];
     let late = 0;
-    let stale = 0;
-    const staleBeforeMs = deps.clock.now() - deps.liveMaxAgeMs;
+    let old = 0;
+    const liveSinceMs = deps.clock.now() - deps.liveMaxAgeMs;
 
     for (const { record, value: mention } of fresh) {
       const brandId = brandOfRecordKey(record.key);
@@ -129,8 +125,8 @@ export function createSignalsConsumer(
       brands[brandId] = observed.state;
       if (observed.late) late += 1;
       state = { ...state, maxEventTimeMs: Math.max(state.maxEventTimeMs, eventTimeMs) };
-      if (eventTimeMs < staleBeforeMs) {
-        stale += 1;
+      if (eventTimeMs < liveSinceMs) {
+        old += 1;
         continue;
       }
       // Triggers judge one brand's view of the mention: the record is that brand's copy.
@@ -144,7 +140,7 @@ export function createSignalsConsumer(
       brands[brandId] = advanced.state;
       for (const signal of advanced.signals) {
         outputs.push({ key: brandRecordKey(brandId), value: JSON.stringify(signal) });
-        if (Date.parse(signal.intervalEnd) < staleBeforeMs) continue;
+        if (Date.parse(signal.intervalEnd) < liveSinceMs) continue;
         const evaluation = evaluateSignal(activePlan, triggers, signal, Date.parse(signal.intervalEnd));
         triggers = evaluation.state;
         outputs.push(
@@ -154,9 +150,9 @@ export function createSignalsConsumer(
     }
     if (late > 0)
       logger.warn(`${late} mention(s) arrived after their interval closed in ${batch.topic}[${batch.partition}]`);
-    if (stale > 0)
+    if (old > 0)
       logger.log(
-        `${stale} mention(s) older than ${formatAge(deps.liveMaxAgeMs)} counted but not checked against triggers in ${batch.topic}[${batch.partition}]`,
+        `${old} mention(s) older than the live horizon counted but not checked against triggers in ${batch.topic}[${batch.partition}]`,
       );
 
     await wiring.publisher.publish(outputTopic, outputs);
