@@ -28,7 +28,8 @@ describe('mention wall in Chromium', () => {
 
   beforeAll(async () => {
     await run.createTopics();
-    tocsin = await startTocsin(run.env());
+    // One-second intervals closed as soon as event time passes them, so the trend fills at once.
+    tocsin = await startTocsin(run.env({ SIGNAL_INTERVAL_MS: '1000', SIGNAL_ALLOWED_LATENESS_MS: '0' }));
     browser = await launchChromium();
     page = await browser.newPage();
   });
@@ -58,5 +59,29 @@ describe('mention wall in Chromium', () => {
     await waitForText(page, 'count-negative', /^\s*1\s*$/);
     await waitForText(page, 'count-positive', /^\s*1\s*$/);
     await expect(page.locator(`[data-key="twitter:${other.id}"]`).count()).resolves.toBe(0);
+  });
+
+  it("draws the brand's volume per interval against the usual range as intervals close", async () => {
+    // After the first test's mentions, so none is late: event time runs on from now.
+    const startMs = Date.now();
+    const stream = Array.from({ length: 8 }, (_, second) =>
+      aMention({
+        text: second % 2 === 0 ? 'Fleurie Cosmetics, colis reçu 👍' : 'Fleurie Cosmetics, toujours rien reçu 😡',
+        createdAt: new Date(startMs + second * 1_000).toISOString(),
+      }),
+    );
+    await postMentions(tocsin.ingestUrl, toNdjson(stream), 'application/x-ndjson');
+
+    const trend = page.locator('[data-testid="trend"][data-brand="fleurie"]');
+    await trend.waitFor({ timeout: 20_000 });
+    await waitUntil(
+      'the trend to draw the closed intervals',
+      async () => ((await trend.locator('[data-testid="trend-bar"]').count()) >= 6 ? true : undefined),
+      10_000,
+    );
+    await expect(trend.locator('svg').getAttribute('aria-label')).resolves.toMatch(
+      /^Fleurie Cosmetics: \d+\/1 s(, \d+ negative)? · usual [\d.]+/,
+    );
+    await expect(page.locator('[data-testid="trend"][data-brand="voltaway"]').count()).resolves.toBe(0);
   });
 });

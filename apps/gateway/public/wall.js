@@ -10,6 +10,10 @@
   const COUNTS_REFRESH_MS = 1000;
   const SENTIMENTS = ['negative', 'neutral', 'positive'];
   const INFLUENTIAL_FOLLOWERS = 100_000;
+  /** Intervals drawn per brand: two hours of the pipeline's 1-minute intervals. */
+  const TREND_INTERVALS = 120;
+  const CHARTED_METRICS = ['volume', 'negativeVolume'];
+  const SVG_NS = 'http://www.w3.org/2000/svg';
 
   const elements = {
     status: document.querySelector('[data-testid="connection-status"]'),
@@ -29,6 +33,8 @@
       rate: document.querySelector('[data-testid="rate-per-minute"]'),
     },
     moodBar: document.querySelector('[data-testid="mood-bar"]'),
+    trends: document.querySelector('[data-testid="trends"]'),
+    trendList: document.querySelector('.trends__list'),
   };
   const { formatCompact, emitWithAck, describeError } = window.TocsinPage;
   const { showError, clearError, setConnection } = window.TocsinPage.bindHeader(elements);
@@ -44,6 +50,9 @@
     paused: false,
     held: [],
     countsDirty: false,
+    /** brandId → intervalStart → { volume, negativeVolume } verdicts of the detector. */
+    trends: new Map(),
+    trendsDirty: false,
   };
 
   const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
@@ -262,6 +271,115 @@
     );
   }
 
+  /** Whole above 100, two significant digits below: "0.4", "12", "340". */
+  function formatAmount(value) {
+    return value >= 100 ? String(Math.round(value)) : String(Number(value.toPrecision(2)));
+  }
+
+  function onSignal(signal) {
+    if (!signal || !CHARTED_METRICS.includes(signal.metric) || !state.selected.includes(signal.brandId)) return;
+    let intervals = state.trends.get(signal.brandId);
+    if (!intervals) {
+      intervals = new Map();
+      state.trends.set(signal.brandId, intervals);
+    }
+    intervals.set(signal.intervalStart, { ...intervals.get(signal.intervalStart), [signal.metric]: signal });
+    while (intervals.size > TREND_INTERVALS) intervals.delete([...intervals.keys()].sort()[0]);
+    state.trendsDirty = true;
+  }
+
+  function svgNode(tag, attributes) {
+    const node = document.createElementNS(SVG_NS, tag);
+    for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, String(value));
+    return node;
+  }
+
+  /** Bars of what was seen over the band the detector expected, right-aligned on the latest interval. */
+  function createTrend(brandId, entries) {
+    const height = 100;
+    const latest = entries[entries.length - 1];
+    const top = Math.max(1, ...entries.map((entry) => Math.max(entry.volume.observed, entry.volume.expected))) * 1.15;
+    const y = (value) => height - (Math.min(Math.max(value, 0), top) / top) * height;
+    const chart = svgNode('svg', { viewBox: `0 0 ${TREND_INTERVALS} ${height}`, preserveAspectRatio: 'none' });
+    const firstX = TREND_INTERVALS - entries.length;
+    entries.forEach(({ volume, negativeVolume }, index) => {
+      const x = firstX + index;
+      const bandTop = y(volume.upper);
+      chart.append(
+        svgNode('rect', { class: 'trend__band', x, y: bandTop, width: 1, height: y(volume.lower) - bandTop }),
+        svgNode('rect', {
+          class: 'trend__bar',
+          'data-testid': 'trend-bar',
+          x: x + 0.1,
+          y: y(volume.observed),
+          width: 0.8,
+          height: height - y(volume.observed),
+        }),
+      );
+      if (negativeVolume) {
+        chart.append(
+          svgNode('rect', {
+            class: 'trend__bar trend__bar--negative',
+            x: x + 0.1,
+            y: y(negativeVolume.observed),
+            width: 0.8,
+            height: height - y(negativeVolume.observed),
+          }),
+        );
+      }
+      if (volume.alert || (negativeVolume && negativeVolume.alert)) {
+        chart.append(svgNode('polygon', { class: 'trend__spike', points: `${x - 1},0 ${x + 2},0 ${x + 0.5},8` }));
+      }
+    });
+    chart.append(
+      svgNode('polyline', {
+        class: 'trend__expected',
+        points: entries.map((entry, index) => `${firstX + index + 0.5},${y(entry.volume.expected)}`).join(' '),
+      }),
+    );
+
+    const underWay = latest.volume.since !== undefined || (latest.negativeVolume && latest.negativeVolume.since);
+    const seconds = (Date.parse(latest.volume.intervalEnd) - Date.parse(latest.volume.intervalStart)) / 1000;
+    const per = seconds === 60 ? 'min' : seconds % 60 === 0 ? `${seconds / 60} min` : `${seconds} s`;
+    const negative = latest.negativeVolume ? `, ${formatAmount(latest.negativeVolume.observed)} negative` : '';
+    const summary =
+      `${formatAmount(latest.volume.observed)}/${per}${negative} · usual ${formatAmount(latest.volume.expected)}` +
+      (underWay ? ' · spike under way' : '');
+    chart.setAttribute('role', 'img');
+    chart.setAttribute('aria-label', `${state.brandNames.get(brandId) || brandId}: ${summary}`);
+
+    const figure = document.createElement('figure');
+    figure.className = underWay ? 'trend trend--spike' : 'trend';
+    figure.dataset.testid = 'trend';
+    figure.dataset.brand = brandId;
+    const caption = document.createElement('figcaption');
+    const name = document.createElement('span');
+    name.textContent = state.brandNames.get(brandId) || brandId;
+    const now = document.createElement('span');
+    now.className = 'trend__now';
+    now.textContent = summary;
+    caption.append(name, now);
+    figure.append(caption, chart);
+    return figure;
+  }
+
+  function renderTrends() {
+    if (!state.trendsDirty) return;
+    state.trendsDirty = false;
+    const figures = [];
+    for (const brandId of state.selected) {
+      const intervals = state.trends.get(brandId);
+      if (!intervals) continue;
+      const entries = [...intervals.entries()]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([, entry]) => entry)
+        .filter((entry) => entry.volume);
+      if (entries.length > 0) figures.push(createTrend(brandId, entries));
+    }
+    elements.trendList.replaceChildren(...figures);
+    elements.trends.hidden = figures.length === 0;
+  }
+
   function updatePauseLabel() {
     elements.pause.setAttribute('aria-pressed', String(state.paused));
     elements.pause.textContent = state.paused
@@ -298,7 +416,11 @@
         showError(`Could not unsubscribe from ${removed.join(', ')}: ${describeError(ack && ack.error)}`);
     }
     state.subscribed = state.subscribed.filter((id) => state.selected.includes(id));
-    if (reset) resetFeed();
+    if (reset) {
+      resetFeed();
+      state.trends.clear();
+      state.trendsDirty = true;
+    }
     if (state.selected.length === 0) {
       clearError();
       return;
@@ -311,6 +433,7 @@
     clearError();
     state.subscribed = Array.isArray(ack.brandIds) ? ack.brandIds : state.selected;
     showRecent(Array.isArray(ack.recent) ? ack.recent : []);
+    for (const signal of Array.isArray(ack.signals) ? ack.signals : []) onSignal(signal);
   }
 
   let socket = null;
@@ -357,6 +480,7 @@
     });
     socket.on('connect_error', () => setConnection('reconnecting', 'Reconnecting…'));
     socket.on('mention.created', onMentionCreated);
+    socket.on('signal.spike', onSignal);
     socket.on('connection.refused', (error) => {
       setConnection('offline', 'Refused');
       showError(`The gateway refused this connection: ${describeError(error)}`);
@@ -366,7 +490,10 @@
   async function start() {
     elements.pause.addEventListener('click', onPauseClicked);
     for (const button of elements.filterButtons) button.addEventListener('click', onFilterClicked);
-    setInterval(renderCounts, COUNTS_REFRESH_MS);
+    setInterval(() => {
+      renderCounts();
+      renderTrends();
+    }, COUNTS_REFRESH_MS);
     try {
       state.brands = await loadBrands();
     } catch (error) {

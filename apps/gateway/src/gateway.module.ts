@@ -20,7 +20,15 @@ import {
   type BatchConsumerRunner,
 } from '@tocsin/kafka';
 import { PlanSource } from '@tocsin/plan-source';
-import { AlertStore, REDIS_CLIENT, redisProviders, RecentMentionsStore, RedisKeys, SilenceStore } from '@tocsin/redis';
+import {
+  AlertStore,
+  REDIS_CLIENT,
+  redisProviders,
+  RecentMentionsStore,
+  RecentSignalsStore,
+  RedisKeys,
+  SilenceStore,
+} from '@tocsin/redis';
 import type Redis from 'ioredis';
 import type { Kafka } from 'kafkajs';
 import { AlertService } from './alert.service';
@@ -50,6 +58,7 @@ class GatewayLifecycle implements OnModuleInit, OnApplicationBootstrap, OnModule
     private readonly alerts: AlertService,
     private readonly outbox: WebhookOutbox,
     recent: RecentMentionsStore,
+    recentSignals: RecentSignalsStore,
     gateway: MentionsGateway,
   ) {
     const wiring = { kafka, publisher, topicPrefix: config.kafka.topicPrefix, onFatal: stopProcessOnFatal };
@@ -60,7 +69,14 @@ class GatewayLifecycle implements OnModuleInit, OnApplicationBootstrap, OnModule
       clock: systemClock,
       liveMaxAgeMs: config.liveMaxAgeMs,
     });
-    this.signals = createAlertSignalsConsumer(wiring, { alerts, groupId: config.groupId });
+    this.signals = createAlertSignalsConsumer(wiring, {
+      alerts,
+      gateway,
+      recentSignals,
+      groupId: config.groupId,
+      clock: systemClock,
+      liveMaxAgeMs: config.liveMaxAgeMs,
+    });
   }
 
   async onModuleInit(): Promise<void> {
@@ -117,6 +133,11 @@ export class GatewayModule {
         {
           provide: RecentMentionsStore,
           useFactory: (redis: Redis, keys: RedisKeys) => new RecentMentionsStore(redis, keys),
+          inject: [REDIS_CLIENT, RedisKeys],
+        },
+        {
+          provide: RecentSignalsStore,
+          useFactory: (redis: Redis, keys: RedisKeys) => new RecentSignalsStore(redis, keys),
           inject: [REDIS_CLIENT, RedisKeys],
         },
         {

@@ -8,9 +8,15 @@ import {
   type OnGatewayConnection,
 } from '@nestjs/websockets';
 import type { Alert } from '@tocsin/alerting';
-import { describeZodError, enrichedMentionSchema, type EnrichedMention } from '@tocsin/domain';
+import {
+  describeZodError,
+  enrichedMentionSchema,
+  spikeSignalSchema,
+  type EnrichedMention,
+  type SpikeSignal,
+} from '@tocsin/domain';
 import { PlanSource } from '@tocsin/plan-source';
-import { RecentMentionsStore } from '@tocsin/redis';
+import { RecentMentionsStore, RecentSignalsStore } from '@tocsin/redis';
 import type { Server, Socket } from 'socket.io';
 import { AlertService } from './alert.service';
 import {
@@ -28,6 +34,8 @@ import {
 export type TocsinSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 const RECENT_PER_BRAND = 50;
+/** Two hours of the two charted metrics at 1-minute intervals. */
+const SIGNALS_PER_BRAND = 240;
 
 /** The live wall's socket: clients join the rooms of the brands they watch. */
 @WebSocketGateway({ transports: ['websocket', 'polling'] })
@@ -40,6 +48,7 @@ export class MentionsGateway implements OnGatewayConnection {
   constructor(
     private readonly plan: PlanSource,
     private readonly recent: RecentMentionsStore,
+    private readonly recentSignals: RecentSignalsStore,
     private readonly alerts: AlertService,
   ) {}
 
@@ -87,11 +96,12 @@ export class MentionsGateway implements OnGatewayConnection {
     const selection = this.selectBrands(payload);
     if (!selection.ok) return selection;
     await socket.join(selection.brandIds.map(brandRoom));
-    const [recent, alerts] = await Promise.all([
+    const [recent, signals, alerts] = await Promise.all([
       this.recentMentions(selection.brandIds),
+      this.latestSignals(selection.brandIds),
       this.liveAlerts(selection.brandIds),
     ]);
-    return { ok: true, brandIds: selection.brandIds, recent, alerts };
+    return { ok: true, brandIds: selection.brandIds, recent, signals, alerts };
   }
 
   @SubscribeMessage('unsubscribe')
@@ -116,11 +126,27 @@ export class MentionsGateway implements OnGatewayConnection {
     return [...byKey.values()].sort((a, b) => b.createdAt.localeCompare(a.createdAt)).slice(0, RECENT_PER_BRAND);
   }
 
+  /** Oldest first across the brands, as a chart draws them. */
+  private async latestSignals(brandIds: readonly string[]): Promise<SpikeSignal[]> {
+    const lists = await Promise.all(brandIds.map((id) => this.recentSignals.list(id, SIGNALS_PER_BRAND)));
+    return lists
+      .flat()
+      .flatMap((raw) => {
+        const parsed = spikeSignalSchema.safeParse(JSON.parse(raw));
+        return parsed.success ? [parsed.data] : [];
+      })
+      .sort((a, b) => a.intervalStart.localeCompare(b.intervalStart));
+  }
+
   private async liveAlerts(brandIds: readonly string[]): Promise<Alert[]> {
     return (await Promise.all(brandIds.map((brandId) => this.alerts.listLive(brandId)))).flat();
   }
 
   deliverMention(brandId: string, mention: EnrichedMention): void {
     this.server.to(brandRoom(brandId)).emit('mention.created', mention);
+  }
+
+  deliverSignal(signal: SpikeSignal): void {
+    this.server.to(brandRoom(signal.brandId)).emit('signal.spike', signal);
   }
 }

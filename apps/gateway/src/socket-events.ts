@@ -1,5 +1,5 @@
 import type { Alert, AlertEvent, AlertEventKind } from '@tocsin/alerting';
-import type { EnrichedMention } from '@tocsin/domain';
+import type { EnrichedMention, SpikeSignal } from '@tocsin/domain';
 import { z } from 'zod';
 
 export interface CommandError {
@@ -13,7 +13,13 @@ export const brandSelectionSchema = z
   .object({ brandIds: z.array(z.string().min(1).max(128)).min(1).max(200) })
   .strict();
 
-export type SubscribeAnswer = CommandAnswer<{ brandIds: string[]; recent: EnrichedMention[]; alerts: Alert[] }>;
+/** `signals`: the brands' latest volume verdicts, oldest first, for the wall's trend. */
+export type SubscribeAnswer = CommandAnswer<{
+  brandIds: string[];
+  recent: EnrichedMention[];
+  signals: SpikeSignal[];
+  alerts: Alert[];
+}>;
 export type AlertCommandAnswer = CommandAnswer<{ alert: Alert }>;
 
 export const alertCommandSchema = z
@@ -24,6 +30,8 @@ export type UnsubscribeAnswer = CommandAnswer<{ brandIds: string[] }>;
 /** Facts the server pushes, in the past tense. */
 export type ServerToClientEvents = {
   'mention.created': (mention: EnrichedMention) => void;
+  /** The detector's verdict on a brand's volume or negative volume for an interval just closed. */
+  'signal.spike': (signal: SpikeSignal) => void;
   'connection.refused': (error: CommandError) => void;
 } & { [K in AlertEventKind]: (event: Extract<AlertEvent, { kind: K }>) => void };
 

@@ -2,7 +2,7 @@ export * from './redis.config';
 export * from './redis.factory';
 export * from './seen-mentions.store';
 export * from './partition-checkpoint.store';
-export * from './recent-mentions.store';
+export * from './recent-list.store';
 export * from './due-queue';
 export * from './alert.store';
 export * from './redis.providers';
