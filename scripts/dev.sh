@@ -13,14 +13,16 @@ if [[ ! -d node_modules || package-lock.json -nt node_modules/.package-lock.json
   npm ci --no-audit --no-fund --loglevel=error
 fi
 bash scripts/infra-up.sh
+# shellcheck source=scripts/infra-env.sh
+source scripts/infra-env.sh
 # The demo replays from "now": a previous run's event-time watermarks (up to hours ahead at 60×)
 # would count every new mention as late, and its open alerts would absorb the new hits. Start
 # clean on our own Redis; an external REDIS_URL is never touched.
 if [[ -z "${REDIS_URL:-}" && "${TOCSIN_KEEP_STATE:-0}" != 1 ]]; then
   prefix="${REDIS_KEY_PREFIX:-tocsin:}"
   echo "tocsin: clearing the last demo's alerts and pipeline state (keys ${prefix}*; TOCSIN_KEEP_STATE=1 keeps them)"
-  redis-cli -p "${TOCSIN_REDIS_PORT:-6379}" --scan --pattern "${prefix}*" |
-    xargs -r -n 1000 redis-cli -p "${TOCSIN_REDIS_PORT:-6379}" UNLINK >/dev/null
+  redis-cli -h "$REDIS_HOST" -p "$REDIS_PORT" --scan --pattern "${prefix}*" |
+    xargs -r -n 1000 redis-cli -h "$REDIS_HOST" -p "$REDIS_PORT" UNLINK >/dev/null
 fi
 echo "tocsin: building the apps…"
 npm run -s build >"$LOGS/build.log" 2>&1 || { tail -40 "$LOGS/build.log"; exit 1; }

@@ -32,42 +32,35 @@ wait_gone() {
   return 0
 }
 
-stop_kafka() {
-  local pid t=$SECONDS
-  if ! pid="$(live_pid "$KAFKA_PID_FILE" kafka.Kafka)"; then
-    rm -f "$KAFKA_PID_FILE"
-    say "kafka not running"
+# Stops one of our services: its own polite stop first, SIGKILL after `timeout` seconds.
+stop_service() {
+  local name="$1" pid_file="$2" pattern="$3" timeout="$4" polite_stop="$5" pid t=$SECONDS
+  if ! pid="$(live_pid "$pid_file" "$pattern")"; then
+    rm -f "$pid_file"
+    say "$name not running"
     return 0
   fi
-  say "stopping kafka (pid $pid)…"
-  # SIGTERM runs the broker's controlled shutdown, which flushes and closes the logs cleanly.
-  kill -TERM "$pid" 2>/dev/null || true
-  if ! wait_gone "$pid" "$KAFKA_STOP_TIMEOUT"; then
-    say "kafka still up after ${KAFKA_STOP_TIMEOUT}s: SIGKILL"
+  say "stopping $name (pid $pid)…"
+  "$polite_stop" "$pid"
+  if ! wait_gone "$pid" "$timeout"; then
+    say "$name still up after ${timeout}s: SIGKILL"
     kill -KILL "$pid" 2>/dev/null || true
-    wait_gone "$pid" 10 || die "kafka (pid $pid) survived SIGKILL"
+    wait_gone "$pid" 10 || die "$name (pid $pid) survived SIGKILL"
   fi
-  rm -f "$KAFKA_PID_FILE"
-  say "kafka stopped ($((SECONDS - t))s)"
+  rm -f "$pid_file"
+  say "$name stopped ($((SECONDS - t))s)"
 }
 
-stop_redis() {
-  local pid t=$SECONDS
-  if ! pid="$(live_pid "$REDIS_PID_FILE" redis-server)"; then
-    rm -f "$REDIS_PID_FILE"
-    say "redis not running"
-    return 0
-  fi
-  say "stopping redis (pid $pid)…"
-  # nosave: the append-only file already holds the data; skip an extra RDB snapshot.
-  redis-cli -h "$REDIS_HOST" -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || kill -TERM "$pid" 2>/dev/null || true
-  if ! wait_gone "$pid" 15; then
-    kill -KILL "$pid" 2>/dev/null || true
-    wait_gone "$pid" 5 || die "redis (pid $pid) survived SIGKILL"
-  fi
-  rm -f "$REDIS_PID_FILE"
-  say "redis stopped ($((SECONDS - t))s)"
+# SIGTERM runs the broker's controlled shutdown, which flushes and closes the logs cleanly.
+terminate_kafka() { kill -TERM "$1" 2>/dev/null || true; }
+
+# nosave: the append-only file already holds the data; skip an extra RDB snapshot.
+shutdown_redis() {
+  redis-cli -h "$REDIS_HOST" -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || kill -TERM "$1" 2>/dev/null || true
 }
+
+stop_kafka() { stop_service kafka "$KAFKA_PID_FILE" kafka.Kafka "$KAFKA_STOP_TIMEOUT" terminate_kafka; }
+stop_redis() { stop_service redis "$REDIS_PID_FILE" redis-server 15 shutdown_redis; }
 
 stop_kafka
 stop_redis

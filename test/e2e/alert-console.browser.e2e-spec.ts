@@ -1,31 +1,13 @@
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../support/browser';
+import { openLivePage, useTocsinInChromium } from '../support/browser';
 import { aMention } from '../support/mention-fixtures';
-import { TestRun } from '../support/test-infra';
-import { postMentions, startTocsin, type RunningTocsin } from '../support/tocsin-apps';
+import { postMentions } from '../support/tocsin-apps';
 
 describe('alert console in Chromium', () => {
-  const run = new TestRun();
-  let tocsin: RunningTocsin;
-  let browser: Browser;
-  let page: Page;
-
-  beforeAll(async () => {
-    await run.createTopics();
-    tocsin = await startTocsin(run.env({ PLAN_FILE: 'config/test/e2e-plan.yaml', ESCALATION_POLL_MS: '100' }));
-    browser = await launchChromium();
-    page = await browser.newPage();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await tocsin?.stop();
-    await run.cleanUp();
-  });
+  const stack = useTocsinInChromium({ PLAN_FILE: 'config/test/e2e-plan.yaml', ESCALATION_POLL_MS: '100' });
 
   it('pages the on-call CM live, and acknowledging from the console stops the escalation', async () => {
-    await page.goto(`${tocsin.gatewayUrl}/console.html?user=camille`);
-    await page.waitForSelector('[data-testid="connection-status"][data-state="connected"]', { timeout: 15_000 });
+    const { tocsin, page } = stack;
+    await openLivePage(page, `${tocsin.gatewayUrl}/console.html?user=camille`);
 
     await postMentions(
       tocsin.ingestUrl,

@@ -1,8 +1,7 @@
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../support/browser';
+import type { Page } from 'playwright-core';
+import { openLivePage, useTocsinInChromium } from '../support/browser';
 import { aMention, toNdjson } from '../support/mention-fixtures';
-import { TestRun } from '../support/test-infra';
-import { postMentions, startTocsin, type RunningTocsin } from '../support/tocsin-apps';
+import { postMentions } from '../support/tocsin-apps';
 import { waitUntil } from '../support/wait-for';
 
 async function waitForText(page: Page, testId: string, pattern: RegExp): Promise<void> {
@@ -21,28 +20,12 @@ async function waitForText(page: Page, testId: string, pattern: RegExp): Promise
 }
 
 describe('mention wall in Chromium', () => {
-  const run = new TestRun();
-  let tocsin: RunningTocsin;
-  let browser: Browser;
-  let page: Page;
-
-  beforeAll(async () => {
-    await run.createTopics();
-    // One-second intervals closed as soon as event time passes them, so the trend fills at once.
-    tocsin = await startTocsin(run.env({ SIGNAL_INTERVAL_MS: '1000', SIGNAL_ALLOWED_LATENESS_MS: '0' }));
-    browser = await launchChromium();
-    page = await browser.newPage();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await tocsin?.stop();
-    await run.cleanUp();
-  });
+  // One-second intervals closed as soon as event time passes them, so the trend fills at once.
+  const stack = useTocsinInChromium({ SIGNAL_INTERVAL_MS: '1000', SIGNAL_ALLOWED_LATENESS_MS: '0' });
 
   it('shows mentions live, coloured by sentiment, with running counts', async () => {
-    await page.goto(`${tocsin.gatewayUrl}/?brands=fleurie`);
-    await page.waitForSelector('[data-testid="connection-status"][data-state="connected"]', { timeout: 15_000 });
+    const { tocsin, page } = stack;
+    await openLivePage(page, `${tocsin.gatewayUrl}/?brands=fleurie`);
 
     const angry = aMention({ text: 'Fleurie Cosmetics est une arnaque, je suis furieuse 😡 #boycott' });
     const happy = aMention({ text: 'I love my Fleurie Cosmetics serum, my skin is glowing 😍' });
@@ -62,6 +45,7 @@ describe('mention wall in Chromium', () => {
   });
 
   it("draws the brand's volume per interval against the usual range as intervals close", async () => {
+    const { tocsin, page } = stack;
     // After the first test's mentions, so none is late: event time runs on from now.
     const startMs = Date.now();
     const stream = Array.from({ length: 8 }, (_, second) =>

@@ -5,6 +5,7 @@ import { consumeTopic, type BatchConsumerRunner, type ConsumerWiring } from '@to
 import type { RecentSignalsStore } from '@tocsin/redis';
 import { z } from 'zod';
 import type { AlertService } from './alert.service';
+import { LiveFeedBatch } from './live-feed';
 import type { MentionsGateway } from './mentions.gateway';
 
 /** alerts.signals carries trigger hits and the detector's verdicts; only hits open alerts. */
@@ -39,20 +40,14 @@ export function createAlertSignalsConsumer(
     logger: new Logger('alert-signals'),
     handle: async (batch) => {
       const liveSinceMs = deps.clock.now() - deps.liveMaxAgeMs;
-      const charted = new Map<string, SpikeSignal[]>();
+      const charted = new LiveFeedBatch<SpikeSignal>();
       for (const { value } of batch.items) {
         if (value.kind === 'trigger') await deps.alerts.handleHit(value);
         else if (CHARTED_METRICS.includes(value.metric) && Date.parse(value.intervalEnd) >= liveSinceMs) {
-          charted.set(value.brandId, [...(charted.get(value.brandId) ?? []), value]);
+          charted.add(value.brandId, value);
         }
       }
-      for (const [brandId, signals] of charted) {
-        await deps.recentSignals.push(
-          brandId,
-          signals.map((signal) => JSON.stringify(signal)),
-        );
-        for (const signal of signals) deps.gateway.deliverSignal(signal);
-      }
+      await charted.storeThenDeliver(deps.recentSignals, (_brandId, signal) => deps.gateway.deliverSignal(signal));
     },
   });
 }

@@ -19,7 +19,7 @@ import {
   stopProcessOnFatal,
   type BatchConsumerRunner,
 } from '@tocsin/kafka';
-import { PlanSource } from '@tocsin/plan-source';
+import { PlanSource, planSourceProvider } from '@tocsin/plan-source';
 import {
   AlertStore,
   REDIS_CLIENT,
@@ -129,7 +129,7 @@ export class GatewayModule {
         { provide: GATEWAY_CONFIG, useValue: config },
         ...kafkaProviders(config.kafka),
         ...redisProviders(config.redis, 'tocsin-gateway'),
-        { provide: PlanSource, useFactory: () => new PlanSource(config.planFile, new Logger('plan')) },
+        planSourceProvider(config.planFile),
         {
           provide: RecentMentionsStore,
           useFactory: (redis: Redis, keys: RedisKeys) => new RecentMentionsStore(redis, keys),

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { brandOfRecordKey, enrichedMentionSchema, TOPICS, type Clock, type EnrichedMention } from '@tocsin/domain';
 import { consumeTopic, type BatchConsumerRunner, type ConsumerWiring, type PartitionBatch } from '@tocsin/kafka';
 import type { RecentMentionsStore } from '@tocsin/redis';
+import { LiveFeedBatch } from './live-feed';
 import type { MentionsGateway } from './mentions.gateway';
 
 export interface MentionDeliveryDependencies {
@@ -20,7 +21,7 @@ export function createMentionDeliveryConsumer(
 ): BatchConsumerRunner<EnrichedMention> {
   const logger = new Logger('mention-delivery');
   const handle = async (batch: PartitionBatch<EnrichedMention>): Promise<void> => {
-    const byBrand = new Map<string, EnrichedMention[]>();
+    const live = new LiveFeedBatch<EnrichedMention>();
     const liveSinceMs = deps.clock.now() - deps.liveMaxAgeMs;
     let old = 0;
     for (const { record, value } of batch.items) {
@@ -30,16 +31,10 @@ export function createMentionDeliveryConsumer(
         old += 1;
         continue;
       }
-      byBrand.set(brandId, [...(byBrand.get(brandId) ?? []), value]);
+      live.add(brandId, value);
     }
     if (old > 0) logger.log(`${old} mention(s) older than the live horizon kept off the wall`);
-    for (const [brandId, mentions] of byBrand) {
-      await deps.recent.push(
-        brandId,
-        mentions.map((mention) => JSON.stringify(mention)),
-      );
-      for (const mention of mentions) deps.gateway.deliverMention(brandId, mention);
-    }
+    await live.storeThenDeliver(deps.recent, (brandId, mention) => deps.gateway.deliverMention(brandId, mention));
   };
   return consumeTopic(wiring, {
     groupId: `${deps.groupId}-mentions`,

@@ -8,7 +8,7 @@ import {
 } from '@nestjs/common';
 import { TOPICS } from '@tocsin/domain';
 import { ensureTopics, KAFKA_CLIENT, kafkaProviders, RecordPublisher, tocsinTopicSpecs } from '@tocsin/kafka';
-import { PlanSource } from '@tocsin/plan-source';
+import { PlanSource, planSourceProvider } from '@tocsin/plan-source';
 import type { Kafka } from 'kafkajs';
 import { INGEST_CONFIG, type IngestConfig } from './config';
 import { HealthController } from './health.controller';
@@ -44,7 +44,7 @@ export class IngestModule {
       providers: [
         { provide: INGEST_CONFIG, useValue: config },
         ...kafkaProviders(config.kafka),
-        { provide: PlanSource, useFactory: () => new PlanSource(config.planFile, new Logger('plan')) },
+        planSourceProvider(config.planFile),
         IngestLifecycle,
       ],
     };

@@ -16,7 +16,7 @@ import {
   stopProcessOnFatal,
   type BatchConsumerRunner,
 } from '@tocsin/kafka';
-import { PlanSource } from '@tocsin/plan-source';
+import { PlanSource, planSourceProvider } from '@tocsin/plan-source';
 import { prepareSentiment } from '@tocsin/sentiment';
 import { PartitionCheckpointStore, REDIS_CLIENT, redisProviders, RedisKeys, SeenMentionsStore } from '@tocsin/redis';
 import type Redis from 'ioredis';
@@ -84,7 +84,7 @@ export class PipelineModule {
         { provide: PIPELINE_CONFIG, useValue: config },
         ...kafkaProviders(config.kafka),
         ...redisProviders(config.redis, 'tocsin-pipeline'),
-        { provide: PlanSource, useFactory: () => new PlanSource(config.planFile, new Logger('plan')) },
+        planSourceProvider(config.planFile),
         PipelineLifecycle,
       ],
     };

@@ -140,8 +140,9 @@ export function createSignalsConsumer(
       brands[brandId] = advanced.state;
       for (const signal of advanced.signals) {
         outputs.push({ key: brandRecordKey(brandId), value: JSON.stringify(signal) });
-        if (Date.parse(signal.intervalEnd) < liveSinceMs) continue;
-        const evaluation = evaluateSignal(activePlan, triggers, signal, Date.parse(signal.intervalEnd));
+        const intervalEndMs = Date.parse(signal.intervalEnd);
+        if (intervalEndMs < liveSinceMs) continue;
+        const evaluation = evaluateSignal(activePlan, triggers, signal, intervalEndMs);
         triggers = evaluation.state;
         outputs.push(
           ...evaluation.hits.map((hit) => ({ key: brandRecordKey(hit.brandId), value: JSON.stringify(hit) })),

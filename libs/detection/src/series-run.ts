@@ -27,22 +27,34 @@ export function inferIntervalMs(rows: readonly Pick<SeriesRow, 'timestampMs'>[])
   return gaps[Math.floor((gaps.length - 1) / 2)];
 }
 
+type Point = Pick<SeriesRow, 'timestampMs' | 'value'>;
+
+/** Feeds a series row by row, as a stream would, to a detector's step from its initial state. */
+function runSeries<S, V>(
+  rows: readonly Point[],
+  initial: S,
+  step: (state: S, row: Point) => { state: S; verdict: V },
+): { verdicts: V[]; stateBytes: number } {
+  let state = initial;
+  const verdicts = rows.map((row) => {
+    const next = step(state, row);
+    state = next.state;
+    return next.verdict;
+  });
+  return { verdicts, stateBytes: JSON.stringify(state).length };
+}
+
 /**
  * Runs the detector over a whole series from a fresh state, row by row as a stream would.
  * @returns one verdict per row, in order, and the final state's JSON length in bytes
  */
 export function detectSeries(
-  rows: readonly Pick<SeriesRow, 'timestampMs' | 'value'>[],
+  rows: readonly Point[],
   settings: DetectorSettings = DEFAULT_DETECTOR_SETTINGS,
 ): { verdicts: DetectorVerdict[]; stateBytes: number } {
-  let state = createDetectorState(settings);
-  const verdicts: DetectorVerdict[] = [];
-  for (const row of rows) {
-    const step = detectSpike(state, row.timestampMs, row.value, settings);
-    state = step.state;
-    verdicts.push(step.verdict);
-  }
-  return { verdicts, stateBytes: JSON.stringify(state).length };
+  return runSeries(rows, createDetectorState(settings), (state, row) =>
+    detectSpike(state, row.timestampMs, row.value, settings),
+  );
 }
 
 /**
@@ -51,16 +63,11 @@ export function detectSeries(
  * @returns one verdict per row, in order, and the final state's JSON length in bytes
  */
 export function detectNoveltySeries(
-  rows: readonly Pick<SeriesRow, 'timestampMs' | 'value'>[],
+  rows: readonly Point[],
   settings: NoveltySettings = DEFAULT_NOVELTY_SETTINGS,
   knownMaxValue = 0,
 ): { verdicts: NoveltyVerdict[]; stateBytes: number } {
-  let state = createNoveltyState(settings, knownMaxValue);
-  const verdicts: NoveltyVerdict[] = [];
-  for (const row of rows) {
-    const step = detectNovelty(state, row.timestampMs, row.value, settings);
-    state = step.state;
-    verdicts.push(step.verdict);
-  }
-  return { verdicts, stateBytes: JSON.stringify(state).length };
+  return runSeries(rows, createNoveltyState(settings, knownMaxValue), (state, row) =>
+    detectNovelty(state, row.timestampMs, row.value, settings),
+  );
 }

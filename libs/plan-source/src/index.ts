@@ -1,1 +1,2 @@
 export * from './plan.source';
+export * from './plan-source.provider';
