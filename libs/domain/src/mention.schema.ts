@@ -8,6 +8,8 @@ export const PLATFORMS = [
   'youtube',
   'linkedin',
   'reddit',
+  'bluesky',
+  'mastodon',
   'forum',
   'review',
   'news',
