@@ -2,6 +2,8 @@ import type { INestApplication, INestApplicationContext } from '@nestjs/common';
 import type { Environment } from '@tocsin/domain';
 import type { AddressInfo } from 'node:net';
 import { io, type Socket } from 'socket.io-client';
+import { createCollectorApp } from '../../apps/collector/src/collector.app';
+import { loadCollectorConfig } from '../../apps/collector/src/config';
 import { loadGatewayConfig } from '../../apps/gateway/src/config';
 import { createGatewayApp } from '../../apps/gateway/src/gateway.app';
 import { loadIngestConfig } from '../../apps/ingest/src/config';
@@ -21,6 +23,13 @@ export interface RunningGateway {
 
 export async function startGateway(env: Environment): Promise<RunningGateway> {
   const app = await createGatewayApp(loadGatewayConfig(env));
+  await app.listen(0, '127.0.0.1');
+  return { url: urlOf(app), app };
+}
+
+/** A collector in this process; `env` names its SOURCES_FILE and COLLECTOR_INSTANCE_ID. */
+export async function startCollector(env: Environment): Promise<RunningGateway> {
+  const app = await createCollectorApp(loadCollectorConfig(env));
   await app.listen(0, '127.0.0.1');
   return { url: urlOf(app), app };
 }
