@@ -60,12 +60,7 @@ describe('sources → collector → pipeline → gateway', () => {
 
   beforeAll(async () => {
     await Promise.all([run.createTopics(), jetstream.start(), mastodon.start(), feed.start()]);
-    feed.serve(
-      rssDocument([
-        { guid: 'press-1', title: 'Fleurie Cosmetics recalls a serum', pubDate: new Date().toUTCString() },
-        { guid: 'press-1', title: 'Fleurie Cosmetics recalls a serum (dup)', pubDate: new Date().toUTCString() },
-      ]),
-    );
+    feed.serve(rssDocument([]));
     const sourcesFile = writeSourcesFile(`sources:
   - { id: bluesky, kind: jetstream, url: "${jetstream.url}", keywords: [fleurie cosmetics, '#fleurie'], reconnectAfterSilence: 1m }
   - { id: mastodon, kind: mastodon, instance: "${mastodon.url}", timeline: hashtag, hashtag: fleurie, brandIds: [fleurie] }
@@ -106,6 +101,13 @@ describe('sources → collector → pipeline → gateway', () => {
         jetstream.publish(jetstreamPost({ timeUs: nextUs(), text: 'Nothing about any brand here' }));
         jetstream.publish(post);
         mastodon.publish(toot);
+        // Served once the wall listens: the next poll (every second) finds it.
+        feed.serve(
+          rssDocument([
+            { guid: 'press-1', title: 'Fleurie Cosmetics recalls a serum', pubDate: new Date().toUTCString() },
+            { guid: 'press-1', title: 'Fleurie Cosmetics recalls a serum (dup)', pubDate: new Date().toUTCString() },
+          ]),
+        );
       }),
     ]);
     expect(fromBluesky).toMatchObject({ platform: 'bluesky', brandIds: ['fleurie'], sentiment: { label: 'negative' } });
