@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # One command from a fresh clone to a live mention wall: installs dependencies, starts Kafka
-# and Redis, builds and starts ingest, pipeline and gateway, then replays the demo stream.
+# and Redis, builds and starts ingest, pipeline and gateway (and the collector when SOURCES_FILE
+# names a sources file), then replays the demo stream.
 # Ctrl-C stops the apps and the demo; `npm run infra:down` stops Kafka and Redis.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -37,7 +38,14 @@ stop_all() {
 }
 trap stop_all INT TERM EXIT
 
-for app in ingest pipeline gateway; do
+apps=(ingest pipeline gateway)
+# The collector reads real networks and feeds: only when a sources file is given.
+if [[ -n "${SOURCES_FILE:-}" ]]; then
+  npx tsx scripts/sources-check.ts "$SOURCES_FILE"
+  export COLLECTOR_PORT="${COLLECTOR_PORT:-3002}"
+  apps+=(collector)
+fi
+for app in "${apps[@]}"; do
   node "dist/apps/$app/apps/$app/src/main.js" >"$LOGS/$app.log" 2>&1 &
   pids+=($!)
   echo "tocsin: $app started (pid $!, log .tocsin/logs/$app.log)"
@@ -61,6 +69,9 @@ echo "tocsin: ready in $(( $(date +%s) - started ))s"
 echo "tocsin: mention wall   → http://127.0.0.1:$GATEWAY_PORT/"
 echo "tocsin: alert console  → http://127.0.0.1:$GATEWAY_PORT/console.html"
 echo "tocsin: ingest API     → POST http://127.0.0.1:$INGEST_PORT/v1/mentions"
+if [[ -n "${SOURCES_FILE:-}" ]]; then
+  echo "tocsin: collector      → $SOURCES_FILE, health http://127.0.0.1:$COLLECTOR_PORT/health"
+fi
 echo
 npx tsx scripts/demo-stream.ts --ingest "http://127.0.0.1:$INGEST_PORT" "$@" &
 pids+=($!)

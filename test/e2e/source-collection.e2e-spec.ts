@@ -141,7 +141,7 @@ describe('sources → collector → pipeline → gateway', () => {
     const byId = new Map(health.sources.map((source) => [source.id, source]));
     for (const id of ['bluesky', 'mastodon']) {
       expect(byId.get(id)?.counts.rateLimited).toBeGreaterThanOrEqual(1);
-      expect(byId.get(id)?.counts.reconnects).toBeGreaterThanOrEqual(2);
+      expect(byId.get(id)?.counts.retries).toBeGreaterThanOrEqual(2);
     }
     expect(mastodon.catchUpRequests.length).toBeGreaterThanOrEqual(1);
   });

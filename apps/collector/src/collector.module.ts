@@ -19,6 +19,7 @@ import { SourceCoordinator } from './source.coordinator';
 import { SourceLeaseStore } from './source-lease.store';
 import { SourceOutput } from './source.output';
 
+// Every dependency is injected by token, so the app also runs under tsx (no decorator metadata).
 class CollectorLifecycle implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('collector');
 
@@ -26,9 +27,9 @@ class CollectorLifecycle implements OnModuleInit, OnApplicationShutdown {
     @Inject(COLLECTOR_CONFIG) private readonly config: CollectorConfig,
     @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
     @Inject(REDIS_CLIENT) private readonly redis: Redis,
-    private readonly publisher: RecordPublisher,
-    private readonly plan: PlanSource,
-    private readonly coordinator: SourceCoordinator,
+    @Inject(RecordPublisher) private readonly publisher: RecordPublisher,
+    @Inject(PlanSource) private readonly plan: PlanSource,
+    @Inject(SourceCoordinator) private readonly coordinator: SourceCoordinator,
   ) {}
 
   async onModuleInit(): Promise<void> {

@@ -13,7 +13,7 @@ export interface CollectorHealth {
 export class HealthController {
   constructor(
     @Inject(COLLECTOR_CONFIG) private readonly config: CollectorConfig,
-    private readonly coordinator: SourceCoordinator,
+    @Inject(SourceCoordinator) private readonly coordinator: SourceCoordinator,
   ) {}
 
   /** Every source of the file: who reads it, in what state, its counters and its silence. */

@@ -13,7 +13,8 @@ export interface SourceCounts {
   malformed: number;
   /** Items dated in the future, dated now instead. */
   clampedDates: number;
-  reconnects: number;
+  /** Sessions that failed (refused, cut, silent, rate-limited) and were tried again. */
+  retries: number;
   rateLimited: number;
 }
 
@@ -37,7 +38,7 @@ const zeroCounts = (): SourceCounts => ({
   duplicates: 0,
   malformed: 0,
   clampedDates: 0,
-  reconnects: 0,
+  retries: 0,
   rateLimited: 0,
 });
 

@@ -102,7 +102,7 @@ export class SourceRunner<P> {
         waitMs = Math.max(backoffDelayMs(attempt, this.deps.backoff, this.deps.random()), retryAfterMs ?? 0);
         const message = error instanceof Error ? error.message : String(error);
         this.status.failed(message, clock.now() + waitMs);
-        this.status.count('reconnects');
+        this.status.count('retries');
         logger.warn(`source ${this.source.id}: ${message}; retrying in ${waitMs} ms (attempt ${attempt})`);
       }
       await sleep(waitMs, signal);

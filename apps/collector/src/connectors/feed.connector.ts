@@ -1,6 +1,7 @@
 import { mapFeedEntry, parseFeedDocument, parseRetryAfterMs, type FeedSource } from '@tocsin/sources';
 import { z } from 'zod';
 import {
+  describeRequestError,
   SourceUnavailableError,
   type ReadItem,
   type SessionContext,
@@ -47,7 +48,9 @@ export class FeedConnector implements SourceConnector<FeedPosition> {
       redirect: 'follow',
       signal: AbortSignal.any([context.signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]),
     }).catch((error: unknown) => {
-      throw new SourceUnavailableError(`feed request failed: ${String(error)}`, undefined, { cause: error });
+      throw new SourceUnavailableError(`feed request failed: ${describeRequestError(error)}`, undefined, {
+        cause: error,
+      });
     });
     if (response.status === 304) {
       await response.body?.cancel();

@@ -11,6 +11,7 @@ import {
 } from '@tocsin/sources';
 import { z } from 'zod';
 import {
+  describeRequestError,
   SourceUnavailableError,
   type ReadItem,
   type SessionContext,
@@ -67,7 +68,7 @@ export class MastodonConnector implements SourceConnector<MastodonPosition> {
         signal: connection.signal,
       })
         .catch((error: unknown) => {
-          throw new SourceUnavailableError(`streaming connection failed: ${String(error)}`, undefined, {
+          throw new SourceUnavailableError(`streaming connection failed: ${describeRequestError(error)}`, undefined, {
             cause: error,
           });
         })
@@ -129,7 +130,7 @@ export class MastodonConnector implements SourceConnector<MastodonPosition> {
           `no byte for ${this.source.reconnectAfterSilence} ms: reconnecting a silent stream`,
         );
       if (!connection.signal.aborted)
-        throw new SourceUnavailableError(`stream cut: ${String(error)}`, undefined, { cause: error });
+        throw new SourceUnavailableError(`stream cut: ${describeRequestError(error)}`, undefined, { cause: error });
     } finally {
       clearTimeout(idle);
     }
@@ -180,7 +181,9 @@ export class MastodonConnector implements SourceConnector<MastodonPosition> {
         headers: this.headers('application/json'),
         signal: AbortSignal.any([context.signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]),
       }).catch((error: unknown) => {
-        throw new SourceUnavailableError(`timeline catch-up failed: ${String(error)}`, undefined, { cause: error });
+        throw new SourceUnavailableError(`timeline catch-up failed: ${describeRequestError(error)}`, undefined, {
+          cause: error,
+        });
       });
       if (!response.ok) throw unavailable('timeline catch-up', response, context.clock.now());
       const page: unknown = await response.json();

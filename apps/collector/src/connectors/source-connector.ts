@@ -58,6 +58,16 @@ export class SourceUnavailableError extends Error {
   }
 }
 
+/**
+ * A failed request in words: fetch reports every network failure as "fetch failed" and keeps
+ * the useful part (ENOTFOUND, ECONNREFUSED, a TLS error) in its cause.
+ */
+export function describeRequestError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
+  return `${error.message}${cause}`;
+}
+
 /** Resolves after `ms`, or early when `signal` aborts. */
 export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
