@@ -10,6 +10,15 @@ export interface RunnerLogger {
   warn(message: string): void;
 }
 
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    // Reported by the caller as an unreadable checkpoint, with the text stored.
+    return undefined;
+  }
+}
+
 /** A session this long is a working connection: the next failure starts the backoff over. */
 const HEALTHY_SESSION_MS = 30_000;
 
@@ -53,7 +62,7 @@ export class SourceRunner<P> {
   private async position(): Promise<{ position: P | undefined; lastItemAtMs: number | undefined }> {
     const stored = await this.deps.leases.loadCheckpoint(this.source.id);
     if (stored === null) return { position: undefined, lastItemAtMs: undefined };
-    const envelope = storedCheckpointSchema.safeParse(JSON.parse(stored));
+    const envelope = storedCheckpointSchema.safeParse(parseJson(stored));
     const position = envelope.success ? this.connector.positionSchema.safeParse(envelope.data.position) : undefined;
     if (!position?.success) {
       this.deps.logger.warn(`source ${this.source.id}: stored checkpoint is unreadable, reading from now: ${stored}`);

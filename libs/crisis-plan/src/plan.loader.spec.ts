@@ -20,7 +20,10 @@ function expectedErrors(path: string): string[] {
   return [...readFileSync(path, 'utf8').matchAll(/^# expect: (.+)$/gm)].map((match) => match[1] ?? '');
 }
 
-const files = yamlFilesUnder(CONFIG).map((path) => relative(ROOT, path));
+// Sources files (config/sources*.yaml) are the collector's, checked by their own schema.
+const files = yamlFilesUnder(CONFIG)
+  .map((path) => relative(ROOT, path))
+  .filter((file) => !/^config\/sources[^/]*\.ya?ml$/.test(file));
 const valid = files.filter((file) => !join(ROOT, file).startsWith(INVALID));
 const invalid = files.filter((file) => join(ROOT, file).startsWith(INVALID));
 
