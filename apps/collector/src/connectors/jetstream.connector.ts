@@ -28,6 +28,7 @@ const PROFILE_CACHE_SIZE = 10_000;
 /** app.bsky.actor.getProfiles takes at most 25 actors per call. */
 const PROFILES_PER_CALL = 25;
 const PROFILE_TIMEOUT_MS = 3_000;
+const CLOSE_GRACE_MS = 2_000;
 
 /**
  * Bluesky posts from a Jetstream instance over WebSocket. Resumes at the checkpointed
@@ -105,7 +106,11 @@ export class JetstreamConnector implements SourceConnector<JetstreamPosition> {
     };
 
     return new Promise<SessionEnd>((resolve, reject) => {
-      const onAbort = (): void => socket.close(1000, 'collector stopping');
+      const onAbort = (): void => {
+        socket.close(1000, 'collector stopping');
+        // ws waits 30 s for the server's close frame; a hand-over should not.
+        setTimeout(() => socket.terminate(), CLOSE_GRACE_MS).unref();
+      };
       signal.addEventListener('abort', onAbort, { once: true });
       socket.on('unexpected-response', (_request, response) => {
         const retryAfterMs = parseRetryAfterMs(
