@@ -216,6 +216,29 @@ describe(MastodonConnector.name, () => {
     await second.ended;
   });
 
+  it('streams from the streaming host the instance names, keeping the token', async () => {
+    const split = mastodonSourceSchema.parse({
+      ...source(),
+      instance: 'https://mastodon.example',
+      streamingUrl: server.url.replace('http:', 'ws:'),
+    });
+    const run = session<MastodonPosition>(
+      new MastodonConnector(split, environment),
+      new SourceStatus(split),
+      undefined,
+    );
+    await waitUntil('the stream', async () => (server.gauge.open === 1 ? true : undefined), 5_000);
+    server.publish(mastodonStatus('https://mastodon.example', { text: 'fleurie via the streaming host' }));
+    await waitUntil(
+      'the status',
+      holds(() => run.mentions().length === 1),
+      5_000,
+    );
+    expect(server.authorizations).toEqual(['Bearer secret-token']);
+    run.abort.abort();
+    await run.ended;
+  });
+
   it('reports 429 with its Retry-After', async () => {
     server.refuseNext(429, 3);
     const run = session<MastodonPosition>(

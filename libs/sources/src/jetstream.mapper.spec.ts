@@ -56,6 +56,13 @@ describe(readJetstreamFrame.name, () => {
     });
   });
 
+  it('moves past an event kind it does not know', () => {
+    expect(readJetstreamFrame('{"did":"did:plc:a","time_us":42,"kind":"sync","sync":{}}', context)).toEqual({
+      kind: 'other',
+      timeUs: 42,
+    });
+  });
+
   it('calls a cut frame malformed', () => {
     expect(read(8)).toMatchObject({ kind: 'malformed', reason: expect.stringMatching(/not JSON/) });
   });

@@ -35,6 +35,8 @@ const jetstreamEventSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('account'), did: z.string().min(1), time_us: z.number().int().positive() }),
 ]);
 
+const KNOWN_KINDS = new Set(['commit', 'identity', 'account']);
+
 export type JetstreamFrame =
   | { kind: 'item'; timeUs: number; item: SourceItem }
   /** An identity event: the account's current handle, to cache. */
@@ -58,6 +60,12 @@ export function readJetstreamFrame(frame: string, context: MappingContext): Jets
       kind: 'malformed',
       reason: `frame is not JSON: ${error instanceof Error ? error.message : String(error)}`,
     };
+  }
+  const kind = typeof json === 'object' && json !== null && 'kind' in json ? json.kind : undefined;
+  const timeUs = typeof json === 'object' && json !== null && 'time_us' in json ? json.time_us : undefined;
+  // An event kind added to Jetstream after this code moves the cursor and is otherwise ignored.
+  if (typeof kind === 'string' && !KNOWN_KINDS.has(kind) && typeof timeUs === 'number' && timeUs > 0) {
+    return { kind: 'other', timeUs };
   }
   const event = jetstreamEventSchema.safeParse(json);
   if (!event.success) {

@@ -46,6 +46,12 @@ export const mastodonSourceSchema = z
     kind: z.literal('mastodon'),
     /** The instance's base URL, e.g. https://mastodon.social. */
     instance: urlWithScheme(['http:', 'https:']),
+    /**
+     * The streaming server, when the instance serves it on another host (its
+     * /api/v1/instance answer, configuration.urls.streaming, e.g. wss://streaming.mastodon.social):
+     * the instance would redirect there, and a redirect to another host drops the token.
+     */
+    streamingUrl: urlWithScheme(['http:', 'https:', 'ws:', 'wss:']).optional(),
     timeline: z.enum(['public', 'hashtag']).default('public'),
     /** Without "#"; required for the hashtag timeline. */
     hashtag: z

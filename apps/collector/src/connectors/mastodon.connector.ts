@@ -63,7 +63,8 @@ export class MastodonConnector implements SourceConnector<MastodonPosition> {
     try {
       // The timeout covers the answer's headers only: the body is a stream meant to stay open.
       const headersTimer = setTimeout(stopConnection, REQUEST_TIMEOUT_MS);
-      const response = await fetch(mastodonStreamUrl(this.source.instance, timeline), {
+      const streamingBase = (this.source.streamingUrl ?? this.source.instance).replace(/^ws(s?):/, 'http$1:');
+      const response = await fetch(mastodonStreamUrl(streamingBase, timeline), {
         headers: this.headers('text/event-stream'),
         signal: connection.signal,
       })
