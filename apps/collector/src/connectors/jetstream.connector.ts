@@ -16,7 +16,8 @@ import {
   type SourceConnector,
 } from './source-connector';
 
-export const jetstreamPositionSchema = z.object({ cursorUs: z.number().int().positive() });
+/** `cursorUs` 0: nothing with a time read yet, so the next session starts from now. */
+export const jetstreamPositionSchema = z.object({ cursorUs: z.number().int().nonnegative() });
 export type JetstreamPosition = z.infer<typeof jetstreamPositionSchema>;
 
 /** Frames are delivered in batches this often, or sooner when this many are waiting. */
@@ -29,11 +30,16 @@ const PROFILE_CACHE_SIZE = 10_000;
 const PROFILES_PER_CALL = 25;
 const PROFILE_TIMEOUT_MS = 3_000;
 const CLOSE_GRACE_MS = 2_000;
+/**
+ * Jetstream emits events slightly out of time order, and its documentation asks a resuming
+ * client to start a few seconds before its last `time_us`: the posts of those seconds come
+ * again and the pipeline drops the ones it already has (by mention key).
+ */
+export const RESUME_REWIND_US = 3_000_000;
 
 /**
- * Bluesky posts from a Jetstream instance over WebSocket. Resumes at the checkpointed
- * `time_us` cursor (Jetstream replays from that time, so the event at the cursor itself comes
- * again and is dropped). Authors' handles come from identity events or, for the posts kept,
+ * Bluesky posts from a Jetstream instance over WebSocket. Resumes a few seconds before the
+ * checkpointed `time_us` cursor, which is the latest event time delivered. Authors' handles come from identity events or, for the posts kept,
  * from one getProfiles call per unknown author, cached; a failed lookup leaves the DID.
  */
 export class JetstreamConnector implements SourceConnector<JetstreamPosition> {
@@ -44,7 +50,8 @@ export class JetstreamConnector implements SourceConnector<JetstreamPosition> {
 
   runSession(context: SessionContext<JetstreamPosition>): Promise<SessionEnd> {
     const { signal, status } = context;
-    const socket = new WebSocket(jetstreamSubscribeUrl(this.source.url, context.position?.cursorUs), {
+    const resumeUs = context.position?.cursorUs ? Math.max(1, context.position.cursorUs - RESUME_REWIND_US) : undefined;
+    const socket = new WebSocket(jetstreamSubscribeUrl(this.source.url, resumeUs), {
       handshakeTimeout: 10_000,
     });
     let cursorUs = context.position?.cursorUs ?? 0;
@@ -72,10 +79,6 @@ export class JetstreamConnector implements SourceConnector<JetstreamPosition> {
             });
             if (frame.kind === 'malformed') {
               items.push({ item: { kind: 'malformed', reason: frame.reason }, raw });
-              continue;
-            }
-            if (frame.timeUs <= cursorUs) {
-              status.count('duplicates');
               continue;
             }
             lastUs = Math.max(lastUs, frame.timeUs);
