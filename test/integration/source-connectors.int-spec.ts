@@ -239,6 +239,25 @@ describe(MastodonConnector.name, () => {
     await run.ended;
   });
 
+  it('reports a 429 on the catch-up with its Retry-After, the stream already open', async () => {
+    server.refuseNext(429, 2, '/api/v1/timelines/');
+    const position = { lastId: '113130000000000001' };
+    const run = session<MastodonPosition>(
+      new MastodonConnector(source(), environment),
+      new SourceStatus(source()),
+      position,
+    );
+    await expect(run.ended).rejects.toMatchObject({
+      retryAfterMs: 2_000,
+      message: 'timeline catch-up answered HTTP 429',
+    });
+    await waitUntil(
+      'the stream closed',
+      holds(() => server.gauge.open === 0),
+      5_000,
+    );
+  });
+
   it('reports 429 with its Retry-After', async () => {
     server.refuseNext(429, 3);
     const run = session<MastodonPosition>(

@@ -175,7 +175,7 @@ export class MastodonServer {
   readonly authorizations: Array<string | undefined> = [];
   private readonly statuses: MastodonStatusFixture[] = [];
   private readonly streams = new Set<ServerResponse>();
-  private refusals: Array<{ status: number; retryAfterSeconds?: number }> = [];
+  private refusals: Array<{ status: number; retryAfterSeconds?: number; pathPrefix: string }> = [];
   private listening: Listening | undefined;
   private sockets = new Set<Socket>();
   private heartbeat: NodeJS.Timeout | undefined;
@@ -198,7 +198,8 @@ export class MastodonServer {
   private answer(request: IncomingMessage, response: ServerResponse): void {
     const url = new URL(request.url ?? '/', 'http://local');
     this.authorizations.push(request.headers.authorization);
-    const refusal = this.refusals.shift();
+    const refusalIndex = this.refusals.findIndex((refusal) => url.pathname.startsWith(refusal.pathPrefix));
+    const [refusal] = refusalIndex === -1 ? [] : this.refusals.splice(refusalIndex, 1);
     if (refusal) {
       const headers =
         refusal.retryAfterSeconds === undefined ? {} : { 'retry-after': String(refusal.retryAfterSeconds) };
@@ -242,8 +243,9 @@ export class MastodonServer {
     for (const stream of this.streams) stream.write(`event: ${event}\ndata: ${data}\n\n`);
   }
 
-  refuseNext(status: number, retryAfterSeconds?: number): void {
-    this.refusals.push({ status, retryAfterSeconds });
+  /** The next request under `pathPrefix` (any, by default) is refused with this status. */
+  refuseNext(status: number, retryAfterSeconds?: number, pathPrefix = '/'): void {
+    this.refusals.push({ status, retryAfterSeconds, pathPrefix });
   }
 
   cutConnections(): void {

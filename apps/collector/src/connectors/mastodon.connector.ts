@@ -78,7 +78,11 @@ export class MastodonConnector implements SourceConnector<MastodonPosition> {
       status.enter('reading', clock.now());
 
       const events: SseEvent[] = [];
-      const stream = this.readStream(response.body, events, connection);
+      // Held as a result, not a rejection: the stream may fail while the catch-up is running.
+      const stream: Promise<Error | undefined> = this.readStream(response.body, events, connection).then(
+        () => undefined,
+        (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+      );
 
       const deliver = async (items: ReadItem[], newLastId: string | undefined): Promise<void> => {
         const position = newLastId ?? lastId;
@@ -96,7 +100,8 @@ export class MastodonConnector implements SourceConnector<MastodonPosition> {
         await deliver(items, maxId);
         if (ended) break;
       }
-      await stream;
+      const streamError = await stream;
+      if (streamError) throw streamError;
       if (signal.aborted) return { nextSessionInMs: 0 };
       throw new SourceUnavailableError('the instance closed the stream');
     } finally {
