@@ -5,6 +5,7 @@ describe(loadIngestConfig.name, () => {
     expect(loadIngestConfig({})).toMatchObject({
       port: 3000,
       maxMentions: 5000,
+      maxClockSkewMs: 300_000,
       kafka: { brokers: ['127.0.0.1:9092'], topicPrefix: '' },
     });
   });

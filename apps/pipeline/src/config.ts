@@ -1,4 +1,11 @@
-import { liveMaxAgeSchema, logLevelSchema, parseEnvironment, type Environment, type LogLevel } from '@tocsin/domain';
+import {
+  liveMaxAgeSchema,
+  logLevelSchema,
+  maxClockSkewSchema,
+  parseEnvironment,
+  type Environment,
+  type LogLevel,
+} from '@tocsin/domain';
 import { kafkaEnvironmentSchema, toKafkaSettings, type KafkaSettings } from '@tocsin/kafka';
 import { redisEnvironmentSchema, toRedisSettings, type RedisSettings } from '@tocsin/redis';
 import { z } from 'zod';
@@ -15,7 +22,11 @@ const pipelineEnvironmentSchema = kafkaEnvironmentSchema.merge(redisEnvironmentS
   SIGNAL_INTERVAL_MS: positiveMs.default(60_000),
   /** How late (event time) a mention may arrive and still be counted in its interval. */
   SIGNAL_ALLOWED_LATENESS_MS: z.coerce.number().int().nonnegative().default(120_000),
+  /** Most intervals one brand closes per batch: bounds a batch's work whatever the jump in event time. */
+  SIGNAL_MAX_INTERVALS_PER_BATCH: positiveMs.default(1_440),
   LIVE_MAX_AGE_MS: liveMaxAgeSchema,
+  /** Records dated further ahead of the clock go to mentions.dlq instead of moving event time. */
+  MAX_CLOCK_SKEW_MS: maxClockSkewSchema,
 });
 
 export interface PipelineConfig {
@@ -24,7 +35,9 @@ export interface PipelineConfig {
   planFile: string;
   intervalMs: number;
   allowedLatenessMs: number;
+  maxIntervalsPerBatch: number;
   liveMaxAgeMs: number;
+  maxClockSkewMs: number;
   kafka: KafkaSettings;
   redis: RedisSettings;
 }
@@ -40,7 +53,9 @@ export function loadPipelineConfig(env: Environment): PipelineConfig {
     planFile: parsed.PLAN_FILE,
     intervalMs: parsed.SIGNAL_INTERVAL_MS,
     allowedLatenessMs: parsed.SIGNAL_ALLOWED_LATENESS_MS,
+    maxIntervalsPerBatch: parsed.SIGNAL_MAX_INTERVALS_PER_BATCH,
     liveMaxAgeMs: parsed.LIVE_MAX_AGE_MS,
+    maxClockSkewMs: parsed.MAX_CLOCK_SKEW_MS,
     kafka: toKafkaSettings(parsed),
     redis: toRedisSettings(parsed),
   });

@@ -43,14 +43,20 @@ class PipelineLifecycle implements OnModuleInit, OnApplicationShutdown {
       brandMatchers: () => plan.brandMatchers(),
       clock: systemClock,
       groupId: config.groupId,
+      maxClockSkewMs: config.maxClockSkewMs,
     });
     this.signals = createSignalsConsumer(wiring, {
       checkpoints: new PartitionCheckpointStore<SignalsCheckpoint>(redis, keys, `${config.groupId}-signals`),
       plan: () => plan.current(),
-      settings: { intervalMs: config.intervalMs, allowedLatenessMs: config.allowedLatenessMs },
+      settings: {
+        intervalMs: config.intervalMs,
+        allowedLatenessMs: config.allowedLatenessMs,
+        maxIntervalsPerStep: config.maxIntervalsPerBatch,
+      },
       groupId: config.groupId,
       clock: systemClock,
       liveMaxAgeMs: config.liveMaxAgeMs,
+      maxClockSkewMs: config.maxClockSkewMs,
     });
   }
 

@@ -35,3 +35,9 @@ export const logLevelSchema = z
  * backfill or a replay from a topic's start stays quiet.
  */
 export const liveMaxAgeSchema = z.coerce.number().int().positive().default(3_600_000);
+
+/**
+ * How far ahead of the receiving clock a mention's createdAt may be: sources' clocks drift a
+ * little, and one mention dated far in the future must not move event time for everyone.
+ */
+export const maxClockSkewSchema = z.coerce.number().int().nonnegative().default(300_000);

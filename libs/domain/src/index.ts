@@ -9,3 +9,4 @@ export * from './topics';
 export * from './environment';
 export * from './seeded-random';
 export * from './format-amount';
+export * from './event-time';
