@@ -16,4 +16,11 @@ describe(loadIngestConfig.name, () => {
     );
     expect(() => loadIngestConfig({ INGEST_PORT: 'eighty' })).toThrow(/INGEST_PORT: Expected number.*got "eighty"/);
   });
+
+  it('shows brokers given with credentials without them', () => {
+    expect(() => loadIngestConfig({ KAFKA_BROKERS: 'tocsin:s3cret@kafka' })).toThrow(
+      'KAFKA_BROKERS: expected host:port[,host:port], got "***@kafka"',
+    );
+    expect(() => loadIngestConfig({ KAFKA_BROKERS: 'tocsin:s3cret@kafka' })).not.toThrow(/s3cret/);
+  });
 });

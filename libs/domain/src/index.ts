@@ -10,3 +10,4 @@ export * from './environment';
 export * from './seeded-random';
 export * from './format-amount';
 export * from './event-time';
+export * from './redaction';
