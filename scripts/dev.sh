@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # One command from a fresh clone to a live mention wall: installs dependencies, starts Kafka
-# and Redis, builds and starts ingest, pipeline and gateway, then replays the demo stream.
+# and Redis, builds and starts ingest, pipeline and gateway (each restarted if it dies, see
+# scripts/supervise.sh), then replays the demo stream.
 # Ctrl-C stops the apps and the demo; `npm run infra:down` stops Kafka and Redis.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -27,7 +28,7 @@ fi
 echo "tocsin: building the apps…"
 npm run -s build >"$LOGS/build.log" 2>&1 || { tail -40 "$LOGS/build.log"; exit 1; }
 
-export INGEST_PORT="${INGEST_PORT:-3000}" GATEWAY_PORT="${GATEWAY_PORT:-3001}"
+export INGEST_PORT="${INGEST_PORT:-3000}" GATEWAY_PORT="${GATEWAY_PORT:-3001}" PIPELINE_HEALTH_PORT="${PIPELINE_HEALTH_PORT:-3002}"
 # The demo plays event time 60× faster than the clock, so its mentions run hours ahead of it:
 # here that is the point, not a wrong clock, and the allowance is a week instead of 5 minutes.
 export MAX_CLOCK_SKEW_MS="${MAX_CLOCK_SKEW_MS:-604800000}"
@@ -40,10 +41,11 @@ stop_all() {
 }
 trap stop_all INT TERM EXIT
 
+# Each app under its own supervisor: an app that dies is said so and started again (backoff).
 for app in ingest pipeline gateway; do
-  node "dist/apps/$app/apps/$app/src/main.js" >"$LOGS/$app.log" 2>&1 &
+  : >"$LOGS/$app.log"
+  bash scripts/supervise.sh "$app" "$LOGS/$app.log" -- node "dist/apps/$app/apps/$app/src/main.js" &
   pids+=($!)
-  echo "tocsin: $app started (pid $!, log .tocsin/logs/$app.log)"
 done
 
 wait_for_http() {
@@ -57,6 +59,7 @@ wait_for_http() {
   exit 1
 }
 wait_for_http "http://127.0.0.1:$INGEST_PORT/health" ingest
+wait_for_http "http://127.0.0.1:$PIPELINE_HEALTH_PORT/health" pipeline
 wait_for_http "http://127.0.0.1:$GATEWAY_PORT/v1/brands" gateway
 
 echo

@@ -14,6 +14,9 @@ const positiveMs = z.coerce.number().int().positive();
 
 const pipelineEnvironmentSchema = kafkaEnvironmentSchema.merge(redisEnvironmentSchema).extend({
   LOG_LEVEL: logLevelSchema,
+  /** Where `GET /health` listens, for supervisors. */
+  PIPELINE_HEALTH_HOST: z.string().min(1).default('0.0.0.0'),
+  PIPELINE_HEALTH_PORT: z.coerce.number().int().min(0).max(65535).default(3002),
   /** Prefix of the two consumer groups (enrichment and signals). */
   PIPELINE_GROUP_ID: z.string().min(1).default('tocsin-pipeline'),
   /** Crisis plan YAML: the brands to match and the triggers to evaluate. */
@@ -32,6 +35,7 @@ const pipelineEnvironmentSchema = kafkaEnvironmentSchema.merge(redisEnvironmentS
 export interface PipelineConfig {
   logLevels: LogLevel[];
   groupId: string;
+  health: { host: string; port: number };
   planFile: string;
   intervalMs: number;
   allowedLatenessMs: number;
@@ -50,6 +54,7 @@ export function loadPipelineConfig(env: Environment): PipelineConfig {
   return Object.freeze({
     logLevels: parsed.LOG_LEVEL,
     groupId: parsed.PIPELINE_GROUP_ID,
+    health: { host: parsed.PIPELINE_HEALTH_HOST, port: parsed.PIPELINE_HEALTH_PORT },
     planFile: parsed.PLAN_FILE,
     intervalMs: parsed.SIGNAL_INTERVAL_MS,
     allowedLatenessMs: parsed.SIGNAL_ALLOWED_LATENESS_MS,

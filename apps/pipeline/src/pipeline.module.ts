@@ -23,11 +23,13 @@ import type Redis from 'ioredis';
 import type { Kafka } from 'kafkajs';
 import { PIPELINE_CONFIG, type PipelineConfig } from './config';
 import { createEnrichmentConsumer } from './enrichment.consumer';
+import { PipelineHealthServer } from './health.server';
 import { createSignalsConsumer, type SignalsCheckpoint } from './signals.consumer';
 
 class PipelineLifecycle implements OnModuleInit, OnApplicationShutdown {
   private readonly enrichment: BatchConsumerRunner<Mention>;
   private readonly signals: BatchConsumerRunner<EnrichedMention>;
+  private readonly health: PipelineHealthServer;
 
   constructor(
     @Inject(PIPELINE_CONFIG) private readonly config: PipelineConfig,
@@ -37,6 +39,7 @@ class PipelineLifecycle implements OnModuleInit, OnApplicationShutdown {
     private readonly plan: PlanSource,
     keys: RedisKeys,
   ) {
+    this.health = new PipelineHealthServer(kafka, redis);
     const wiring = { kafka, publisher, topicPrefix: config.kafka.topicPrefix, onFatal: stopProcessOnFatal };
     this.enrichment = createEnrichmentConsumer(wiring, {
       seen: new SeenMentionsStore(redis, keys, `${config.groupId}-enrichment`),
@@ -69,10 +72,14 @@ class PipelineLifecycle implements OnModuleInit, OnApplicationShutdown {
     await this.publisher.connect();
     await this.enrichment.start();
     await this.signals.start();
+    const { host, port } = this.config.health;
+    const listening = await this.health.listen(host, port);
+    new Logger('pipeline').log(`health on http://${host}:${listening}/health`);
   }
 
   /** Consumers stop fetching and commit the batch in hand before the producer goes away. */
   async onApplicationShutdown(): Promise<void> {
+    await this.health.close();
     await Promise.all([this.enrichment.stop(), this.signals.stop()]);
     this.plan.stop();
     await this.publisher.disconnect();
