@@ -41,11 +41,12 @@ while :; do
   child=$!
   echo "tocsin: $name started (pid $child, log $log)"
   status=0
-  wait "$child" || status=$?
+  # stderr of `wait` is bash's own "Killed" job notice; the line below says it better.
+  wait "$child" 2>/dev/null || status=$?
   # A trapped signal interrupts `wait`; the app is still stopping, so wait for its own exit.
   while kill -0 "$child" 2>/dev/null; do
     status=0
-    wait "$child" || status=$?
+    wait "$child" 2>/dev/null || status=$?
   done
   child=""
   if ((stopping)); then
