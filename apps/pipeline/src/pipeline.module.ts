@@ -70,11 +70,13 @@ class PipelineLifecycle implements OnModuleInit, OnApplicationShutdown {
     await this.plan.start({ watch: true });
     await ensureTopics(this.kafka, tocsinTopicSpecs(this.config.kafka.topicPrefix, TOPICS));
     await this.publisher.connect();
-    await this.enrichment.start();
-    await this.signals.start();
+    // Listening before the group joins: after a crash the join waits for the dead member's
+    // session to expire, and a supervisor must see the new process up meanwhile.
     const { host, port } = this.config.health;
     const listening = await this.health.listen(host, port);
     new Logger('pipeline').log(`health on http://${host}:${listening}/health`);
+    await this.enrichment.start();
+    await this.signals.start();
   }
 
   /** Consumers stop fetching and commit the batch in hand before the producer goes away. */
