@@ -84,8 +84,19 @@ describe('hostile event times and brands', () => {
     );
   }
 
-  /** Fresh mentions of both brands through ingest, from 4 s ago to 2 s ahead, one a crisis. */
-  async function sendFreshTraffic(): Promise<{ sinceIso: string }> {
+  let lastTrafficEndMs = 0;
+
+  /**
+   * Fresh mentions of both brands through ingest, from 4 s ago to 2 s ahead, and one crisis
+   * mention each. It starts after the last traffic's end, so every interval and hit since
+   * `sinceIso` comes from this traffic.
+   */
+  async function sendFreshTraffic(): Promise<{ sinceIso: string; crisisKeys: string[] }> {
+    await waitUntil(
+      'the last traffic to be behind the clock',
+      async () => (Date.now() - 4_000 > lastTrafficEndMs + INTERVAL_MS ? true : undefined),
+      15_000,
+    );
     const startMs = Date.now() - 4_000;
     const mentions: Mention[] = [];
     for (let second = 0; second <= 6; second += 1) {
@@ -93,11 +104,17 @@ describe('hostile event times and brands', () => {
       mentions.push(aMention({ text: 'Fleurie Cosmetics, colis reçu', createdAt }));
       mentions.push(aMention({ text: 'Voltaway scooter ride this morning', createdAt }));
     }
-    mentions.push(aMention({ text: 'Fleurie Cosmetics est une arnaque, remboursez-moi 😡' }));
-    mentions.push(aMention({ text: 'Voltaway est une arnaque, honte à vous 😡' }));
-    const answer = await postMentions(ingestUrl, toNdjson(mentions), 'application/x-ndjson');
-    expect(answer).toMatchObject({ status: 202, json: { accepted: mentions.length, rejected: 0 } });
-    return { sinceIso: new Date(startMs - INTERVAL_MS).toISOString() };
+    lastTrafficEndMs = startMs + 6_000;
+    const crises = [
+      aMention({ text: 'Fleurie Cosmetics est une arnaque, remboursez-moi 😡' }),
+      aMention({ text: 'Voltaway est une arnaque, honte à vous 😡' }),
+    ];
+    const answer = await postMentions(ingestUrl, toNdjson([...mentions, ...crises]), 'application/x-ndjson');
+    expect(answer).toMatchObject({ status: 202, json: { accepted: mentions.length + 2, rejected: 0 } });
+    return {
+      sinceIso: new Date(startMs - (startMs % INTERVAL_MS)).toISOString(),
+      crisisKeys: crises.map((mention) => `twitter:${mention.id}`),
+    };
   }
 
   async function checkpoints(): Promise<Array<{ bytes: number; state: SignalsCheckpoint }>> {
@@ -108,8 +125,12 @@ describe('hostile event times and brands', () => {
     );
   }
 
-  /** Both brands still get their live interval verdicts and their crisis-vocabulary hits since `sinceIso`. */
-  async function expectBothBrandsAlerting(sinceIso: string): Promise<KafkaMessage[]> {
+  /** Both brands still get verdicts on the traffic's intervals and hits on its crisis mentions. */
+  async function expectBothBrandsAlerting(traffic: {
+    sinceIso: string;
+    crisisKeys: string[];
+  }): Promise<KafkaMessage[]> {
+    const { sinceIso, crisisKeys } = traffic;
     await caughtUp();
     const published = await readWholeTopic(run, run.topic('alerts.signals'), 60_000);
     const signals = parsed(published, asSignal);
@@ -121,10 +142,10 @@ describe('hostile event times and brands', () => {
       const withMentions = live.filter((signal) => signal.observed > 0).map((signal) => signal.intervalStart);
       expect({ brandId, closed: withMentions.length >= 3 }).toEqual({ brandId, closed: true });
     }
-    const newHits = hits.filter((hit) => hit.atMs >= Date.parse(sinceIso));
-    expect(new Set(newHits.filter((hit) => hit.triggerId === 'crisis-words').map((hit) => hit.brandId))).toEqual(
-      new Set(['fleurie', 'voltaway']),
+    const crisisHits = hits.filter(
+      (hit) => hit.triggerId === 'crisis-words' && crisisKeys.includes(hit.evidence.mentionKey ?? ''),
     );
+    expect(new Set(crisisHits.map((hit) => hit.brandId))).toEqual(new Set(['fleurie', 'voltaway']));
     return published;
   }
 
@@ -156,8 +177,7 @@ describe('hostile event times and brands', () => {
         ),
       })),
     );
-    const { sinceIso } = await sendFreshTraffic();
-    const published = await expectBothBrandsAlerting(sinceIso);
+    const published = await expectBothBrandsAlerting(await sendFreshTraffic());
 
     const dead = await readWholeTopic(run, run.topic('mentions.dlq'), 30_000);
     const reasons = dead.map((message) => message.headers?.[DLQ_HEADERS.reason]?.toString() ?? '');
@@ -178,8 +198,27 @@ describe('hostile event times and brands', () => {
     // A restart resumes from the checkpoint and does not freeze on anything it kept.
     await pipeline?.close();
     pipeline = await startPipeline(env);
-    const again = await sendFreshTraffic();
-    await expectBothBrandsAlerting(again.sinceIso);
+    await expectBothBrandsAlerting(await sendFreshTraffic());
+  });
+
+  it('recovers a brand whose checkpoint a future-dated record poisoned before it was refused', async () => {
+    const poisonedMs = Date.parse(FUTURE['year 9999']);
+    const keys = await run.redis.keys(`${run.keyPrefix}checkpoint:${run.id}-pipeline-signals:*`);
+    let poisoned = 0;
+    for (const key of keys) {
+      const stored = JSON.parse((await run.redis.get(key)) ?? '{}') as { offset: string; state: SignalsCheckpoint };
+      const fleurie = stored.state.brands.fleurie;
+      if (!fleurie) continue;
+      stored.state.maxEventTimeMs = poisonedMs;
+      stored.state.brands.fleurie = { ...fleurie, maxEventTimeMs: poisonedMs, closedUntilMs: poisonedMs - 60_000 };
+      await run.redis.set(key, JSON.stringify(stored));
+      poisoned += 1;
+    }
+    expect(poisoned).toBe(1);
+    // A new instance reads the poisoned checkpoint, as after an upgrade.
+    await pipeline?.close();
+    pipeline = await startPipeline(env);
+    await expectBothBrandsAlerting(await sendFreshTraffic());
   });
 
   it('keeps window state for the plan brands only, whatever brand ids arrive', async () => {
@@ -210,8 +249,7 @@ describe('hostile event times and brands', () => {
         })),
       ),
     );
-    const { sinceIso } = await sendFreshTraffic();
-    await expectBothBrandsAlerting(sinceIso);
+    await expectBothBrandsAlerting(await sendFreshTraffic());
 
     const saved = await checkpoints();
     expect(saved.length).toBeGreaterThan(0);
