@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One command from a fresh clone to a live mention wall: installs dependencies, starts Kafka
 # and Redis, builds and starts ingest, pipeline and gateway (and the collector when SOURCES_FILE
-# names a sources file), then replays the demo stream.
+# names a sources file), each restarted if it dies (scripts/supervise.sh), then replays the demo
+# stream.
 # Ctrl-C stops the apps and the demo; `npm run infra:down` stops Kafka and Redis.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -25,10 +26,15 @@ if [[ -z "${REDIS_URL:-}" && "${TOCSIN_KEEP_STATE:-0}" != 1 ]]; then
   redis-cli -h "$REDIS_HOST" -p "$REDIS_PORT" --scan --pattern "${prefix}*" |
     xargs -r -n 1000 redis-cli -h "$REDIS_HOST" -p "$REDIS_PORT" UNLINK >/dev/null
 fi
+# The apps talk to the servers infra-up.sh started (TOCSIN_KAFKA_PORT / TOCSIN_REDIS_PORT move them).
+export KAFKA_BROKERS="${KAFKA_BROKERS:-$KAFKA_HOST:$KAFKA_PORT}" REDIS_URL="${REDIS_URL:-redis://$REDIS_HOST:$REDIS_PORT}"
 echo "tocsin: building the apps…"
 npm run -s build >"$LOGS/build.log" 2>&1 || { tail -40 "$LOGS/build.log"; exit 1; }
 
-export INGEST_PORT="${INGEST_PORT:-3000}" GATEWAY_PORT="${GATEWAY_PORT:-3001}"
+export INGEST_PORT="${INGEST_PORT:-3000}" GATEWAY_PORT="${GATEWAY_PORT:-3001}" PIPELINE_HEALTH_PORT="${PIPELINE_HEALTH_PORT:-3002}"
+# The demo plays event time 60× faster than the clock, so its mentions run hours ahead of it:
+# here that is the point, not a wrong clock, and the allowance is a week instead of 5 minutes.
+export MAX_CLOCK_SKEW_MS="${MAX_CLOCK_SKEW_MS:-604800000}"
 pids=()
 stop_all() {
   trap - INT TERM EXIT
@@ -42,13 +48,14 @@ apps=(ingest pipeline gateway)
 # The collector reads real networks and feeds: only when a sources file is given.
 if [[ -n "${SOURCES_FILE:-}" ]]; then
   npx tsx scripts/sources-check.ts "$SOURCES_FILE"
-  export COLLECTOR_PORT="${COLLECTOR_PORT:-3002}"
+  export COLLECTOR_PORT="${COLLECTOR_PORT:-3003}"
   apps+=(collector)
 fi
+# Each app under its own supervisor: an app that dies is said so and started again (backoff).
 for app in "${apps[@]}"; do
-  node "dist/apps/$app/apps/$app/src/main.js" >"$LOGS/$app.log" 2>&1 &
+  : >"$LOGS/$app.log"
+  bash scripts/supervise.sh "$app" "$LOGS/$app.log" -- node "dist/apps/$app/apps/$app/src/main.js" &
   pids+=($!)
-  echo "tocsin: $app started (pid $!, log .tocsin/logs/$app.log)"
 done
 
 wait_for_http() {
@@ -62,6 +69,7 @@ wait_for_http() {
   exit 1
 }
 wait_for_http "http://127.0.0.1:$INGEST_PORT/health" ingest
+wait_for_http "http://127.0.0.1:$PIPELINE_HEALTH_PORT/health" pipeline
 wait_for_http "http://127.0.0.1:$GATEWAY_PORT/v1/brands" gateway
 
 echo

@@ -45,6 +45,8 @@ export class TestRun {
       GATEWAY_PORT: '0',
       INGEST_HOST: '127.0.0.1',
       GATEWAY_HOST: '127.0.0.1',
+      PIPELINE_HEALTH_HOST: '127.0.0.1',
+      PIPELINE_HEALTH_PORT: '0',
       LOG_LEVEL: process.env.TOCSIN_TEST_VERBOSE === '1' ? 'log' : 'error',
       ...overrides,
     };

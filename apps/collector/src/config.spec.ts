@@ -12,7 +12,7 @@ describe(loadCollectorConfig.name, () => {
       leaseMs: 15_000,
       maxFutureSkewMs: 300_000,
       backoff: { baseMs: 1_000, maxMs: 300_000 },
-      port: 3002,
+      port: 3003,
     });
   });
 

@@ -14,7 +14,7 @@ const collectorEnvironmentSchema = kafkaEnvironmentSchema.merge(redisEnvironment
   /** Crisis plan YAML: its brands key each mention as ingest does. */
   PLAN_FILE: z.string().min(1).default('config/crisis-plan.example.yaml'),
   COLLECTOR_HOST: z.string().min(1).default('0.0.0.0'),
-  COLLECTOR_PORT: z.coerce.number().int().min(0).max(65535).default(3002),
+  COLLECTOR_PORT: z.coerce.number().int().min(0).max(65535).default(3003),
   /** Names this instance in leases and on /health; unique per running collector. */
   COLLECTOR_INSTANCE_ID: z
     .string()

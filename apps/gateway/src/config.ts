@@ -2,6 +2,9 @@ import { liveMaxAgeSchema, logLevelSchema, parseEnvironment, type Environment, t
 import { kafkaEnvironmentSchema, toKafkaSettings, type KafkaSettings } from '@tocsin/kafka';
 import { redisEnvironmentSchema, toRedisSettings, type RedisSettings } from '@tocsin/redis';
 import { z } from 'zod';
+import type { SocketLimits } from './socket-limits';
+
+const positiveInt = z.coerce.number().int().positive();
 
 const gatewayEnvironmentSchema = kafkaEnvironmentSchema.merge(redisEnvironmentSchema).extend({
   LOG_LEVEL: logLevelSchema,
@@ -22,6 +25,16 @@ const gatewayEnvironmentSchema = kafkaEnvironmentSchema.merge(redisEnvironmentSc
   /** Org-wide generic JSON webhook receiving every page, if set. */
   ALERT_WEBHOOK_URL: z.string().url().optional(),
   LIVE_MAX_AGE_MS: liveMaxAgeSchema,
+  /** Commands per second one socket may send on average; beyond, `rate_limited`. */
+  GATEWAY_SOCKET_RATE: positiveInt.default(10),
+  /** Commands one socket may send at once after a quiet spell. */
+  GATEWAY_SOCKET_BURST: positiveInt.default(20),
+  /** Commands of one socket answered at the same time; beyond, `too_many_pending`. */
+  GATEWAY_SOCKET_MAX_PENDING: positiveInt.default(4),
+  /** Brands one socket may follow; beyond, `too_many_subscriptions`. */
+  GATEWAY_SOCKET_MAX_BRANDS: positiveInt.default(50),
+  /** Largest message a client may send; a bigger one closes its connection. */
+  GATEWAY_SOCKET_MAX_PAYLOAD_BYTES: positiveInt.default(64 * 1024),
 });
 
 export interface GatewayConfig {
@@ -36,6 +49,7 @@ export interface GatewayConfig {
   slackWebhookUrl?: string;
   alertWebhookUrl?: string;
   liveMaxAgeMs: number;
+  socketLimits: SocketLimits;
   kafka: KafkaSettings;
   redis: RedisSettings;
 }
@@ -57,6 +71,13 @@ export function loadGatewayConfig(env: Environment): GatewayConfig {
     slackWebhookUrl: parsed.SLACK_WEBHOOK_URL,
     alertWebhookUrl: parsed.ALERT_WEBHOOK_URL,
     liveMaxAgeMs: parsed.LIVE_MAX_AGE_MS,
+    socketLimits: Object.freeze({
+      ratePerSecond: parsed.GATEWAY_SOCKET_RATE,
+      burst: parsed.GATEWAY_SOCKET_BURST,
+      maxPending: parsed.GATEWAY_SOCKET_MAX_PENDING,
+      maxBrands: parsed.GATEWAY_SOCKET_MAX_BRANDS,
+      maxPayloadBytes: parsed.GATEWAY_SOCKET_MAX_PAYLOAD_BYTES,
+    }),
     kafka: toKafkaSettings(parsed),
     redis: toRedisSettings(parsed),
   });

@@ -13,7 +13,7 @@ export async function createGatewayApp(config: GatewayConfig): Promise<INestAppl
   const app = await NestFactory.create<NestExpressApplication>(GatewayModule.forConfig(config), {
     logger: config.logLevels,
   });
-  const adapter = new RedisIoAdapter(app);
+  const adapter = new RedisIoAdapter(app, config.socketLimits);
   await adapter.connectToRedis(app.get<Redis>(REDIS_CLIENT));
   app.useWebSocketAdapter(adapter);
   app.useStaticAssets(resolve(config.publicDir), { index: 'index.html' });

@@ -1,3 +1,4 @@
+import { redactCredentials } from '@tocsin/domain';
 import { Logger } from '@nestjs/common';
 import { loadGatewayConfig } from './config';
 import { createGatewayApp } from './gateway.app';
@@ -10,6 +11,7 @@ async function bootstrap(): Promise<void> {
 }
 
 bootstrap().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
+  // A client library may quote its connection string in the error; its password stays out of logs.
+  console.error(redactCredentials(error instanceof Error ? error.message : String(error)));
   process.exit(1);
 });

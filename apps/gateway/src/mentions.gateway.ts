@@ -1,4 +1,4 @@
-import { Logger } from '@nestjs/common';
+import { Inject, Logger } from '@nestjs/common';
 import {
   ConnectedSocket,
   MessageBody,
@@ -19,6 +19,7 @@ import { PlanSource } from '@tocsin/plan-source';
 import { RecentMentionsStore, RecentSignalsStore } from '@tocsin/redis';
 import type { Server, Socket } from 'socket.io';
 import { AlertService } from './alert.service';
+import { GATEWAY_CONFIG, type GatewayConfig } from './config';
 import {
   brandRoom,
   userRoom,
@@ -50,6 +51,7 @@ export class MentionsGateway implements OnGatewayConnection {
     private readonly recent: RecentMentionsStore,
     private readonly recentSignals: RecentSignalsStore,
     private readonly alerts: AlertService,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
   /**
@@ -95,6 +97,18 @@ export class MentionsGateway implements OnGatewayConnection {
   async subscribe(@ConnectedSocket() socket: TocsinSocket, @MessageBody() payload: unknown): Promise<SubscribeAnswer> {
     const selection = this.selectBrands(payload);
     if (!selection.ok) return selection;
+    const rooms = new Set([...socket.rooms].filter((room) => room.startsWith(brandRoom(''))));
+    for (const id of selection.brandIds) rooms.add(brandRoom(id));
+    const { maxBrands } = this.config.socketLimits;
+    if (rooms.size > maxBrands) {
+      return {
+        ok: false,
+        error: {
+          code: 'too_many_subscriptions',
+          message: `a socket may follow at most ${maxBrands} brands; this one would follow ${rooms.size}`,
+        },
+      };
+    }
     await socket.join(selection.brandIds.map(brandRoom));
     const [recent, signals, alerts] = await Promise.all([
       this.recentMentions(selection.brandIds),

@@ -5,6 +5,7 @@ describe(loadIngestConfig.name, () => {
     expect(loadIngestConfig({})).toMatchObject({
       port: 3000,
       maxMentions: 5000,
+      maxClockSkewMs: 300_000,
       kafka: { brokers: ['127.0.0.1:9092'], topicPrefix: '' },
     });
   });
@@ -14,5 +15,12 @@ describe(loadIngestConfig.name, () => {
       'KAFKA_BROKERS: expected host:port[,host:port], got "kafka"',
     );
     expect(() => loadIngestConfig({ INGEST_PORT: 'eighty' })).toThrow(/INGEST_PORT: Expected number.*got "eighty"/);
+  });
+
+  it('shows brokers given with credentials without them', () => {
+    expect(() => loadIngestConfig({ KAFKA_BROKERS: 'tocsin:s3cret@kafka' })).toThrow(
+      'KAFKA_BROKERS: expected host:port[,host:port], got "***@kafka"',
+    );
+    expect(() => loadIngestConfig({ KAFKA_BROKERS: 'tocsin:s3cret@kafka' })).not.toThrow(/s3cret/);
   });
 });

@@ -1,4 +1,4 @@
-import { logLevelSchema, parseEnvironment, type Environment, type LogLevel } from '@tocsin/domain';
+import { logLevelSchema, maxClockSkewSchema, parseEnvironment, type Environment, type LogLevel } from '@tocsin/domain';
 import { kafkaEnvironmentSchema, toKafkaSettings, type KafkaSettings } from '@tocsin/kafka';
 import { z } from 'zod';
 
@@ -16,6 +16,8 @@ const ingestEnvironmentSchema = kafkaEnvironmentSchema.extend({
     .default(5 * 1024 * 1024),
   /** Most mentions in one request; more gets 413. */
   INGEST_MAX_MENTIONS: z.coerce.number().int().positive().default(5000),
+  /** How far ahead of this server's clock a mention's createdAt may be; further is an item error. */
+  MAX_CLOCK_SKEW_MS: maxClockSkewSchema,
   /** Crisis plan YAML: its brands key each mention to its brand's partition. */
   PLAN_FILE: z.string().min(1).default('config/crisis-plan.example.yaml'),
 });
@@ -26,6 +28,7 @@ export interface IngestConfig {
   port: number;
   maxBodyBytes: number;
   maxMentions: number;
+  maxClockSkewMs: number;
   planFile: string;
   kafka: KafkaSettings;
 }
@@ -41,6 +44,7 @@ export function loadIngestConfig(env: Environment): IngestConfig {
     port: parsed.INGEST_PORT,
     maxBodyBytes: parsed.INGEST_MAX_BODY_BYTES,
     maxMentions: parsed.INGEST_MAX_MENTIONS,
+    maxClockSkewMs: parsed.MAX_CLOCK_SKEW_MS,
     planFile: parsed.PLAN_FILE,
     kafka: toKafkaSettings(parsed),
   });

@@ -1,4 +1,4 @@
-import { describeZodError, mentionSchema, type Mention } from '@tocsin/domain';
+import { describeZodError, futureEventTimeReason, mentionSchema, type Mention } from '@tocsin/domain';
 
 export interface ItemError {
   index: number;
@@ -9,6 +9,21 @@ export interface ItemError {
 export type ParsedBatch =
   | { ok: true; mentions: Array<{ index: number; mention: Mention }>; errors: ItemError[] }
   | { ok: false; status: 400 | 413 | 415; message: string };
+
+/** What a batch is checked against beyond the schema. */
+export interface BatchRules {
+  /** More items than this in one request is a 413. */
+  maxMentions: number;
+  /** The receiving clock, ms since epoch. */
+  nowMs: number;
+  /** How far ahead of `nowMs` a createdAt may be. */
+  maxClockSkewMs: number;
+  /** The crisis plan's brands: a `brandIds` entry naming another is refused. */
+  knownBrandIds: ReadonlySet<string>;
+}
+
+/** Unknown ids named in one item error are cut to this many, so 64 invented ids stay one readable line. */
+const UNKNOWN_BRANDS_SHOWN = 5;
 
 export const ACCEPTED_CONTENT_TYPES = ['application/json', 'application/x-ndjson'] as const;
 
@@ -38,11 +53,33 @@ function readNdjson(body: string): { items: Array<{ index: number; value: unknow
 }
 
 /**
- * Reads a POSTed body holding one mention (JSON object), a JSON array of them, or NDJSON,
- * and validates each against the Mention schema. Invalid items are reported by index and
- * field; the valid ones are kept.
+ * What the schema cannot see: an event time too far ahead of the clock, brands the plan does not
+ * have. Brands come from the plan so that a source cannot make the pipeline hold window state
+ * for ids it invents; the source is told at once, nothing is half-accepted.
  */
-export function parseMentionBatch(body: string, contentType: string | undefined, maxMentions: number): ParsedBatch {
+function checkAgainstRules(index: number, mention: Mention, rules: BatchRules): ItemError[] {
+  const errors: ItemError[] = [];
+  const ahead = futureEventTimeReason(mention.createdAt, rules.nowMs, rules.maxClockSkewMs);
+  if (ahead) errors.push({ index, field: 'createdAt', message: ahead });
+  const unknown = [...new Set(mention.brandIds ?? [])].filter((id) => !rules.knownBrandIds.has(id));
+  if (unknown.length > 0) {
+    const shown = unknown.slice(0, UNKNOWN_BRANDS_SHOWN).map((id) => JSON.stringify(id));
+    const more = unknown.length > shown.length ? ` and ${unknown.length - shown.length} more` : '';
+    errors.push({
+      index,
+      field: 'brandIds',
+      message: `not a brand of the crisis plan: ${shown.join(', ')}${more} (known: ${[...rules.knownBrandIds].join(', ')})`,
+    });
+  }
+  return errors;
+}
+
+/**
+ * Reads a POSTed body holding one mention (JSON object), a JSON array of them, or NDJSON,
+ * and validates each against the Mention schema and the batch rules. Invalid items are
+ * reported by index and field; the valid ones are kept.
+ */
+export function parseMentionBatch(body: string, contentType: string | undefined, rules: BatchRules): ParsedBatch {
   const type = mediaType(contentType);
   if (!(ACCEPTED_CONTENT_TYPES as readonly string[]).includes(type)) {
     return {
@@ -71,15 +108,20 @@ export function parseMentionBatch(body: string, contentType: string | undefined,
     else return { ok: false, status: 400, message: 'body must be a mention object or an array of mentions' };
   }
   const count = items.length + errors.length;
-  if (count > maxMentions) {
-    return { ok: false, status: 413, message: `too many mentions in one request: ${count} > ${maxMentions}` };
+  if (count > rules.maxMentions) {
+    return { ok: false, status: 413, message: `too many mentions in one request: ${count} > ${rules.maxMentions}` };
   }
 
   const mentions: Array<{ index: number; mention: Mention }> = [];
   for (const { index, value } of items) {
     const result = mentionSchema.safeParse(value);
-    if (result.success) mentions.push({ index, mention: result.data });
-    else for (const issue of describeZodError(result.error)) errors.push({ index, ...issue });
+    if (!result.success) {
+      for (const issue of describeZodError(result.error)) errors.push({ index, ...issue });
+      continue;
+    }
+    const broken = checkAgainstRules(index, result.data, rules);
+    if (broken.length === 0) mentions.push({ index, mention: result.data });
+    else errors.push(...broken);
   }
   errors.sort((a, b) => a.index - b.index);
   return { ok: true, mentions, errors };

@@ -1,5 +1,13 @@
 import { Body, Controller, Headers, HttpCode, HttpException, Inject, Post } from '@nestjs/common';
-import { brandRecordKey, matchBrands, mentionKey, TOPICS, type BrandMatcher, type Mention } from '@tocsin/domain';
+import {
+  brandRecordKey,
+  matchBrands,
+  mentionKey,
+  systemClock,
+  TOPICS,
+  type BrandMatcher,
+  type Mention,
+} from '@tocsin/domain';
 import { RecordPublisher, type KafkaSettings, type OutgoingRecord } from '@tocsin/kafka';
 import { PlanSource } from '@tocsin/plan-source';
 import { INGEST_CONFIG, type IngestConfig } from './config';
@@ -45,9 +53,15 @@ export class MentionsController {
   @Post()
   @HttpCode(202)
   async ingest(@Body() body: string, @Headers('content-type') contentType?: string): Promise<IngestAnswer> {
-    const parsed = parseMentionBatch(typeof body === 'string' ? body : '', contentType, this.config.maxMentions);
+    const nowMs = systemClock.now();
+    const parsed = parseMentionBatch(typeof body === 'string' ? body : '', contentType, {
+      maxMentions: this.config.maxMentions,
+      nowMs,
+      maxClockSkewMs: this.config.maxClockSkewMs,
+      knownBrandIds: new Set(this.plan.current().plan.brands.map((brand) => brand.id)),
+    });
     if (!parsed.ok) throw new HttpException({ statusCode: parsed.status, message: parsed.message }, parsed.status);
-    const receivedAt = new Date().toISOString();
+    const receivedAt = new Date(nowMs).toISOString();
     try {
       await this.publisher.publish(
         rawTopic(this.config.kafka),

@@ -1,5 +1,19 @@
-import { mentionKey, mentionSchema, TOPICS, type BrandMatcher, type Clock, type Mention } from '@tocsin/domain';
-import { consumeTopic, type BatchConsumerRunner, type ConsumerWiring, type PartitionBatch } from '@tocsin/kafka';
+import {
+  futureEventTimeReason,
+  mentionKey,
+  mentionSchema,
+  TOPICS,
+  type BrandMatcher,
+  type Clock,
+  type Mention,
+} from '@tocsin/domain';
+import {
+  consumeTopic,
+  type BatchConsumerRunner,
+  type ConsumerWiring,
+  type PartitionBatch,
+  type Rejection,
+} from '@tocsin/kafka';
 import type { SeenMentionsStore } from '@tocsin/redis';
 import { Logger } from '@nestjs/common';
 import { enrichMention, toEnrichedRecords } from './mention-enrichment';
@@ -9,38 +23,59 @@ export interface EnrichmentDependencies {
   brandMatchers: () => readonly BrandMatcher[];
   clock: Clock;
   groupId: string;
+  /** How far ahead of the clock a createdAt may be; further goes to the DLQ (see futureEventTimeReason). */
+  maxClockSkewMs: number;
 }
 
 /**
  * mentions.raw → mentions.enriched. A mention already seen (same platform and id) is dropped;
  * it is marked seen only after its enriched records are acknowledged, so a crash in between
- * republishes rather than loses it.
+ * republishes rather than loses it. Ingest refuses future-dated mentions and invented brands, but
+ * anything that can write to the topic is not ingest: such mentions are dead-lettered or, for
+ * brand ids the plan does not have, enriched without them.
  */
 export function createEnrichmentConsumer(
   wiring: ConsumerWiring,
   deps: EnrichmentDependencies,
 ): BatchConsumerRunner<Mention> {
   const outputTopic = `${wiring.topicPrefix}${TOPICS.mentionsEnriched}`;
-  const handle = async (batch: PartitionBatch<Mention>): Promise<void> => {
+  const logger = new Logger('enrichment');
+  const handle = async (batch: PartitionBatch<Mention>): Promise<Rejection[]> => {
     const unseen = new Set(await deps.seen.filterUnseen(batch.items.map((item) => mentionKey(item.value))));
     const matchers = deps.brandMatchers();
-    const enrichedAt = new Date(deps.clock.now()).toISOString();
+    const nowMs = deps.clock.now();
+    const enrichedAt = new Date(nowMs).toISOString();
     const records = [];
     const published: string[] = [];
-    for (const { value } of batch.items) {
+    const rejections: Rejection[] = [];
+    let unknownBrandIds = 0;
+    for (const { record, value } of batch.items) {
       const key = mentionKey(value);
       if (!unseen.delete(key)) continue;
-      records.push(...toEnrichedRecords(enrichMention(value, matchers, enrichedAt)));
+      const ahead = futureEventTimeReason(value.createdAt, nowMs, deps.maxClockSkewMs);
+      if (ahead) {
+        rejections.push({ record, reason: ahead });
+        continue;
+      }
+      const enriched = enrichMention(value, matchers, enrichedAt);
+      unknownBrandIds += enriched.unknownBrandIds.length;
+      records.push(...toEnrichedRecords(enriched.mention));
       published.push(key);
+    }
+    if (unknownBrandIds > 0) {
+      logger.warn(
+        `${unknownBrandIds} brand id(s) not in the crisis plan dropped from mentions in ${batch.topic}[${batch.partition}]`,
+      );
     }
     await wiring.publisher.publish(outputTopic, records);
     await deps.seen.markSeen(published);
+    return rejections;
   };
   return consumeTopic(wiring, {
     groupId: `${deps.groupId}-enrichment`,
     topic: TOPICS.mentionsRaw,
     schema: mentionSchema,
-    logger: new Logger('enrichment'),
+    logger,
     handle,
   });
 }

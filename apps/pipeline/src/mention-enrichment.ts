@@ -8,20 +8,29 @@ import {
 } from '@tocsin/domain';
 import { analyzeSentiment } from '@tocsin/sentiment';
 
-/** Language, sentiment and brands of one mention; the source's language hint is trusted first. */
+/**
+ * Language, sentiment and brands of one mention; the source's language hint is trusted first.
+ * Brand ids the source names are kept only if the plan has them (`matchers` are the plan's
+ * brands): window state exists for plan brands only, so invented ids cannot grow it.
+ */
 export function enrichMention(
   mention: Mention,
   matchers: readonly BrandMatcher[],
   enrichedAtIso: string,
-): EnrichedMention {
+): { mention: EnrichedMention; unknownBrandIds: string[] } {
+  const known = new Set(matchers.map((matcher) => matcher.brandId));
+  const named = mention.brandIds ?? [];
   const sentiment = analyzeSentiment(mention.text, { lang: mention.lang });
   return {
-    ...mention,
-    key: mentionKey(mention),
-    lang: sentiment.lang,
-    brandIds: matchBrands(mention, matchers),
-    sentiment,
-    enrichedAt: enrichedAtIso,
+    mention: {
+      ...mention,
+      key: mentionKey(mention),
+      lang: sentiment.lang,
+      brandIds: matchBrands({ ...mention, brandIds: named.filter((id) => known.has(id)) }, matchers),
+      sentiment,
+      enrichedAt: enrichedAtIso,
+    },
+    unknownBrandIds: named.filter((id) => !known.has(id)),
   };
 }
 

@@ -23,11 +23,13 @@ import type Redis from 'ioredis';
 import type { Kafka } from 'kafkajs';
 import { PIPELINE_CONFIG, type PipelineConfig } from './config';
 import { createEnrichmentConsumer } from './enrichment.consumer';
+import { PipelineHealthServer } from './health.server';
 import { createSignalsConsumer, type SignalsCheckpoint } from './signals.consumer';
 
 class PipelineLifecycle implements OnModuleInit, OnApplicationShutdown {
   private readonly enrichment: BatchConsumerRunner<Mention>;
   private readonly signals: BatchConsumerRunner<EnrichedMention>;
+  private readonly health: PipelineHealthServer;
 
   constructor(
     @Inject(PIPELINE_CONFIG) private readonly config: PipelineConfig,
@@ -37,20 +39,27 @@ class PipelineLifecycle implements OnModuleInit, OnApplicationShutdown {
     private readonly plan: PlanSource,
     keys: RedisKeys,
   ) {
+    this.health = new PipelineHealthServer(kafka, redis);
     const wiring = { kafka, publisher, topicPrefix: config.kafka.topicPrefix, onFatal: stopProcessOnFatal };
     this.enrichment = createEnrichmentConsumer(wiring, {
       seen: new SeenMentionsStore(redis, keys, `${config.groupId}-enrichment`),
       brandMatchers: () => plan.brandMatchers(),
       clock: systemClock,
       groupId: config.groupId,
+      maxClockSkewMs: config.maxClockSkewMs,
     });
     this.signals = createSignalsConsumer(wiring, {
       checkpoints: new PartitionCheckpointStore<SignalsCheckpoint>(redis, keys, `${config.groupId}-signals`),
       plan: () => plan.current(),
-      settings: { intervalMs: config.intervalMs, allowedLatenessMs: config.allowedLatenessMs },
+      settings: {
+        intervalMs: config.intervalMs,
+        allowedLatenessMs: config.allowedLatenessMs,
+        maxIntervalsPerStep: config.maxIntervalsPerBatch,
+      },
       groupId: config.groupId,
       clock: systemClock,
       liveMaxAgeMs: config.liveMaxAgeMs,
+      maxClockSkewMs: config.maxClockSkewMs,
     });
   }
 
@@ -61,12 +70,18 @@ class PipelineLifecycle implements OnModuleInit, OnApplicationShutdown {
     await this.plan.start({ watch: true });
     await ensureTopics(this.kafka, tocsinTopicSpecs(this.config.kafka.topicPrefix, TOPICS));
     await this.publisher.connect();
+    // Listening before the group joins: after a crash the join waits for the dead member's
+    // session to expire, and a supervisor must see the new process up meanwhile.
+    const { host, port } = this.config.health;
+    const listening = await this.health.listen(host, port);
+    new Logger('pipeline').log(`health on http://${host}:${listening}/health`);
     await this.enrichment.start();
     await this.signals.start();
   }
 
   /** Consumers stop fetching and commit the batch in hand before the producer goes away. */
   async onApplicationShutdown(): Promise<void> {
+    await this.health.close();
     await Promise.all([this.enrichment.stop(), this.signals.stop()]);
     this.plan.stop();
     await this.publisher.disconnect();

@@ -10,6 +10,7 @@ import {
   createBrandSignalsState,
   DEFAULT_DETECTOR_SETTINGS,
   observeMention,
+  sharedEventTimeMs,
   type BrandSignalsState,
   type BrandWindowSettings,
 } from '@tocsin/detection';
@@ -17,6 +18,7 @@ import {
   brandOfRecordKey,
   brandRecordKey,
   enrichedMentionSchema,
+  futureEventTimeReason,
   TOPICS,
   type Clock,
   type EnrichedMention,
@@ -27,12 +29,14 @@ import {
   type ConsumerWiring,
   type OutgoingRecord,
   type PartitionBatch,
+  type Rejection,
 } from '@tocsin/kafka';
 import type { PartitionCheckpointStore } from '@tocsin/redis';
 import { Logger } from '@nestjs/common';
 
 /** What one partition of mentions.enriched remembers: its brands' windows and trigger memory. */
 export interface SignalsCheckpoint {
+  /** Newest believed event time of the partition; quiet brands follow it up to the clock. */
   maxEventTimeMs: number;
   brands: Record<string, BrandSignalsState>;
   triggers: TriggerState;
@@ -41,7 +45,7 @@ export interface SignalsCheckpoint {
 export interface SignalsDependencies {
   checkpoints: PartitionCheckpointStore<SignalsCheckpoint>;
   plan: () => ActivePlan;
-  settings: Pick<BrandWindowSettings, 'intervalMs' | 'allowedLatenessMs'>;
+  settings: Pick<BrandWindowSettings, 'intervalMs' | 'allowedLatenessMs' | 'maxIntervalsPerStep'>;
   groupId: string;
   clock: Clock;
   /**
@@ -50,6 +54,12 @@ export interface SignalsDependencies {
    * consumer group reading a topic from its start must not page anyone about yesterday.
    */
   liveMaxAgeMs: number;
+  /**
+   * Records dated further ahead of the clock go to the DLQ with the reason instead of moving
+   * event time: ingest refuses them, but anything that can write to the topic is believed
+   * otherwise, and one such record would close every interval of its brand up to its date.
+   */
+  maxClockSkewMs: number;
 }
 
 function emptyCheckpoint(): SignalsCheckpoint {
@@ -74,6 +84,9 @@ function readCheckpoint(raw: unknown): SignalsCheckpoint {
  * event-time intervals, runs the spike detector when an interval closes, and checks mentions
  * and spikes against the crisis plan's triggers. Its state is checkpointed in Redis together
  * with the offset it covers, so a replay or a moved partition neither double-counts nor relearns.
+ * Each brand has its own watermark (see sharedEventTimeMs), and only the plan's brands have
+ * state: records of other brands are skipped and counted, the state of a brand leaving the plan
+ * is dropped, so the checkpoint stays as small as the plan whatever the topic holds.
  */
 export function createSignalsConsumer(
   wiring: ConsumerWiring,
@@ -83,12 +96,12 @@ export function createSignalsConsumer(
   const windowSettings: BrandWindowSettings = { ...deps.settings, detector: DEFAULT_DETECTOR_SETTINGS };
   const logger = new Logger('signals');
 
-  const handle = async (batch: PartitionBatch<EnrichedMention>): Promise<void> => {
+  const handle = async (batch: PartitionBatch<EnrichedMention>): Promise<Rejection[]> => {
     const { checkpoints, plan } = deps;
     const saved = await checkpoints.load(batch.topic, batch.partition, readCheckpoint);
     const coveredOffset = BigInt(saved?.offset ?? '-1');
     const fresh = batch.items.filter((item) => BigInt(item.record.offset) > coveredOffset);
-    if (fresh.length === 0) return;
+    if (fresh.length === 0) return [];
 
     const countKey = (brandId: string, mention: EnrichedMention): string => `${brandId}|${mention.key}`;
     const uncounted = await checkpoints.filterUnseen(
@@ -98,18 +111,42 @@ export function createSignalsConsumer(
       }),
     );
     const { plan: activePlan } = plan();
+    const planBrands = new Set(activePlan.brands.map((brand) => brand.id));
+    const nowMs = deps.clock.now();
     let state = saved?.state ?? emptyCheckpoint();
-    const brands = { ...state.brands };
+    const brands = Object.fromEntries(
+      Object.entries(state.brands).flatMap(([brandId, brandState]) => {
+        if (!planBrands.has(brandId)) return [];
+        // A watermark beyond the allowed skew was poisoned by a future-dated record (before that
+        // record was refused): every mention would stay late until that date, so start over.
+        if ((brandState.maxEventTimeMs ?? 0) > nowMs + deps.maxClockSkewMs) {
+          logger.warn(`${brandId}: window state dated ${new Date(brandState.maxEventTimeMs ?? 0).toISOString()} reset`);
+          return [[brandId, createBrandSignalsState(brandId, windowSettings)]];
+        }
+        return [[brandId, brandState]];
+      }),
+    );
     let triggers = state.triggers;
     const outputs: OutgoingRecord[] = [];
+    const rejections: Rejection[] = [];
     const counted: string[] = [];
     let late = 0;
     let old = 0;
-    const liveSinceMs = deps.clock.now() - deps.liveMaxAgeMs;
+    let foreign = 0;
+    const liveSinceMs = nowMs - deps.liveMaxAgeMs;
 
     for (const { record, value: mention } of fresh) {
       const brandId = brandOfRecordKey(record.key);
       if (!brandId || !uncounted.delete(countKey(brandId, mention))) continue;
+      if (!planBrands.has(brandId)) {
+        foreign += 1;
+        continue;
+      }
+      const ahead = futureEventTimeReason(mention.createdAt, nowMs, deps.maxClockSkewMs);
+      if (ahead) {
+        rejections.push({ record, reason: ahead });
+        continue;
+      }
       counted.push(countKey(brandId, mention));
       const eventTimeMs = Date.parse(mention.createdAt);
       const observed = observeMention(
@@ -135,8 +172,9 @@ export function createSignalsConsumer(
       outputs.push(...evaluation.hits.map((hit) => ({ key: brandRecordKey(hit.brandId), value: JSON.stringify(hit) })));
     }
 
+    const sharedMs = sharedEventTimeMs(state.maxEventTimeMs, nowMs);
     for (const [brandId, brandState] of Object.entries(brands)) {
-      const advanced = advanceWatermark(brandState, state.maxEventTimeMs, windowSettings);
+      const advanced = advanceWatermark(brandState, sharedMs, windowSettings);
       brands[brandId] = advanced.state;
       for (const signal of advanced.signals) {
         outputs.push({ key: brandRecordKey(brandId), value: JSON.stringify(signal) });
@@ -151,6 +189,10 @@ export function createSignalsConsumer(
     }
     if (late > 0)
       logger.warn(`${late} mention(s) arrived after their interval closed in ${batch.topic}[${batch.partition}]`);
+    if (foreign > 0)
+      logger.warn(
+        `${foreign} record(s) of brands not in the crisis plan skipped in ${batch.topic}[${batch.partition}]`,
+      );
     if (old > 0)
       logger.log(
         `${old} mention(s) older than the live horizon counted but not checked against triggers in ${batch.topic}[${batch.partition}]`,
@@ -163,6 +205,7 @@ export function createSignalsConsumer(
       { offset: batch.lastOffset, state: { ...state, brands, triggers } },
       counted,
     );
+    return rejections;
   };
 
   return consumeTopic(wiring, {

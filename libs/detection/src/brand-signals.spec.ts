@@ -6,6 +6,7 @@ import {
   advanceWatermark,
   createBrandSignalsState,
   observeMention,
+  sharedEventTimeMs,
   weighReach,
 } from './brand-signals';
 import { dailyMean, drawPoisson } from './testing/synthetic-series';
@@ -63,6 +64,33 @@ describe('advanceWatermark', () => {
     const started = advanceWatermark(state, START_MS + 2 * MINUTE_MS, settings);
     const { signals } = advanceWatermark(started.state, START_MS + 5 * MINUTE_MS, settings);
     expect(volumes(signals).map(([, volume]) => volume)).toEqual([0, 0, 0]);
+  });
+
+  it('closes at most maxIntervalsPerStep intervals per call and the rest on the next calls', () => {
+    const capped = { ...settings, maxIntervalsPerStep: 3 };
+    const state = observeAll(createBrandSignalsState('acme', capped), [START_MS, START_MS + 5 * MINUTE_MS]);
+    const first = advanceWatermark(state, START_MS + 10 * MINUTE_MS, capped);
+    expect(volumes(first.signals).map(([, volume]) => volume)).toEqual([1, 0, 0]);
+    // No newer event time: the remembered watermark keeps closing what is due.
+    const second = advanceWatermark(first.state, START_MS, capped);
+    expect(volumes(second.signals).map(([, volume]) => volume)).toEqual([0, 0, 1]);
+    const third = advanceWatermark(second.state, START_MS, capped);
+    expect(volumes(third.signals).map(([, volume]) => volume)).toEqual([0, 0]);
+  });
+
+  it('bounds one step after a jump of years in event time', () => {
+    const state = observeAll(createBrandSignalsState('acme', settings), [START_MS]);
+    const { signals } = advanceWatermark(state, Date.parse('9999-12-31T23:59:59Z'), settings);
+    expect(signals).toHaveLength(settings.maxIntervalsPerStep * 4);
+  });
+});
+
+describe(sharedEventTimeMs.name, () => {
+  it.each([
+    ['follows the partition in a replay of the past', START_MS, START_MS + DAY_MS, START_MS],
+    ['stops at the clock when a neighbour runs ahead', START_MS + 4 * MINUTE_MS, START_MS, START_MS],
+  ])('%s', (_case, partitionMs, nowMs, expected) => {
+    expect(sharedEventTimeMs(partitionMs, nowMs)).toBe(expected);
   });
 });
 

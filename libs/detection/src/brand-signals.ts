@@ -15,12 +15,18 @@ export interface BrandWindowSettings {
   intervalMs: number;
   /** How far behind the newest event time a mention may arrive and still count, ms. */
   allowedLatenessMs: number;
+  /**
+   * Most intervals one call to advanceWatermark closes; the rest close on the next calls. Bounds
+   * the work, memory and output of one step whatever the jump in event time.
+   */
+  maxIntervalsPerStep: number;
   detector: DetectorSettings;
 }
 
 export const DEFAULT_BRAND_WINDOW_SETTINGS: Readonly<BrandWindowSettings> = {
   intervalMs: 60_000,
   allowedLatenessMs: 120_000,
+  maxIntervalsPerStep: 1_440,
   detector: DEFAULT_DETECTOR_SETTINGS,
 };
 
@@ -85,6 +91,9 @@ export function validateBrandWindowSettings(settings: BrandWindowSettings): Bran
   }
   if (!(settings.allowedLatenessMs >= 0) || !Number.isFinite(settings.allowedLatenessMs)) {
     throw new RangeError(`allowedLatenessMs must be a finite number ≥ 0, got ${settings.allowedLatenessMs}`);
+  }
+  if (!Number.isInteger(settings.maxIntervalsPerStep) || settings.maxIntervalsPerStep <= 0) {
+    throw new RangeError(`maxIntervalsPerStep must be a positive integer, got ${settings.maxIntervalsPerStep}`);
   }
   validateDetectorSettings(settings.detector);
   return settings;
@@ -229,11 +238,26 @@ function buildSignal(
 }
 
 /**
+ * The event time a brand is moved to when its own mentions say nothing newer: the newest event
+ * time of its partition, but never past the clock. A quiet brand's intervals still close as
+ * zeros while its neighbours talk, yet one neighbour's clock running ahead (within the allowed
+ * skew) cannot close this brand's intervals before they have happened and make its live mentions
+ * late. Each brand's own mentions still move its own watermark as far as they say.
+ * @param partitionEventTimeMs newest event time seen in the brand's partition, ms since epoch
+ * @param nowMs the clock, ms since epoch
+ */
+export function sharedEventTimeMs(partitionEventTimeMs: number, nowMs: number): number {
+  return Math.min(partitionEventTimeMs, nowMs);
+}
+
+/**
  * Moves the brand's event-time watermark to max(newest event seen, `eventTimeMs`) −
  * allowedLatenessMs and closes every interval that ends at or before it, in order — including
  * intervals with no mention, which close as zeros so each series stays continuous. Each closed
- * interval is judged by the four metric detectors.
- * @param eventTimeMs newest event time known to the caller (e.g. the partition's), ms since epoch
+ * interval is judged by the four metric detectors. At most maxIntervalsPerStep intervals close
+ * per call; the watermark is remembered, so the next calls close the rest.
+ * @param eventTimeMs newest event time the caller vouches for beyond the brand's own (see
+ *   {@link sharedEventTimeMs}), ms since epoch
  * @returns the next state and one SpikeSignal per metric per closed interval, oldest first
  */
 export function advanceWatermark(
@@ -247,8 +271,10 @@ export function advanceWatermark(
   const detectors = { ...state.detectors };
   const open = [...state.open];
   const signals: SpikeSignal[] = [];
+  let closed = 0;
 
-  while (closedUntilMs + settings.intervalMs <= watermarkMs) {
+  while (closedUntilMs + settings.intervalMs <= watermarkMs && closed < settings.maxIntervalsPerStep) {
+    closed += 1;
     const startMs = closedUntilMs;
     const tally =
       open[0]?.startMs === startMs

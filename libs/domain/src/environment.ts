@@ -1,13 +1,15 @@
 import { z } from 'zod';
 import type { ZodType, ZodTypeDef } from 'zod';
 import { TocsinError } from './errors';
+import { redactCredentials } from './redaction';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
 /**
  * Parses an app's settings from environment variables with a zod schema whose keys are the
  * variable names. Fails with every offending variable, its expected form and the value given,
- * e.g. `KAFKA_BROKERS: expected host:port[,host:port], got "kafka"`.
+ * e.g. `KAFKA_BROKERS: expected host:port[,host:port], got "kafka"`; credentials in a given
+ * value are shown as `***` (`redis://***@redis:6379`): start-up errors end up in shared logs.
  */
 export function parseEnvironment<T>(schema: ZodType<T, ZodTypeDef, unknown>, env: Environment): Readonly<T> {
   const result = schema.safeParse(env);
@@ -15,7 +17,7 @@ export function parseEnvironment<T>(schema: ZodType<T, ZodTypeDef, unknown>, env
   const lines = result.error.issues.map((issue) => {
     const name = String(issue.path[0] ?? '(environment)');
     const given = env[name];
-    return `${name}: ${issue.message}, got ${given === undefined ? 'nothing' : JSON.stringify(given)}`;
+    return `${name}: ${issue.message}, got ${given === undefined ? 'nothing' : redactCredentials(JSON.stringify(given))}`;
   });
   throw new TocsinError('invalid_environment', `Invalid environment variables:\n  ${lines.join('\n  ')}`);
 }
@@ -35,3 +37,9 @@ export const logLevelSchema = z
  * backfill or a replay from a topic's start stays quiet.
  */
 export const liveMaxAgeSchema = z.coerce.number().int().positive().default(3_600_000);
+
+/**
+ * How far ahead of the receiving clock a mention's createdAt may be: sources' clocks drift a
+ * little, and one mention dated far in the future must not move event time for everyone.
+ */
+export const maxClockSkewSchema = z.coerce.number().int().nonnegative().default(300_000);

@@ -9,3 +9,5 @@ export * from './topics';
 export * from './environment';
 export * from './seeded-random';
 export * from './format-amount';
+export * from './event-time';
+export * from './redaction';

@@ -1,3 +1,4 @@
+import { redactCredentials } from '@tocsin/domain';
 import { Kafka, logLevel, type LogEntry } from 'kafkajs';
 import type { KafkaSettings } from './kafka.config';
 
@@ -17,7 +18,7 @@ export function createKafka(settings: KafkaSettings, logger: KafkaLogger): Kafka
       () =>
       ({ namespace, level, log }: LogEntry) => {
         const { message, ...extra } = log;
-        const line = `[${namespace}] ${message} ${JSON.stringify(extra)}`;
+        const line = redactCredentials(`[${namespace}] ${message} ${JSON.stringify(extra)}`);
         if (level <= logLevel.ERROR) logger.error(line);
         else logger.warn(line);
       },
