@@ -1,9 +1,16 @@
 import { describeZodError, mentionSchema, TOPICS, type Clock } from '@tocsin/domain';
-import { DLQ_HEADERS, RecordPublisher, topicName, type KafkaSettings, type OutgoingRecord } from '@tocsin/kafka';
+import {
+  DLQ_HEADERS,
+  RecordPublisher,
+  toRawRecord,
+  topicName,
+  type KafkaSettings,
+  type OutgoingRecord,
+} from '@tocsin/kafka';
 import { PlanSource } from '@tocsin/plan-source';
 import { compileKeywordFilter, type KeywordFilter, type Source } from '@tocsin/sources';
 import { z } from 'zod';
-import { toRawRecord } from '../../ingest/src/mentions.controller';
+
 import type { SourceBatch } from './connectors/source-connector';
 import type { SourceLeaseStore } from './source-lease.store';
 import type { SourceStatus } from './source-status';

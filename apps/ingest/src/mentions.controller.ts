@@ -1,14 +1,6 @@
 import { Body, Controller, Headers, HttpCode, HttpException, Inject, Post } from '@nestjs/common';
-import {
-  brandRecordKey,
-  matchBrands,
-  mentionKey,
-  systemClock,
-  TOPICS,
-  type BrandMatcher,
-  type Mention,
-} from '@tocsin/domain';
-import { RecordPublisher, type KafkaSettings, type OutgoingRecord } from '@tocsin/kafka';
+import { systemClock, TOPICS } from '@tocsin/domain';
+import { RecordPublisher, toRawRecord, type KafkaSettings } from '@tocsin/kafka';
 import { PlanSource } from '@tocsin/plan-source';
 import { INGEST_CONFIG, type IngestConfig } from './config';
 import { parseMentionBatch, type ItemError } from './mention-batch.parser';
@@ -17,24 +9,6 @@ export interface IngestAnswer {
   accepted: number;
   rejected: number;
   errors: ItemError[];
-}
-
-/**
- * Keyed by its brand (named by the source or matched by the plan's keywords) so that one
- * brand's stream stays in order in one partition: its event-time windows then see a replay or
- * a backfill in order. A mention of no brand is keyed by itself.
- */
-export function toRawRecord(
-  mention: Mention,
-  receivedAtIso: string,
-  matchers: readonly BrandMatcher[],
-): OutgoingRecord {
-  const brandId = matchBrands(mention, matchers)[0];
-  return {
-    key: brandId ? brandRecordKey(brandId) : mentionKey(mention),
-    value: JSON.stringify(mention),
-    headers: { 'tocsin-received-at': receivedAtIso },
-  };
 }
 
 export function rawTopic(kafka: KafkaSettings): string {

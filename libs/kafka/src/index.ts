@@ -6,3 +6,4 @@ export * from './batch-consumer.runner';
 export * from './json-record.decoder';
 export * from './topic-consumer';
 export * from './kafka.providers';
+export * from './raw-mention.record';

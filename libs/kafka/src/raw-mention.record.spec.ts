@@ -1,5 +1,5 @@
 import { brandSchema, compileBrandMatcher, type Mention } from '@tocsin/domain';
-import { toRawRecord } from './mentions.controller';
+import { toRawRecord } from './raw-mention.record';
 
 const matchers = [
   compileBrandMatcher(brandSchema.parse({ id: 'fleurie', name: 'Fleurie', keywords: ['fleurie cosmetics'] })),
