@@ -59,14 +59,33 @@ shutdown_redis() {
   redis-cli -h "$REDIS_HOST" -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || kill -TERM "$1" 2>/dev/null || true
 }
 
-stop_kafka() { stop_service kafka "$KAFKA_PID_FILE" kafka.Kafka "$KAFKA_STOP_TIMEOUT" terminate_kafka; }
-stop_redis() { stop_service redis "$REDIS_PID_FILE" redis-server 15 shutdown_redis; }
+terminate() { kill -TERM "$1" 2>/dev/null || true; }
+
+# Whatever was started, single node or cluster, is found by its pid file.
+stop_kafka() {
+  local pid_file
+  stop_service kafka "$KAFKA_PID_FILE" kafka.Kafka "$KAFKA_STOP_TIMEOUT" terminate_kafka
+  for pid_file in "$TOCSIN_RUN"/kafka-*.pid; do
+    [[ -e "$pid_file" ]] || continue
+    stop_service "kafka node $(basename "$pid_file" .pid | sed 's/^kafka-//')" "$pid_file" kafka.Kafka "$KAFKA_STOP_TIMEOUT" terminate_kafka
+  done
+}
+# Sentinels first: stopping the primary under their watch would start a failover.
+stop_redis() {
+  local pid_file
+  stop_service redis "$REDIS_PID_FILE" redis-server 15 shutdown_redis
+  for pid_file in "$TOCSIN_RUN"/redis-sentinel-*.pid "$TOCSIN_RUN"/redis-replica.pid "$TOCSIN_RUN"/redis-primary.pid; do
+    [[ -e "$pid_file" ]] || continue
+    # SIGTERM: Redis flushes its append-only file and exits.
+    stop_service "redis $(basename "$pid_file" .pid | sed 's/^redis-//')" "$pid_file" redis- 15 terminate
+  done
+}
 
 stop_kafka
 stop_redis
 
 if ((PURGE)); then
   rm -rf "$TOCSIN_HOME/kafka/data" "$TOCSIN_HOME/kafka/conf" "$TOCSIN_HOME/kafka/cluster-id" \
-    "$REDIS_DATA" "$TOCSIN_LOGS" "$TOCSIN_RUN" "$TOCSIN_HOME/env"
+    "$TOCSIN_HOME"/kafka/node-* "$REDIS_SENTINEL_DIR" "$REDIS_DATA" "$TOCSIN_LOGS" "$TOCSIN_RUN" "$TOCSIN_HOME/env"
   say "purged data and logs (kept jars in $TOCSIN_HOME/kafka/lib-*)"
 fi

@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # Starts (or reuses) the real infrastructure: single-node KRaft Kafka on 127.0.0.1:9092 and
 # Redis on 127.0.0.1:6379, creates the topics, installs chromium for browser tests.
-# Idempotent: whatever is already running is left alone.
+# Idempotent: whatever is already running is left alone, whatever died is started again.
 #
+#   TOCSIN_KAFKA_NODES=3           a local 3-node KRaft cluster instead (ports KAFKA_PORT..+5),
+#                                  topics with 3 replicas and min.insync.replicas=2
+#   TOCSIN_REDIS_HA=sentinel       Redis primary + replica + three sentinels (ports REDIS_PORT..+4)
+#   TOCSIN_TOPIC_REPLICATION / TOCSIN_TOPIC_MIN_INSYNC   override the replication of new topics
 #   KAFKA_BROKERS=host:port[,...]  use that Kafka instead of starting one (topics still created)
 #   REDIS_URL=redis://host:port    use that Redis instead of starting one
 #   TOCSIN_SKIP_CHROMIUM=1         do not install chromium
@@ -14,7 +18,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/infra-env.sh"
 
 T0=$SECONDS
 take_infra_lock
-mkdir -p "$TOCSIN_HOME/kafka" "$KAFKA_CONF" "$KAFKA_DATA" "$REDIS_DATA" "$TOCSIN_LOGS/kafka" "$TOCSIN_RUN"
+mkdir -p "$TOCSIN_HOME/kafka" "$KAFKA_CONF" "$REDIS_DATA" "$TOCSIN_LOGS" "$TOCSIN_RUN"
 
 # --- system packages -------------------------------------------------------------------------
 ensure_packages() {
@@ -23,6 +27,7 @@ ensure_packages() {
     missing+=(redis-server)
   fi
   if ! command -v redis-cli >/dev/null 2>&1; then missing+=(redis-tools); fi
+  if [[ -n "$REDIS_HA" ]] && ! command -v redis-sentinel >/dev/null 2>&1; then missing+=(redis-sentinel); fi
   if [[ "${TOCSIN_SKIP_CHROMIUM:-0}" != 1 && ! -x /usr/bin/chromium ]]; then missing+=(chromium); fi
   ((${#missing[@]})) || return 0
 
@@ -65,9 +70,17 @@ ensure_kafka_jars() {
 }
 
 write_kafka_conf() {
-  sed -e "s|@KAFKA_HOST@|$KAFKA_HOST|g" -e "s|@KAFKA_PORT@|$KAFKA_PORT|g" \
-    -e "s|@CONTROLLER_PORT@|$KAFKA_CONTROLLER_PORT|g" -e "s|@DATA_DIR@|$KAFKA_DATA|g" \
-    "$TOCSIN_ROOT/scripts/kafka/server.properties" >"$KAFKA_CONF/server.properties"
+  local i voters="" dir
+  for ((i = 1; i <= KAFKA_NODES; i++)); do voters+="${voters:+,}$i@$KAFKA_HOST:$(kafka_node_controller_port "$i")"; done
+  for ((i = 1; i <= KAFKA_NODES; i++)); do
+    dir="$(kafka_node_dir "$i")"
+    mkdir -p "$dir/conf" "$dir/data" "$(kafka_node_logs "$i")"
+    sed -e "s|@NODE_ID@|$i|g" -e "s|@QUORUM_VOTERS@|$voters|g" \
+      -e "s|@KAFKA_HOST@|$KAFKA_HOST|g" -e "s|@KAFKA_PORT@|$(kafka_node_port "$i")|g" \
+      -e "s|@CONTROLLER_PORT@|$(kafka_node_controller_port "$i")|g" -e "s|@DATA_DIR@|$dir/data|g" \
+      -e "s|@REPLICATION@|$TOPIC_REPLICATION|g" -e "s|@MIN_ISR@|$TOPIC_MIN_INSYNC|g" \
+      "$TOCSIN_ROOT/scripts/kafka/server.properties" >"$dir/conf/server.properties"
+  done
   # Short client timeouts so the CLI fails fast (and is retried) instead of hanging 60s.
   cat >"$KAFKA_CONF/client.properties" <<EOF
 request.timeout.ms=5000
@@ -75,60 +88,78 @@ default.api.timeout.ms=10000
 EOF
 }
 
+# Every node of a cluster is formatted with the same cluster id.
 format_kafka_storage() {
-  [[ -f "$KAFKA_DATA/meta.properties" ]] && return 0
+  local dir
+  dir="$(kafka_node_dir "$1")"
+  [[ -f "$dir/data/meta.properties" ]] && return 0
   if [[ ! -s "$KAFKA_CLUSTER_ID_FILE" ]]; then
     kafka_tool kafka.tools.StorageTool random-uuid | tail -n 1 >"$KAFKA_CLUSTER_ID_FILE.tmp"
     mv "$KAFKA_CLUSTER_ID_FILE.tmp" "$KAFKA_CLUSTER_ID_FILE"
   fi
   local log="$TOCSIN_LOGS/kafka-format.log"
   if ! kafka_tool kafka.tools.StorageTool format --ignore-formatted \
-    -t "$(cat "$KAFKA_CLUSTER_ID_FILE")" -c "$KAFKA_CONF/server.properties" >"$log" 2>&1; then
+    -t "$(cat "$KAFKA_CLUSTER_ID_FILE")" -c "$dir/conf/server.properties" >"$log" 2>&1; then
     cat "$log" >&2
-    die "kafka storage format failed"
+    die "kafka storage format failed (node $1)"
   fi
 }
 
-KAFKA_STARTED_PID=""
-start_kafka() {
-  local pid
-  if pid="$(live_pid "$KAFKA_PID_FILE" kafka.Kafka)"; then
-    say "kafka already running (pid $pid)"
+kafka_out_file() { if ((KAFKA_NODES == 1)); then printf '%s\n' "$KAFKA_OUT_FILE"; else printf '%s\n' "$TOCSIN_LOGS/kafka-$1.out"; fi; }
+
+KAFKA_STARTED_PIDS=()
+start_kafka_node() {
+  local i="$1" pid pid_file port name="kafka"
+  pid_file="$(kafka_node_pid_file "$i")"
+  port="$(kafka_node_port "$i")"
+  ((KAFKA_NODES == 1)) || name="kafka node $i"
+  if pid="$(live_pid "$pid_file" kafka.Kafka)"; then
+    say "$name already running (pid $pid)"
     return 0
   fi
-  if port_open "$KAFKA_HOST" "$KAFKA_PORT"; then
-    say "something already listens on $KAFKA_HOST:$KAFKA_PORT (not started by tocsin): using it as kafka"
+  if port_open "$KAFKA_HOST" "$port"; then
+    say "something already listens on $KAFKA_HOST:$port (not started by tocsin): using it as $name"
     return 0
   fi
-  say "starting kafka $KAFKA_VERSION…"
-  format_kafka_storage
+  say "starting $name $KAFKA_VERSION…"
+  format_kafka_storage "$i"
   # shellcheck disable=SC2086 # KAFKA_HEAP_OPTS / KAFKA_JVM_OPTS are lists of JVM flags
   setsid java $KAFKA_HEAP_OPTS -server -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
     -XX:InitiatingHeapOccupancyPercent=35 -XX:+ExplicitGCInvokesConcurrent -XX:+ExitOnOutOfMemoryError \
     -Djava.awt.headless=true ${KAFKA_JVM_OPTS:-} \
-    -Dkafka.logs.dir="$TOCSIN_LOGS/kafka" \
+    -Dkafka.logs.dir="$(kafka_node_logs "$i")" \
     -Dlog4j.configuration="file:$TOCSIN_ROOT/scripts/kafka/log4j.properties" \
-    -cp "$(kafka_classpath)" kafka.Kafka "$KAFKA_CONF/server.properties" \
-    >"$KAFKA_OUT_FILE" 2>&1 </dev/null 9>&- &
-  KAFKA_STARTED_PID=$!
-  echo "$KAFKA_STARTED_PID" >"$KAFKA_PID_FILE"
+    -cp "$(kafka_classpath)" kafka.Kafka "$(kafka_node_dir "$i")/conf/server.properties" \
+    >"$(kafka_out_file "$i")" 2>&1 </dev/null 9>&- &
+  KAFKA_STARTED_PIDS+=("$i:$!")
+  echo "$!" >"$pid_file"
+}
+
+start_kafka() {
+  local i
+  for ((i = 1; i <= KAFKA_NODES; i++)); do start_kafka_node "$i"; done
 }
 
 kafka_failure() {
+  local i out log
   {
     printf 'tocsin: ERROR: %s\n' "$1"
     # An external broker's logs are elsewhere; ours would only mislead.
     [[ -n "${KAFKA_BROKERS:-}" ]] && exit 1
-    if [[ -s "$KAFKA_OUT_FILE" ]]; then
-      echo "--- tail of $KAFKA_OUT_FILE"
-      tail -n 20 "$KAFKA_OUT_FILE"
-    fi
-    if [[ -s "$KAFKA_LOG_FILE" ]]; then
-      echo "--- errors in $KAFKA_LOG_FILE"
-      grep -E '^\[[^]]*\] (ERROR|FATAL)|^Caused by' "$KAFKA_LOG_FILE" | tail -n 8 || true
-      echo "--- tail of $KAFKA_LOG_FILE (stack frames left out)"
-      grep -vE '^[[:space:]]+(at |\.\.\. [0-9]+ more)' "$KAFKA_LOG_FILE" | tail -n 12 || true
-    fi
+    for ((i = 1; i <= KAFKA_NODES; i++)); do
+      out="$(kafka_out_file "$i")"
+      log="$(kafka_node_logs "$i")/server.log"
+      if [[ -s "$out" ]]; then
+        echo "--- tail of $out"
+        tail -n 20 "$out"
+      fi
+      if [[ -s "$log" ]]; then
+        echo "--- errors in $log"
+        grep -E '^\[[^]]*\] (ERROR|FATAL)|^Caused by' "$log" | tail -n 8 || true
+        echo "--- tail of $log (stack frames left out)"
+        grep -vE '^[[:space:]]+(at |\.\.\. [0-9]+ more)' "$log" | tail -n 12 || true
+      fi
+    done
   } >&2
   exit 1
 }
@@ -136,13 +167,15 @@ kafka_failure() {
 # Ready = the broker answers an admin request. The answer (a describe of our topics) is kept.
 TOPICS_DESCRIBE=""
 wait_kafka() {
-  local t=$SECONDS deadline=$((SECONDS + KAFKA_START_TIMEOUT)) out
+  local t=$SECONDS deadline=$((SECONDS + KAFKA_START_TIMEOUT)) out started
   while :; do
-    if [[ -n "$KAFKA_STARTED_PID" ]] && ! kill -0 "$KAFKA_STARTED_PID" 2>/dev/null; then
-      rm -f "$KAFKA_PID_FILE"
-      kafka_failure "kafka exited during startup"
-    fi
-    if [[ -n "${KAFKA_BROKERS:-}" ]] || port_open "$KAFKA_HOST" "$KAFKA_PORT"; then
+    for started in "${KAFKA_STARTED_PIDS[@]}"; do
+      if ! kill -0 "${started#*:}" 2>/dev/null; then
+        rm -f "$(kafka_node_pid_file "${started%%:*}")"
+        kafka_failure "kafka node ${started%%:*} exited during startup"
+      fi
+    done
+    if [[ -n "${KAFKA_BROKERS:-}" ]] || port_open "$KAFKA_HOST" "$(kafka_node_port 1)"; then
       if out="$(describe_topics 2>&1)"; then
         TOPICS_DESCRIBE="$out"
         break
@@ -179,6 +212,20 @@ describe_topics() {
   topic_cmd --describe --if-exists --topic "^(${re//./\\.})\$"
 }
 
+# A cluster's nodes register one by one: creating with 3 replicas is retried until 3 brokers
+# are there to hold them.
+create_topic() {
+  local topic="$1" partitions="$2" deadline=$((SECONDS + KAFKA_START_TIMEOUT)) out
+  until out="$(topic_cmd --create --if-not-exists --topic "$topic" --partitions "$partitions" \
+    --replication-factor "$TOPIC_REPLICATION" --config "min.insync.replicas=$TOPIC_MIN_INSYNC" 2>&1)"; do
+    if ((SECONDS >= deadline)); then
+      printf '%s\n' "$out" | tail -n 5 >&2
+      die "could not create topic $topic on $BOOTSTRAP (replication $TOPIC_REPLICATION, min.insync.replicas $TOPIC_MIN_INSYNC)"
+    fi
+    sleep 1
+  done
+}
+
 ensure_topics() {
   local topic have want created=() t=$SECONDS
   declare -A HAVE=()
@@ -186,14 +233,19 @@ ensure_topics() {
     HAVE[$topic]="$have"
   done < <(printf '%s\n' "$TOPICS_DESCRIBE" |
     awk '/PartitionCount:/ { for (i = 1; i < NF; i++) { if ($i == "Topic:") t = $(i + 1); if ($i == "PartitionCount:") p = $(i + 1) } print t, p }')
+  # Kafka does not raise a topic's replication factor by itself (that is a reassignment): an
+  # existing topic with fewer copies than asked is reported, and the apps refuse it at start.
+  while read -r topic have; do
+    [[ -n "$topic" ]] && ((have < TOPIC_REPLICATION)) &&
+      say "warning: topic $topic has replication factor $have, less than the $TOPIC_REPLICATION asked (kafka-reassign-partitions raises it)"
+  done < <(printf '%s\n' "$TOPICS_DESCRIBE" |
+    awk '/PartitionCount:/ { for (i = 1; i < NF; i++) { if ($i == "Topic:") t = $(i + 1); if ($i == "ReplicationFactor:") r = $(i + 1) } print t, r }')
 
   for topic in "${TOPICS[@]}"; do
     want="${WANT[$topic]}"
     have="${HAVE[$topic]:-}"
     if [[ -z "$have" ]]; then
-      topic_cmd --create --if-not-exists --topic "$topic" --partitions "$want" \
-        --replication-factor "$TOPIC_REPLICATION" >/dev/null ||
-        die "could not create topic $topic on $BOOTSTRAP"
+      create_topic "$topic" "$want"
       created+=("$topic($want)")
     elif ((have < want)); then
       say "topic $topic has $have partitions, raising to $want"
@@ -249,6 +301,74 @@ start_redis() {
   say "redis ready on $REDIS_HOST:$REDIS_PORT ($((SECONDS - t))s)"
 }
 
+# --- redis sentinel --------------------------------------------------------------------------
+# One primary, one replica, three sentinels (a quorum of 2 can elect while one sentinel is down).
+# Each instance gets a config file of its own: Sentinel rewrites it (and the replicas') as roles
+# change, so a restarted node comes back in the role the set last gave it.
+redis_instance_ping() { redis-cli -h "$REDIS_HOST" -p "$1" ping 2>/dev/null | grep -q PONG; }
+
+wait_redis_instance() {
+  local name="$1" port="$2" log="$3" deadline=$((SECONDS + REDIS_START_TIMEOUT))
+  until redis_instance_ping "$port"; do
+    if ((SECONDS >= deadline)); then
+      tail -n 20 "$log" >&2 || true
+      die "$name on $REDIS_HOST:$port did not answer PING after ${REDIS_START_TIMEOUT}s"
+    fi
+    sleep 0.2
+  done
+}
+
+start_redis_instance() {
+  local name="$1" port="$2" role="$3" dir="$REDIS_SENTINEL_DIR/$1" pid
+  local conf="$dir/$1.conf" pid_file="$TOCSIN_RUN/redis-$1.pid" log="$TOCSIN_LOGS/redis-$1.log"
+  if pid="$(live_pid "$pid_file" redis-)"; then
+    say "redis $name already running (pid $pid)"
+    return 0
+  fi
+  mkdir -p "$dir"
+  if [[ ! -f "$conf" ]]; then
+    {
+      echo "bind $REDIS_HOST"
+      echo "port $port"
+      echo "dir $dir"
+      if [[ "$role" == sentinel ]]; then
+        echo "sentinel monitor $REDIS_SENTINEL_NAME $REDIS_HOST $REDIS_PORT 2"
+        # Declared down after 1 s without an answer; a failover that stalls is retried after 5 s.
+        echo "sentinel down-after-milliseconds $REDIS_SENTINEL_NAME 1000"
+        echo "sentinel failover-timeout $REDIS_SENTINEL_NAME 5000"
+        echo "sentinel parallel-syncs $REDIS_SENTINEL_NAME 1"
+      else
+        # Every write is in the append-only file, fsynced each second, on primary and replica.
+        echo "appendonly yes"
+        echo "appendfsync everysec"
+        [[ "$role" == replica ]] && echo "replicaof $REDIS_HOST $REDIS_PORT"
+      fi
+    } >"$conf"
+  fi
+  # Runtime settings stay on the command line: Sentinel's config rewrite never sees them.
+  local args=("$conf" --daemonize yes --pidfile "$pid_file" --logfile "$log")
+  if [[ "$role" == sentinel ]]; then
+    redis-sentinel "${args[@]}" >/dev/null 9>&- || die "redis sentinel $name failed to start (log: $log)"
+  else
+    redis-server "${args[@]}" >/dev/null 9>&- || die "redis $name failed to start (log: $log)"
+  fi
+  wait_redis_instance "redis $name" "$port" "$log"
+  say "redis $name ready on $REDIS_HOST:$port"
+}
+
+start_redis_sentinel() {
+  [[ -z "${REDIS_URL:-}" ]] || die "TOCSIN_REDIS_HA=sentinel starts its own Redis set; unset REDIS_URL"
+  command -v redis-sentinel >/dev/null 2>&1 || die "redis-sentinel not found (apt-get install -y redis-sentinel)"
+  local t=$SECONDS i=1 port
+  start_redis_instance primary "$REDIS_PORT" primary
+  start_redis_instance replica "$REDIS_REPLICA_PORT" replica
+  for port in "${REDIS_SENTINEL_PORTS[@]}"; do
+    start_redis_instance "sentinel-$i" "$port" sentinel
+    i=$((i + 1))
+  done
+  say "redis sentinel set '$REDIS_SENTINEL_NAME' up: sentinels $(redis_sentinel_list) ($((SECONDS - t))s)"
+}
+
 # --- main ------------------------------------------------------------------------------------
 ensure_packages
 require_java
@@ -259,16 +379,24 @@ if [[ -n "${KAFKA_BROKERS:-}" ]]; then
   BOOTSTRAP="$KAFKA_BROKERS"
   say "kafka: using KAFKA_BROKERS=$BOOTSTRAP"
 else
-  BOOTSTRAP="$KAFKA_HOST:$KAFKA_PORT"
+  BOOTSTRAP="$(kafka_bootstrap)"
   start_kafka
 fi
 # Redis starts while the Kafka JVM boots.
-start_redis
+if [[ -n "$REDIS_HA" ]]; then start_redis_sentinel; else start_redis; fi
 wait_kafka
 ensure_topics
 
-cat >"$TOCSIN_HOME/env" <<EOF
-KAFKA_BROKERS=$BOOTSTRAP
-REDIS_URL=${REDIS_URL:-redis://$REDIS_HOST:$REDIS_PORT}
-EOF
+# What the apps need to reach this infrastructure (KAFKA_*, REDIS_*; see README, Configuration).
+{
+  echo "KAFKA_BROKERS=$BOOTSTRAP"
+  echo "KAFKA_REPLICATION_FACTOR=$TOPIC_REPLICATION"
+  echo "KAFKA_MIN_INSYNC_REPLICAS=$TOPIC_MIN_INSYNC"
+  echo "REDIS_URL=${REDIS_URL:-redis://$REDIS_HOST:$REDIS_PORT}"
+  if [[ -n "$REDIS_HA" ]]; then
+    echo "REDIS_SENTINELS=$(redis_sentinel_list)"
+    echo "REDIS_SENTINEL_NAME=$REDIS_SENTINEL_NAME"
+    echo "REDIS_CONFIRM_REPLICAS=1"
+  fi
+} >"$TOCSIN_HOME/env"
 say "infrastructure up ($((SECONDS - T0))s)"
