@@ -11,11 +11,10 @@ import {
 import { ModuleRef } from '@nestjs/core';
 import { systemClock, TOPICS, type EnrichedMention } from '@tocsin/domain';
 import {
-  ensureTopics,
+  ensureTocsinTopics,
   KAFKA_CLIENT,
   kafkaProviders,
   RecordPublisher,
-  tocsinTopicSpecs,
   stopProcessOnFatal,
   type BatchConsumerRunner,
 } from '@tocsin/kafka';
@@ -81,7 +80,7 @@ class GatewayLifecycle implements OnModuleInit, OnApplicationBootstrap, OnModule
 
   async onModuleInit(): Promise<void> {
     await this.plan.start({ watch: true });
-    await ensureTopics(this.kafka, tocsinTopicSpecs(this.config.kafka.topicPrefix, TOPICS));
+    await ensureTocsinTopics(this.kafka, this.config.kafka, TOPICS, new Logger('kafka'));
     await this.publisher.connect();
   }
 
@@ -151,7 +150,7 @@ export class GatewayModule {
           // the gateway lazily breaks the cycle without forwardRef.
           useFactory: (redis: Redis, keys: RedisKeys, outbox: WebhookOutbox, plan: PlanSource, moduleRef: ModuleRef) =>
             new AlertService(
-              new AlertStore(redis, keys),
+              new AlertStore(redis, keys, config.redis.confirmation),
               new SilenceStore(redis, keys),
               outbox,
               plan,

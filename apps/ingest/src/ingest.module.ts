@@ -7,7 +7,7 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { TOPICS } from '@tocsin/domain';
-import { ensureTopics, KAFKA_CLIENT, kafkaProviders, RecordPublisher, tocsinTopicSpecs } from '@tocsin/kafka';
+import { ensureTocsinTopics, KAFKA_CLIENT, kafkaProviders, RecordPublisher } from '@tocsin/kafka';
 import { PlanSource, planSourceProvider } from '@tocsin/plan-source';
 import type { Kafka } from 'kafkajs';
 import { INGEST_CONFIG, type IngestConfig } from './config';
@@ -24,7 +24,7 @@ class IngestLifecycle implements OnModuleInit, OnApplicationShutdown {
 
   async onModuleInit(): Promise<void> {
     await this.plan.start({ watch: true });
-    await ensureTopics(this.kafka, tocsinTopicSpecs(this.config.kafka.topicPrefix, TOPICS));
+    await ensureTocsinTopics(this.kafka, this.config.kafka, TOPICS, new Logger('kafka'));
     await this.publisher.connect();
   }
 

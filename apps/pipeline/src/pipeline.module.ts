@@ -8,11 +8,10 @@ import {
 } from '@nestjs/common';
 import { systemClock, TOPICS, type EnrichedMention, type Mention } from '@tocsin/domain';
 import {
-  ensureTopics,
+  ensureTocsinTopics,
   KAFKA_CLIENT,
   kafkaProviders,
   RecordPublisher,
-  tocsinTopicSpecs,
   stopProcessOnFatal,
   type BatchConsumerRunner,
 } from '@tocsin/kafka';
@@ -68,7 +67,7 @@ class PipelineLifecycle implements OnModuleInit, OnApplicationShutdown {
     // the first mentions are not slowed down by it.
     prepareSentiment();
     await this.plan.start({ watch: true });
-    await ensureTopics(this.kafka, tocsinTopicSpecs(this.config.kafka.topicPrefix, TOPICS));
+    await ensureTocsinTopics(this.kafka, this.config.kafka, TOPICS, new Logger('kafka'));
     await this.publisher.connect();
     // Listening before the group joins: after a crash the join waits for the dead member's
     // session to expire, and a supervisor must see the new process up meanwhile.

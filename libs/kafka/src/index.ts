@@ -1,6 +1,7 @@
 export * from './kafka.config';
 export * from './kafka.factory';
 export * from './topic.admin';
+export * from './topic-replication';
 export * from './record.publisher';
 export * from './batch-consumer.runner';
 export * from './json-record.decoder';

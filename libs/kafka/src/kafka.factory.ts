@@ -8,7 +8,7 @@ export interface KafkaLogger {
 }
 
 /** A kafkajs client whose own logs go to the app's logger, warnings and errors only. */
-export function createKafka(settings: KafkaSettings, logger: KafkaLogger): Kafka {
+export function createKafka(settings: Omit<KafkaSettings, 'replication'>, logger: KafkaLogger): Kafka {
   return new Kafka({
     clientId: settings.clientId,
     brokers: settings.brokers,

@@ -1,12 +1,30 @@
-import type { Kafka } from 'kafkajs';
+import { ConfigResourceTypes, type Admin, type Kafka } from 'kafkajs';
+import type { KafkaSettings } from './kafka.config';
+import type { KafkaLogger } from './kafka.factory';
+import {
+  findReplicationProblems,
+  SINGLE_BROKER_REPLICATION,
+  type TopicReplicaState,
+  type TopicReplication,
+} from './topic-replication';
 
 export interface TopicSpec {
   topic: string;
   numPartitions: number;
 }
 
-/** Creates missing topics with explicit partition counts; existing ones are left as they are. */
-export async function ensureTopics(kafka: Kafka, topics: readonly TopicSpec[]): Promise<void> {
+/**
+ * Creates missing topics with explicit partition counts and the deployment's replication, then
+ * checks every topic can keep the copies promised. Existing topics are not altered (raising a
+ * replication factor is a reassignment, an operator's decision). Throws, naming each topic and
+ * cause, when they cannot, unless `replication.allowUnderReplicated`; then the causes are
+ * returned for the caller to log.
+ */
+export async function ensureTopics(
+  kafka: Kafka,
+  topics: readonly TopicSpec[],
+  replication: TopicReplication = SINGLE_BROKER_REPLICATION,
+): Promise<string[]> {
   const admin = kafka.admin();
   await admin.connect();
   try {
@@ -15,12 +33,59 @@ export async function ensureTopics(kafka: Kafka, topics: readonly TopicSpec[]): 
     if (missing.length > 0) {
       await admin.createTopics({
         waitForLeaders: true,
-        topics: missing.map((spec) => ({ topic: spec.topic, numPartitions: spec.numPartitions, replicationFactor: 1 })),
+        topics: missing.map((spec) => ({
+          topic: spec.topic,
+          numPartitions: spec.numPartitions,
+          replicationFactor: replication.factor,
+          configEntries: [{ name: 'min.insync.replicas', value: String(replication.minInsyncReplicas) }],
+        })),
       });
     }
+    const problems = findReplicationProblems(
+      await describeReplicas(
+        admin,
+        topics.map((spec) => spec.topic),
+      ),
+      replication,
+    );
+    if (problems.length > 0 && !replication.allowUnderReplicated) {
+      throw new Error(
+        `Kafka topics cannot keep the replicas asked: ${problems.join('; ')}. ` +
+          'Fix the topics, or set KAFKA_ALLOW_UNDER_REPLICATED=true on a development setup.',
+      );
+    }
+    return problems;
   } finally {
     await admin.disconnect();
   }
+}
+
+async function describeReplicas(admin: Admin, topics: string[]): Promise<TopicReplicaState[]> {
+  const metadata = await admin.fetchTopicMetadata({ topics });
+  const configs = await admin.describeConfigs({
+    includeSynonyms: false,
+    resources: topics.map((name) => ({
+      type: ConfigResourceTypes.TOPIC,
+      name,
+      configNames: ['min.insync.replicas'],
+    })),
+  });
+  const minInsync = new Map(
+    configs.resources.map((resource) => {
+      const value = resource.configEntries.find((entry) => entry.configName === 'min.insync.replicas')?.configValue;
+      return [resource.resourceName, value === undefined ? undefined : Number(value)];
+    }),
+  );
+  return metadata.topics.map((topic) => ({
+    topic: topic.name,
+    minInsyncReplicas: minInsync.get(topic.name),
+    partitions: topic.partitions.map((p) => ({
+      partitionId: p.partitionId,
+      leader: p.leader,
+      replicas: p.replicas,
+      isr: p.isr,
+    })),
+  }));
 }
 
 /** True when the cluster answers a metadata request within the client's retry budget. */
@@ -46,4 +111,18 @@ export function tocsinTopicSpecs(prefix: string, topics: Readonly<Record<string,
     'alerts.signals': 3,
   };
   return Object.values(topics).map((topic) => ({ topic: `${prefix}${topic}`, numPartitions: partitions[topic] ?? 3 }));
+}
+
+/**
+ * Tocsin's topics under the deployment's prefix, created and checked with its replication: what
+ * every app does at start. A shortfall accepted in development is logged as a warning.
+ */
+export async function ensureTocsinTopics(
+  kafka: Kafka,
+  settings: Pick<KafkaSettings, 'topicPrefix' | 'replication'>,
+  topics: Readonly<Record<string, string>>,
+  logger: Pick<KafkaLogger, 'warn'>,
+): Promise<void> {
+  const accepted = await ensureTopics(kafka, tocsinTopicSpecs(settings.topicPrefix, topics), settings.replication);
+  for (const problem of accepted) logger.warn(`under-replicated, accepted by KAFKA_ALLOW_UNDER_REPLICATED: ${problem}`);
 }

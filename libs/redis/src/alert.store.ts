@@ -2,6 +2,12 @@ import { alertSchema, silenceSchema, type Alert, type Silence } from '@tocsin/al
 import type Redis from 'ioredis';
 import { DueQueue } from './due-queue';
 import type { RedisKeys } from './redis.factory';
+import {
+  confirmOnReplicas,
+  NO_REPLICA_CONFIRMATION,
+  UnconfirmedWriteError,
+  type ReplicaConfirmation,
+} from './replica-confirmation';
 
 export interface AlertQuery {
   brandId?: string;
@@ -42,6 +48,7 @@ export class AlertStore {
   constructor(
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
+    private readonly confirmation: ReplicaConfirmation = NO_REPLICA_CONFIRMATION,
   ) {
     this.escalations = new DueQueue(redis, keys.key('alerts', 'escalations-due'));
     this.autoResolves = new DueQueue(redis, keys.key('alerts', 'auto-resolve-due'));
@@ -152,11 +159,28 @@ export class AlertStore {
         return write.result;
       }
       const committed = await this.write(write).exec();
-      if (committed !== null) return write.result;
+      if (committed !== null && (await this.survives(write.alert))) return write.result;
     }
     throw new Error(
       `alert transaction on ${watched.join(', ')} kept conflicting after ${MAX_TRANSACTION_ATTEMPTS} attempts`,
     );
+  }
+
+  /**
+   * A change counts (its events are published, its pages sent) once replicas hold it. Across a
+   * failover it counts only if the new primary holds it; otherwise the caller's decision runs
+   * again on what the new primary holds, so a step lost with the old primary fires once, not
+   * zero or two times. The escalation claim made before the change is confirmed with it (WAIT
+   * covers every earlier write of the connection).
+   */
+  private async survives(alert: Alert): Promise<boolean> {
+    try {
+      await confirmOnReplicas(this.redis, this.confirmation, `alert ${alert.id}`);
+      return true;
+    } catch (error) {
+      if (!(error instanceof UnconfirmedWriteError)) throw error;
+      return (await this.redis.get(this.alertKey(alert.id))) === JSON.stringify(alert);
+    }
   }
 
   private write(write: AlertWrite<unknown>): ReturnType<Redis['multi']> {

@@ -1,5 +1,6 @@
 export * from './redis.config';
 export * from './redis.factory';
+export * from './replica-confirmation';
 export * from './seen-mentions.store';
 export * from './partition-checkpoint.store';
 export * from './recent-list.store';

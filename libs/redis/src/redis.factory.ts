@@ -1,17 +1,32 @@
-import Redis from 'ioredis';
+import Redis, { type RedisOptions } from 'ioredis';
 import type { RedisSettings } from './redis.config';
 
 /**
  * An ioredis client that queues commands while (re)connecting and fails a command after
- * its retries rather than hanging forever, so callers see Redis outages as errors.
+ * its retries rather than hanging forever, so callers see Redis outages as errors. With
+ * sentinels it asks them for the current primary at every (re)connection, and follows a
+ * failover as soon as the sentinels announce it instead of at the next failed command.
  */
 export function createRedis(settings: RedisSettings, connectionName: string): Redis {
-  return new Redis(settings.url, {
+  const options: RedisOptions = {
     connectionName,
     maxRetriesPerRequest: 5,
     enableReadyCheck: true,
     lazyConnect: false,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+  };
+  if (!settings.sentinel) return new Redis(settings.url, options);
+  const url = new URL(settings.url);
+  return new Redis({
+    ...options,
+    sentinels: settings.sentinel.sentinels,
+    name: settings.sentinel.name,
+    role: 'master',
+    password: url.password ? decodeURIComponent(url.password) : undefined,
+    username: url.username ? decodeURIComponent(url.username) : undefined,
+    db: Number(url.pathname.slice(1) || 0),
+    failoverDetector: true,
+    sentinelRetryStrategy: (attempt) => Math.min(attempt * 200, 2000),
   });
 }
 
