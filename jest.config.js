@@ -24,5 +24,16 @@ module.exports = {
       testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],
       setupFilesAfterEnv: ['<rootDir>/test/support/long-timeout.setup.ts'],
     },
+    // Kills cluster nodes: only on the cluster scripts/test-cluster.sh starts, never under npm test.
+    ...(process.env.TOCSIN_CLUSTER_SUITE === '1'
+      ? [
+          {
+            ...common,
+            displayName: 'cluster',
+            testMatch: ['<rootDir>/test/cluster/**/*.cluster-spec.ts'],
+            setupFilesAfterEnv: ['<rootDir>/test/support/long-timeout.setup.ts'],
+          },
+        ]
+      : []),
   ],
 };

@@ -32,7 +32,9 @@ export async function ensureTopics(
     const missing = topics.filter((spec) => !existing.has(spec.topic));
     if (missing.length > 0) {
       await admin.createTopics({
-        waitForLeaders: true,
+        // Waited for below: kafkajs's own wait gives up when a broker of a cluster has not
+        // learnt of the new topic yet ("does not host this topic-partition").
+        waitForLeaders: false,
         topics: missing.map((spec) => ({
           topic: spec.topic,
           numPartitions: spec.numPartitions,
@@ -41,11 +43,9 @@ export async function ensureTopics(
         })),
       });
     }
+    const names = topics.map((spec) => spec.topic);
     const problems = findReplicationProblems(
-      await describeReplicas(
-        admin,
-        topics.map((spec) => spec.topic),
-      ),
+      missing.length > 0 ? await describeOnceLed(admin, names) : await describeReplicas(admin, names),
       replication,
     );
     if (problems.length > 0 && !replication.allowUnderReplicated) {
@@ -57,6 +57,27 @@ export async function ensureTopics(
     return problems;
   } finally {
     await admin.disconnect();
+  }
+}
+
+const NEW_TOPIC_WAIT_MS = 15_000;
+
+/** New topics' metadata reaches every broker, and their partitions get leaders, in a moment. */
+async function describeOnceLed(admin: Admin, topics: string[]): Promise<TopicReplicaState[]> {
+  const deadline = Date.now() + NEW_TOPIC_WAIT_MS;
+  for (;;) {
+    try {
+      const states = await describeReplicas(admin, topics);
+      const led = states.every((state) => state.partitions.every((partition) => partition.leader >= 0));
+      if (led || Date.now() >= deadline) return states;
+    } catch (error) {
+      const type = (error as { type?: unknown }).type;
+      const settling = type === 'UNKNOWN_TOPIC_OR_PARTITION' || type === 'LEADER_NOT_AVAILABLE';
+      if (!settling || Date.now() >= deadline) {
+        throw new Error(`Kafka topics ${topics.join(', ')} were created but cannot be described`, { cause: error });
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
 
