@@ -24,7 +24,7 @@ rm -f "$TOCSIN_HOME/failover-times.txt"
 status=0
 TOCSIN_CLUSTER_SUITE=1 npx jest --selectProjects cluster --runInBand "$@" || status=$?
 if [[ -s "$TOCSIN_HOME/failover-times.txt" ]]; then
-  echo "tocsin: failover times measured:"
+  echo "tocsin: failover figures measured:"
   sed 's/^/  /' "$TOCSIN_HOME/failover-times.txt"
 fi
 [[ "${TOCSIN_KEEP_CLUSTER:-0}" == 1 ]] || bash scripts/infra-down.sh

@@ -46,5 +46,9 @@ export function restartMissingNodes(): Promise<void> {
 
 /** One figure of the suite; scripts/test-cluster.sh prints them all once jest is done. */
 export function reportFigure(name: string, ms: number): void {
-  appendFileSync(join(CLUSTER_HOME, 'failover-times.txt'), `${name}: ${(ms / 1000).toFixed(2)} s\n`);
+  reportLine(`${name}: ${(ms / 1000).toFixed(2)} s`);
+}
+
+export function reportLine(line: string): void {
+  appendFileSync(join(CLUSTER_HOME, 'failover-times.txt'), `${line}\n`);
 }
