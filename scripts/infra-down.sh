@@ -63,8 +63,13 @@ terminate() { kill -TERM "$1" 2>/dev/null || true; }
 
 # Whatever was started, single node or cluster, is found by its pid file.
 stop_kafka() {
-  local pid_file
+  local pid_file pid
   stop_service kafka "$KAFKA_PID_FILE" kafka.Kafka "$KAFKA_STOP_TIMEOUT" terminate_kafka
+  # All nodes of a cluster at once: the last one alone would wait in vain for a controller
+  # quorum to approve its controlled shutdown, then be killed.
+  for pid_file in "$TOCSIN_RUN"/kafka-*.pid; do
+    [[ -e "$pid_file" ]] && pid="$(live_pid "$pid_file" kafka.Kafka)" && terminate_kafka "$pid"
+  done
   for pid_file in "$TOCSIN_RUN"/kafka-*.pid; do
     [[ -e "$pid_file" ]] || continue
     stop_service "kafka node $(basename "$pid_file" .pid | sed 's/^kafka-//')" "$pid_file" kafka.Kafka "$KAFKA_STOP_TIMEOUT" terminate_kafka
