@@ -1,13 +1,8 @@
-import {
-  DEFAULT_DETECTOR_SETTINGS,
-  DEFAULT_NOVELTY_SETTINGS,
-  NAB_PROFILES,
-  type NabScoredFile,
-  type SeriesRow,
-  detectNoveltySeries,
-  detectSeries,
-  scoreNabCorpus,
-} from '@tocsin/detection';
+import { DEFAULT_DETECTOR_SETTINGS } from '@tocsin/detection';
+import type { SeriesRow } from './nab-csv';
+import { NAB_PROFILES, type NabScoredFile, scoreNabCorpus } from './nab-scoring';
+import { DEFAULT_NOVELTY_SETTINGS } from './novelty-detector';
+import { detectNoveltySeries, detectSeries } from './series-run';
 import { loadNabFiles, parseBenchArgs, runBench, runDetector } from './nab-data';
 
 /**

@@ -2,19 +2,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import {
-  DEFAULT_DETECTOR_SETTINGS,
-  DEFAULT_NOVELTY_SETTINGS,
-  NAB_PROFILE_NAMES,
-  detectNoveltySeries,
-  detectSeries,
-  type NabProfileName,
-  type NabWindowRows,
-  type SeriesRow,
-  locateWindowRows,
-  parseNabTimestamp,
-  parseSeriesCsv,
-} from '@tocsin/detection';
+import { DEFAULT_DETECTOR_SETTINGS } from '@tocsin/detection';
+import { type SeriesRow, parseNabTimestamp, parseSeriesCsv } from './nab-csv';
+import { NAB_PROFILE_NAMES, type NabProfileName, type NabWindowRows, locateWindowRows } from './nab-scoring';
+import { DEFAULT_NOVELTY_SETTINGS } from './novelty-detector';
+import { detectNoveltySeries, detectSeries } from './series-run';
 
 /** The six realTweets series shipped in shared/data/nab. */
 export const NAB_FILE_NAMES = [

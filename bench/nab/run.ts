@@ -6,7 +6,7 @@ import {
   type NabProfileName,
   type NabScoredFile,
   scoreNabCorpus,
-} from '@tocsin/detection';
+} from './nab-scoring';
 import {
   PUBLISHED_DETECTORS,
   loadNabFiles,

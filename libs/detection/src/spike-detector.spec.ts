@@ -157,6 +157,33 @@ describe('detectSpike', () => {
     expect(alertTimes(news, runSeries(news))).toEqual([blipMs]);
   });
 
+  it('takes a repeated or late point without throwing and without moving its clock back', () => {
+    const points = generateSeries(3, 5 * 60_000, 20, () => 1);
+    let state = createDetectorState();
+    for (const point of points.slice(0, 500)) {
+      state = detectSpike(state, point.timeMs, point.value).state;
+    }
+    const lastMs = state.lastTimeMs ?? Number.NaN;
+    const repeated = detectSpike(state, lastMs, 21);
+    const late = detectSpike(repeated.state, lastMs - 2 * HOUR_MS, 19);
+    for (const { verdict, state: next } of [repeated, late]) {
+      expect(Number.isFinite(verdict.score)).toBe(true);
+      expect(verdict.alert).toBe(false);
+      expect(next.lastTimeMs).toBe(lastMs);
+      expect(Number.isFinite(next.level)).toBe(true);
+    }
+    // A big late point is still judged against its own time of day, and scored.
+    const lateSpike = detectSpike(late.state, lastMs - HOUR_MS, 400);
+    expect(lateSpike.verdict.z).toBeGreaterThan(10);
+  });
+
+  it('takes two points at the same instant as its very first ones', () => {
+    const first = detectSpike(createDetectorState(), START_MS, 5);
+    const second = detectSpike(first.state, START_MS, 7);
+    expect(Number.isFinite(second.state.level)).toBe(true);
+    expect(second.verdict.score).toBe(0);
+  });
+
   it('does not alert while warming up', () => {
     const points = generateSeries(1, 5 * 60_000, 20, (timeMs) => (timeMs > START_MS + 12 * HOUR_MS ? 20 : 1));
     const verdicts = runSeries(points);

@@ -264,7 +264,9 @@ function toCounts(stabilised: number): number {
 /**
  * Judges one point and learns from it.
  * @param state the series state, not modified
- * @param timeMs event time of the point, ms since epoch; points must come in increasing time
+ * @param timeMs event time of the point, ms since epoch; a point at or before the last one (a
+ *   repeated sample, a late one) is judged at its own time of day and learnt as if it came with
+ *   no time elapsed
  * @param value observed value, ≥ 0 (counts, or any non-negative magnitude)
  * @returns the next state and the verdict; the state stays the same size forever
  */
@@ -344,16 +346,16 @@ export function detectSpike(
       // One page per buzz: later hot points of the same episode stay just under the threshold.
       score = Math.min(rawScore, 0.49);
     }
-    next.episodeLastHotMs = timeMs;
+    next.episodeLastHotMs = Math.max(next.episodeLastHotMs ?? timeMs, timeMs);
   }
 
   // Learning: a redescending influence (clipZ²/z spreads beyond clipZ) so the bigger the
   // anomaly, the less it moves the baseline it is judged against; real changes of level are
   // taken by the level-shift rule below instead.
   const clipped = Math.abs(z) <= settings.clipZ ? residual : ((settings.clipZ * settings.clipZ) / z) * spread;
-  const earlyMs = timeMs - state.firstTimeMs;
+  const earlyMs = Math.max(0, timeMs - state.firstTimeMs);
   // A young series learns as a running mean, then settles to its half-life.
-  const levelWeight = Math.max(decayWeight(stepMs, settings.levelHalfLifeMs), stepMs / Math.max(earlyMs, stepMs));
+  const levelWeight = Math.max(decayWeight(stepMs, settings.levelHalfLifeMs), stepMs / Math.max(earlyMs, stepMs, 1));
   const seasonalHalfLifeMs = settings.seasonalHalfLifePeriods * settings.seasonalSlotMs;
   const slotStepMs = [stepMs * (1 - fraction), stepMs * fraction];
   [low, high].forEach((slot, index) => {
@@ -390,7 +392,7 @@ export function detectSpike(
       next.runPoints = 0;
     }
   }
-  next.lastTimeMs = timeMs;
+  next.lastTimeMs = Math.max(state.lastTimeMs, timeMs);
   compactState(next);
   const alertZ = Math.max(settings.minAlertZ, zAtSurprise(alertSurprise, tail, settings.clipZ));
 
