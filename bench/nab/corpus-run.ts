@@ -11,17 +11,30 @@ const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 
 /**
- * The declared grid the cross-validation chooses from: how rare a point must be to page and how
- * long one episode lasts. Small on purpose: every added knob is one more way to fit the corpus.
- * The first candidate is the principled one, which wins ties.
+ * The declared grid the cross-validation chooses from: how rare a point must be to page, how
+ * long one episode lasts, the least z that may page and whether drops page too. Small on
+ * purpose: every added knob is one more way to fit the corpus. The first candidate is the
+ * product's own reading (more talk pages, about once a week at most from noise), which wins ties.
  */
-const RARITY_DAYS = [5, 2, 10] as const;
-const REFRACTORY_HOURS = [12, 6, 24] as const;
-export const SETTINGS_GRID: readonly { label: string; settings: DetectorSettings }[] = RARITY_DAYS.flatMap((days) =>
-  REFRACTORY_HOURS.map((hours) => ({
-    label: `rarity ${days} d, refractory ${hours} h`,
-    settings: { ...DEFAULT_DETECTOR_SETTINGS, alertRarityMs: days * DAY_MS, refractoryMs: hours * HOUR_MS },
-  })),
+const RARITY_DAYS = [2, 5] as const;
+const REFRACTORY_HOURS = [12, 24] as const;
+const MIN_ALERT_Z = [4, 3, 5] as const;
+const SIDES = ['upper', 'both'] as const;
+export const SETTINGS_GRID: readonly { label: string; settings: DetectorSettings }[] = SIDES.flatMap((sides) =>
+  RARITY_DAYS.flatMap((days) =>
+    REFRACTORY_HOURS.flatMap((hours) =>
+      MIN_ALERT_Z.map((minAlertZ) => ({
+        label: `${sides}, rarity ${days} d, refractory ${hours} h, min z ${minAlertZ}`,
+        settings: {
+          ...DEFAULT_DETECTOR_SETTINGS,
+          sides,
+          alertRarityMs: days * DAY_MS,
+          refractoryMs: hours * HOUR_MS,
+          minAlertZ,
+        },
+      })),
+    ),
+  ),
 );
 
 /** NAB's published detectors on exactly these 54 files (shared/data/nab-corpus/README.md). */
