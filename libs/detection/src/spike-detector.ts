@@ -69,7 +69,7 @@ const HOUR_MS = 3_600_000;
 export const DEFAULT_DETECTOR_SETTINGS: Readonly<DetectorSettings> = {
   seasonalPeriodMs: 24 * HOUR_MS,
   seasonalSlotMs: HOUR_MS,
-  levelHalfLifeMs: 12 * HOUR_MS,
+  levelHalfLifeMs: 24 * HOUR_MS,
   seasonalHalfLifePeriods: 7,
   warmUpMs: 6 * HOUR_MS,
   alertRarityMs: 2 * 24 * HOUR_MS,
