@@ -89,6 +89,7 @@ export interface TailTally {
   points: number;
   exceedances: number;
   excessSum: number;
+  excessSquareSum: number;
 }
 
 /** Plain JSON state of one series; restore it as-is to resume with identical verdicts. */
@@ -203,11 +204,13 @@ function priorTail(): TailTally {
     points: TAIL_PRIOR_EXCEEDANCES / TAIL_PRIOR_RATE,
     exceedances: TAIL_PRIOR_EXCEEDANCES,
     excessSum: TAIL_PRIOR_EXCEEDANCES * TAIL_PRIOR_MEAN_EXCESS,
+    // An exponential tail's mean square excess is twice its squared mean.
+    excessSquareSum: TAIL_PRIOR_EXCEEDANCES * 2 * TAIL_PRIOR_MEAN_EXCESS ** 2,
   };
 }
 
 function emptyTail(): TailTally {
-  return { points: 0, exceedances: 0, excessSum: 0 };
+  return { points: 0, exceedances: 0, excessSum: 0, excessSquareSum: 0 };
 }
 
 /** A fresh state; its size depends only on the number of seasonal slots. */
@@ -260,22 +263,36 @@ function decayWeight(stepMs: number, halfLifeMs: number): number {
   return halfLifeMs <= 0 ? 1 : 1 - Math.pow(2, -stepMs / halfLifeMs);
 }
 
-/** Parameters of a learnt upper tail of z: P(Z ≥ clipZ + e) = rate · exp(−e / meanExcess). */
+/**
+ * Parameters of a learnt upper tail of z, a generalised Pareto over clipZ:
+ * P(Z ≥ clipZ + e) = rate · (1 + shape · e / scale)^(−1 / shape), exponential at shape 0.
+ */
 interface TailModel {
   rate: number;
-  meanExcess: number;
+  shape: number;
+  scale: number;
 }
 
+/** Heavier than this and one burst would excuse any other: mention cascades stay below it. */
+const MAX_TAIL_SHAPE = 0.5;
+
 function readTail(tally: TailTally): TailModel {
-  return { rate: tally.exceedances / tally.points, meanExcess: tally.excessSum / tally.exceedances };
+  const mean = tally.excessSum / tally.exceedances;
+  const variance = Math.max(tally.excessSquareSum / tally.exceedances - mean * mean, 1e-12);
+  // Moments of a generalised Pareto: shape = (1 − mean² / variance) / 2, clamped to the light
+  // side at 0 (never lighter than exponential) and to MAX_TAIL_SHAPE on the heavy side.
+  const shape = Math.min(MAX_TAIL_SHAPE, Math.max(0, 0.5 * (1 - (mean * mean) / variance)));
+  return { rate: tally.exceedances / tally.points, shape, scale: mean * (1 - shape) };
 }
 
 /** Adds one point's |z| to a pending tally. */
 function addToTail(tally: TailTally, absZ: number, clipZ: number): TailTally {
+  const excess = Math.max(0, absZ - clipZ);
   return {
     points: tally.points + 1,
     exceedances: tally.exceedances + (absZ > clipZ ? 1 : 0),
-    excessSum: tally.excessSum + Math.max(0, absZ - clipZ),
+    excessSum: tally.excessSum + excess,
+    excessSquareSum: tally.excessSquareSum + excess * excess,
   };
 }
 
@@ -285,24 +302,35 @@ function mergeTail(tally: TailTally, pending: TailTally, keep: number): TailTall
     points: tally.points * keep + pending.points,
     exceedances: tally.exceedances * keep + pending.exceedances,
     excessSum: tally.excessSum * keep + pending.excessSum,
+    excessSquareSum: tally.excessSquareSum * keep + pending.excessSquareSum,
   };
+}
+
+/** log10 of the chance to exceed clipZ + excess, given that clipZ is exceeded. */
+function logSurvival(excess: number, tail: TailModel): number {
+  return tail.shape < 1e-6
+    ? -excess / (tail.scale * Math.LN10)
+    : -Math.log10(1 + (tail.shape * excess) / tail.scale) / tail.shape;
 }
 
 /**
  * Surprise of a robust |z|, in decimal digits (−log10 of its tail probability). Peaks over
- * clipZ follow an exponential tail fitted online (peaks-over-threshold with the shape fixed at
- * 0), so a series that is always bursty needs a bigger burst to page anyone.
+ * clipZ follow a generalised Pareto tail fitted online from its moments, so a series that is
+ * always bursty, or whose bursts are heavy-tailed, needs a bigger burst to page anyone.
  */
 function surpriseOf(absZ: number, tail: TailModel, clipZ: number): number {
   if (absZ <= clipZ) {
     return 0;
   }
-  return -Math.log10(tail.rate) + (absZ - clipZ) / (tail.meanExcess * Math.LN10);
+  return -Math.log10(tail.rate) - logSurvival(absZ - clipZ, tail);
 }
 
 /** The robust z at which the surprise reaches `alertSurprise`. */
 function zAtSurprise(alertSurprise: number, tail: TailModel, clipZ: number): number {
-  return clipZ + Math.max(0, (alertSurprise + Math.log10(tail.rate)) * tail.meanExcess * Math.LN10);
+  const digits = Math.max(0, alertSurprise + Math.log10(tail.rate));
+  const excess =
+    tail.shape < 1e-6 ? digits * tail.scale * Math.LN10 : (tail.scale / tail.shape) * (10 ** (digits * tail.shape) - 1);
+  return clipZ + excess;
 }
 
 /**
@@ -314,23 +342,28 @@ export function scoreFromSurprise(surprise: number, alertSurprise: number): numb
 }
 
 /**
- * Rounds to about seven significant digits of the series' own scale, far below any noise:
+ * Rounds to about six significant digits of the series' own scale, far below any noise:
  * shorter numbers keep the JSON small. A power of ten keeps the printed decimals short.
  */
 function rounderFor(magnitude: number): (value: number) => number {
-  const digits = Math.min(15, Math.max(0, 6 - Math.floor(Math.log10(Math.max(magnitude, 1e-300)))));
+  const digits = Math.min(15, Math.max(0, 5 - Math.floor(Math.log10(Math.max(magnitude, 1e-300)))));
   const scale = 10 ** digits;
   return (value) => Math.round(value * scale) / scale;
 }
 
 function compactTail(tally: TailTally, round: (value: number) => number): TailTally {
-  return { points: round(tally.points), exceedances: round(tally.exceedances), excessSum: round(tally.excessSum) };
+  return {
+    points: round(tally.points),
+    exceedances: round(tally.exceedances),
+    excessSum: round(tally.excessSum),
+    excessSquareSum: round(tally.excessSquareSum),
+  };
 }
 
 /** Rounds the state's reals in place so its JSON stays small; only `changedSlots` moved. */
 function compactState(state: DetectorState, changedSlots: readonly number[]): void {
   const round = rounderFor(state.magnitude);
-  const roundCount = rounderFor(10);
+  const roundCount = rounderFor(1);
   state.level = round(state.level);
   state.runMeanResidual = round(state.runMeanResidual);
   state.overallSpread = round(state.overallSpread);
