@@ -177,6 +177,20 @@ describe('detectSpike', () => {
     expect(lateSpike.verdict.z).toBeGreaterThan(10);
   });
 
+  it('starts over, warm-up included, when a count series shows a non-integer value', () => {
+    const points = generateSeries(3, 5 * 60_000, 20, () => 1);
+    let state = createDetectorState();
+    for (const point of points) {
+      state = detectSpike(state, point.timeMs, point.value).state;
+    }
+    expect(state.kind).toBe('count');
+    const lastMs = state.lastTimeMs ?? 0;
+    const switched = detectSpike(state, lastMs + 5 * 60_000, 20.5);
+    expect(switched.state.kind).toBe('magnitude');
+    const next = detectSpike(switched.state, lastMs + 10 * 60_000, 31.5);
+    expect(next.verdict).toMatchObject({ warmingUp: true, score: 0, alert: false });
+  });
+
   it('takes two points at the same instant as its very first ones', () => {
     const first = detectSpike(createDetectorState(), START_MS, 5);
     const second = detectSpike(first.state, START_MS, 7);

@@ -424,7 +424,8 @@ function startSeries(
   const y = transform(kind, value);
   const next: DetectorState = {
     ...createDetectorState(settings),
-    firstTimeMs: state.firstTimeMs ?? timeMs,
+    // Warm-up starts over too: a model this young would page on the next wiggle.
+    firstTimeMs: timeMs,
     lastTimeMs: Math.max(state.lastTimeMs ?? timeMs, timeMs),
     kind,
     level: y,
@@ -511,7 +512,7 @@ export function detectSpike(
   const sustainedTail = readTail(state.sustainedTail);
   // The per-point probability that pages once per alertRarityMs at this sampling interval,
   // shared by the two horizons (the rarer of two is twice as likely by chance).
-  const alertSurprise = Math.log10(settings.alertRarityMs / Math.max(stepMs, 1)) + Math.LOG10E * Math.LN2;
+  const alertSurprise = Math.log10(settings.alertRarityMs / Math.max(stepMs, 1)) + Math.log10(2);
   const surprise = Math.max(
     sidedZ >= settings.minAlertZ ? surpriseOf(sidedZ, pointTail, settings.clipZ) : 0,
     sidedSustainedZ >= settings.minAlertZ ? surpriseOf(sidedSustainedZ, sustainedTail, settings.clipZ) : 0,
