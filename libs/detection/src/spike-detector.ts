@@ -337,7 +337,7 @@ function zAtSurprise(alertSurprise: number, tail: TailModel, clipZ: number): num
  * Maps a surprise (decimal digits) to a score in [0, 1): 0.5 exactly at the alert surprise,
  * tending to 1 as the point gets rarer.
  */
-export function scoreFromSurprise(surprise: number, alertSurprise: number): number {
+function scoreFromSurprise(surprise: number, alertSurprise: number): number {
   return surprise <= 0 ? 0 : surprise / (surprise + alertSurprise);
 }
 
