@@ -576,8 +576,11 @@ export function detectSpike(
     state.sustainedSpread +
     overallWeight *
       (Math.min(Math.abs(sustained), settings.clipZ * state.sustainedSpread || Infinity) - state.sustainedSpread);
-  // The tails learn from quiet points only, and only once they have stayed clear of any alert
-  // for levelShiftAfterMs: a buzz's build-up would otherwise teach the detector to expect it.
+  // The tails learn only once a stretch has stayed clear of any alert for levelShiftAfterMs: a
+  // buzz's build-up would otherwise teach the detector to expect it. After the page, a count
+  // series' episode is learnt too: the replies and re-shares of a story are how bursty this
+  // brand is. A magnitude's episode is a fault state (a failure, a stuck level), not its
+  // ordinary tail, so it is left out.
   const tailKeep = (elapsedMs: number) =>
     1 - decayWeight(elapsedMs, settings.seasonalHalfLifePeriods * settings.seasonalPeriodMs);
   if (alert) {
@@ -591,7 +594,7 @@ export function detectSpike(
     next.pendingPointTail = emptyTail();
     next.pendingSustainedTail = emptyTail();
     next.pendingSinceMs = null;
-  } else if (!hot && next.episodeStartMs === null) {
+  } else if (kind === 'count' || (!hot && next.episodeStartMs === null)) {
     const pendingSinceMs = state.pendingSinceMs ?? timeMs;
     next.pendingPointTail = addToTail(state.pendingPointTail, sidedZ, settings.clipZ);
     next.pendingSustainedTail = addToTail(state.pendingSustainedTail, sidedSustainedZ, settings.clipZ);
