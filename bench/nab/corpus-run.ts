@@ -7,6 +7,11 @@ import { detectSeries } from './series-run';
 
 /** Tocsin pages at a fixed score; the threshold is part of the product, never searched. */
 const THRESHOLD = 0.5;
+/**
+ * Normalised points another candidate must gain over the first to replace it: settings far
+ * below the noise (the state's rounding) move the corpus score by about this much.
+ */
+const CHOICE_MARGIN = 1;
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 
@@ -131,9 +136,9 @@ export function runCorpus(files: readonly NabFile[], corpusDir: string, perFile:
   const standardResults = grid.map((candidate) => candidate.byProfile.standard);
   const categoryFolds = categories.map(indicesOf);
   const fileFolds = files.map((_, index) => [index]);
-  const categoryChoices = chooseOnOthers(standardResults, categoryFolds, NAB_PROFILES.standard);
-  const fileChoices = chooseOnOthers(standardResults, fileFolds, NAB_PROFILES.standard);
-  const [allChoice] = chooseOnOthers(standardResults, [[]], NAB_PROFILES.standard);
+  const categoryChoices = chooseOnOthers(standardResults, categoryFolds, NAB_PROFILES.standard, CHOICE_MARGIN);
+  const fileChoices = chooseOnOthers(standardResults, fileFolds, NAB_PROFILES.standard, CHOICE_MARGIN);
+  const [allChoice] = chooseOnOthers(standardResults, [[]], NAB_PROFILES.standard, CHOICE_MARGIN);
   const crossValidated = (folds: number[][], choices: number[]) =>
     NAB_PROFILE_NAMES.map((profile) =>
       normaliseResults(

@@ -32,6 +32,12 @@ describe('cross-validation', () => {
     expect(chooseOnOthers(tied, [[0]], standard)).toEqual([0]);
   });
 
+  it('keeps the first candidate unless another beats it by more than the margin', () => {
+    // Without file 0, candidate 1 scores 75 and candidate 0 scores 50.
+    expect(chooseOnOthers(RESULTS, [[0]], standard, 24)).toEqual([1]);
+    expect(chooseOnOthers(RESULTS, [[0]], standard, 26)).toEqual([0]);
+  });
+
   it("scores each fold's files with its own choice", () => {
     expect(heldOutResults(RESULTS, [[0], [1, 2]], [1, 0])).toEqual([
       { raw: -1, windows: 1 },

@@ -15,32 +15,35 @@ export function normaliseResults(results: readonly FileResult[], profile: NabPro
 
 /**
  * For each fold, the candidate that scores best on every file outside the fold: the choice
- * never sees the files it will be judged on. Ties go to the earlier candidate, so a grid lists
- * its most principled setting first.
+ * never sees the files it will be judged on. The first candidate (a grid lists its most
+ * principled setting first) keeps its place unless another beats it by more than `margin`
+ * points, so a difference within the bench's own noise does not move the defaults.
  * @param results per candidate, per file, under the profile the choice optimises
  * @param folds file indices held out together (a category, or one file)
+ * @param margin normalised points another candidate must gain over the first to replace it
  * @returns the chosen candidate index per fold
  */
 export function chooseOnOthers(
   results: readonly (readonly FileResult[])[],
   folds: readonly (readonly number[])[],
   profile: NabProfile,
+  margin = 0,
 ): number[] {
   return folds.map((fold) => {
     const heldOut = new Set(fold);
-    let best = 0;
-    let bestScore = -Infinity;
-    results.forEach((files, candidate) => {
-      const score = normaliseResults(
+    const scores = results.map((files) =>
+      normaliseResults(
         files.filter((_, index) => !heldOut.has(index)),
         profile,
-      );
-      if (score > bestScore) {
+      ),
+    );
+    let best = 0;
+    scores.forEach((score, candidate) => {
+      if (score > (scores[best] ?? -Infinity)) {
         best = candidate;
-        bestScore = score;
       }
     });
-    return best;
+    return (scores[best] ?? 0) > (scores[0] ?? 0) + margin ? best : 0;
   });
 }
 
