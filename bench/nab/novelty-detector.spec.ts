@@ -8,7 +8,7 @@ import {
   validateNoveltySettings,
 } from './novelty-detector';
 import { detectNoveltySeries } from './series-run';
-import { dailyMean, drawPoisson } from './testing/synthetic-series';
+import { dailyMean, drawPoisson } from '../../libs/detection/src/testing/synthetic-series';
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;

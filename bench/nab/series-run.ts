@@ -12,16 +12,20 @@ import {
   type DetectorVerdict,
   createDetectorState,
   detectSpike,
-} from './spike-detector';
+} from '@tocsin/detection';
 
 /**
  * Median gap between consecutive rows, ms: the sampling interval of a series whose rows may
- * have a few gaps. Undefined for a single row.
+ * have a few gaps. Undefined when no row comes after another.
  */
 export function inferIntervalMs(rows: readonly Pick<SeriesRow, 'timestampMs'>[]): number | undefined {
   const gaps: number[] = [];
   for (let i = 1; i < rows.length; i += 1) {
-    gaps.push((rows[i]?.timestampMs ?? 0) - (rows[i - 1]?.timestampMs ?? 0));
+    const gap = (rows[i]?.timestampMs ?? 0) - (rows[i - 1]?.timestampMs ?? 0);
+    // A repeated or backward timestamp says nothing of the sampling interval.
+    if (gap > 0) {
+      gaps.push(gap);
+    }
   }
   gaps.sort((a, b) => a - b);
   return gaps[Math.floor((gaps.length - 1) / 2)];

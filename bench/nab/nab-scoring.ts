@@ -46,27 +46,43 @@ export function scaleSigmoid(relativePosition: number): number {
 }
 
 /**
- * Maps each window's inclusive [start, end] timestamps to row indices. Rows are in time order;
- * a bound that falls between rows snaps inward, as NAB's labels always name existing rows.
- * @param timestampsMs row timestamps, ms since epoch, ascending
- * @param windowsMs windows as [startMs, endMs], inclusive
+ * Maps each window's inclusive [start, end] timestamps to row indices, reading rows in file
+ * order as NAB does (nab/sweeper.py): a window opens at the first row, after the previous
+ * window, stamped with its start and closes at the next row stamped with its end, so a repeated
+ * or backward timestamp elsewhere does not move it. A bound that names no row snaps inward.
+ * @param timestampsMs row timestamps, ms since epoch, in file order
+ * @param windowsMs windows as [startMs, endMs], inclusive, in time order
  */
 export function locateWindowRows(
   timestampsMs: readonly number[],
   windowsMs: readonly (readonly [number, number])[],
 ): NabWindowRows[] {
+  let searchFrom = 0;
   return windowsMs.map(([startMs, endMs]) => {
-    const startRow = timestampsMs.findIndex((t) => t >= startMs);
-    let endRow = -1;
-    for (let i = timestampsMs.length - 1; i >= 0; i -= 1) {
-      if ((timestampsMs[i] ?? Infinity) <= endMs) {
-        endRow = i;
-        break;
+    const rowAt = (predicate: (t: number) => boolean, from: number): number => {
+      for (let row = from; row < timestampsMs.length; row += 1) {
+        if (predicate(timestampsMs[row] ?? Number.NaN)) {
+          return row;
+        }
+      }
+      return -1;
+    };
+    let startRow = rowAt((t) => t === startMs, searchFrom);
+    if (startRow < 0) {
+      startRow = rowAt((t) => t >= startMs && t <= endMs, searchFrom);
+    }
+    let endRow = startRow < 0 ? -1 : rowAt((t) => t === endMs, startRow);
+    if (startRow >= 0 && endRow < 0) {
+      // No row carries the end: the window closes at the last row before time passes it.
+      endRow = startRow;
+      while (endRow + 1 < timestampsMs.length && (timestampsMs[endRow + 1] ?? Infinity) <= endMs) {
+        endRow += 1;
       }
     }
     if (startRow < 0 || endRow < startRow) {
       throw new RangeError(`window [${startMs}, ${endMs}] holds no row`);
     }
+    searchFrom = endRow + 1;
     return { startRow, endRow };
   });
 }

@@ -61,7 +61,9 @@ function readNumber(text: string | undefined, column: string, line: number): num
 
 /**
  * Parses a NAB-format CSV (header `timestamp,value[,anomaly_score]`, extra columns ignored).
- * Rows must be in strictly increasing time order; blank lines are skipped.
+ * Rows are kept in the order given, even where a timestamp repeats or steps back (a duplicated
+ * sample, a clock change): NAB scores rows in file order, and so do the detectors. Blank lines
+ * are skipped.
  * @throws SeriesFormatError naming the line and the reason
  */
 export function parseSeriesCsv(text: string): SeriesRow[] {
@@ -88,10 +90,6 @@ export function parseSeriesCsv(text: string): SeriesRow[] {
     const timestampMs = parseNabTimestamp(timestamp);
     if (timestampMs === undefined) {
       throw new SeriesFormatError(line, `timestamp "${timestamp}" is not YYYY-MM-DD HH:MM:SS`);
-    }
-    const previous = rows[rows.length - 1];
-    if (previous && timestampMs <= previous.timestampMs) {
-      throw new SeriesFormatError(line, `timestamp ${timestamp} is not after ${previous.timestamp}`);
     }
     const row: SeriesRow = { timestamp, timestampMs, value: readNumber(cells[valueColumn], 'value', line) };
     if (scoreColumn >= 0) {
