@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # One command from a fresh clone to a live mention wall: installs dependencies, starts Kafka
-# and Redis, builds and starts ingest, pipeline and gateway, then replays the demo stream.
+# and Redis, builds and starts ingest, pipeline, alerter and gateway, then replays the demo stream.
 # Ctrl-C stops the apps and the demo; `npm run infra:down` stops Kafka and Redis.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -37,7 +37,7 @@ stop_all() {
 }
 trap stop_all INT TERM EXIT
 
-for app in ingest pipeline gateway; do
+for app in ingest pipeline alerter gateway; do
   node "dist/apps/$app/apps/$app/src/main.js" >"$LOGS/$app.log" 2>&1 &
   pids+=($!)
   echo "tocsin: $app started (pid $!, log .tocsin/logs/$app.log)"

@@ -54,6 +54,9 @@ export interface BatchConsumerOptions<T> {
   onFatal?(error: Error): void;
 }
 
+/** How long a silent consumer keeps its partitions; see the constructor. */
+export const GROUP_SESSION_TIMEOUT_MS = 6_000;
+
 export const DLQ_HEADERS = {
   reason: 'tocsin-dlq-reason',
   sourceTopic: 'tocsin-source-topic',
@@ -95,13 +98,17 @@ export function toDeadLetter(rejection: Rejection): OutgoingRecord {
 export class BatchConsumerRunner<T> {
   private readonly consumer: Consumer;
   private stopping = false;
+  private joined = false;
 
   constructor(private readonly options: BatchConsumerOptions<T>) {
     this.consumer = options.kafka.consumer({
       groupId: options.groupId,
       allowAutoTopicCreation: false,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3_000,
+      // A member that stops heartbeating (kill -9) is dropped after 6 s, the broker's smallest
+      // allowed session, and its partitions move at the rebalance that follows: failover in
+      // seconds rather than the default 30 s. Batches are short, so live members keep up.
+      sessionTimeout: GROUP_SESSION_TIMEOUT_MS,
+      heartbeatInterval: 1_000,
       maxWaitTimeInMs: 100,
     });
   }
@@ -109,6 +116,7 @@ export class BatchConsumerRunner<T> {
   async start(): Promise<void> {
     const { consumer, options } = this;
     consumer.on(consumer.events.GROUP_JOIN, (event) => {
+      this.joined = true;
       const assigned = JSON.stringify(event.payload.memberAssignment);
       options.logger.log(`consumer ${options.groupId} joined, partitions ${assigned}`);
     });
@@ -155,6 +163,11 @@ export class BatchConsumerRunner<T> {
       { topic: batch.topic, partition: batch.partition, offset: (BigInt(lastOffset) + 1n).toString() },
     ]);
     await heartbeat();
+  }
+
+  /** True once the consumer has joined its group at least once (it has partitions or knows it has none). */
+  hasJoined(): boolean {
+    return this.joined;
   }
 
   /** Stops fetching, lets the batch in progress finish and commit, then leaves the group. */
