@@ -56,6 +56,16 @@ export class OutboxRelay {
     const room = Math.min(limit, MAX_WEBHOOKS_IN_FLIGHT - this.inFlight.size);
     if (room <= 0) return 0;
     const claimed = await this.outbox.claimDue(this.clock.now(), RELAY_LEASE_MS, room);
+    // Webhooks first: they run in the background, so a broker outage that fails the publish
+    // below does not hold the pages back.
+    for (const { member, message } of claimed) {
+      if (message.channel !== 'webhook') continue;
+      const sending = this.deliver(member, message).catch((error: unknown) =>
+        this.logger.error(`webhook ${message.key} to ${redactUrl(message.url)} left for a retry: ${describe(error)}`),
+      );
+      this.inFlight.add(sending);
+      void sending.finally(() => this.inFlight.delete(sending));
+    }
     const sockets = claimed.filter(
       (item): item is ClaimedMessage & { message: SocketMessage } => item.message.channel === 'socket',
     );
@@ -69,14 +79,6 @@ export class OutboxRelay {
         })),
       );
       await this.outbox.finish(sockets.map((item) => item.member));
-    }
-    for (const { member, message } of claimed) {
-      if (message.channel !== 'webhook') continue;
-      const sending = this.deliver(member, message).catch((error: unknown) =>
-        this.logger.error(`webhook ${message.key} to ${redactUrl(message.url)} left for a retry: ${describe(error)}`),
-      );
-      this.inFlight.add(sending);
-      void sending.finally(() => this.inFlight.delete(sending));
     }
     return claimed.length;
   }
