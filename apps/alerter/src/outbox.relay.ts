@@ -3,8 +3,8 @@ import type { Clock } from '@tocsin/domain';
 import type { RecordPublisher } from '@tocsin/kafka';
 import type { ClaimedMessage, OutboxStore, WebhookDelivery } from '@tocsin/redis';
 
-export const WEBHOOK_MAX_ATTEMPTS = 6;
-export const WEBHOOK_TIMEOUT_MS = 5_000;
+const WEBHOOK_MAX_ATTEMPTS = 6;
+const WEBHOOK_TIMEOUT_MS = 5_000;
 /**
  * A claim lasts this long: a relay that dies between taking messages and sending them gives
  * them back within seconds. A webhook attempt extends its own claim past its timeout.

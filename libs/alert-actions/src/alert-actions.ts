@@ -34,7 +34,7 @@ export type CommandOutcome =
  * How long a claimed escalation or auto-resolve stays with the instance that took it: if that
  * instance dies before committing, another takes the timer over once the lease runs out.
  */
-export const TIMER_LEASE_MS = 5_000;
+const TIMER_LEASE_MS = 5_000;
 
 /**
  * Alert lifecycle on shared state, for the alerter (hits, timers) and the gateway (commands):

@@ -60,7 +60,7 @@ export interface BatchConsumerOptions<T> {
 const DEFAULT_RESTARTS = { max: 5, backoffMs: 2_000 };
 
 /** How long a silent consumer keeps its partitions; see createConsumer. */
-export const GROUP_SESSION_TIMEOUT_MS = 6_000;
+const GROUP_SESSION_TIMEOUT_MS = 6_000;
 
 export const DLQ_HEADERS = {
   reason: 'tocsin-dlq-reason',
