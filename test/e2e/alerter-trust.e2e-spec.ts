@@ -3,6 +3,8 @@ import type { AlertEvent, SocketMessage } from '@tocsin/alerting';
 import type { TriggerHit } from '@tocsin/crisis-plan';
 import { DLQ_HEADERS, RecordPublisher } from '@tocsin/kafka';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Socket } from 'socket.io-client';
@@ -12,11 +14,15 @@ import { recordEvents, waitForEvent, waitUntil } from '../support/wait-for';
 import { WebhookReceiver } from '../support/webhook-receiver';
 
 type Opened = Extract<AlertEvent, { kind: 'alert.opened' }>;
+type Escalated = Extract<AlertEvent, { kind: 'alert.escalated' }>;
 
 const SECRET = 'hook-token-5ecret';
 
-/** The e2e plan with crisis words scoped to Fleurie and Camille paged through a webhook whose path is a secret. */
-function scopedPlan(receiverUrl: string): string {
+/**
+ * The e2e plan with crisis words scoped to Fleurie, Camille paged through a webhook whose path
+ * is a secret, and Sophie through one that never answers.
+ */
+function scopedPlan(receiverUrl: string, hangingUrl: string): string {
   return readFileSync('config/test/e2e-plan.yaml', 'utf8')
     .replace(
       'terms: [arnaque, boycott, scandale, intoxication, scam, refund]',
@@ -25,7 +31,8 @@ function scopedPlan(receiverUrl: string): string {
     .replace(
       "contacts: { slack: '@camille' }",
       `contacts: { slack: '@camille', webhook: '${receiverUrl}/camille/${SECRET}' }`,
-    );
+    )
+    .replace("contacts: { slack: '@sophie' }", `contacts: { slack: '@sophie', webhook: '${hangingUrl}/sophie' }`);
 }
 
 function crisisHit(brandId: string, mentionId: string): TriggerHit {
@@ -47,6 +54,8 @@ describe('alerter: trust at the Kafka boundary, pages once, secrets never shown'
   const run = new TestRun();
   const receiver = new WebhookReceiver();
   const publisher = new RecordPublisher(run.kafka);
+  // Takes every request and never answers: each attempt ends at the relay's timeout.
+  const hanging = createServer(() => undefined);
   let folder: string;
   let alerter: INestApplicationContext;
   let gateway: RunningGateway;
@@ -56,10 +65,12 @@ describe('alerter: trust at the Kafka boundary, pages once, secrets never shown'
   beforeAll(async () => {
     await run.createTopics();
     await receiver.start();
+    await new Promise<void>((done) => hanging.listen(0, '127.0.0.1', done));
+    const hangingUrl = `http://127.0.0.1:${(hanging.address() as AddressInfo).port}`;
     await publisher.connect();
     folder = mkdtempSync(join(tmpdir(), 'tocsin-trust-'));
     const planFile = join(folder, 'plan.yaml');
-    writeFileSync(planFile, scopedPlan(receiver.url));
+    writeFileSync(planFile, scopedPlan(receiver.url, hangingUrl));
     const env = run.env({ PLAN_FILE: planFile, ESCALATION_POLL_MS: '100' });
     alerter = await startAlerter(env);
     gateway = await startGateway(env);
@@ -74,6 +85,8 @@ describe('alerter: trust at the Kafka boundary, pages once, secrets never shown'
     await alerter?.close();
     await publisher.disconnect();
     await receiver.stop();
+    hanging.closeAllConnections();
+    await new Promise((done) => hanging.close(done));
     rmSync(folder, { recursive: true, force: true });
     await run.cleanUp();
   });
@@ -108,7 +121,6 @@ describe('alerter: trust at the Kafka boundary, pages once, secrets never shown'
   });
 
   it('sends a forged hit (a Fleurie-only trigger for Voltaway) to the DLQ with the reason: no alert, no page', async () => {
-    const pagesBefore = receiver.pages.length;
     const openedSeen = recordEvents<Opened>(camille, 'alert.opened');
     await publishHit(crisisHit('voltaway', 'forged-1'));
 
@@ -126,7 +138,8 @@ describe('alerter: trust at the Kafka boundary, pages once, secrets never shown'
     const { alerts } = (await (await fetch(`${gateway.url}/v1/alerts?brand=voltaway`)).json()) as { alerts: unknown[] };
     expect(alerts).toEqual([]);
     expect(openedSeen).toEqual([]);
-    expect(receiver.pages.length).toBe(pagesBefore);
+    const paged = receiver.pages.map((page) => (page.body as { brand?: { id?: string } }).brand?.id);
+    expect(paged).not.toContain('voltaway');
   });
 
   it('delivers an alert event sent twice on alerts.events to the sockets once', async () => {
@@ -154,5 +167,18 @@ describe('alerter: trust at the Kafka boundary, pages once, secrets never shown'
       20_000,
     );
     expect(seen).toHaveLength(1);
+  });
+  it('keeps paging on schedule while a receiver hangs: escalation timing never waits on a webhook', async () => {
+    // The crisis policy pages again every 2 s; each of those pages is also POSTed to Sophie's
+    // hanging receiver, whose attempts take the relay's 5 s timeout.
+    const repeats = recordEvents<Escalated>(camille, 'alert.escalated');
+    await waitUntil(
+      'three repeats of the Fleurie crisis',
+      async () => (repeats.filter((event) => event.notification.reason === 'repeat').length >= 3 ? true : undefined),
+      20_000,
+    );
+    const times = repeats.filter((event) => event.notification.reason === 'repeat').map((event) => event.atMs);
+    const gaps = times.slice(1).map((atMs, index) => atMs - (times[index] ?? atMs));
+    expect(Math.max(...gaps)).toBeLessThan(3_000);
   });
 });
