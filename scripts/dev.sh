@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # One command from a fresh clone to a live mention wall: installs dependencies, starts Kafka
-# and Redis, builds and starts ingest, pipeline and gateway (and the collector when SOURCES_FILE
+# and Redis, builds and starts ingest, pipeline, alerter and gateway (and the collector when SOURCES_FILE
 # names a sources file), each restarted if it dies (scripts/supervise.sh), then replays the demo
 # stream.
 # Ctrl-C stops the apps and the demo; `npm run infra:down` stops Kafka and Redis.
@@ -44,7 +44,7 @@ stop_all() {
 }
 trap stop_all INT TERM EXIT
 
-apps=(ingest pipeline gateway)
+apps=(ingest pipeline alerter gateway)
 # The collector reads real networks and feeds: only when a sources file is given.
 if [[ -n "${SOURCES_FILE:-}" ]]; then
   npx tsx scripts/sources-check.ts "$SOURCES_FILE"

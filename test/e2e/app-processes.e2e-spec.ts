@@ -41,14 +41,17 @@ describe('the built apps as processes', () => {
   });
   afterAll(() => run.cleanUp());
 
-  it.each(['ingest', 'pipeline', 'gateway'])('%s refuses to start on a bad setting, naming it', async (app) => {
-    const { exited } = startApp(app, { ...run.env(), KAFKA_BROKERS: 'kafka' });
-    const exit = await exited;
-    expect(exit.code).toBe(1);
-    expect(exit.output).toContain('KAFKA_BROKERS: expected host:port[,host:port], got "kafka"');
-  });
+  it.each(['ingest', 'pipeline', 'gateway', 'alerter'])(
+    '%s refuses to start on a bad setting, naming it',
+    async (app) => {
+      const { exited } = startApp(app, { ...run.env(), KAFKA_BROKERS: 'kafka' });
+      const exit = await exited;
+      expect(exit.code).toBe(1);
+      expect(exit.output).toContain('KAFKA_BROKERS: expected host:port[,host:port], got "kafka"');
+    },
+  );
 
-  it.each(['pipeline', 'gateway'])('%s names a bad REDIS_URL without its password', async (app) => {
+  it.each(['pipeline', 'gateway', 'alerter'])('%s names a bad REDIS_URL without its password', async (app) => {
     const { exited } = startApp(app, { ...run.env(), REDIS_URL: 'redis://:hunter2@redis 6379' });
     const exit = await exited;
     expect(exit.code).toBe(1);
@@ -56,7 +59,7 @@ describe('the built apps as processes', () => {
     expect(exit.output).not.toContain('hunter2');
   });
 
-  it.each(['ingest', 'pipeline', 'gateway'])('%s stops gracefully on SIGTERM', async (app) => {
+  it.each(['ingest', 'pipeline', 'gateway', 'alerter'])('%s stops gracefully on SIGTERM', async (app) => {
     const started = startApp(app, { ...run.env(), LOG_LEVEL: 'log' });
     await waitForOutput(started.output, /listening on|consuming|mention wall on/, 60_000);
     started.child.kill('SIGTERM');

@@ -41,6 +41,7 @@ export class TestRun {
       REDIS_KEY_PREFIX: this.keyPrefix,
       PIPELINE_GROUP_ID: `${this.id}-pipeline`,
       GATEWAY_GROUP_ID: `${this.id}-gateway`,
+      ALERTER_GROUP_ID: `${this.id}-alerter`,
       INGEST_PORT: '0',
       GATEWAY_PORT: '0',
       INGEST_HOST: '127.0.0.1',

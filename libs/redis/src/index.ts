@@ -6,3 +6,5 @@ export * from './recent-list.store';
 export * from './due-queue';
 export * from './alert.store';
 export * from './redis.providers';
+export * from './outbox.store';
+export * from './delivered-keys.store';
