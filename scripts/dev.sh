@@ -31,7 +31,7 @@ export KAFKA_BROKERS="${KAFKA_BROKERS:-$KAFKA_HOST:$KAFKA_PORT}" REDIS_URL="${RE
 echo "tocsin: building the apps…"
 npm run -s build >"$LOGS/build.log" 2>&1 || { tail -40 "$LOGS/build.log"; exit 1; }
 
-export INGEST_PORT="${INGEST_PORT:-3000}" GATEWAY_PORT="${GATEWAY_PORT:-3001}" PIPELINE_HEALTH_PORT="${PIPELINE_HEALTH_PORT:-3002}"
+export INGEST_PORT="${INGEST_PORT:-3000}" GATEWAY_PORT="${GATEWAY_PORT:-3001}" PIPELINE_HEALTH_PORT="${PIPELINE_HEALTH_PORT:-3002}" ALERTER_HEALTH_PORT="${ALERTER_HEALTH_PORT:-3004}"
 # The demo plays event time 60× faster than the clock, so its mentions run hours ahead of it:
 # here that is the point, not a wrong clock, and the allowance is a week instead of 5 minutes.
 export MAX_CLOCK_SKEW_MS="${MAX_CLOCK_SKEW_MS:-604800000}"

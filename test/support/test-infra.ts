@@ -48,6 +48,8 @@ export class TestRun {
       GATEWAY_HOST: '127.0.0.1',
       PIPELINE_HEALTH_HOST: '127.0.0.1',
       PIPELINE_HEALTH_PORT: '0',
+      ALERTER_HEALTH_HOST: '127.0.0.1',
+      ALERTER_HEALTH_PORT: '0',
       LOG_LEVEL: process.env.TOCSIN_TEST_VERBOSE === '1' ? 'log' : 'error',
       ...overrides,
     };

@@ -13,6 +13,8 @@ import type { AlertSignal } from '@tocsin/crisis-plan';
 import { systemClock, TOPICS } from '@tocsin/domain';
 import {
   ensureTopics,
+  HealthServer,
+  isKafkaReady,
   KAFKA_CLIENT,
   kafkaProviders,
   RecordPublisher,
@@ -21,7 +23,15 @@ import {
   type BatchConsumerRunner,
 } from '@tocsin/kafka';
 import { PlanSource, planSourceProvider } from '@tocsin/plan-source';
-import { AlertStore, OutboxStore, REDIS_CLIENT, redisProviders, RedisKeys, SilenceStore } from '@tocsin/redis';
+import {
+  AlertStore,
+  isRedisReady,
+  OutboxStore,
+  REDIS_CLIENT,
+  redisProviders,
+  RedisKeys,
+  SilenceStore,
+} from '@tocsin/redis';
 import type Redis from 'ioredis';
 import type { Kafka } from 'kafkajs';
 import { createAlertHitsConsumer } from './alert-hits.consumer';
@@ -64,6 +74,7 @@ class AlerterLifecycle implements OnModuleInit, OnApplicationBootstrap, OnModule
   private readonly relay: OutboxRelay;
   private readonly timers: PollingLoop;
   private readonly relaying: PollingLoop;
+  private readonly health: HealthServer;
 
   constructor(
     @Inject(ALERTER_CONFIG) private readonly config: AlerterConfig,
@@ -74,6 +85,7 @@ class AlerterLifecycle implements OnModuleInit, OnApplicationBootstrap, OnModule
     actions: AlertActions,
     outbox: OutboxStore,
   ) {
+    this.health = new HealthServer('alerter', { kafka: () => isKafkaReady(kafka), redis: () => isRedisReady(redis) });
     const wiring = { kafka, publisher, topicPrefix: config.kafka.topicPrefix, onFatal: stopProcessOnFatal };
     this.hits = createAlertHitsConsumer(wiring, { actions, plan: () => plan.current(), groupId: config.groupId });
     const eventsTopic = `${config.kafka.topicPrefix}${TOPICS.alertsEvents}`;
@@ -88,6 +100,9 @@ class AlerterLifecycle implements OnModuleInit, OnApplicationBootstrap, OnModule
     await this.plan.start({ watch: true });
     await ensureTopics(this.kafka, tocsinTopicSpecs(this.config.kafka.topicPrefix, TOPICS));
     await this.publisher.connect();
+    const { host, port } = this.config.health;
+    const listening = await this.health.listen(host, port);
+    new Logger('alerter').log(`health on http://${host}:${listening}/health`);
   }
 
   /** Timers and relay run from the start: they need Redis, not the consumer group. */
@@ -98,6 +113,7 @@ class AlerterLifecycle implements OnModuleInit, OnApplicationBootstrap, OnModule
   }
 
   async onModuleDestroy(): Promise<void> {
+    await this.health.close();
     await this.hits.stop();
     await Promise.all([this.timers.stop(), this.relaying.stop()]);
     await this.relay.drain();

@@ -15,6 +15,9 @@ const alerterEnvironmentSchema = kafkaEnvironmentSchema.merge(redisEnvironmentSc
   RELAY_POLL_MS: z.coerce.number().int().positive().default(100),
   /** Where people reach the console; used in links sent by webhooks. */
   PUBLIC_URL: z.string().url().default('http://127.0.0.1:3001'),
+  /** Where `GET /health` answers supervisors (the alerter has no other HTTP surface). */
+  ALERTER_HEALTH_HOST: z.string().min(1).default('0.0.0.0'),
+  ALERTER_HEALTH_PORT: z.coerce.number().int().min(0).max(65535).default(3004),
   /** Org-wide Slack incoming webhook receiving every page, if set. */
   SLACK_WEBHOOK_URL: z.string().url().optional(),
   /** Org-wide generic JSON webhook receiving every page, if set. */
@@ -30,6 +33,7 @@ export interface AlerterConfig {
   publicUrl: string;
   slackWebhookUrl?: string;
   alertWebhookUrl?: string;
+  health: { host: string; port: number };
   kafka: KafkaSettings;
   redis: RedisSettings;
 }
@@ -48,6 +52,7 @@ export function loadAlerterConfig(env: Environment): AlerterConfig {
     publicUrl: parsed.PUBLIC_URL,
     slackWebhookUrl: parsed.SLACK_WEBHOOK_URL,
     alertWebhookUrl: parsed.ALERT_WEBHOOK_URL,
+    health: { host: parsed.ALERTER_HEALTH_HOST, port: parsed.ALERTER_HEALTH_PORT },
     kafka: toKafkaSettings(parsed),
     redis: toRedisSettings(parsed),
   });

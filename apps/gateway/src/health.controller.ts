@@ -1,7 +1,7 @@
 import { Controller, Get, HttpException, Inject, Injectable } from '@nestjs/common';
 import { isKafkaReady, KAFKA_CLIENT, type BatchConsumerRunner } from '@tocsin/kafka';
 import { PlanSource } from '@tocsin/plan-source';
-import { REDIS_CLIENT } from '@tocsin/redis';
+import { isRedisReady, REDIS_CLIENT } from '@tocsin/redis';
 import type Redis from 'ioredis';
 import type { Kafka } from 'kafkajs';
 
@@ -40,13 +40,7 @@ export class HealthController {
 
   @Get()
   async health(): Promise<Health> {
-    const [kafkaReady, redisReady] = await Promise.all([
-      isKafkaReady(this.kafka),
-      this.redis.ping().then(
-        (answer) => answer === 'PONG',
-        () => false,
-      ),
-    ]);
+    const [kafkaReady, redisReady] = await Promise.all([isKafkaReady(this.kafka), isRedisReady(this.redis)]);
     const health: Health = {
       status: kafkaReady && redisReady ? 'ok' : 'unavailable',
       kafka: kafkaReady ? 'ready' : 'unreachable',

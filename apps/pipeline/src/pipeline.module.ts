@@ -9,6 +9,8 @@ import {
 import { systemClock, TOPICS, type EnrichedMention, type Mention } from '@tocsin/domain';
 import {
   ensureTopics,
+  HealthServer,
+  isKafkaReady,
   KAFKA_CLIENT,
   kafkaProviders,
   RecordPublisher,
@@ -18,18 +20,24 @@ import {
 } from '@tocsin/kafka';
 import { PlanSource, planSourceProvider } from '@tocsin/plan-source';
 import { prepareSentiment } from '@tocsin/sentiment';
-import { PartitionCheckpointStore, REDIS_CLIENT, redisProviders, RedisKeys, SeenMentionsStore } from '@tocsin/redis';
+import {
+  isRedisReady,
+  PartitionCheckpointStore,
+  REDIS_CLIENT,
+  redisProviders,
+  RedisKeys,
+  SeenMentionsStore,
+} from '@tocsin/redis';
 import type Redis from 'ioredis';
 import type { Kafka } from 'kafkajs';
 import { PIPELINE_CONFIG, type PipelineConfig } from './config';
 import { createEnrichmentConsumer } from './enrichment.consumer';
-import { PipelineHealthServer } from './health.server';
 import { createSignalsConsumer, type SignalsCheckpoint } from './signals.consumer';
 
 class PipelineLifecycle implements OnModuleInit, OnApplicationShutdown {
   private readonly enrichment: BatchConsumerRunner<Mention>;
   private readonly signals: BatchConsumerRunner<EnrichedMention>;
-  private readonly health: PipelineHealthServer;
+  private readonly health: HealthServer;
 
   constructor(
     @Inject(PIPELINE_CONFIG) private readonly config: PipelineConfig,
@@ -39,7 +47,7 @@ class PipelineLifecycle implements OnModuleInit, OnApplicationShutdown {
     private readonly plan: PlanSource,
     keys: RedisKeys,
   ) {
-    this.health = new PipelineHealthServer(kafka, redis);
+    this.health = new HealthServer('pipeline', { kafka: () => isKafkaReady(kafka), redis: () => isRedisReady(redis) });
     const wiring = { kafka, publisher, topicPrefix: config.kafka.topicPrefix, onFatal: stopProcessOnFatal };
     this.enrichment = createEnrichmentConsumer(wiring, {
       seen: new SeenMentionsStore(redis, keys, `${config.groupId}-enrichment`),

@@ -7,3 +7,4 @@ export * from './json-record.decoder';
 export * from './topic-consumer';
 export * from './kafka.providers';
 export * from './raw-mention.record';
+export * from './health.server';

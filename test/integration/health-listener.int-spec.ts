@@ -1,22 +1,29 @@
 import type { INestApplicationContext } from '@nestjs/common';
+import type { Environment } from '@tocsin/domain';
 import { freePort } from '../support/free-port';
 import { TestRun } from '../support/test-infra';
-import { startPipeline } from '../support/tocsin-apps';
+import { startAlerter, startPipeline } from '../support/tocsin-apps';
 
-describe('pipeline health listener', () => {
+/** The roles with no HTTP API of their own answer supervisors on a health port. */
+const roles: [string, string, (env: Environment) => Promise<INestApplicationContext>][] = [
+  ['pipeline', 'PIPELINE_HEALTH_PORT', startPipeline],
+  ['alerter', 'ALERTER_HEALTH_PORT', startAlerter],
+];
+
+describe.each(roles)('%s health listener', (_role, portVariable, start) => {
   const run = new TestRun();
-  let pipeline: INestApplicationContext | undefined;
+  let app: INestApplicationContext | undefined;
   let url = '';
 
   beforeAll(async () => {
     await run.createTopics();
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;
-    pipeline = await startPipeline(run.env({ PIPELINE_HEALTH_PORT: String(port) }));
+    app = await start(run.env({ [portVariable]: String(port) }));
   });
 
   afterAll(async () => {
-    await pipeline?.close();
+    await app?.close();
     await run.cleanUp();
   });
 
@@ -30,9 +37,9 @@ describe('pipeline health listener', () => {
     expect((await fetch(`${url}/v1/mentions`)).status).toBe(404);
   });
 
-  it('stops listening when the pipeline stops', async () => {
-    await pipeline?.close();
-    pipeline = undefined;
+  it('stops listening when the app stops', async () => {
+    await app?.close();
+    app = undefined;
     await expect(fetch(`${url}/health`)).rejects.toThrow();
   });
 });

@@ -1,41 +1,34 @@
-import { isKafkaReady } from '@tocsin/kafka';
-import type Redis from 'ioredis';
-import type { Kafka } from 'kafkajs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export interface PipelineHealth {
-  status: 'ok' | 'unavailable';
-  kafka: 'ready' | 'unreachable';
-  redis: 'ready' | 'unreachable';
-}
+/** A dependency's readiness probe: true when it answers. */
+export type ReadinessCheck = () => Promise<boolean>;
+
+export type HealthReport = { status: 'ok' | 'unavailable' } & Record<
+  string,
+  'ready' | 'unreachable' | 'ok' | 'unavailable'
+>;
 
 /**
- * The pipeline has no HTTP API, but supervisors (compose, Kubernetes, a load balancer's probe)
- * ask over HTTP: `GET /health` answers 200 when Kafka and Redis answer, 503 naming what does
- * not, like ingest and gateway. Plain node:http, so the pipeline carries no web framework.
+ * Roles without an HTTP API (pipeline, alerter) still answer supervisors (compose, Kubernetes,
+ * a load balancer's probe) over HTTP: `GET /health` answers 200 when every dependency answers,
+ * 503 naming what does not, like ingest and gateway. Plain node:http, so such a role carries no
+ * web framework.
  */
-export class PipelineHealthServer {
+export class HealthServer {
   private server: Server | undefined;
 
   constructor(
-    private readonly kafka: Kafka,
-    private readonly redis: Redis,
+    private readonly role: string,
+    private readonly checks: Readonly<Record<string, ReadinessCheck>>,
   ) {}
 
-  async check(): Promise<PipelineHealth> {
-    const [kafkaReady, redisReady] = await Promise.all([
-      isKafkaReady(this.kafka),
-      this.redis.ping().then(
-        (answer) => answer === 'PONG',
-        () => false,
-      ),
-    ]);
-    return {
-      status: kafkaReady && redisReady ? 'ok' : 'unavailable',
-      kafka: kafkaReady ? 'ready' : 'unreachable',
-      redis: redisReady ? 'ready' : 'unreachable',
-    };
+  async check(): Promise<HealthReport> {
+    const names = Object.keys(this.checks);
+    const ready = await Promise.all(names.map((name) => (this.checks[name] ?? (() => Promise.resolve(false)))()));
+    const report: HealthReport = { status: ready.every(Boolean) ? 'ok' : 'unavailable' };
+    names.forEach((name, index) => (report[name] = ready[index] ? 'ready' : 'unreachable'));
+    return report;
   }
 
   /** Listens on host:port (0 picks a free port); resolves with the port, rejects if it is taken. */
@@ -54,7 +47,7 @@ export class PipelineHealthServer {
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', (error) =>
-        reject(new Error(`pipeline health listener on ${host}:${port} failed: ${error.message}`, { cause: error })),
+        reject(new Error(`${this.role} health listener on ${host}:${port} failed: ${error.message}`, { cause: error })),
       );
       server.listen(port, host, () => resolve());
     });
