@@ -31,7 +31,6 @@ const SEED = 20240601;
 const FOLDS = 3;
 // Wider in French, where a fit takes seconds; English pools a hundred thousand tweets.
 const L2_GRID: Readonly<Record<SupportedLanguage, readonly number[]>> = { fr: [1e-3, 3e-3, 1e-2], en: [1e-3, 3e-3] };
-const WEAK_WEIGHT_GRID = [0, 0.3];
 const EPOCHS = 6;
 const LEARNING_RATE = 0.2;
 const OFFSET_GRID = [-0.6, -0.45, -0.3, -0.15, 0, 0.15, 0.3, 0.45, 0.6];
@@ -67,16 +66,29 @@ function loadPool(dataDir: string, lang: SupportedLanguage): Pool {
 
 interface Candidate {
   readonly l2: number;
-  readonly weakWeight: number;
+  /** Training weight of each source, in pool order. */
+  readonly weights: readonly number[];
 }
 
-function sourceWeight(source: TrainingSource | undefined, candidate: Candidate): number {
-  return source?.scored === false ? candidate.weakWeight : 1;
+/** Every combination of the sources' weights, in a fixed order. */
+function weightCombinations(sources: readonly TrainingSource[]): number[][] {
+  return sources.reduce<number[][]>(
+    (combinations, source) => combinations.flatMap((prefix) => source.weights.map((weight) => [...prefix, weight])),
+    [[]],
+  );
+}
+
+function describeWeights(pool: Pool, weights: readonly number[]): string {
+  return pool.sources
+    .map((source, s) => ({ source, weight: weights[s] ?? 1 }))
+    .filter(({ source }) => source.weights.length > 1)
+    .map(({ source, weight }) => ` ${source.id}×${weight}`)
+    .join('');
 }
 
 function weighted(pool: Pool, candidate: Candidate): LabelledFeatures[] {
   return pool.examples.map((example, i) => {
-    const weight = sourceWeight(pool.sources[pool.sourceOf[i] ?? 0], candidate);
+    const weight = candidate.weights[pool.sourceOf[i] ?? 0] ?? 1;
     return weight === 1 ? example : { ...example, weight };
   });
 }
@@ -87,14 +99,14 @@ function argmax(values: ArrayLike<number>): number {
   return best;
 }
 
-/** Macro-F1 of each scored source, and their mean (the selection criterion). */
+/** Macro-F1 of each reported source, and the mean over the selecting ones (the criterion). */
 function scoreBySource(
   pool: Pool,
   predicted: ReadonlyMap<number, number>,
 ): { mean: number; bySource: Map<string, number> } {
   const bySource = new Map<string, number>();
   pool.sources.forEach((source, s) => {
-    if (!source.scored) return;
+    if (!source.reported) return;
     const gold: number[] = [];
     const guesses: number[] = [];
     pool.sourceOf.forEach((of, i) => {
@@ -105,14 +117,14 @@ function scoreBySource(
     });
     bySource.set(source.id, scoreClassification(gold, guesses).macroF1);
   });
-  const values = [...bySource.values()];
+  const values = pool.sources.filter((source) => source.selects).map((source) => bySource.get(source.id) ?? 0);
   return { mean: values.reduce((a, b) => a + b, 0) / Math.max(1, values.length), bySource };
 }
 
 interface CrossValidation {
   readonly candidate: Candidate;
   readonly mean: number;
-  /** Out-of-fold logits of every example of a scored source, for the class offsets. */
+  /** Out-of-fold logits of every example of a reported source, for the class offsets. */
   readonly logits: Map<number, Float64Array>;
 }
 
@@ -130,7 +142,7 @@ function crossValidate(pool: Pool, candidate: Candidate, folds: readonly number[
     );
     const held = examples
       .map((_, i) => i)
-      .filter((i) => folds[i] === fold && pool.sources[pool.sourceOf[i] ?? 0]?.scored === true);
+      .filter((i) => folds[i] === fold && pool.sources[pool.sourceOf[i] ?? 0]?.reported === true);
     const model = trainLinearModel(train, settingsFor(candidate));
     predictLogits(
       model,
@@ -178,15 +190,14 @@ function trainLanguage(
 ): { weights: SerializedLanguageModel; record: LanguageTrainingRecord } {
   const pool = loadPool(dataDir, lang);
   const folds = assignFolds(pool.examples.length, FOLDS, SEED);
-  const hasWeak = pool.sources.some((source) => !source.scored);
   let best: CrossValidation | undefined;
   const candidates = L2_GRID[lang].flatMap((l2) =>
-    (hasWeak ? WEAK_WEIGHT_GRID : [1]).map((weakWeight): Candidate => ({ l2, weakWeight })),
+    weightCombinations(pool.sources).map((weights): Candidate => ({ l2, weights })),
   );
   for (const candidate of candidates) {
     const validation = crossValidate(pool, candidate, folds);
     log(
-      `${lang}: l2=${candidate.l2.toExponential(0)}${hasWeak ? ` weak×${candidate.weakWeight}` : ''} ` +
+      `${lang}: l2=${candidate.l2.toExponential(0)}${describeWeights(pool, candidate.weights)} ` +
         `${FOLDS}-fold CV mean per-source macro-F1 ${validation.mean.toFixed(4)}`,
     );
     if (best === undefined || validation.mean > best.mean + 1e-9) best = validation;
@@ -206,18 +217,18 @@ function trainLanguage(
     ),
   ).macroF1;
   log(
-    `${lang}: chose l2=${best.candidate.l2.toExponential(0)} weak×${best.candidate.weakWeight} offsets=${offsets.join('/')}; ` +
+    `${lang}: chose l2=${best.candidate.l2.toExponential(0)}${describeWeights(pool, best.candidate.weights)} offsets=${offsets.join('/')}; ` +
       `UMSAB val macro-F1 ${valF1.toFixed(4)} (reported once, not used to choose)`,
   );
   const crossValidated: DomainFigures[] = pool.sources
-    .filter((source) => source.scored)
+    .filter((source) => source.reported)
     .map((source) => ({ source: source.id, macroF1: round4(bySource.get(source.id) ?? 0) }));
   const record: LanguageTrainingRecord = {
     sources: pool.sources.map((source) => ({
       id: source.id,
       provenance: source.provenance,
       tweets: pool.sourceOf.filter((of) => pool.sources[of] === source).length,
-      weight: sourceWeight(source, best.candidate),
+      weight: best.candidate.weights[pool.sources.indexOf(source)] ?? 1,
     })),
     settings: {
       l2: best.candidate.l2,

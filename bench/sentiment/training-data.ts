@@ -5,65 +5,75 @@ import type { LabelledSplit } from './umsab-data';
 import { readUmsabSplit } from './umsab-data';
 
 /**
- * A labelled source the model may train on. `scored` sources count in model selection (the
- * mean of their cross-validated macro-F1); a weak one (machine-translated, emoticon labels) only
- * helps if cross-validation on the others says so.
+ * A labelled source the model may train on. Cross-validation tries each of its `weights` (0
+ * leaves it out) and keeps the combination with the best mean out-of-fold macro-F1 over the
+ * `selects` sources; every `reported` source (human labels, three classes) gets its own figure,
+ * even when left out of training, so what a source costs another stays visible.
  */
 export interface TrainingSource {
   readonly id: string;
   readonly lang: SupportedLanguage;
   /** File prefix in `sentiment-extra/`, or undefined for UMSAB train. */
   readonly extraPrefix?: string;
-  readonly scored: boolean;
+  readonly weights: readonly number[];
+  readonly selects: boolean;
+  readonly reported: boolean;
   readonly provenance: string;
 }
+
+const TARGET = { weights: [1], selects: true, reported: true } as const;
 
 export const TRAINING_SOURCES: readonly TrainingSource[] = [
   {
     id: 'umsab',
     lang: 'en',
-    scored: true,
+    ...TARGET,
     provenance: 'UMSAB English train (cardiffnlp/xlm-t, data/sentiment/english)',
   },
   {
     id: 'semeval',
     lang: 'en',
     extraPrefix: 'en_semeval2013-2016',
-    scored: true,
+    ...TARGET,
     provenance: 'SemEval 2013–2016 Task 4A (cbaziotis/datastories-semeval2017-task4 @ faeee5fd)',
   },
   {
     id: 'airline',
     lang: 'en',
     extraPrefix: 'en_airline',
-    scored: true,
+    ...TARGET,
     provenance: 'US airline customer-service tweets (AyushDhatwalia/Twitter-Airline-Sentiment @ 97f2cfe6)',
   },
   {
     id: 'kaggle',
     lang: 'en',
     extraPrefix: 'en_tweet-sentiment-extraction',
-    scored: true,
+    ...TARGET,
     provenance: 'Kaggle tweet-sentiment-extraction (spence998/Tweet-Sentiment-Predictor @ 16cc7c7d)',
   },
   {
     id: 'umsab',
     lang: 'fr',
-    scored: true,
+    ...TARGET,
     provenance: 'UMSAB French train (cardiffnlp/xlm-t, data/sentiment/french)',
   },
   {
     id: 'deft',
     lang: 'fr',
     extraPrefix: 'fr_deft2017',
-    scored: true,
+    // Left out, UMSAB gains 0.02 out of fold and DEFT loses 0.26, the demo wall 6 of 102:
+    // the selection weighs every human-labelled source, not the benchmark's alone.
+    ...TARGET,
     provenance: 'DEFT 2017 task 1 (nalfein84/detectiondesentimentdanslestweets @ 7afdffaa), CeCILL',
   },
   {
     id: 's140-fr',
     lang: 'fr',
     extraPrefix: 'fr_sentiment140-translated-20k',
-    scored: false,
+    // Machine translation and emoticon labels, two classes: weak, and no figure worth reporting.
+    weights: [0, 0.3],
+    selects: false,
+    reported: false,
     provenance:
       'Sentiment140 machine-translated to French (faruk56-arch/sentiment-analysis_machine_learning @ 9668f2b1)',
   },
