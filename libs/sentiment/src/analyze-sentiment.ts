@@ -83,14 +83,6 @@ function pickLabel(probabilities: ArrayLike<number>): number {
   return best;
 }
 
-function sharesWords(a: string, b: string): boolean {
-  const words = new Set(a.toLowerCase().split(' '));
-  return b
-    .toLowerCase()
-    .split(' ')
-    .some((word) => words.has(word));
-}
-
 /** A candidate cue: what to show and how much it pushed toward the label, in logits. */
 interface Cue {
   readonly text: string;
@@ -140,10 +132,14 @@ function collectCues(pass: LanguagePass, tokenized: TokenizedText, labelIndex: n
   if (pass.rules.exclamations >= 2 && exclamationPush >= MIN_CUE_PUSH)
     cues.push({ text: '!'.repeat(Math.min(pass.rules.exclamations, 3)), push: exclamationPush });
   const shown: string[] = [];
+  // Words already shown, lower-cased: "trop" adds nothing next to "trop bien", whichever pushed more.
+  const shownWords = new Set<string>();
   for (const cue of cues.sort(byPush)) {
     if (shown.length >= MAX_CUES) break;
-    // "trop" adds nothing next to "trop bien", whichever pushed more.
-    if (!shown.some((other) => sharesWords(other, cue.text))) shown.push(cue.text);
+    const words = cue.text.includes(' ') ? cue.text.toLowerCase().split(' ') : [cue.text.toLowerCase()];
+    if (words.some((word) => shownWords.has(word))) continue;
+    shown.push(cue.text);
+    for (const word of words) shownWords.add(word);
   }
   return shown;
 }
