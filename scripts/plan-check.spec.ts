@@ -11,12 +11,17 @@ function planCheck(...args: string[]): { status: number | null; stdout: string; 
 }
 
 describe('plan-check', () => {
-  it('exits 0 with a one-line summary when the plan is valid', () => {
-    expect(planCheck('config/crisis-plan.example.yaml')).toEqual({
+  it('exits 0 with a summary and how each crisis term matches when the plan is valid', () => {
+    const run = planCheck('config/crisis-plan.example.yaml');
+    const lines = run.stdout.trim().split('\n');
+    expect({ status: run.status, stderr: run.stderr, first: lines[0] }).toEqual({
       status: 0,
-      stdout: 'config/crisis-plan.example.yaml: OK — 2 brands, 3 levels, 6 triggers, 7 people, 2 schedules\n',
       stderr: '',
+      first: 'config/crisis-plan.example.yaml: OK — 2 brands, 3 levels, 6 triggers, 7 people, 2 schedules',
     });
+    expect(lines).toEqual(
+      expect.arrayContaining(['  product-safety:', '    brûl* → brul…', '    recall → fr recall- / en recal-']),
+    );
   });
 
   it('exits 1 listing every error with file and path when the plan is invalid', () => {

@@ -1,4 +1,4 @@
-import { formatPlanError, loadPlanFile, type PlanLoadResult } from '@tocsin/crisis-plan';
+import { describeCrisisTerm, formatPlanError, loadPlanFile, type PlanLoadResult } from '@tocsin/crisis-plan';
 
 const USAGE = 'usage: npm run -s plan:check -- <plan.yaml> [more.yaml …]';
 
@@ -6,7 +6,11 @@ function plural(count: number, noun: string, nouns = `${noun}s`): string {
   return `${count} ${count === 1 ? noun : nouns}`;
 }
 
-/** The one-line verdict for a valid plan, or one line per error for an invalid one. */
+/**
+ * The verdict for a valid plan, then how each crisis term matches (its stems in French and
+ * English, or its prefix), so a CM sees what "brûlure" catches before it pages anyone; one line
+ * per error for an invalid plan.
+ */
 export function describePlanCheck(result: PlanLoadResult): string[] {
   if (!result.ok) return result.errors.map(formatPlanError);
   const { plan } = result;
@@ -17,7 +21,15 @@ export function describePlanCheck(result: PlanLoadResult): string[] {
     plural(plan.people.length, 'person', 'people'),
     plural(plan.schedules.length, 'schedule'),
   ];
-  return [`${result.file}: OK — ${counts.join(', ')}`];
+  const terms = plan.triggers.flatMap((trigger) =>
+    trigger.kind === 'crisis-vocabulary'
+      ? [`  ${trigger.id}:`, ...trigger.terms.map((term) => `    ${describeCrisisTerm(term)}`)]
+      : [],
+  );
+  return [
+    `${result.file}: OK — ${counts.join(', ')}`,
+    ...(terms.length > 0 ? ['crisis terms match words with these stems (-) or starts (…):', ...terms] : []),
+  ];
 }
 
 /**
