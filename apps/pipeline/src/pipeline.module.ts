@@ -18,7 +18,7 @@ import {
 } from '@tocsin/kafka';
 import { PlanSource, planSourceProvider } from '@tocsin/plan-source';
 import { prepareSentiment } from '@tocsin/sentiment';
-import { PartitionCheckpointStore, REDIS_CLIENT, redisProviders, RedisKeys, SeenMentionsStore } from '@tocsin/redis';
+import { DedupeWindowStore, PartitionCheckpointStore, REDIS_CLIENT, redisProviders, RedisKeys } from '@tocsin/redis';
 import type Redis from 'ioredis';
 import type { Kafka } from 'kafkajs';
 import { PIPELINE_CONFIG, type PipelineConfig } from './config';
@@ -42,7 +42,13 @@ class PipelineLifecycle implements OnModuleInit, OnApplicationShutdown {
     this.health = new PipelineHealthServer(kafka, redis);
     const wiring = { kafka, publisher, topicPrefix: config.kafka.topicPrefix, onFatal: stopProcessOnFatal };
     this.enrichment = createEnrichmentConsumer(wiring, {
-      seen: new SeenMentionsStore(redis, keys, `${config.groupId}-enrichment`),
+      // As long as a mention can still be counted in its interval: a copy later than that is late.
+      seen: new DedupeWindowStore(
+        redis,
+        keys,
+        `${config.groupId}-enrichment`,
+        config.allowedLatenessMs + config.intervalMs,
+      ),
       brandMatchers: () => plan.brandMatchers(),
       clock: systemClock,
       groupId: config.groupId,
