@@ -1,6 +1,7 @@
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { KafkaLogger } from './kafka.factory';
-import type { OutgoingRecord, RecordPublisher } from './record.publisher';
+import type { RecordPublisher } from './record.publisher';
+import type { OutgoingRecord } from './send-coalescer';
 
 export interface SourceRecord {
   topic: string;
