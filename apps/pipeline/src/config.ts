@@ -27,6 +27,8 @@ const pipelineEnvironmentSchema = kafkaEnvironmentSchema.merge(redisEnvironmentS
   SIGNAL_ALLOWED_LATENESS_MS: z.coerce.number().int().nonnegative().default(120_000),
   /** Most intervals one brand closes per batch: bounds a batch's work whatever the jump in event time. */
   SIGNAL_MAX_INTERVALS_PER_BATCH: positiveMs.default(1_440),
+  /** Partitions each consumer handles at once: their Kafka and Redis round trips overlap. */
+  PIPELINE_PARTITIONS_CONCURRENTLY: z.coerce.number().int().positive().default(6),
   LIVE_MAX_AGE_MS: liveMaxAgeSchema,
   /** Records dated further ahead of the clock go to mentions.dlq instead of moving event time. */
   MAX_CLOCK_SKEW_MS: maxClockSkewSchema,
@@ -40,6 +42,7 @@ export interface PipelineConfig {
   intervalMs: number;
   allowedLatenessMs: number;
   maxIntervalsPerBatch: number;
+  partitionsConcurrently: number;
   liveMaxAgeMs: number;
   maxClockSkewMs: number;
   kafka: KafkaSettings;
@@ -59,6 +62,7 @@ export function loadPipelineConfig(env: Environment): PipelineConfig {
     intervalMs: parsed.SIGNAL_INTERVAL_MS,
     allowedLatenessMs: parsed.SIGNAL_ALLOWED_LATENESS_MS,
     maxIntervalsPerBatch: parsed.SIGNAL_MAX_INTERVALS_PER_BATCH,
+    partitionsConcurrently: parsed.PIPELINE_PARTITIONS_CONCURRENTLY,
     liveMaxAgeMs: parsed.LIVE_MAX_AGE_MS,
     maxClockSkewMs: parsed.MAX_CLOCK_SKEW_MS,
     kafka: toKafkaSettings(parsed),

@@ -19,6 +19,8 @@ import { Logger } from '@nestjs/common';
 import { enrichMention, toEnrichedRecords } from './mention-enrichment';
 
 export interface EnrichmentDependencies {
+  /** Partitions handled at once; they are independent (own state, own offsets). */
+  partitionsConcurrently: number;
   seen: DedupeWindowStore;
   brandMatchers: () => readonly BrandMatcher[];
   clock: Clock;
@@ -81,6 +83,7 @@ export function createEnrichmentConsumer(
     topic: TOPICS.mentionsRaw,
     schema: mentionSchema,
     logger,
+    partitionsConsumedConcurrently: deps.partitionsConcurrently,
     handle,
   });
 }

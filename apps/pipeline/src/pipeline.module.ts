@@ -53,6 +53,7 @@ class PipelineLifecycle implements OnModuleInit, OnApplicationShutdown {
       clock: systemClock,
       groupId: config.groupId,
       maxClockSkewMs: config.maxClockSkewMs,
+      partitionsConcurrently: config.partitionsConcurrently,
     });
     this.signals = createSignalsConsumer(wiring, {
       checkpoints: new PartitionCheckpointStore<SignalsCheckpoint>(redis, keys, `${config.groupId}-signals`),
@@ -66,6 +67,7 @@ class PipelineLifecycle implements OnModuleInit, OnApplicationShutdown {
       clock: systemClock,
       liveMaxAgeMs: config.liveMaxAgeMs,
       maxClockSkewMs: config.maxClockSkewMs,
+      partitionsConcurrently: config.partitionsConcurrently,
     });
   }
 

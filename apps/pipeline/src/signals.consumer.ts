@@ -44,6 +44,8 @@ export interface SignalsCheckpoint {
 }
 
 export interface SignalsDependencies {
+  /** Partitions handled at once; they are independent (own state, own offsets). */
+  partitionsConcurrently: number;
   checkpoints: PartitionCheckpointStore<SignalsCheckpoint>;
   plan: () => ActivePlan;
   settings: Pick<BrandWindowSettings, 'intervalMs' | 'allowedLatenessMs' | 'maxIntervalsPerStep'>;
@@ -255,6 +257,7 @@ export function createSignalsConsumer(
     topic: TOPICS.mentionsEnriched,
     schema: enrichedMentionSchema,
     logger,
+    partitionsConsumedConcurrently: deps.partitionsConcurrently,
     handle,
   });
 }

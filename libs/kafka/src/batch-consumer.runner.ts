@@ -40,6 +40,12 @@ export interface BatchConsumerOptions<T> {
   topic: string;
   dlqTopic: string;
   fromBeginning?: boolean;
+  /**
+   * Partitions whose batches are handled at the same time (default 1). Each partition's batches
+   * stay in order; handlers of different partitions then overlap their Kafka and Redis round
+   * trips, which is where a consumer spends its time.
+   */
+  partitionsConsumedConcurrently?: number;
   /** Parses and validates one record; a failure is permanent and sends it to the DLQ. */
   decode(record: SourceRecord): Decoded<T>;
   /**
@@ -125,6 +131,7 @@ export class BatchConsumerRunner<T> {
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
       eachBatch: (payload) => this.processBatch(payload),
     });
   }

@@ -32,6 +32,8 @@ export interface TopicConsumerSpec<T> {
   schema: ZodType<T, ZodTypeDef, unknown>;
   logger: KafkaLogger & { log(message: string): void };
   fromBeginning?: boolean;
+  /** See BatchConsumerOptions.partitionsConsumedConcurrently. */
+  partitionsConsumedConcurrently?: number;
   handle(batch: PartitionBatch<T>): Promise<readonly Rejection[] | void>;
 }
 
@@ -45,6 +47,7 @@ export function consumeTopic<T>(wiring: ConsumerWiring, spec: TopicConsumerSpec<
     topic: `${wiring.topicPrefix}${spec.topic}`,
     dlqTopic: `${wiring.topicPrefix}${TOPICS.mentionsDlq}`,
     fromBeginning: spec.fromBeginning,
+    partitionsConsumedConcurrently: spec.partitionsConsumedConcurrently,
     decode: jsonRecordDecoder(spec.schema),
     handle: spec.handle,
     onFatal: wiring.onFatal,
