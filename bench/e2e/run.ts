@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { freePort } from '../../test/support/free-port';
 import { IngestClient, percentile, runClosedLoop, runOpenLoop } from './load-generator';
+import { agePercentileMs, scrapeMetrics } from './metrics-scrape';
 import { ProcessSampler, type ProcessUsage } from './process-sampler';
 import { measureRawCeiling, type RawCeiling } from './raw-ceiling';
 
@@ -221,7 +222,10 @@ interface SustainedRun {
   wallShare: number;
   sendToWallMs: { p50: number; p95: number; p99: number };
   sendTo202Ms: { p50: number; p99: number };
+  /** Summed over partitions, from the pipeline's tocsin_consumer_lag_records. */
   lagAfter: { raw: number; enriched: number };
+  /** Bucket bound of the p99 record age (append → handling) from tocsin_record_age_seconds. */
+  recordAgeP99Ms: { enrichment: number; signals: number };
   usage: Record<string, ProcessUsage>;
 }
 
@@ -377,11 +381,13 @@ async function main(): Promise<void> {
       wallLatencies.push(Date.now() - sentAtMs);
     });
     const sustained: SustainedRun[] = [];
+    const pipelineMetricsUrl = `http://127.0.0.1:${pipelinePort}/metrics`;
     const sustainedClient = new IngestClient(ingestUrl, 4);
     for (const rate of sizes.rates) {
       say(`sustained: ${rate}/s offered for ${sizes.rateS}s…`);
       sentAt.clear();
       wallLatencies = [];
+      const metricsBefore = await scrapeMetrics(pipelineMetricsUrl);
       sampler.begin();
       const offered = await runOpenLoop(sustainedClient, {
         ratePerSecond: rate,
@@ -391,9 +397,14 @@ async function main(): Promise<void> {
         onSent: (id, sentAtMs) => sentAt.set(id, sentAtMs),
       });
       const usage = sampler.end();
+      const metricsAfter = await scrapeMetrics(pipelineMetricsUrl);
       const lagAfter = {
-        raw: await groupLag(kafka, `${runId}-pipeline-enrichment`, rawTopic),
-        enriched: await groupLag(kafka, `${runId}-pipeline-signals`, enrichedTopic),
+        raw: metricsAfter.lagByGroup.get(`${runId}-pipeline-enrichment`) ?? Number.NaN,
+        enriched: metricsAfter.lagByGroup.get(`${runId}-pipeline-signals`) ?? Number.NaN,
+      };
+      const recordAgeP99Ms = {
+        enrichment: agePercentileMs(metricsBefore, metricsAfter, `${runId}-pipeline-enrichment`, 99),
+        signals: agePercentileMs(metricsBefore, metricsAfter, `${runId}-pipeline-signals`, 99),
       };
       // Mentions still on their way get a few seconds to arrive; later ones count as missing.
       const graceDeadline = Date.now() + 5_000;
@@ -417,6 +428,7 @@ async function main(): Promise<void> {
           p99: round(percentile(offered.latenciesMs, 99), 1),
         },
         lagAfter,
+        recordAgeP99Ms,
         usage,
       });
       // The next rate starts from an empty pipeline, or its latencies would carry this one's backlog.
@@ -550,6 +562,12 @@ function printReport(report: BenchReport): void {
     `  drain:          ${usageText(report.drain.usage)} (pipeline start-up ${report.drain.startupSeconds}s not counted)`,
   );
   for (const run of report.sustained) console.log(`  ${run.offeredPerSecond}/s: ${usageText(run.usage)}`);
+  console.log('record age p99 (append → handling, bucket bound, from the pipeline /metrics):');
+  for (const run of report.sustained) {
+    console.log(
+      `  ${run.offeredPerSecond}/s: enrichment ≤ ${run.recordAgeP99Ms.enrichment} ms, signals ≤ ${run.recordAgeP99Ms.signals} ms`,
+    );
+  }
   console.log(
     `send→202: batched p50 ${report.batchedIngest.sendTo202Ms.p50} ms p99 ${report.batchedIngest.sendTo202Ms.p99} ms; single p50 ${report.singleIngest.sendTo202Ms.p50} ms p99 ${report.singleIngest.sendTo202Ms.p99} ms`,
   );

@@ -8,12 +8,15 @@ import {
 } from '@tocsin/domain';
 import { kafkaEnvironmentSchema, toKafkaSettings, type KafkaSettings } from '@tocsin/kafka';
 import { redisEnvironmentSchema, toRedisSettings, type RedisSettings } from '@tocsin/redis';
+import { logFormatSchema, type LogFormat } from '@tocsin/observability';
 import { z } from 'zod';
 
 const positiveMs = z.coerce.number().int().positive();
 
 const pipelineEnvironmentSchema = kafkaEnvironmentSchema.merge(redisEnvironmentSchema).extend({
   LOG_LEVEL: logLevelSchema,
+  /** `json` logs one JSON object a line (pino); `text`, the default, coloured lines. */
+  LOG_FORMAT: logFormatSchema,
   /** Where `GET /health` listens, for supervisors. */
   PIPELINE_HEALTH_HOST: z.string().min(1).default('0.0.0.0'),
   PIPELINE_HEALTH_PORT: z.coerce.number().int().min(0).max(65535).default(3002),
@@ -36,6 +39,7 @@ const pipelineEnvironmentSchema = kafkaEnvironmentSchema.merge(redisEnvironmentS
 
 export interface PipelineConfig {
   logLevels: LogLevel[];
+  logFormat: LogFormat;
   groupId: string;
   health: { host: string; port: number };
   planFile: string;
@@ -56,6 +60,7 @@ export function loadPipelineConfig(env: Environment): PipelineConfig {
   const parsed = parseEnvironment(pipelineEnvironmentSchema, env);
   return Object.freeze({
     logLevels: parsed.LOG_LEVEL,
+    logFormat: parsed.LOG_FORMAT,
     groupId: parsed.PIPELINE_GROUP_ID,
     health: { host: parsed.PIPELINE_HEALTH_HOST, port: parsed.PIPELINE_HEALTH_PORT },
     planFile: parsed.PLAN_FILE,

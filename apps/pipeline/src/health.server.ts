@@ -1,4 +1,5 @@
 import { isKafkaReady } from '@tocsin/kafka';
+import type { TocsinMetrics } from '@tocsin/observability';
 import type Redis from 'ioredis';
 import type { Kafka } from 'kafkajs';
 import { createServer, type Server } from 'node:http';
@@ -13,7 +14,7 @@ export interface PipelineHealth {
 /**
  * The pipeline has no HTTP API, but supervisors (compose, Kubernetes, a load balancer's probe)
  * ask over HTTP: `GET /health` answers 200 when Kafka and Redis answer, 503 naming what does
- * not, like ingest and gateway. Plain node:http, so the pipeline carries no web framework.
+ * not, like ingest and gateway; `GET /metrics` serves Prometheus. Plain node:http, so the pipeline carries no web framework.
  */
 export class PipelineHealthServer {
   private server: Server | undefined;
@@ -21,6 +22,7 @@ export class PipelineHealthServer {
   constructor(
     private readonly kafka: Kafka,
     private readonly redis: Redis,
+    private readonly metrics: TocsinMetrics,
   ) {}
 
   async check(): Promise<PipelineHealth> {
@@ -41,8 +43,16 @@ export class PipelineHealthServer {
   /** Listens on host:port (0 picks a free port); resolves with the port, rejects if it is taken. */
   async listen(host: string, port: number): Promise<number> {
     const server = createServer((request, response) => {
+      if (request.method === 'GET' && request.url === '/metrics') {
+        void this.metrics
+          .render()
+          .then(({ contentType, body }) => response.writeHead(200, { 'content-type': contentType }).end(body));
+        return;
+      }
       if (request.method !== 'GET' || request.url !== '/health') {
-        response.writeHead(404, { 'content-type': 'application/json' }).end('{"message":"only GET /health here"}');
+        response
+          .writeHead(404, { 'content-type': 'application/json' })
+          .end('{"message":"only GET /health and GET /metrics here"}');
         return;
       }
       void this.check().then((health) =>

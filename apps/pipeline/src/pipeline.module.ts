@@ -16,6 +16,7 @@ import {
   stopProcessOnFatal,
   type BatchConsumerRunner,
 } from '@tocsin/kafka';
+import { loggingImports, metricsProviders, TocsinMetrics } from '@tocsin/observability';
 import { PlanSource, planSourceProvider } from '@tocsin/plan-source';
 import { prepareSentiment } from '@tocsin/sentiment';
 import { DedupeWindowStore, PartitionCheckpointStore, REDIS_CLIENT, redisProviders, RedisKeys } from '@tocsin/redis';
@@ -38,9 +39,18 @@ class PipelineLifecycle implements OnModuleInit, OnApplicationShutdown {
     private readonly publisher: RecordPublisher,
     private readonly plan: PlanSource,
     keys: RedisKeys,
+    metrics: TocsinMetrics,
   ) {
-    this.health = new PipelineHealthServer(kafka, redis);
-    const wiring = { kafka, publisher, topicPrefix: config.kafka.topicPrefix, onFatal: stopProcessOnFatal };
+    this.health = new PipelineHealthServer(kafka, redis, metrics);
+    // ioredis reconnects by itself; each failure is counted so a dashboard shows the outage.
+    redis.on('error', () => metrics.countError('redis', 'connection'));
+    const wiring = {
+      kafka,
+      publisher,
+      topicPrefix: config.kafka.topicPrefix,
+      onFatal: stopProcessOnFatal,
+      telemetry: metrics.kafka,
+    };
     this.enrichment = createEnrichmentConsumer(wiring, {
       // As long as a mention can still be counted in its interval: a copy later than that is late.
       seen: new DedupeWindowStore(
@@ -103,8 +113,10 @@ export class PipelineModule {
   static forConfig(config: PipelineConfig): DynamicModule {
     return {
       module: PipelineModule,
+      imports: loggingImports(config.logFormat, config.logLevels),
       providers: [
         { provide: PIPELINE_CONFIG, useValue: config },
+        ...metricsProviders('pipeline'),
         ...kafkaProviders(config.kafka),
         ...redisProviders(config.redis, 'tocsin-pipeline'),
         planSourceProvider(config.planFile),

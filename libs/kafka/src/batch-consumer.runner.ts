@@ -1,5 +1,6 @@
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { KafkaLogger } from './kafka.factory';
+import { noKafkaTelemetry, type KafkaTelemetry } from './kafka.telemetry';
 import type { RecordPublisher } from './record.publisher';
 import type { OutgoingRecord } from './send-coalescer';
 
@@ -59,6 +60,8 @@ export interface BatchConsumerOptions<T> {
    * process would otherwise stay up without consuming. Apps stop, so a supervisor restarts them.
    */
   onFatal?(error: Error): void;
+  /** Where batches, lag and dead letters are reported; nowhere by default. */
+  telemetry?: KafkaTelemetry;
 }
 
 export const DLQ_HEADERS = {
@@ -136,8 +139,29 @@ export class BatchConsumerRunner<T> {
     });
   }
 
-  private async processBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
-    if (batch.messages.length === 0 || !isRunning() || isStale()) return;
+  private async processBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
+    if (batch.messages.length === 0 || !payload.isRunning() || payload.isStale()) return;
+    const telemetry = this.options.telemetry ?? noKafkaTelemetry;
+    const startedMs = Date.now();
+    try {
+      await this.handleBatch(payload);
+    } catch (error) {
+      telemetry.batchFailed(this.options.groupId, batch.topic);
+      throw error;
+    }
+    telemetry.batchHandled({
+      groupId: this.options.groupId,
+      topic: batch.topic,
+      partition: batch.partition,
+      records: batch.messages.length,
+      lag: Number(batch.offsetLag()),
+      durationMs: Date.now() - startedMs,
+      recordAgesMs: batch.messages.map((message) => startedMs - Number(message.timestamp)),
+    });
+  }
+
+  private async handleBatch({ batch, resolveOffset, heartbeat }: EachBatchPayload): Promise<void> {
     const { options } = this;
     const rejections: Rejection[] = [];
     const items: Array<DecodedItem<T>> = [];
@@ -154,6 +178,7 @@ export class BatchConsumerRunner<T> {
     }
     if (rejections.length > 0) {
       await options.publisher.publish(options.dlqTopic, rejections.map(toDeadLetter));
+      (options.telemetry ?? noKafkaTelemetry).deadLettered(batch.topic, rejections.length);
       for (const { record, reason } of rejections) {
         options.logger.warn(`dead-lettered ${record.topic}[${record.partition}]@${record.offset}: ${reason}`);
       }

@@ -8,3 +8,4 @@ export * from './json-record.decoder';
 export * from './topic-consumer';
 export * from './kafka.providers';
 export * from './raw-mention.record';
+export * from './kafka.telemetry';

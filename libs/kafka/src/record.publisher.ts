@@ -1,4 +1,5 @@
 import { CompressionTypes, Partitioners, type Kafka, type Producer } from 'kafkajs';
+import { noKafkaTelemetry, type KafkaTelemetry } from './kafka.telemetry';
 import { SendCoalescer, type OutgoingRecord } from './send-coalescer';
 
 /**
@@ -10,7 +11,10 @@ export class RecordPublisher {
   private readonly producer: Producer;
   private readonly coalescer: SendCoalescer;
 
-  constructor(kafka: Kafka) {
+  constructor(
+    kafka: Kafka,
+    private readonly telemetry: KafkaTelemetry = noKafkaTelemetry,
+  ) {
     this.producer = kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
@@ -40,6 +44,7 @@ export class RecordPublisher {
    */
   async publish(topic: string, records: readonly OutgoingRecord[]): Promise<void> {
     await this.coalescer.publish(topic, records);
+    this.telemetry.recordsProduced(topic, records.length);
   }
 
   async disconnect(): Promise<void> {

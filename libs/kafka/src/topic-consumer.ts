@@ -1,3 +1,4 @@
+import type { KafkaTelemetry } from './kafka.telemetry';
 import { TOPICS } from '@tocsin/domain';
 import type { Kafka } from 'kafkajs';
 import type { ZodType, ZodTypeDef } from 'zod';
@@ -13,6 +14,7 @@ export interface ConsumerWiring {
   topicPrefix: string;
   /** What to do when a consumer is given up for good; see BatchConsumerOptions.onFatal. */
   onFatal?(error: Error): void;
+  telemetry?: KafkaTelemetry;
 }
 
 /**
@@ -51,5 +53,6 @@ export function consumeTopic<T>(wiring: ConsumerWiring, spec: TopicConsumerSpec<
     decode: jsonRecordDecoder(spec.schema),
     handle: spec.handle,
     onFatal: wiring.onFatal,
+    telemetry: wiring.telemetry,
   });
 }
