@@ -181,7 +181,8 @@ export function createSignalsConsumer(
         mentionKey: mention.key,
       });
       const candidate = uncounted.get(key);
-      if (!candidate || !uncounted.delete(key)) continue;
+      if (!candidate) continue;
+      uncounted.delete(key);
       if (!planBrands.has(brandId)) {
         foreign += 1;
         continue;
