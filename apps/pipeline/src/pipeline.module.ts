@@ -18,15 +18,16 @@ import {
   stopProcessOnFatal,
   type BatchConsumerRunner,
 } from '@tocsin/kafka';
+import { loggingImports, metricsProviders, TocsinMetrics } from '@tocsin/observability';
 import { PlanSource, planSourceProvider } from '@tocsin/plan-source';
 import { prepareSentiment } from '@tocsin/sentiment';
 import {
+  DedupeWindowStore,
   isRedisReady,
   PartitionCheckpointStore,
   REDIS_CLIENT,
   redisProviders,
   RedisKeys,
-  SeenMentionsStore,
 } from '@tocsin/redis';
 import type Redis from 'ioredis';
 import type { Kafka } from 'kafkajs';
@@ -46,15 +47,35 @@ class PipelineLifecycle implements OnModuleInit, OnApplicationShutdown {
     private readonly publisher: RecordPublisher,
     private readonly plan: PlanSource,
     keys: RedisKeys,
+    metrics: TocsinMetrics,
   ) {
-    this.health = new HealthServer('pipeline', { kafka: () => isKafkaReady(kafka), redis: () => isRedisReady(redis) });
-    const wiring = { kafka, publisher, topicPrefix: config.kafka.topicPrefix, onFatal: stopProcessOnFatal };
+    this.health = new HealthServer(
+      'pipeline',
+      { kafka: () => isKafkaReady(kafka), redis: () => isRedisReady(redis) },
+      metrics,
+    );
+    // ioredis reconnects by itself; each failure is counted so a dashboard shows the outage.
+    redis.on('error', () => metrics.countError('redis', 'connection'));
+    const wiring = {
+      kafka,
+      publisher,
+      topicPrefix: config.kafka.topicPrefix,
+      onFatal: stopProcessOnFatal,
+      telemetry: metrics.kafka,
+    };
     this.enrichment = createEnrichmentConsumer(wiring, {
-      seen: new SeenMentionsStore(redis, keys, `${config.groupId}-enrichment`),
+      // As long as a mention can still be counted in its interval: a copy later than that is late.
+      seen: new DedupeWindowStore(
+        redis,
+        keys,
+        `${config.groupId}-enrichment`,
+        config.allowedLatenessMs + config.intervalMs,
+      ),
       brandMatchers: () => plan.brandMatchers(),
       clock: systemClock,
       groupId: config.groupId,
       maxClockSkewMs: config.maxClockSkewMs,
+      partitionsConcurrently: config.partitionsConcurrently,
     });
     this.signals = createSignalsConsumer(wiring, {
       checkpoints: new PartitionCheckpointStore<SignalsCheckpoint>(redis, keys, `${config.groupId}-signals`),
@@ -68,6 +89,7 @@ class PipelineLifecycle implements OnModuleInit, OnApplicationShutdown {
       clock: systemClock,
       liveMaxAgeMs: config.liveMaxAgeMs,
       maxClockSkewMs: config.maxClockSkewMs,
+      partitionsConcurrently: config.partitionsConcurrently,
     });
   }
 
@@ -103,8 +125,10 @@ export class PipelineModule {
   static forConfig(config: PipelineConfig): DynamicModule {
     return {
       module: PipelineModule,
+      imports: loggingImports(config.logFormat, config.logLevels),
       providers: [
         { provide: PIPELINE_CONFIG, useValue: config },
+        ...metricsProviders('pipeline'),
         ...kafkaProviders(config.kafka),
         ...redisProviders(config.redis, 'tocsin-pipeline'),
         planSourceProvider(config.planFile),

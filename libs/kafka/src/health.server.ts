@@ -4,6 +4,11 @@ import type { AddressInfo } from 'node:net';
 /** A dependency's readiness probe: true when it answers. */
 export type ReadinessCheck = () => Promise<boolean>;
 
+/** Prometheus exposition, served on `GET /metrics` beside the health answer when given. */
+export interface MetricsExposition {
+  render(): Promise<{ contentType: string; body: string }>;
+}
+
 export type HealthReport = { status: 'ok' | 'unavailable' } & Record<
   string,
   'ready' | 'unreachable' | 'ok' | 'unavailable'
@@ -12,7 +17,7 @@ export type HealthReport = { status: 'ok' | 'unavailable' } & Record<
 /**
  * Roles without an HTTP API (pipeline, alerter) still answer supervisors (compose, Kubernetes,
  * a load balancer's probe) over HTTP: `GET /health` answers 200 when every dependency answers,
- * 503 naming what does not, like ingest and gateway. Plain node:http, so such a role carries no
+ * 503 naming what does not, like ingest and gateway, and `GET /metrics` serves Prometheus. Plain node:http, so such a role carries no
  * web framework.
  */
 export class HealthServer {
@@ -21,6 +26,7 @@ export class HealthServer {
   constructor(
     private readonly role: string,
     private readonly checks: Readonly<Record<string, ReadinessCheck>>,
+    private readonly metrics?: MetricsExposition,
   ) {}
 
   async check(): Promise<HealthReport> {
@@ -34,8 +40,18 @@ export class HealthServer {
   /** Listens on host:port (0 picks a free port); resolves with the port, rejects if it is taken. */
   async listen(host: string, port: number): Promise<number> {
     const server = createServer((request, response) => {
+      const metrics = this.metrics;
+      if (metrics && request.method === 'GET' && request.url === '/metrics') {
+        void metrics
+          .render()
+          .then(({ contentType, body }) => response.writeHead(200, { 'content-type': contentType }).end(body));
+        return;
+      }
       if (request.method !== 'GET' || request.url !== '/health') {
-        response.writeHead(404, { 'content-type': 'application/json' }).end('{"message":"only GET /health here"}');
+        const routes = metrics ? 'GET /health and GET /metrics' : 'GET /health';
+        response
+          .writeHead(404, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ message: `only ${routes} here` }));
         return;
       }
       void this.check().then((health) =>

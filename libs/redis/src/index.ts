@@ -1,6 +1,6 @@
 export * from './redis.config';
 export * from './redis.factory';
-export * from './seen-mentions.store';
+export * from './dedupe-window.store';
 export * from './partition-checkpoint.store';
 export * from './recent-list.store';
 export * from './due-queue';
