@@ -85,7 +85,9 @@ export function dueEscalation(alert: Alert, resolveRecipients: TargetResolver, n
     };
     const sent = page.recipients.length > 0;
     const standsInFor =
-      skippedSteps.length > 0 ? `, in place of step ${skippedSteps.join(', ')} with nobody on call` : '';
+      skippedSteps.length > 0
+        ? `, in place of step${skippedSteps.length > 1 ? 's' : ''} ${skippedSteps.join(', ')} with nobody on call`
+        : '';
     const goesOn =
       page.reason !== 'repeat' && page.stepsDone < current.escalation.steps.length
         ? `: step ${page.stepsDone + 1} goes on at once`
