@@ -8,3 +8,4 @@ export * from './negative-share-window';
 export * from './trigger-evaluation';
 export * from './crisis-terms';
 export * from './on-call';
+export * from './on-call-coverage';

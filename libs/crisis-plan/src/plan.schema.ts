@@ -201,6 +201,11 @@ export const scheduleSchema = z
   .object({
     id: planIdSchema,
     name: text,
+    /**
+     * `round-the-clock` (the default): somebody must be on call at every instant, so
+     * `plan:check` fails on a gap; `partial`: gaps are expected (office hours) and only listed.
+     */
+    coverage: z.enum(['round-the-clock', 'partial']).optional(),
     layers: z.array(scheduleLayerSchema).min(1, 'a schedule needs at least one layer'),
     overrides: z.array(scheduleOverrideSchema).default([]),
   })
