@@ -35,5 +35,17 @@ module.exports = {
           },
         ]
       : []),
+    // The fault suite kills apps and restarts Kafka and Redis: it never runs beside the other
+    // suites, only on its own (npm run test:faults, which sets TOCSIN_FAULTS=1).
+    ...(process.env.TOCSIN_FAULTS === '1'
+      ? [
+          {
+            ...common,
+            displayName: 'faults',
+            testMatch: ['<rootDir>/test/faults/**/*.fault-spec.ts'],
+            setupFilesAfterEnv: ['<rootDir>/test/support/long-timeout.setup.ts'],
+          },
+        ]
+      : []),
   ],
 };

@@ -1,4 +1,6 @@
 import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import type { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Mention } from '@tocsin/domain';
 import { IngestClient } from './demo/ingest-client';
@@ -86,12 +88,28 @@ function describeProgress(options: ReplayOptions, stats: ReplayStats): string {
   ].join(' · ');
 }
 
-async function printNdjson(items: Iterable<DemoMention>, signal: AbortSignal): Promise<void> {
+async function printNdjson(items: Iterable<DemoMention>, out: Writable, signal: AbortSignal): Promise<void> {
   for (const item of items) {
     if (signal.aborted) return;
     // Respect the pipe's backpressure so `| head` or a slow consumer does not buffer the whole stream.
-    if (!process.stdout.write(`${JSON.stringify(item.mention)}\n`)) await once(process.stdout, 'drain', { signal });
+    if (!out.write(`${JSON.stringify(item.mention)}\n`)) await once(out, 'drain', { signal });
   }
+}
+
+/** Writes the history then the stream to `file` as NDJSON, for plan:replay. */
+async function writeNdjson(options: ReplayOptions, file: string, startMs: number, signal: AbortSignal): Promise<void> {
+  const out = createWriteStream(file);
+  try {
+    await printNdjson(generateHistory(options, startMs), out, signal);
+    await printNdjson(generateLaps(options, startMs), out, signal);
+  } finally {
+    out.end();
+    await once(out, 'close');
+  }
+  const liveFrom = new Date(startMs).toISOString();
+  log(
+    `mentions written to ${file}; rehearse with: npm run -s plan:replay -- --plan <plan.yaml> --input ${file} --live-from ${liveFrom}`,
+  );
 }
 
 /** Posts one batch and tallies the outcome, logging the first rejections by name. */
@@ -220,9 +238,10 @@ async function main(): Promise<number> {
     eventMs: null,
   };
   try {
-    if (options.dryRun) {
-      await printNdjson(generateHistory(options, stats.startMs), controller.signal);
-      await printNdjson(generateLaps(options, stats.startMs), controller.signal);
+    if (options.outputFile !== null) await writeNdjson(options, options.outputFile, stats.startMs, controller.signal);
+    else if (options.dryRun) {
+      await printNdjson(generateHistory(options, stats.startMs), process.stdout, controller.signal);
+      await printNdjson(generateLaps(options, stats.startMs), process.stdout, controller.signal);
     } else await replay(options, stats, controller.signal);
   } catch (error) {
     if (!controller.signal.aborted) {
@@ -230,7 +249,7 @@ async function main(): Promise<number> {
       return 1;
     }
   }
-  if (!options.dryRun) log(`done: ${describeProgress(options, stats)}`);
+  if (!options.dryRun && options.outputFile === null) log(`done: ${describeProgress(options, stats)}`);
   return 0;
 }
 

@@ -63,6 +63,32 @@ describe('scripts/detect.ts', () => {
     expect(result.stderr).toMatch(/864 rows, interval 300s, 1 alerts/);
   }, 30_000);
 
+  it('scores rows in the order given when timestamps repeat or step back, as NAB does', () => {
+    const series = buildSeries();
+    const lines = series.text.trimEnd().split('\n');
+    // A duplicated sample and a clock stepping back an hour, as real series have them.
+    lines.splice(400, 0, lines[400] ?? '');
+    lines.splice(500, 0, `${formatTimestamp(START_MS + 300 * FIVE_MINUTES_MS)},41`);
+    const input = path.join(dir, 'unordered.csv');
+    const output = path.join(dir, 'unordered-results.csv');
+    writeFileSync(input, `${lines.join('\n')}\n`);
+
+    const result = runDetect(['--input', input, '--output', output]);
+
+    expect(result.status).toBe(0);
+    const written = readFileSync(output, 'utf8').trimEnd().split('\n');
+    expect(written).toHaveLength(lines.length);
+    written.slice(1).forEach((line, index) => {
+      const [timestamp, value, score] = line.split(',');
+      expect(`${timestamp},${value}`).toBe(lines[index + 1]);
+      expect(Number(score)).toBeGreaterThanOrEqual(0);
+      expect(Number(score)).toBeLessThan(1);
+    });
+    // The spike, now two rows further down, still pages.
+    expect(Number(written[series.spikeRow + 3]?.split(',')[2])).toBeGreaterThanOrEqual(0.5);
+    expect(result.stderr).toMatch(/866 rows, interval 300s, 1 alerts/);
+  }, 30_000);
+
   it.each([
     [
       'a bad value',

@@ -1,12 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import {
-  DEFAULT_DETECTOR_SETTINGS,
-  SeriesFormatError,
-  detectSeries,
-  inferIntervalMs,
-  parseSeriesCsv,
-} from '@tocsin/detection';
+import { DEFAULT_DETECTOR_SETTINGS } from '@tocsin/detection';
+import { SeriesFormatError, parseSeriesCsv } from '../bench/nab/nab-csv';
+import { detectSeries, inferIntervalMs } from '../bench/nab/series-run';
 
 const USAGE = 'usage: npm run -s detect -- --input <series.csv> --output <results.csv>';
 

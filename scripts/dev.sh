@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # One command from a fresh clone to a live mention wall: installs dependencies, starts Kafka
-# and Redis, builds and starts ingest, pipeline and gateway (and the collector when SOURCES_FILE
+# and Redis, builds and starts ingest, pipeline, alerter and gateway (and the collector when SOURCES_FILE
 # names a sources file), each restarted if it dies (scripts/supervise.sh), then replays the demo
 # stream.
 # Ctrl-C stops the apps and the demo; `npm run infra:down` stops Kafka and Redis.
@@ -31,7 +31,7 @@ export KAFKA_BROKERS="${KAFKA_BROKERS:-$KAFKA_HOST:$KAFKA_PORT}" REDIS_URL="${RE
 echo "tocsin: building the apps…"
 npm run -s build >"$LOGS/build.log" 2>&1 || { tail -40 "$LOGS/build.log"; exit 1; }
 
-export INGEST_PORT="${INGEST_PORT:-3000}" GATEWAY_PORT="${GATEWAY_PORT:-3001}" PIPELINE_HEALTH_PORT="${PIPELINE_HEALTH_PORT:-3002}"
+export INGEST_PORT="${INGEST_PORT:-3000}" GATEWAY_PORT="${GATEWAY_PORT:-3001}" PIPELINE_HEALTH_PORT="${PIPELINE_HEALTH_PORT:-3002}" ALERTER_HEALTH_PORT="${ALERTER_HEALTH_PORT:-3004}"
 # The demo plays event time 60× faster than the clock, so its mentions run hours ahead of it:
 # here that is the point, not a wrong clock, and the allowance is a week instead of 5 minutes.
 export MAX_CLOCK_SKEW_MS="${MAX_CLOCK_SKEW_MS:-604800000}"
@@ -44,7 +44,7 @@ stop_all() {
 }
 trap stop_all INT TERM EXIT
 
-apps=(ingest pipeline gateway)
+apps=(ingest pipeline alerter gateway)
 # The collector reads real networks and feeds: only when a sources file is given.
 if [[ -n "${SOURCES_FILE:-}" ]]; then
   npx tsx scripts/sources-check.ts "$SOURCES_FILE"

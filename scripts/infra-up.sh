@@ -191,12 +191,13 @@ wait_kafka() {
 }
 
 # --- topics ----------------------------------------------------------------------------------
-TOPICS=(mentions.raw mentions.enriched mentions.dlq alerts.signals)
+TOPICS=(mentions.raw mentions.enriched mentions.dlq alerts.signals alerts.events)
 declare -A WANT=(
   [mentions.raw]="$TOPIC_PARTITIONS_MENTIONS_RAW"
   [mentions.enriched]="$TOPIC_PARTITIONS_MENTIONS_ENRICHED"
   [mentions.dlq]="$TOPIC_PARTITIONS_MENTIONS_DLQ"
   [alerts.signals]="$TOPIC_PARTITIONS_ALERTS_SIGNALS"
+  [alerts.events]="$TOPIC_PARTITIONS_ALERTS_EVENTS"
 )
 
 topic_cmd() {

@@ -4,6 +4,8 @@ describe('NAB bench options', () => {
   it('defaults to the streaming spike detector', () => {
     expect(parseBenchArgs(['--data', '/tmp/nab'])).toEqual({
       nabDir: '/tmp/nab',
+      corpus: false,
+      perFile: false,
       detector: 'spike',
       lookAhead: false,
     });
@@ -11,6 +13,16 @@ describe('NAB bench options', () => {
 
   it('hands the novelty detector the file range only when asked', () => {
     expect(parseBenchArgs(['--detector', 'novelty', '--look-ahead']).lookAhead).toBe(true);
+  });
+
+  it('scores the corpus from the folder given', () => {
+    expect(parseBenchArgs(['--corpus', '--data', '/tmp/corpus'])).toMatchObject({
+      nabDir: '/tmp/corpus',
+      corpus: true,
+    });
+    expect(() => parseBenchArgs(['--corpus', '--detector', 'novelty'])).toThrow(
+      /--corpus scores the spike detector only/,
+    );
   });
 
   it('names what is wrong with a bad combination or value', () => {

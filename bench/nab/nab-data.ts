@@ -1,20 +1,12 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import {
-  DEFAULT_DETECTOR_SETTINGS,
-  DEFAULT_NOVELTY_SETTINGS,
-  NAB_PROFILE_NAMES,
-  detectNoveltySeries,
-  detectSeries,
-  type NabProfileName,
-  type NabWindowRows,
-  type SeriesRow,
-  locateWindowRows,
-  parseNabTimestamp,
-  parseSeriesCsv,
-} from '@tocsin/detection';
+import { DEFAULT_DETECTOR_SETTINGS } from '@tocsin/detection';
+import { type SeriesRow, parseNabTimestamp, parseSeriesCsv } from './nab-csv';
+import { NAB_PROFILE_NAMES, type NabProfileName, type NabWindowRows, locateWindowRows } from './nab-scoring';
+import { DEFAULT_NOVELTY_SETTINGS } from './novelty-detector';
+import { detectNoveltySeries, detectSeries } from './series-run';
 
 /** The six realTweets series shipped in shared/data/nab. */
 export const NAB_FILE_NAMES = [
@@ -32,6 +24,8 @@ export type PublishedDetector = (typeof PUBLISHED_DETECTORS)[number];
 /** One labelled series: its rows and its windows as row indices. */
 export interface NabFile {
   name: string;
+  /** NAB's category folder, e.g. realTweets. */
+  category: string;
   rows: SeriesRow[];
   windows: NabWindowRows[];
 }
@@ -75,24 +69,62 @@ function parseWindowTimestamp(text: string): number {
   return ms;
 }
 
+function loadFile(nabDir: string, windows: z.infer<typeof windowsSchema>, category: string, name: string): NabFile {
+  const key = `${category}/${name}.csv`;
+  const fileWindows = windows[key];
+  if (!fileWindows) {
+    throw new Error(`combined_windows.json has no entry for ${key}`);
+  }
+  const rows = readSeries(path.join(nabDir, category, `${name}.csv`));
+  const windowsMs = fileWindows.map(
+    ([start, end]) => [parseWindowTimestamp(start), parseWindowTimestamp(end)] as const,
+  );
+  return {
+    name,
+    category,
+    rows,
+    windows: locateWindowRows(
+      rows.map((row) => row.timestampMs),
+      windowsMs,
+    ),
+  };
+}
+
 /** Reads the six labelled series and their windows. */
 export function loadNabFiles(nabDir: string): NabFile[] {
   const windows = windowsSchema.parse(readJson(path.join(nabDir, 'combined_windows.json')));
-  return NAB_FILE_NAMES.map((name) => {
-    const rows = readSeries(path.join(nabDir, 'realTweets', `${name}.csv`));
-    const fileWindows = windows[`realTweets/${name}.csv`] ?? [];
-    const windowsMs = fileWindows.map(
-      ([start, end]) => [parseWindowTimestamp(start), parseWindowTimestamp(end)] as const,
-    );
-    return {
-      name,
-      rows,
-      windows: locateWindowRows(
-        rows.map((row) => row.timestampMs),
-        windowsMs,
-      ),
-    };
-  });
+  return NAB_FILE_NAMES.map((name) => loadFile(nabDir, windows, 'realTweets', name));
+}
+
+/**
+ * The corpus folder: `--data` first, then TOCSIN_DATA_DIR's nab-corpus folder (or the folder
+ * itself), then shared/data/nab-corpus beside the repository.
+ */
+export function resolveCorpusDir(explicitDir?: string): string {
+  if (explicitDir) {
+    return path.resolve(explicitDir);
+  }
+  const fromEnv = process.env.TOCSIN_DATA_DIR;
+  if (fromEnv) {
+    const nested = path.join(fromEnv, 'nab-corpus');
+    return existsSync(path.join(nested, 'combined_windows.json')) ? nested : path.resolve(fromEnv);
+  }
+  return path.resolve(__dirname, '../../../shared/data/nab-corpus');
+}
+
+/** Reads every series of a NAB-layout corpus (`<category>/<file>.csv`), in name order. */
+export function loadCorpusFiles(corpusDir: string): NabFile[] {
+  const windows = windowsSchema.parse(readJson(path.join(corpusDir, 'combined_windows.json')));
+  const categories = readdirSync(corpusDir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort();
+  return categories.flatMap((category) =>
+    readdirSync(path.join(corpusDir, category))
+      .filter((file) => file.endsWith('.csv'))
+      .sort()
+      .map((file) => loadFile(corpusDir, windows, category, file.slice(0, -'.csv'.length))),
+  );
 }
 
 /** A published detector's anomaly scores for one series, row for row. */
@@ -126,6 +158,10 @@ export type DetectorName = (typeof DETECTORS)[number];
 /** What the benches run: a detector and whether it is handed each file's range in advance. */
 export interface BenchArgs {
   nabDir: string;
+  /** Score the whole corpus (with cross-validation) rather than the six realTweets files. */
+  corpus: boolean;
+  /** Print each file's score too. */
+  perFile: boolean;
   detector: DetectorName;
   /**
    * NAB's own protocol hands every detector its whole file's min and max before the first row
@@ -135,11 +171,16 @@ export interface BenchArgs {
   lookAhead: boolean;
 }
 
-/** The options both NAB benches take: `--data <dir>`, `--detector spike|novelty`, `--look-ahead`. */
+/**
+ * The bench's options: `--corpus`, `--data <dir>`, `--detector spike|novelty`, `--look-ahead`,
+ * `--per-file`.
+ */
 export function parseBenchArgs(argv: readonly string[]): BenchArgs {
   const { values } = parseArgs({
     args: [...argv],
     options: {
+      corpus: { type: 'boolean', default: false },
+      'per-file': { type: 'boolean', default: false },
       data: { type: 'string' },
       detector: { type: 'string', default: 'spike' },
       'look-ahead': { type: 'boolean', default: false },
@@ -154,7 +195,17 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
   if (lookAhead && detector !== 'novelty') {
     throw new RangeError('--look-ahead applies to --detector novelty only (the spike detector has no input range)');
   }
-  return { nabDir: resolveNabDir(values.data), detector: detector as DetectorName, lookAhead };
+  const corpus = values.corpus ?? false;
+  if (corpus && detector !== 'spike') {
+    throw new RangeError('--corpus scores the spike detector only (its settings grid is the one cross-validated)');
+  }
+  return {
+    nabDir: corpus ? resolveCorpusDir(values.data) : resolveNabDir(values.data),
+    corpus,
+    perFile: values['per-file'] ?? false,
+    detector: detector as DetectorName,
+    lookAhead,
+  };
 }
 
 /**

@@ -1,60 +1,106 @@
-import { NAB_PROFILES, scoreNabCorpus, type NabProfileName } from '@tocsin/detection';
 import {
-  type NabFile,
-  type PublishedDetector,
-  loadNabFiles,
-  loadPublishedScores,
-  loadThresholds,
-  resolveNabDir,
-} from './nab-data';
+  NAB_PROFILES,
+  computeProbationRows,
+  locateWindowRows,
+  normaliseNabScore,
+  scaleSigmoid,
+  scoreNabCorpus,
+  scoreNabFile,
+} from './nab-scoring';
 
-// Known results from shared/data/nab/README.md (NAB's own scorer at the published thresholds).
-const RAW_STANDARD: readonly [PublishedDetector, readonly number[]][] = [
-  ['ARTime', [2.9161, 2.7366, 2.1007, 1.2142, 1.4058, 2.2252]],
-  ['numenta', [1.2639, -0.744, 0.7236, 1.6105, -0.2602, 2.4625]],
-  ['twitterADVec', [0.1688, 1.6686, 1.7827, -0.1469, 0.2918, 0.7146]],
-  ['windowedGaussian', [1.514, 1.5585, 0.7638, 0.1198, -0.1468, -0.9142]],
-  ['null', [-4, -4, -3, -2, -3, -3]],
-];
+const standard = NAB_PROFILES.standard;
 
-const NORMALISED: readonly [PublishedDetector, NabProfileName, number][] = [
-  ['ARTime', 'standard', 83.15],
-  ['ARTime', 'reward_low_FP_rate', 72.76],
-  ['ARTime', 'reward_low_FN_rate', 88.77],
-  ['numenta', 'standard', 63.31],
-  ['numenta', 'reward_low_FP_rate', 58.52],
-  ['numenta', 'reward_low_FN_rate', 66.77],
-  ['twitterADVec', 'standard', 61.79],
-  ['twitterADVec', 'reward_low_FP_rate', 38.39],
-  ['twitterADVec', 'reward_low_FN_rate', 71.02],
-  ['windowedGaussian', 'standard', 57.62],
-  ['windowedGaussian', 'reward_low_FP_rate', 29.59],
-  ['windowedGaussian', 'reward_low_FN_rate', 68.24],
-];
+function flags(length: number, detectedRows: readonly number[]): boolean[] {
+  const result = new Array<boolean>(length).fill(false);
+  detectedRows.forEach((row) => {
+    result[row] = true;
+  });
+  return result;
+}
 
-describe('NAB scoring of the published detectors', () => {
-  const nabDir = resolveNabDir();
-  const files: NabFile[] = loadNabFiles(nabDir);
-  const thresholds = loadThresholds(nabDir);
-  const scoreDetector = (detector: PublishedDetector, profile: NabProfileName) =>
-    scoreNabCorpus(
-      files.map((file) => ({
-        name: file.name,
-        windows: file.windows,
-        anomalyScores: loadPublishedScores(nabDir, detector, file.name),
-      })),
-      thresholds[detector][profile],
-      NAB_PROFILES[profile],
-    );
+describe('scaleSigmoid', () => {
+  it.each([
+    [0, 0],
+    [-1, 2 / (1 + Math.exp(-5)) - 1],
+    [1, 2 / (1 + Math.exp(5)) - 1],
+    [3.0001, -1],
+  ])('maps position %p to %p', (position, expected) => {
+    expect(scaleSigmoid(position)).toBeCloseTo(expected, 10);
+  });
+});
 
-  it.each(RAW_STANDARD)('reproduces the per-file raw standard scores of %s', (detector, expected) => {
-    const result = scoreDetector(detector, 'standard');
-    result.files.forEach((file, index) => {
-      expect(file.score).toBeCloseTo(expected[index] ?? Number.NaN, 3);
-    });
+describe('computeProbationRows', () => {
+  it.each([
+    [100, 15],
+    [4999, 749],
+    [15902, 750],
+  ])('skips the first rows of a %p-row file: %p', (rows, expected) => {
+    expect(computeProbationRows(rows)).toBe(expected);
+  });
+});
+
+describe('scoreNabFile', () => {
+  // 200 rows: probation is 30 rows; one window of width 20 at rows 100..119.
+  const windows = [{ startRow: 100, endRow: 119 }];
+
+  it.each([
+    ['misses the window', [], -1],
+    ['detects at the window start', [100], 1],
+    ['detects only at the window end', [119], scaleSigmoid(-1 / 20) / scaleSigmoid(-1)],
+    ['ignores detections in probation', [5], -1],
+    ['charges a full FP before any window', [50], -1 - 0.11],
+    ['charges nothing right at the window end', [100, 119], 1],
+    ['charges an FP by distance after the window', [100, 139], 1 + 0.11 * scaleSigmoid(20 / 19)],
+  ])('scores the file when it %s', (_case, detected, expected) => {
+    expect(scoreNabFile(flags(200, detected), windows, standard).score).toBeCloseTo(expected, 10);
   });
 
-  it.each(NORMALISED)('reproduces the six-file normalised score of %s under %s', (detector, profile, expected) => {
-    expect(Math.abs(scoreDetector(detector, profile).normalised - expected)).toBeLessThanOrEqual(0.01);
+  it('counts only the earliest detection of a window', () => {
+    const once = scoreNabFile(flags(200, [105]), windows, standard).score;
+    expect(scoreNabFile(flags(200, [105, 106, 110]), windows, standard).score).toBeCloseTo(once, 12);
+  });
+});
+
+describe('normaliseNabScore', () => {
+  it.each([
+    [-3, 0],
+    [3, 100],
+    [0, 50],
+  ])('maps raw %p over 3 windows to %p', (raw, expected) => {
+    expect(normaliseNabScore(raw, 3, standard)).toBeCloseTo(expected, 10);
+  });
+
+  it('gives 100 to a corpus detected at every window start', () => {
+    const file = { name: 'a', windows: [{ startRow: 100, endRow: 119 }], anomalyScores: flags(200, [100]).map(Number) };
+    expect(scoreNabCorpus([file, { ...file, name: 'b' }], 0.5, standard).normalised).toBeCloseTo(100, 10);
+  });
+});
+
+describe('locateWindowRows', () => {
+  it('snaps window bounds inward to existing rows', () => {
+    expect(locateWindowRows([0, 10, 20, 30, 40], [[5, 35]])).toEqual([{ startRow: 1, endRow: 3 }]);
+  });
+
+  it('reads rows in file order, ignoring a repeated or backward timestamp outside the window', () => {
+    expect(locateWindowRows([0, 10, 10, 5, 20, 30, 40, 30, 50], [[20, 40]])).toEqual([{ startRow: 4, endRow: 6 }]);
+  });
+
+  it('opens each window after the previous one', () => {
+    expect(
+      locateWindowRows(
+        [0, 10, 20, 10, 20, 30],
+        [
+          [0, 10],
+          [20, 30],
+        ],
+      ),
+    ).toEqual([
+      { startRow: 0, endRow: 1 },
+      { startRow: 2, endRow: 5 },
+    ]);
+  });
+
+  it('throws when a window holds no row', () => {
+    expect(() => locateWindowRows([0, 10], [[3, 7]])).toThrow(/holds no row/);
   });
 });

@@ -6,9 +6,11 @@ import {
   type NabProfileName,
   type NabScoredFile,
   scoreNabCorpus,
-} from '@tocsin/detection';
+} from './nab-scoring';
+import { runCorpus } from './corpus-run';
 import {
   PUBLISHED_DETECTORS,
+  loadCorpusFiles,
   loadNabFiles,
   loadPublishedScores,
   loadThresholds,
@@ -49,7 +51,11 @@ function scoreProfiles(files: NabScoredFile[], thresholdOf: (profile: NabProfile
 }
 
 function main(): void {
-  const { nabDir, detector, lookAhead } = parseBenchArgs(process.argv.slice(2));
+  const { nabDir, corpus, perFile, detector, lookAhead } = parseBenchArgs(process.argv.slice(2));
+  if (corpus) {
+    process.stdout.write(`${runCorpus(loadCorpusFiles(nabDir), nabDir, perFile)}\n`);
+    return;
+  }
   const files = loadNabFiles(nabDir);
   const thresholds = loadThresholds(nabDir);
 

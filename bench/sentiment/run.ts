@@ -4,7 +4,10 @@ import { SENTIMENT_LABELS } from '@tocsin/domain';
 import { SUPPORTED_LANGUAGES, analyzeSentiment, detectLanguage } from '@tocsin/sentiment';
 import type { ClassificationReport } from './classification-metrics';
 import { fitThresholds, labelByThresholds, scoreClassification } from './classification-metrics';
+import type { PeerAnalyzer } from './peer-analyzers';
 import { createPeerAnalyzers } from './peer-analyzers';
+import { readTrainingRecord } from './training-record';
+import { TRAINING_SOURCES, readTrainingSource } from './training-data';
 import type { LabelledSplit } from './umsab-data';
 import { DEFAULT_DATA_DIR, readFlag, readUmsabSplit } from './umsab-data';
 
@@ -106,6 +109,69 @@ function printTable(rows: readonly BenchRow[]): void {
   );
 }
 
+// Peers are scored on the first N tweets of each source: enough for a stable macro-F1, minutes saved.
+const DOMAIN_SAMPLE = 3000;
+
+function formatTable(header: readonly string[], body: readonly (readonly string[])[]): string {
+  const widths = header.map((cell, i) => Math.max(cell.length, ...body.map((cells) => (cells[i] ?? '').length)));
+  return `${[formatRow(header, widths), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map((cells) => formatRow(cells, widths))].join('\n')}\n`;
+}
+
+/** Macro-F1 of a peer on a sample of one source, its two cut points fitted on that same sample. */
+async function peerOnSource(peer: PeerAnalyzer, split: LabelledSplit): Promise<number> {
+  const limit = Math.min(DOMAIN_SAMPLE, peer.trainLimit ?? DOMAIN_SAMPLE);
+  const texts = split.texts.slice(0, limit);
+  const labels = split.labels.slice(0, limit);
+  const scores = await peer.scoreAll(texts);
+  const { low, high } = fitThresholds(scores, labels);
+  return scoreClassification(
+    labels,
+    scores.map((score) => labelByThresholds(score, low, high)),
+  ).macroF1;
+}
+
+/**
+ * Per source: Tocsin's out-of-fold macro-F1 from the training record (the model never saw the
+ * tweets it was scored on) and UMSAB val, next to each peer on the same tweets.
+ */
+async function printDomainTable(dataDir: string, peers: readonly PeerAnalyzer[]): Promise<void> {
+  const record = readTrainingRecord();
+  const names = [...new Set(peers.map((peer) => peer.name))];
+  const body: string[][] = [];
+  for (const lang of SUPPORTED_LANGUAGES) {
+    const languageRecord = record.languages[lang];
+    if (languageRecord === undefined) continue;
+    const sets: { name: string; split: LabelledSplit; tocsin: number; how: string }[] = [];
+    for (const figures of languageRecord.crossValidated) {
+      const source = TRAINING_SOURCES.find((s) => s.lang === lang && s.id === figures.source);
+      if (source === undefined) continue;
+      log(`per-domain ${lang} ${source.id}: scoring peers`);
+      sets.push({
+        name: source.id,
+        split: readTrainingSource(dataDir, source),
+        tocsin: figures.macroF1,
+        how: `${languageRecord.settings.folds}-fold CV`,
+      });
+    }
+    const val = readUmsabSplit(dataDir, lang, 'val');
+    sets.push({ name: 'umsab val', split: val, tocsin: languageRecord.umsabValMacroF1, how: 'held out' });
+    for (const set of sets) {
+      const cells = [lang, set.name, String(set.split.texts.length), set.tocsin.toFixed(3), set.how];
+      for (const name of names) {
+        const peer = peers.find((p) => p.lang === lang && p.name === name);
+        cells.push(peer === undefined ? '–' : (await peerOnSource(peer, set.split)).toFixed(3));
+      }
+      body.push(cells);
+    }
+  }
+  process.stdout.write(
+    `Per source, macro-F1. Tocsin: out-of-fold on train sources (training record), UMSAB val held out. ` +
+      `Peers: first ${DOMAIN_SAMPLE} tweets (slow peers: their train limit), cut points fitted on them\n`,
+  );
+  process.stdout.write(formatTable(['lang', 'source', 'tweets', 'tocsin', 'tocsin is', ...names], body));
+  process.stdout.write('\n');
+}
+
 async function main(argv: readonly string[]): Promise<void> {
   const dataDir = resolve(readFlag(argv, 'data', DEFAULT_DATA_DIR));
   const splits = new Map(
@@ -114,6 +180,7 @@ async function main(argv: readonly string[]): Promise<void> {
       { train: readUmsabSplit(dataDir, lang, 'train'), val: readUmsabSplit(dataDir, lang, 'val') },
     ]),
   );
+  await printDomainTable(dataDir, createPeerAnalyzers());
   const rows: BenchRow[] = [];
   for (const lang of SUPPORTED_LANGUAGES) {
     const split = splits.get(lang);

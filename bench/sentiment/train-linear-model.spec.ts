@@ -29,8 +29,8 @@ describe(trainLinearModel.name, () => {
 describe(pruneRareFeatures.name, () => {
   it('drops buckets seen in fewer examples than the minimum', () => {
     const pruned = pruneRareFeatures(EXAMPLES, 2);
-    expect(pruned[0]?.features.indices).toEqual([20]);
-    expect(pruned[1]?.features.indices).toEqual([21]);
+    expect(Array.from(pruned[0]?.features.indices ?? [])).toEqual([20]);
+    expect(Array.from(pruned[1]?.features.indices ?? [])).toEqual([21]);
   });
 });
 

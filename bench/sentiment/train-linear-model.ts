@@ -1,6 +1,6 @@
 import { mulberry32 } from '@tocsin/domain';
 import type { FeatureVector, LinearModel } from '@tocsin/sentiment';
-import { CLASS_COUNT, createLinearModel, predictProbabilities } from '@tocsin/sentiment';
+import { CLASS_COUNT, FEATURE_BUCKETS, createLinearModel, predictProbabilities } from '@tocsin/sentiment';
 
 /** Settings of one training run; everything that changes the weights is here. */
 export interface TrainingSettings {
@@ -16,6 +16,13 @@ export interface TrainingSettings {
 export interface LabelledFeatures {
   readonly features: FeatureVector;
   readonly label: number;
+  /** How much the example counts in the loss (1 when absent): weak labels count less. */
+  readonly weight?: number;
+}
+
+/** The same features in typed arrays: a hundred thousand tweets of arrays of numbers would not fit. */
+export function compactFeatures(features: FeatureVector): FeatureVector {
+  return { indices: Int32Array.from(features.indices), values: Float32Array.from(features.values) };
 }
 
 /** Fisher–Yates over a copy, driven by the given generator. */
@@ -35,26 +42,36 @@ export function shuffle<T>(items: readonly T[], random: () => number): T[] {
  * is memorised, not learned.
  */
 export function pruneRareFeatures(examples: readonly LabelledFeatures[], minCount: number): LabelledFeatures[] {
-  const counts = new Map<number, number>();
-  for (const { features } of examples) {
-    for (const bucket of new Set(features.indices)) counts.set(bucket, (counts.get(bucket) ?? 0) + 1);
-  }
-  return examples.map(({ features, label }) => {
+  const counts = new Uint32Array(FEATURE_BUCKETS);
+  // The last example that counted a bucket, so a bucket repeated in a text counts once.
+  const lastSeen = new Int32Array(FEATURE_BUCKETS).fill(-1);
+  examples.forEach(({ features }, e) => {
+    for (let i = 0; i < features.indices.length; i++) {
+      const bucket = features.indices[i] ?? 0;
+      if (lastSeen[bucket] === e) continue;
+      lastSeen[bucket] = e;
+      counts[bucket] = (counts[bucket] ?? 0) + 1;
+    }
+  });
+  return examples.map((example) => {
+    const { features } = example;
     const indices: number[] = [];
     const values: number[] = [];
-    features.indices.forEach((bucket, i) => {
-      if ((counts.get(bucket) ?? 0) >= minCount) {
+    for (let i = 0; i < features.indices.length; i++) {
+      const bucket = features.indices[i] ?? 0;
+      if ((counts[bucket] ?? 0) >= minCount) {
         indices.push(bucket);
         values.push(features.values[i] ?? 0);
       }
-    });
-    return { features: { indices, values }, label };
+    }
+    return { ...example, features: compactFeatures({ indices, values }) };
   });
 }
 
 /**
  * Trains a multinomial logistic regression by AdaGrad SGD over shuffled epochs, with an L2
- * penalty applied to the weights each example touches. Deterministic for given settings.
+ * penalty applied to the weights each example touches and each example's loss scaled by its
+ * weight. Deterministic for given settings.
  */
 export function trainLinearModel(examples: readonly LabelledFeatures[], settings: TrainingSettings): LinearModel {
   const model = createLinearModel();
@@ -64,10 +81,10 @@ export function trainLinearModel(examples: readonly LabelledFeatures[], settings
   const probabilities = new Float64Array(CLASS_COUNT);
   const gradient = new Float64Array(CLASS_COUNT);
   for (let epoch = 0; epoch < settings.epochs; epoch++) {
-    for (const { features, label } of shuffle(examples, random)) {
+    for (const { features, label, weight = 1 } of shuffle(examples, random)) {
       predictProbabilities(model, features, probabilities);
       for (let c = 0; c < CLASS_COUNT; c++) {
-        gradient[c] = (probabilities[c] ?? 0) - (c === label ? 1 : 0);
+        gradient[c] = weight * ((probabilities[c] ?? 0) - (c === label ? 1 : 0));
         const g = gradient[c] ?? 0;
         biasSquared[c] = (biasSquared[c] ?? 0) + g * g;
         model.bias[c] = (model.bias[c] ?? 0) - (settings.learningRate * g) / Math.sqrt((biasSquared[c] ?? 0) + 1e-8);

@@ -4,11 +4,11 @@
 set -eu
 role="${1:-${ROLE:-}}"
 case "$role" in
-  ingest | pipeline | gateway | alerter)
+  ingest | pipeline | gateway | alerter | collector)
     exec node "dist/apps/$role/apps/$role/src/main.js"
     ;;
   *)
-    echo "tocsin: ROLE must be one of ingest, pipeline, gateway, alerter; got \"$role\"" >&2
+    echo "tocsin: ROLE must be one of ingest, pipeline, gateway, alerter, collector; got \"$role\"" >&2
     exit 64
     ;;
 esac

@@ -44,6 +44,7 @@ describe(parseReplayOptions.name, () => {
       batchSize: 50,
       loop: false,
       dryRun: false,
+      outputFile: null,
       help: false,
     });
   });
@@ -80,8 +81,14 @@ describe(parseReplayOptions.name, () => {
       batchSize: 10,
       loop: true,
       dryRun: true,
+      outputFile: null,
       help: false,
     });
+  });
+
+  it('reads --output and refuses it with --loop, which never ends', () => {
+    expect(parseReplayOptions(['--output', 'demo.ndjson']).outputFile).toBe('demo.ndjson');
+    expect(() => parseReplayOptions(['--output', 'demo.ndjson', '--loop'])).toThrow(/--output: cannot be combined/);
   });
 
   it('turns the bad buzz off when --burst-at is "off"', () => {

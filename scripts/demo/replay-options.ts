@@ -18,6 +18,8 @@ export interface ReplayOptions {
   batchSize: number;
   loop: boolean;
   dryRun: boolean;
+  /** File to write the mentions to as NDJSON instead of posting them (for plan:replay); null to post. */
+  outputFile: string | null;
   help: boolean;
 }
 
@@ -36,6 +38,7 @@ Usage: npm run -s demo -- [options]
   --batch <n>          mentions per POST (default 50)
   --loop               start over, with the next seed, when the duration is up
   --dry-run            print the mentions as NDJSON on stdout instead of posting them
+  --output <file>      write them as NDJSON to this file instead, for npm run -s plan:replay
   --help               show this help
 `;
 
@@ -100,6 +103,7 @@ export function parseReplayOptions(args: readonly string[]): ReplayOptions {
       batch: { type: 'string', default: '50' },
       loop: { type: 'boolean', default: false },
       'dry-run': { type: 'boolean', default: false },
+      output: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -122,6 +126,8 @@ export function parseReplayOptions(args: readonly string[]): ReplayOptions {
   const durationMs = parseNamedDuration('duration', values.duration);
   if (durationMs <= 0) throw new RangeError(`--duration: expected a span longer than zero, got "${values.duration}"`);
   const burstAt = values['burst-at'];
+  // A looping stream never ends: it can be posted or piped, not written out to a file.
+  if (values.output !== undefined && values.loop) throw new RangeError('--output: cannot be combined with --loop');
   return {
     ingestUrl: ingestUrl.href.replace(/\/+$/, ''),
     speed: parsePositive('speed', values.speed, false),
@@ -133,6 +139,7 @@ export function parseReplayOptions(args: readonly string[]): ReplayOptions {
     batchSize: parsePositive('batch', values.batch, true),
     loop: values.loop,
     dryRun: values['dry-run'],
+    outputFile: values.output ?? null,
     help: values.help,
   };
 }

@@ -1,3 +1,4 @@
+import { AlertActions } from '@tocsin/alert-actions';
 import type { AlertEvent } from '@tocsin/alerting';
 import type { TriggerHit } from '@tocsin/crisis-plan';
 import type { Clock } from '@tocsin/domain';
@@ -5,6 +6,7 @@ import { PlanSource } from '@tocsin/plan-source';
 import {
   AlertStore,
   createRedis,
+  OutboxStore,
   RedisKeys,
   redisEnvironmentSchema,
   SilenceStore,
@@ -12,8 +14,6 @@ import {
 } from '@tocsin/redis';
 import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
-import { AlertService } from '../../apps/gateway/src/alert.service';
-import { WebhookOutbox } from '../../apps/gateway/src/webhook.outbox';
 import { waitUntil } from '../support/wait-for';
 import { CLUSTER_ENV, reportFigure, restartMissingNodes } from './cluster-infra';
 
@@ -60,16 +60,23 @@ describe('Redis Sentinel: the primary killed while an escalation step is due', (
 
   it('fires the step exactly once after the failover, with the alert intact, and the old primary rejoins', async () => {
     const clock = new ManualClock(Date.parse('2026-11-23T10:00:00Z'));
-    const events: AlertEvent[] = [];
-    const service = new AlertService(
-      new AlertStore(redis, keys, settings.confirmation),
+    const outbox = new OutboxStore(redis, keys);
+    const alerts = new AlertStore(redis, keys, outbox, settings.confirmation);
+    const actions = new AlertActions(
+      alerts,
       new SilenceStore(redis, keys),
-      new WebhookOutbox(redis, keys, clock),
       plan,
       clock,
-      () => ({ broadcast: (event) => events.push(event) }),
       { consoleUrl: 'http://127.0.0.1/console.html' },
+      { log: () => undefined },
     );
+    // What the alerter's relay would publish: the console events its changes left in the outbox.
+    const events: AlertEvent[] = [];
+    const relay = async (): Promise<void> => {
+      const claimed = await outbox.claimDue(Number.MAX_SAFE_INTEGER, 10_000, 1_000);
+      await outbox.finish(claimed.map((item) => item.member));
+      for (const { message } of claimed) if (message.channel === 'socket') events.push(message.event);
+    };
     const hit: TriggerHit = {
       kind: 'trigger',
       triggerId: 'influencer-negative',
@@ -82,11 +89,11 @@ describe('Redis Sentinel: the primary killed while an escalation step is due', (
       evidence: { mentionKey: `twitter:${clock.now()}`, author: '@techstar', followers: 250_000 },
       atMs: clock.now(),
     };
-    const opened = await service.handleHit(hit);
+    const opened = await actions.handleHit(hit);
     expect(opened?.state).toBe('open');
-    const before = await service.get(opened?.id ?? '');
+    const before = await alerts.get(opened?.id ?? '');
 
-    // The manager's step is due; the primary dies before any gateway runs it.
+    // The manager's step is due; the primary dies before any alerter runs it.
     clock.advance(3_500);
     const oldPrimary = await primaryAddress();
     const victim = direct(oldPrimary);
@@ -102,11 +109,12 @@ describe('Redis Sentinel: the primary killed while an escalation step is due', (
 
     const escalatedToSophie = () =>
       events.filter((event) => event.kind === 'alert.escalated' && event.notification.recipients.includes('sophie'));
-    // Every gateway keeps polling; polls fail until the sentinels promote the replica.
+    // Every alerter keeps polling; polls fail until the sentinels promote the replica.
     await waitUntil(
       'the escalation to run after the failover',
       async () => {
-        await service.runDue().catch(() => undefined);
+        await actions.runDue().catch(() => undefined);
+        await relay().catch(() => undefined);
         return escalatedToSophie().length > 0 ? true : undefined;
       },
       30_000,
@@ -115,9 +123,10 @@ describe('Redis Sentinel: the primary killed while an escalation step is due', (
     const newPrimary = await primaryAddress();
     expect(newPrimary).not.toBe(oldPrimary);
 
-    for (let poll = 0; poll < 10; poll += 1) await service.runDue();
+    for (let poll = 0; poll < 10; poll += 1) await actions.runDue();
+    await relay();
     expect(escalatedToSophie()).toHaveLength(1);
-    const after = await service.get(opened?.id ?? '');
+    const after = await alerts.get(opened?.id ?? '');
     expect(after).toMatchObject({ id: before?.id, state: 'open', openedAtMs: before?.openedAtMs });
     expect(after?.audit.filter((entry) => entry.action === 'notified')).toHaveLength(2);
 

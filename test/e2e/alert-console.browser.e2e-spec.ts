@@ -2,8 +2,15 @@ import { openLivePage, useTocsinInChromium } from '../support/browser';
 import { aMention } from '../support/mention-fixtures';
 import { postMentions } from '../support/tocsin-apps';
 
+/** An org-wide Slack hook whose path is its secret; nothing listens on port 9, so every attempt fails. */
+const SLACK_SECRET = 'T0SECRET/B0SECRET/xoxb-not-to-be-shown';
+
 describe('alert console in Chromium', () => {
-  const stack = useTocsinInChromium({ PLAN_FILE: 'config/test/e2e-plan.yaml', ESCALATION_POLL_MS: '100' });
+  const stack = useTocsinInChromium({
+    PLAN_FILE: 'config/test/e2e-plan.yaml',
+    ESCALATION_POLL_MS: '100',
+    SLACK_WEBHOOK_URL: `http://127.0.0.1:9/services/${SLACK_SECRET}`,
+  });
 
   it('pages the on-call CM live, and acknowledging from the console stops the escalation', async () => {
     const { tocsin, page } = stack;
@@ -34,5 +41,13 @@ describe('alert console in Chromium', () => {
     await expect(page.locator('[data-testid="audit-entry"]').allInnerTexts()).resolves.toEqual(
       expect.arrayContaining([expect.stringMatching(/acknowledged/)]),
     );
+  });
+
+  it("shows a webhook's failed attempts with its scheme and host only, never its secret path", async () => {
+    const { page } = stack;
+    const delivery = page.locator('[data-testid="delivery"]').first();
+    await delivery.waitFor({ timeout: 10_000 });
+    await expect(delivery.innerText()).resolves.toContain('http://127.0.0.1:9');
+    await expect(page.locator('[data-testid="alert-detail"]').innerText()).resolves.not.toContain('SECRET');
   });
 });

@@ -146,9 +146,9 @@ describe('alerts: crisis plan → on-call CM → escalation to the manager', () 
 
     await waitForEvent<EnrichedMention>(watcher, 'mention.created', (m) => m.id === mention.id, 20_000);
     await waitUntil(
-      'the gateway to consume every alert signal',
+      'the alerter to consume every alert signal',
       async () =>
-        (await isGroupCaughtUp(run.kafka, `${run.id}-gateway-alerts`, run.topic('alerts.signals'))) ? true : undefined,
+        (await isGroupCaughtUp(run.kafka, `${run.id}-alerter-hits`, run.topic('alerts.signals'))) ? true : undefined,
       20_000,
     );
     expect(openedSeen).toEqual([]);

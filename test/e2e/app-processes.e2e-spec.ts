@@ -1,6 +1,8 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { freePort } from '../support/free-port';
+import { aMention } from '../support/mention-fixtures';
 import { TestRun } from '../support/test-infra';
 
 const ROOT = resolve(__dirname, '../..');
@@ -41,14 +43,17 @@ describe('the built apps as processes', () => {
   });
   afterAll(() => run.cleanUp());
 
-  it.each(['ingest', 'pipeline', 'gateway'])('%s refuses to start on a bad setting, naming it', async (app) => {
-    const { exited } = startApp(app, { ...run.env(), KAFKA_BROKERS: 'kafka' });
-    const exit = await exited;
-    expect(exit.code).toBe(1);
-    expect(exit.output).toContain('KAFKA_BROKERS: expected host:port[,host:port], got "kafka"');
-  });
+  it.each(['ingest', 'pipeline', 'gateway', 'alerter'])(
+    '%s refuses to start on a bad setting, naming it',
+    async (app) => {
+      const { exited } = startApp(app, { ...run.env(), KAFKA_BROKERS: 'kafka' });
+      const exit = await exited;
+      expect(exit.code).toBe(1);
+      expect(exit.output).toContain('KAFKA_BROKERS: expected host:port[,host:port], got "kafka"');
+    },
+  );
 
-  it.each(['pipeline', 'gateway'])('%s names a bad REDIS_URL without its password', async (app) => {
+  it.each(['pipeline', 'gateway', 'alerter'])('%s names a bad REDIS_URL without its password', async (app) => {
     const { exited } = startApp(app, { ...run.env(), REDIS_URL: 'redis://:hunter2@redis 6379' });
     const exit = await exited;
     expect(exit.code).toBe(1);
@@ -56,7 +61,7 @@ describe('the built apps as processes', () => {
     expect(exit.output).not.toContain('hunter2');
   });
 
-  it.each(['ingest', 'pipeline', 'gateway'])('%s stops gracefully on SIGTERM', async (app) => {
+  it.each(['ingest', 'pipeline', 'gateway', 'alerter'])('%s stops gracefully on SIGTERM', async (app) => {
     const started = startApp(app, { ...run.env(), LOG_LEVEL: 'log' });
     await waitForOutput(started.output, /listening on|consuming|mention wall on/, 60_000);
     started.child.kill('SIGTERM');
@@ -64,5 +69,51 @@ describe('the built apps as processes', () => {
     // Nest closes the app, then re-raises the signal so the process ends as a SIGTERM would.
     expect(exit.signal).toBe('SIGTERM');
     expect(exit.output).toMatch(new RegExp(`${app} stopped cleanly`));
+  });
+
+  it('ingest logs JSON lines with LOG_FORMAT=json and counts what it accepted in GET /metrics', async () => {
+    const port = await freePort();
+    const started = startApp('ingest', {
+      ...run.env(),
+      LOG_LEVEL: 'log',
+      LOG_FORMAT: 'json',
+      INGEST_PORT: String(port),
+    });
+    await waitForOutput(started.output, /listening on/, 60_000);
+    const posted = await fetch(`http://127.0.0.1:${port}/v1/mentions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([aMention()]),
+    });
+    expect(posted.status).toBe(202);
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    started.child.kill('SIGTERM');
+    await started.exited;
+    // pino writes asynchronously: its last lines may reach the pipe after the exit event.
+    await waitForOutput(started.output, /ingest stopped cleanly/, 5_000);
+    expect(metrics).toContain('tocsin_ingest_mentions_total{outcome="accepted",app="ingest"} 1');
+    expect(metrics).toMatch(/^nodejs_eventloop_lag_seconds\{app="ingest"\} /m);
+    const lines = started
+      .output()
+      .split('\n')
+      .filter((line) => line.trim() !== '');
+    expect(lines.length).toBeGreaterThan(1);
+    for (const line of lines) expect(() => JSON.parse(line) as unknown).not.toThrow();
+    expect(lines.map((line) => (JSON.parse(line) as { msg?: string }).msg)).toContainEqual(
+      expect.stringMatching(/ingest stopped cleanly/),
+    );
+  });
+
+  it('pipeline serves Prometheus metrics beside its health check', async () => {
+    const port = await freePort();
+    const started = startApp('pipeline', { ...run.env(), LOG_LEVEL: 'log', PIPELINE_HEALTH_PORT: String(port) });
+    await waitForOutput(started.output, /consuming/, 60_000);
+    const response = await fetch(`http://127.0.0.1:${port}/metrics`);
+    const body = await response.text();
+    started.child.kill('SIGTERM');
+    await started.exited;
+    expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(body).toMatch(/^nodejs_eventloop_lag_seconds\{app="pipeline"\} /m);
+    expect(body).toContain('# TYPE tocsin_consumer_lag_records gauge');
   });
 });

@@ -53,13 +53,15 @@ describe(BatchConsumerRunner.name, () => {
     );
   });
 
-  it('reports a consumer that kafkajs gives up for good instead of idling silently', async () => {
+  it('starts a consumer kafkajs gave up on again, then reports it instead of idling silently', async () => {
     await publisher.publish(run.topic('mentions.enriched'), [{ key: 'k', value: '1' }]);
     let fatal: Error | undefined;
+    const warnings: string[] = [];
     const runner = new BatchConsumerRunner<number>({
       kafka: run.kafka,
       publisher,
-      logger: silentLogger,
+      logger: { ...silentLogger, warn: (message: string) => warnings.push(message) },
+      restarts: { max: 1, backoffMs: 100 },
       groupId: `${run.id}-fatal`,
       topic: run.topic('mentions.enriched'),
       dlqTopic: run.topic('mentions.dlq'),
@@ -77,6 +79,7 @@ describe(BatchConsumerRunner.name, () => {
       30_000,
     );
     await runner.stop();
+    expect(warnings).toEqual([expect.stringMatching(/starting it again in 100 ms \(1 of 1\)/)]);
     expect(fatal?.message).toMatch(/larger than the max message size/);
   });
 

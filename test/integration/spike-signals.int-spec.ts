@@ -82,7 +82,7 @@ describe('pipeline spike signals on real Kafka and Redis', () => {
     await send('voltaway', steadyStream('voltaway', startMs, burstAtMs));
     await caughtUp();
     // A new instance must resume from the checkpoint: a detector relearning from zero would be
-    // warming up for a day and stay silent on the burst below.
+    // warming up for six hours and stay silent on the burst below.
     await pipeline.close();
     pipeline = await startPipeline(env);
 

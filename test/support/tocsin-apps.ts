@@ -4,12 +4,15 @@ import type { AddressInfo } from 'node:net';
 import { io, type Socket } from 'socket.io-client';
 import { createCollectorApp } from '../../apps/collector/src/collector.app';
 import { loadCollectorConfig } from '../../apps/collector/src/config';
+import { createAlerterApp } from '../../apps/alerter/src/alerter.app';
+import { loadAlerterConfig } from '../../apps/alerter/src/config';
 import { loadGatewayConfig } from '../../apps/gateway/src/config';
 import { createGatewayApp } from '../../apps/gateway/src/gateway.app';
 import { loadIngestConfig } from '../../apps/ingest/src/config';
 import { createIngestApp } from '../../apps/ingest/src/ingest.app';
 import { loadPipelineConfig } from '../../apps/pipeline/src/config';
 import { createPipelineApp } from '../../apps/pipeline/src/pipeline.app';
+import { waitUntil } from './wait-for';
 
 function urlOf(app: INestApplication): string {
   const address = app.getHttpServer().address() as AddressInfo;
@@ -21,10 +24,24 @@ export interface RunningGateway {
   app: INestApplication;
 }
 
+/**
+ * A gateway listening, its consumers joined: the gateway serves sockets before it joins, but
+ * a test that sends right away wants the wall's consumer (which starts at the end of the
+ * stream) in place.
+ */
 export async function startGateway(env: Environment): Promise<RunningGateway> {
   const app = await createGatewayApp(loadGatewayConfig(env));
   await app.listen(0, '127.0.0.1');
-  return { url: urlOf(app), app };
+  const url = urlOf(app);
+  await waitUntil(
+    "the gateway's consumers to join their groups",
+    async () => {
+      const health = (await (await fetch(`${url}/health`)).json()) as { consumers?: string };
+      return health.consumers === 'joined' ? true : undefined;
+    },
+    30_000,
+  );
+  return { url, app };
 }
 
 /** A collector in this process; `env` names its SOURCES_FILE and COLLECTOR_INSTANCE_ID. */
@@ -38,25 +55,33 @@ export async function startPipeline(env: Environment): Promise<INestApplicationC
   return createPipelineApp(loadPipelineConfig(env));
 }
 
+export async function startAlerter(env: Environment): Promise<INestApplicationContext> {
+  return createAlerterApp(loadAlerterConfig(env));
+}
+
 export interface RunningTocsin {
   ingestUrl: string;
   gatewayUrl: string;
   pipeline: INestApplicationContext;
+  alerter: INestApplicationContext;
   stop(): Promise<void>;
 }
 
-/** The three apps in this process, wired to the run's topics and keys. */
+/** The four apps in this process, wired to the run's topics and keys. */
 export async function startTocsin(env: Environment): Promise<RunningTocsin> {
   const ingest = await createIngestApp(loadIngestConfig(env));
   await ingest.listen(0, '127.0.0.1');
   const pipeline = await startPipeline(env);
+  const alerter = await startAlerter(env);
   const gateway = await startGateway(env);
   return {
     ingestUrl: urlOf(ingest),
     gatewayUrl: gateway.url,
     pipeline,
+    alerter,
     stop: async () => {
       await gateway.app.close();
+      await alerter.close();
       await pipeline.close();
       await ingest.close();
     },

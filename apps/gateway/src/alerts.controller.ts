@@ -1,9 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpException, Param, Post, Query } from '@nestjs/common';
+import { AlertActions, type CommandOutcome } from '@tocsin/alert-actions';
 import { ALERT_STATES, type Alert, type Silence } from '@tocsin/alerting';
-import { describeZodError } from '@tocsin/domain';
+import { describeZodError, systemClock } from '@tocsin/domain';
+import { AlertStore, OutboxStore, SilenceStore, type WebhookDelivery } from '@tocsin/redis';
 import { z } from 'zod';
-import { AlertService, type CommandOutcome } from './alert.service';
-import type { WebhookDelivery } from './webhook.outbox';
 
 const instantMs = z
   .string()
@@ -35,7 +35,12 @@ function toHttp(outcome: CommandOutcome): Alert {
 
 @Controller('v1')
 export class AlertsController {
-  constructor(private readonly alerts: AlertService) {}
+  constructor(
+    private readonly alerts: AlertStore,
+    private readonly silenceStore: SilenceStore,
+    private readonly outbox: OutboxStore,
+    private readonly actions: AlertActions,
+  ) {}
 
   @Get('alerts')
   async list(@Query() query: Record<string, string>): Promise<{ alerts: Alert[] }> {
@@ -45,12 +50,12 @@ export class AlertsController {
     return { alerts: await this.alerts.list({ brandId: brand, state, level, fromMs: from, toMs: to, limit }) };
   }
 
-  /** One alert with its evidence, audit trail and webhook deliveries. */
+  /** One alert with its evidence, audit trail and webhook attempts (URLs shown as scheme and host only). */
   @Get('alerts/:id')
   async get(@Param('id') id: string): Promise<{ alert: Alert; deliveries: WebhookDelivery[] }> {
     const alert = await this.alerts.get(id);
     if (!alert) throw new HttpException({ statusCode: 404, message: `no alert "${id}"` }, 404);
-    return { alert, deliveries: await this.alerts.deliveries(id) };
+    return { alert, deliveries: await this.outbox.deliveries(id) };
   }
 
   @Post('alerts/:id/acknowledge')
@@ -58,7 +63,7 @@ export class AlertsController {
   async acknowledge(@Param('id') id: string, @Body() body: unknown): Promise<Alert> {
     const parsed = commandBodySchema.safeParse(body);
     if (!parsed.success) throw badRequest(parsed.error);
-    return toHttp(await this.alerts.acknowledge(id, parsed.data.userId, parsed.data.note));
+    return toHttp(await this.actions.acknowledge(id, parsed.data.userId, parsed.data.note));
   }
 
   @Post('alerts/:id/resolve')
@@ -66,7 +71,7 @@ export class AlertsController {
   async resolve(@Param('id') id: string, @Body() body: unknown): Promise<Alert> {
     const parsed = commandBodySchema.safeParse(body);
     if (!parsed.success) throw badRequest(parsed.error);
-    return toHttp(await this.alerts.resolve(id, parsed.data.userId, parsed.data.note));
+    return toHttp(await this.actions.resolve(id, parsed.data.userId, parsed.data.note));
   }
 
   /** Every transition of every alert of a brand, newest alert first. */
@@ -83,13 +88,13 @@ export class AlertsController {
 
   @Get('silences')
   async silences(): Promise<{ silences: Silence[] }> {
-    return { silences: await this.alerts.listSilences() };
+    return { silences: await this.silenceStore.listActive(systemClock.now()) };
   }
 
   @Post('silences')
   @HttpCode(201)
   async createSilence(@Body() body: unknown): Promise<Silence> {
-    const created = await this.alerts.createSilence(body);
+    const created = await this.actions.createSilence(body);
     if (!created.ok)
       throw new HttpException({ statusCode: 400, message: 'invalid silence', errors: created.errors }, 400);
     return created.silence;
@@ -98,7 +103,7 @@ export class AlertsController {
   @Delete('silences/:id')
   @HttpCode(204)
   async removeSilence(@Param('id') id: string): Promise<void> {
-    if (!(await this.alerts.removeSilence(id)))
+    if (!(await this.silenceStore.remove(id)))
       throw new HttpException({ statusCode: 404, message: `no silence "${id}"` }, 404);
   }
 }

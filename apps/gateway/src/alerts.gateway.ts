@@ -1,8 +1,8 @@
 import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
+import { AlertActions, type CommandOutcome } from '@tocsin/alert-actions';
 import type { AlertEvent } from '@tocsin/alerting';
 import { describeZodError } from '@tocsin/domain';
 import type { Server } from 'socket.io';
-import { AlertService, type AlertBroadcaster, type CommandOutcome } from './alert.service';
 import type { TocsinSocket } from './mentions.gateway';
 import {
   alertCommandSchema,
@@ -18,13 +18,17 @@ function toAnswer(outcome: CommandOutcome): AlertCommandAnswer {
   return outcome.ok ? { ok: true, alert: outcome.alert } : { ok: false, error: outcome.error };
 }
 
-/** Alert commands from consoles, and alert facts to the brand's watchers and the people paged. */
+/**
+ * Alert commands from consoles (applied through the same transactional actions as the
+ * alerter's, their events coming back through the outbox), and alert facts to the brand's
+ * watchers and the people paged.
+ */
 @WebSocketGateway({ transports: ['websocket', 'polling'] })
-export class AlertsGateway implements AlertBroadcaster {
+export class AlertsGateway {
   @WebSocketServer()
   server!: Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
-  constructor(private readonly alerts: AlertService) {}
+  constructor(private readonly alerts: AlertActions) {}
 
   broadcast(event: AlertEvent, userIds: readonly string[]): void {
     // One emit to the union of rooms: a socket in several of them gets the event once.

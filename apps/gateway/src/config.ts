@@ -16,14 +16,8 @@ const gatewayEnvironmentSchema = kafkaEnvironmentSchema.merge(redisEnvironmentSc
   PLAN_FILE: z.string().min(1).default('config/crisis-plan.example.yaml'),
   /** Folder of the wall and console pages. */
   GATEWAY_PUBLIC_DIR: z.string().min(1).default('apps/gateway/public'),
-  /** How often due escalations are looked for. */
-  ESCALATION_POLL_MS: z.coerce.number().int().positive().default(500),
-  /** Where people reach the console; used in links sent by webhooks. */
+  /** Where people reach the console; used in links of alert messages. */
   PUBLIC_URL: z.string().url().default('http://127.0.0.1:3001'),
-  /** Org-wide Slack incoming webhook receiving every page, if set. */
-  SLACK_WEBHOOK_URL: z.string().url().optional(),
-  /** Org-wide generic JSON webhook receiving every page, if set. */
-  ALERT_WEBHOOK_URL: z.string().url().optional(),
   LIVE_MAX_AGE_MS: liveMaxAgeSchema,
   /** Commands per second one socket may send on average; beyond, `rate_limited`. */
   GATEWAY_SOCKET_RATE: positiveInt.default(10),
@@ -44,10 +38,7 @@ export interface GatewayConfig {
   groupId: string;
   planFile: string;
   publicDir: string;
-  escalationPollMs: number;
   publicUrl: string;
-  slackWebhookUrl?: string;
-  alertWebhookUrl?: string;
   liveMaxAgeMs: number;
   socketLimits: SocketLimits;
   kafka: KafkaSettings;
@@ -66,10 +57,7 @@ export function loadGatewayConfig(env: Environment): GatewayConfig {
     groupId: parsed.GATEWAY_GROUP_ID,
     planFile: parsed.PLAN_FILE,
     publicDir: parsed.GATEWAY_PUBLIC_DIR,
-    escalationPollMs: parsed.ESCALATION_POLL_MS,
     publicUrl: parsed.PUBLIC_URL,
-    slackWebhookUrl: parsed.SLACK_WEBHOOK_URL,
-    alertWebhookUrl: parsed.ALERT_WEBHOOK_URL,
     liveMaxAgeMs: parsed.LIVE_MAX_AGE_MS,
     socketLimits: Object.freeze({
       ratePerSecond: parsed.GATEWAY_SOCKET_RATE,

@@ -8,7 +8,9 @@ import {
   type OnModuleDestroy,
   type OnModuleInit,
 } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
+import { AlertActions } from '@tocsin/alert-actions';
+import type { SocketMessage } from '@tocsin/alerting';
+import type { AlertSignal } from '@tocsin/crisis-plan';
 import { systemClock, TOPICS, type EnrichedMention } from '@tocsin/domain';
 import {
   ensureTocsinTopics,
@@ -21,6 +23,8 @@ import {
 import { PlanSource, planSourceProvider } from '@tocsin/plan-source';
 import {
   AlertStore,
+  DeliveredKeysStore,
+  OutboxStore,
   REDIS_CLIENT,
   redisProviders,
   RecentMentionsStore,
@@ -30,23 +34,22 @@ import {
 } from '@tocsin/redis';
 import type Redis from 'ioredis';
 import type { Kafka } from 'kafkajs';
-import { AlertService } from './alert.service';
-import { createAlertSignalsConsumer, type AlertSignal } from './alert-signals.consumer';
+import { createAlertEventsConsumer } from './alert-events.consumer';
 import { AlertsController } from './alerts.controller';
 import { AlertsGateway } from './alerts.gateway';
-import { HealthController } from './health.controller';
-import { PlanController } from './plan.controller';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config';
+import { ConsumerReadiness, HealthController } from './health.controller';
 import { createMentionDeliveryConsumer } from './mention-delivery.consumer';
 import { MentionsGateway } from './mentions.gateway';
-import { WebhookOutbox } from './webhook.outbox';
+import { PlanController } from './plan.controller';
+import { createSpikeSignalsConsumer } from './spike-signals.consumer';
 
 class GatewayLifecycle implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy, OnApplicationShutdown {
   private readonly mentions: BatchConsumerRunner<EnrichedMention>;
   private readonly signals: BatchConsumerRunner<AlertSignal>;
-  private readonly logger = new Logger('timers');
-  private timer: NodeJS.Timeout | undefined;
-  private ticking: Promise<void> = Promise.resolve();
+  private readonly alertEvents: BatchConsumerRunner<SocketMessage>;
+  private readonly logger = new Logger('gateway');
+  private starting: Promise<void> = Promise.resolve();
 
   constructor(
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
@@ -54,28 +57,23 @@ class GatewayLifecycle implements OnModuleInit, OnApplicationBootstrap, OnModule
     @Inject(REDIS_CLIENT) private readonly redis: Redis,
     private readonly publisher: RecordPublisher,
     private readonly plan: PlanSource,
-    private readonly alerts: AlertService,
-    private readonly outbox: WebhookOutbox,
+    readiness: ConsumerReadiness,
+    keys: RedisKeys,
     recent: RecentMentionsStore,
     recentSignals: RecentSignalsStore,
-    gateway: MentionsGateway,
+    mentionsGateway: MentionsGateway,
+    alertsGateway: AlertsGateway,
   ) {
     const wiring = { kafka, publisher, topicPrefix: config.kafka.topicPrefix, onFatal: stopProcessOnFatal };
-    this.mentions = createMentionDeliveryConsumer(wiring, {
-      recent,
-      gateway,
-      groupId: config.groupId,
-      clock: systemClock,
-      liveMaxAgeMs: config.liveMaxAgeMs,
+    const common = { groupId: config.groupId, clock: systemClock, liveMaxAgeMs: config.liveMaxAgeMs };
+    this.mentions = createMentionDeliveryConsumer(wiring, { ...common, recent, gateway: mentionsGateway });
+    this.signals = createSpikeSignalsConsumer(wiring, { ...common, recentSignals, gateway: mentionsGateway });
+    this.alertEvents = createAlertEventsConsumer(wiring, {
+      ...common,
+      gateway: alertsGateway,
+      delivered: new DeliveredKeysStore(redis, keys, 'delivered-alert-events'),
     });
-    this.signals = createAlertSignalsConsumer(wiring, {
-      alerts,
-      gateway,
-      recentSignals,
-      groupId: config.groupId,
-      clock: systemClock,
-      liveMaxAgeMs: config.liveMaxAgeMs,
-    });
+    readiness.watch([this.mentions, this.signals, this.alertEvents]);
   }
 
   async onModuleInit(): Promise<void> {
@@ -84,37 +82,31 @@ class GatewayLifecycle implements OnModuleInit, OnApplicationBootstrap, OnModule
     await this.publisher.connect();
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    await this.mentions.start();
-    await this.signals.start();
-    this.timer = setInterval(() => this.tick(), this.config.escalationPollMs);
-  }
-
-  /** Escalations, auto-resolves and webhook retries; a tick never overlaps the previous one. */
-  private tick(): void {
-    this.ticking = this.ticking.then(async () => {
-      try {
-        await this.alerts.runDue();
-        await this.outbox.deliverDue();
-      } catch (error) {
-        this.logger.error(
-          `due work failed, retried next tick: ${error instanceof Error ? error.message : String(error)}`,
-        );
-      }
-    });
+  /**
+   * The consumers join their groups in the background: sockets, pages and commands are served
+   * from the moment the port listens, while a join may wait for a dead member's session to
+   * end. /health says when every consumer has joined.
+   */
+  onApplicationBootstrap(): void {
+    this.starting = Promise.all([this.mentions.start(), this.signals.start(), this.alertEvents.start()]).then(
+      () => undefined,
+      (error: unknown) => {
+        this.logger.error(`a consumer failed to start: ${error instanceof Error ? error.message : String(error)}`);
+        stopProcessOnFatal();
+      },
+    );
   }
 
   async onModuleDestroy(): Promise<void> {
-    clearInterval(this.timer);
-    await this.ticking;
-    await Promise.all([this.mentions.stop(), this.signals.stop()]);
+    await this.starting;
+    await Promise.all([this.mentions.stop(), this.signals.stop(), this.alertEvents.stop()]);
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.plan.stop();
     await this.publisher.disconnect();
     await this.redis.quit();
-    new Logger('gateway').log('gateway stopped cleanly: sockets closed, last batches committed');
+    this.logger.log('gateway stopped cleanly: sockets closed, last batches committed');
   }
 }
 
@@ -129,6 +121,7 @@ export class GatewayModule {
         ...kafkaProviders(config.kafka),
         ...redisProviders(config.redis, 'tocsin-gateway'),
         planSourceProvider(config.planFile),
+        ConsumerReadiness,
         {
           provide: RecentMentionsStore,
           useFactory: (redis: Redis, keys: RedisKeys) => new RecentMentionsStore(redis, keys),
@@ -140,29 +133,35 @@ export class GatewayModule {
           inject: [REDIS_CLIENT, RedisKeys],
         },
         {
-          provide: WebhookOutbox,
-          useFactory: (redis: Redis, keys: RedisKeys) => new WebhookOutbox(redis, keys, systemClock),
+          provide: OutboxStore,
+          useFactory: (redis: Redis, keys: RedisKeys) => new OutboxStore(redis, keys),
           inject: [REDIS_CLIENT, RedisKeys],
         },
         {
-          provide: AlertService,
-          // The gateway broadcasts for the service and the service serves the gateway: resolving
-          // the gateway lazily breaks the cycle without forwardRef.
-          useFactory: (redis: Redis, keys: RedisKeys, outbox: WebhookOutbox, plan: PlanSource, moduleRef: ModuleRef) =>
-            new AlertService(
-              new AlertStore(redis, keys, config.redis.confirmation),
-              new SilenceStore(redis, keys),
-              outbox,
+          provide: AlertStore,
+          useFactory: (redis: Redis, keys: RedisKeys, outbox: OutboxStore) =>
+            new AlertStore(redis, keys, outbox, config.redis.confirmation),
+          inject: [REDIS_CLIENT, RedisKeys, OutboxStore],
+        },
+        {
+          provide: SilenceStore,
+          useFactory: (redis: Redis, keys: RedisKeys) => new SilenceStore(redis, keys),
+          inject: [REDIS_CLIENT, RedisKeys],
+        },
+        {
+          provide: AlertActions,
+          // Acknowledging and resolving page nobody: the gateway's actions add no webhooks,
+          // only the console events the alerter's relay delivers.
+          useFactory: (alerts: AlertStore, silences: SilenceStore, plan: PlanSource) =>
+            new AlertActions(
+              alerts,
+              silences,
               plan,
               systemClock,
-              () => moduleRef.get(AlertsGateway),
-              {
-                consoleUrl: `${config.publicUrl}/console.html`,
-                slackWebhookUrl: config.slackWebhookUrl,
-                alertWebhookUrl: config.alertWebhookUrl,
-              },
+              { consoleUrl: `${config.publicUrl}/console.html` },
+              new Logger('alerts'),
             ),
-          inject: [REDIS_CLIENT, RedisKeys, WebhookOutbox, PlanSource, ModuleRef],
+          inject: [AlertStore, SilenceStore, PlanSource],
         },
         MentionsGateway,
         AlertsGateway,

@@ -41,8 +41,10 @@ export function createMentionDeliveryConsumer(
     topic: TOPICS.mentionsEnriched,
     schema: enrichedMentionSchema,
     logger,
-    // A wall shows what is said now: a new gateway group starts at the end of the stream.
-    fromBeginning: false,
+    // From the beginning, like every consumer here: a partition without a committed offset is
+    // not always a new group's (its owner may have died before its first commit), and skipping
+    // to the end would drop mentions from the wall. What is older than the live horizon is
+    // skipped above, so a new group reading an old topic sends nothing stale.
     handle,
   });
 }

@@ -16,9 +16,8 @@ import {
   type SpikeSignal,
 } from '@tocsin/domain';
 import { PlanSource } from '@tocsin/plan-source';
-import { RecentMentionsStore, RecentSignalsStore } from '@tocsin/redis';
+import { AlertStore, RecentMentionsStore, RecentSignalsStore } from '@tocsin/redis';
 import type { Server, Socket } from 'socket.io';
-import { AlertService } from './alert.service';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config';
 import {
   brandRoom,
@@ -50,7 +49,7 @@ export class MentionsGateway implements OnGatewayConnection {
     private readonly plan: PlanSource,
     private readonly recent: RecentMentionsStore,
     private readonly recentSignals: RecentSignalsStore,
-    private readonly alerts: AlertService,
+    private readonly alerts: AlertStore,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
 

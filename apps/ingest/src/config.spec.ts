@@ -23,4 +23,10 @@ describe(loadIngestConfig.name, () => {
     );
     expect(() => loadIngestConfig({ KAFKA_BROKERS: 'tocsin:s3cret@kafka' })).not.toThrow(/s3cret/);
   });
+
+  it('logs coloured text unless LOG_FORMAT asks for JSON lines, refusing any other format by name', () => {
+    expect(loadIngestConfig({}).logFormat).toBe('text');
+    expect(loadIngestConfig({ LOG_FORMAT: 'json' }).logFormat).toBe('json');
+    expect(() => loadIngestConfig({ LOG_FORMAT: 'xml' })).toThrow(/LOG_FORMAT: .*got "xml"/);
+  });
 });

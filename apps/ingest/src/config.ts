@@ -1,11 +1,14 @@
 import { logLevelSchema, maxClockSkewSchema, parseEnvironment, type Environment, type LogLevel } from '@tocsin/domain';
 import { kafkaEnvironmentSchema, toKafkaSettings, type KafkaSettings } from '@tocsin/kafka';
+import { logFormatSchema, type LogFormat } from '@tocsin/observability';
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65535);
 
 const ingestEnvironmentSchema = kafkaEnvironmentSchema.extend({
   LOG_LEVEL: logLevelSchema,
+  /** `json` logs one JSON object a line (pino); `text`, the default, coloured lines. */
+  LOG_FORMAT: logFormatSchema,
   INGEST_HOST: z.string().min(1).default('0.0.0.0'),
   INGEST_PORT: port.default(3000),
   /** Largest accepted request body; larger gets 413. */
@@ -24,6 +27,7 @@ const ingestEnvironmentSchema = kafkaEnvironmentSchema.extend({
 
 export interface IngestConfig {
   logLevels: LogLevel[];
+  logFormat: LogFormat;
   host: string;
   port: number;
   maxBodyBytes: number;
@@ -40,6 +44,7 @@ export function loadIngestConfig(env: Environment): IngestConfig {
   const parsed = parseEnvironment(ingestEnvironmentSchema, env);
   return Object.freeze({
     logLevels: parsed.LOG_LEVEL,
+    logFormat: parsed.LOG_FORMAT,
     host: parsed.INGEST_HOST,
     port: parsed.INGEST_PORT,
     maxBodyBytes: parsed.INGEST_MAX_BODY_BYTES,

@@ -1,3 +1,4 @@
+import { useConfiguredLogger } from '@tocsin/observability';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NextFunction, Request, Response } from 'express';
@@ -21,7 +22,9 @@ export async function createIngestApp(config: IngestConfig): Promise<INestApplic
   const app = await NestFactory.create(IngestModule.forConfig(config), {
     bodyParser: false,
     logger: config.logLevels,
+    bufferLogs: config.logFormat === 'json',
   });
+  useConfiguredLogger(app, config.logFormat);
   app.use(text({ type: [...ACCEPTED_CONTENT_TYPES, 'text/*'], limit: config.maxBodyBytes }));
   app.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
     if (!isBodyParserError(error)) return next(error);

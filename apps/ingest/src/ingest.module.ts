@@ -1,3 +1,5 @@
+import { loggingImports, metricsProviders } from '@tocsin/observability';
+import { MetricsController } from './metrics.controller';
 import {
   Inject,
   Logger,
@@ -40,9 +42,11 @@ export class IngestModule {
   static forConfig(config: IngestConfig): DynamicModule {
     return {
       module: IngestModule,
-      controllers: [MentionsController, HealthController],
+      imports: loggingImports(config.logFormat, config.logLevels),
+      controllers: [MentionsController, HealthController, MetricsController],
       providers: [
         { provide: INGEST_CONFIG, useValue: config },
+        ...metricsProviders('ingest'),
         ...kafkaProviders(config.kafka),
         planSourceProvider(config.planFile),
         IngestLifecycle,

@@ -7,7 +7,9 @@ async function bootstrap(): Promise<void> {
   const config = loadIngestConfig(process.env);
   const app = await createIngestApp(config);
   await app.listen(config.port, config.host);
-  new Logger('ingest').log(`listening on http://${config.host}:${config.port} (POST /v1/mentions, GET /health)`);
+  new Logger('ingest').log(
+    `listening on http://${config.host}:${config.port} (POST /v1/mentions, GET /health, GET /metrics)`,
+  );
 }
 
 bootstrap().catch((error: unknown) => {

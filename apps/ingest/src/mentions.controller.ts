@@ -1,6 +1,7 @@
 import { Body, Controller, Headers, HttpCode, HttpException, Inject, Post } from '@nestjs/common';
 import { systemClock, TOPICS } from '@tocsin/domain';
 import { RecordPublisher, toRawRecord, type KafkaSettings } from '@tocsin/kafka';
+import { TocsinMetrics } from '@tocsin/observability';
 import { PlanSource } from '@tocsin/plan-source';
 import { INGEST_CONFIG, type IngestConfig } from './config';
 import { parseMentionBatch, type ItemError } from './mention-batch.parser';
@@ -21,6 +22,7 @@ export class MentionsController {
     @Inject(INGEST_CONFIG) private readonly config: IngestConfig,
     private readonly publisher: RecordPublisher,
     private readonly plan: PlanSource,
+    private readonly metrics: TocsinMetrics,
   ) {}
 
   /** Answers 202 only after Kafka acknowledged every accepted mention. */
@@ -36,18 +38,24 @@ export class MentionsController {
     });
     if (!parsed.ok) throw new HttpException({ statusCode: parsed.status, message: parsed.message }, parsed.status);
     const receivedAt = new Date(nowMs).toISOString();
+    const rejectedIndexes = new Set(parsed.errors.map((error) => error.index));
+    this.metrics.ingestMentions.inc({ outcome: 'rejected' }, rejectedIndexes.size);
+    const published = this.metrics.ingestPublishDuration.startTimer();
     try {
       await this.publisher.publish(
         rawTopic(this.config.kafka),
         parsed.mentions.map(({ mention }) => toRawRecord(mention, receivedAt, this.plan.brandMatchers())),
       );
     } catch (error) {
+      this.metrics.ingestMentions.inc({ outcome: 'failed' }, parsed.mentions.length);
+      this.metrics.countError('kafka', 'publish');
       throw new HttpException(
         { statusCode: 503, message: `Kafka did not acknowledge the mentions, nothing was accepted: ${String(error)}` },
         503,
       );
     }
-    const rejectedIndexes = new Set(parsed.errors.map((error) => error.index));
+    published();
+    this.metrics.ingestMentions.inc({ outcome: 'accepted' }, parsed.mentions.length);
     return { accepted: parsed.mentions.length, rejected: rejectedIndexes.size, errors: parsed.errors };
   }
 }

@@ -14,12 +14,14 @@ import {
   type PartitionBatch,
   type Rejection,
 } from '@tocsin/kafka';
-import type { SeenMentionsStore } from '@tocsin/redis';
+import type { DedupeWindowStore } from '@tocsin/redis';
 import { Logger } from '@nestjs/common';
 import { enrichMention, toEnrichedRecords } from './mention-enrichment';
 
 export interface EnrichmentDependencies {
-  seen: SeenMentionsStore;
+  /** Partitions handled at once; they are independent (own state, own offsets). */
+  partitionsConcurrently: number;
+  seen: DedupeWindowStore;
   brandMatchers: () => readonly BrandMatcher[];
   clock: Clock;
   groupId: string;
@@ -28,9 +30,9 @@ export interface EnrichmentDependencies {
 }
 
 /**
- * mentions.raw → mentions.enriched. A mention already seen (same platform and id) is dropped;
- * it is marked seen only after its enriched records are acknowledged, so a crash in between
- * republishes rather than loses it. Ingest refuses future-dated mentions and invented brands, but
+ * mentions.raw → mentions.enriched. A mention already seen (same platform and id) within the
+ * dedupe window is dropped; it is marked seen only after its enriched records are acknowledged,
+ * so a crash in between republishes rather than loses it (the signals stage counts it once). Ingest refuses future-dated mentions and invented brands, but
  * anything that can write to the topic is not ingest: such mentions are dead-lettered or, for
  * brand ids the plan does not have, enriched without them.
  */
@@ -41,9 +43,14 @@ export function createEnrichmentConsumer(
   const outputTopic = `${wiring.topicPrefix}${TOPICS.mentionsEnriched}`;
   const logger = new Logger('enrichment');
   const handle = async (batch: PartitionBatch<Mention>): Promise<Rejection[]> => {
-    const unseen = new Set(await deps.seen.filterUnseen(batch.items.map((item) => mentionKey(item.value))));
-    const matchers = deps.brandMatchers();
     const nowMs = deps.clock.now();
+    const unseen = new Set(
+      await deps.seen.filterUnseen(
+        batch.items.map((item) => mentionKey(item.value)),
+        nowMs,
+      ),
+    );
+    const matchers = deps.brandMatchers();
     const enrichedAt = new Date(nowMs).toISOString();
     const records = [];
     const published: string[] = [];
@@ -68,7 +75,7 @@ export function createEnrichmentConsumer(
       );
     }
     await wiring.publisher.publish(outputTopic, records);
-    await deps.seen.markSeen(published);
+    await deps.seen.markSeen(published, nowMs);
     return rejections;
   };
   return consumeTopic(wiring, {
@@ -76,6 +83,7 @@ export function createEnrichmentConsumer(
     topic: TOPICS.mentionsRaw,
     schema: mentionSchema,
     logger,
+    partitionsConsumedConcurrently: deps.partitionsConcurrently,
     handle,
   });
 }

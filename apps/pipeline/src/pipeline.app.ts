@@ -1,3 +1,4 @@
+import { useConfiguredLogger } from '@tocsin/observability';
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { PipelineConfig } from './config';
@@ -7,7 +8,9 @@ import { PipelineModule } from './pipeline.module';
 export async function createPipelineApp(config: PipelineConfig): Promise<INestApplicationContext> {
   const app = await NestFactory.createApplicationContext(PipelineModule.forConfig(config), {
     logger: config.logLevels,
+    bufferLogs: config.logFormat === 'json',
   });
+  useConfiguredLogger(app, config.logFormat);
   app.enableShutdownHooks();
   return app;
 }

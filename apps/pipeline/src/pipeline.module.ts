@@ -9,26 +9,35 @@ import {
 import { systemClock, TOPICS, type EnrichedMention, type Mention } from '@tocsin/domain';
 import {
   ensureTocsinTopics,
+  HealthServer,
+  isKafkaReady,
   KAFKA_CLIENT,
   kafkaProviders,
   RecordPublisher,
   stopProcessOnFatal,
   type BatchConsumerRunner,
 } from '@tocsin/kafka';
+import { loggingImports, metricsProviders, TocsinMetrics } from '@tocsin/observability';
 import { PlanSource, planSourceProvider } from '@tocsin/plan-source';
 import { prepareSentiment } from '@tocsin/sentiment';
-import { PartitionCheckpointStore, REDIS_CLIENT, redisProviders, RedisKeys, SeenMentionsStore } from '@tocsin/redis';
+import {
+  DedupeWindowStore,
+  isRedisReady,
+  PartitionCheckpointStore,
+  REDIS_CLIENT,
+  redisProviders,
+  RedisKeys,
+} from '@tocsin/redis';
 import type Redis from 'ioredis';
 import type { Kafka } from 'kafkajs';
 import { PIPELINE_CONFIG, type PipelineConfig } from './config';
 import { createEnrichmentConsumer } from './enrichment.consumer';
-import { PipelineHealthServer } from './health.server';
 import { createSignalsConsumer, type SignalsCheckpoint } from './signals.consumer';
 
 class PipelineLifecycle implements OnModuleInit, OnApplicationShutdown {
   private readonly enrichment: BatchConsumerRunner<Mention>;
   private readonly signals: BatchConsumerRunner<EnrichedMention>;
-  private readonly health: PipelineHealthServer;
+  private readonly health: HealthServer;
 
   constructor(
     @Inject(PIPELINE_CONFIG) private readonly config: PipelineConfig,
@@ -37,15 +46,35 @@ class PipelineLifecycle implements OnModuleInit, OnApplicationShutdown {
     private readonly publisher: RecordPublisher,
     private readonly plan: PlanSource,
     keys: RedisKeys,
+    metrics: TocsinMetrics,
   ) {
-    this.health = new PipelineHealthServer(kafka, redis);
-    const wiring = { kafka, publisher, topicPrefix: config.kafka.topicPrefix, onFatal: stopProcessOnFatal };
+    this.health = new HealthServer(
+      'pipeline',
+      { kafka: () => isKafkaReady(kafka), redis: () => isRedisReady(redis) },
+      metrics,
+    );
+    // ioredis reconnects by itself; each failure is counted so a dashboard shows the outage.
+    redis.on('error', () => metrics.countError('redis', 'connection'));
+    const wiring = {
+      kafka,
+      publisher,
+      topicPrefix: config.kafka.topicPrefix,
+      onFatal: stopProcessOnFatal,
+      telemetry: metrics.kafka,
+    };
     this.enrichment = createEnrichmentConsumer(wiring, {
-      seen: new SeenMentionsStore(redis, keys, `${config.groupId}-enrichment`),
+      // As long as a mention can still be counted in its interval: a copy later than that is late.
+      seen: new DedupeWindowStore(
+        redis,
+        keys,
+        `${config.groupId}-enrichment`,
+        config.allowedLatenessMs + config.intervalMs,
+      ),
       brandMatchers: () => plan.brandMatchers(),
       clock: systemClock,
       groupId: config.groupId,
       maxClockSkewMs: config.maxClockSkewMs,
+      partitionsConcurrently: config.partitionsConcurrently,
     });
     this.signals = createSignalsConsumer(wiring, {
       checkpoints: new PartitionCheckpointStore<SignalsCheckpoint>(redis, keys, `${config.groupId}-signals`),
@@ -59,6 +88,7 @@ class PipelineLifecycle implements OnModuleInit, OnApplicationShutdown {
       clock: systemClock,
       liveMaxAgeMs: config.liveMaxAgeMs,
       maxClockSkewMs: config.maxClockSkewMs,
+      partitionsConcurrently: config.partitionsConcurrently,
     });
   }
 
@@ -94,8 +124,10 @@ export class PipelineModule {
   static forConfig(config: PipelineConfig): DynamicModule {
     return {
       module: PipelineModule,
+      imports: loggingImports(config.logFormat, config.logLevels),
       providers: [
         { provide: PIPELINE_CONFIG, useValue: config },
+        ...metricsProviders('pipeline'),
         ...kafkaProviders(config.kafka),
         ...redisProviders(config.redis, 'tocsin-pipeline'),
         planSourceProvider(config.planFile),

@@ -7,6 +7,7 @@ import {
 } from '@tocsin/crisis-plan';
 import {
   advanceWatermark,
+  alignToInterval,
   createBrandSignalsState,
   DEFAULT_DETECTOR_SETTINGS,
   observeMention,
@@ -31,7 +32,7 @@ import {
   type PartitionBatch,
   type Rejection,
 } from '@tocsin/kafka';
-import type { PartitionCheckpointStore } from '@tocsin/redis';
+import type { BrandInterval, CountedMention, PartitionCheckpointStore } from '@tocsin/redis';
 import { Logger } from '@nestjs/common';
 
 /** What one partition of mentions.enriched remembers: its brands' windows and trigger memory. */
@@ -43,6 +44,8 @@ export interface SignalsCheckpoint {
 }
 
 export interface SignalsDependencies {
+  /** Partitions handled at once; they are independent (own state, own offsets). */
+  partitionsConcurrently: number;
   checkpoints: PartitionCheckpointStore<SignalsCheckpoint>;
   plan: () => ActivePlan;
   settings: Pick<BrandWindowSettings, 'intervalMs' | 'allowedLatenessMs' | 'maxIntervalsPerStep'>;
@@ -80,6 +83,30 @@ function readCheckpoint(raw: unknown): SignalsCheckpoint {
 }
 
 /**
+ * Intervals open before the batch or counted into during it that are no longer open after it:
+ * their counted-mention sets can go, since a mention of a closed interval is late whatever it is.
+ */
+function closedIntervals(
+  before: Readonly<Record<string, BrandSignalsState>>,
+  counted: readonly CountedMention[],
+  after: Readonly<Record<string, BrandSignalsState>>,
+): BrandInterval[] {
+  const touched = new Map<string, BrandInterval>();
+  for (const [brandId, brandState] of Object.entries(before)) {
+    for (const tally of brandState.open)
+      touched.set(`${brandId}|${tally.startMs}`, { brandId, intervalStartMs: tally.startMs });
+  }
+  for (const { brandId, intervalStartMs } of counted)
+    touched.set(`${brandId}|${intervalStartMs}`, { brandId, intervalStartMs });
+  const stillOpen = new Set(
+    Object.entries(after).flatMap(([brandId, brandState]) =>
+      brandState.open.map((tally) => `${brandId}|${tally.startMs}`),
+    ),
+  );
+  return [...touched.entries()].filter(([key]) => !stillOpen.has(key)).map(([, interval]) => interval);
+}
+
+/**
  * mentions.enriched (keyed by brand) → alerts.signals. Counts each brand's mentions in
  * event-time intervals, runs the spike detector when an interval closes, and checks mentions
  * and spikes against the crisis plan's triggers. Its state is checkpointed in Redis together
@@ -103,12 +130,21 @@ export function createSignalsConsumer(
     const fresh = batch.items.filter((item) => BigInt(item.record.offset) > coveredOffset);
     if (fresh.length === 0) return [];
 
-    const countKey = (brandId: string, mention: EnrichedMention): string => `${brandId}|${mention.key}`;
-    const uncounted = await checkpoints.filterUnseen(
-      fresh.flatMap(({ record, value }) => {
-        const brandId = brandOfRecordKey(record.key);
-        return brandId ? [countKey(brandId, value)] : [];
-      }),
+    // Each fresh record of a brand as the count it would add: the brand's interval and the mention.
+    const candidates = fresh.flatMap(({ record, value }): CountedMention[] => {
+      const brandId = brandOfRecordKey(record.key);
+      if (!brandId) return [];
+      const intervalStartMs = alignToInterval(Date.parse(value.createdAt), deps.settings.intervalMs);
+      return [{ brandId, intervalStartMs, mentionKey: value.key }];
+    });
+    const uncountedIndexes = await checkpoints.filterUncounted(batch.topic, batch.partition, candidates);
+    const countKey = (candidate: CountedMention): string =>
+      `${candidate.brandId}|${candidate.intervalStartMs}|${candidate.mentionKey}`;
+    // Removed from as counted, so a copy of a mention within the batch is not counted again.
+    const uncounted = new Map(
+      candidates.flatMap((candidate, index) =>
+        uncountedIndexes.has(index) ? [[countKey(candidate), candidate] as const] : [],
+      ),
     );
     const { plan: activePlan } = plan();
     const planBrands = new Set(activePlan.brands.map((brand) => brand.id));
@@ -129,7 +165,7 @@ export function createSignalsConsumer(
     let triggers = state.triggers;
     const outputs: OutgoingRecord[] = [];
     const rejections: Rejection[] = [];
-    const counted: string[] = [];
+    const counted: CountedMention[] = [];
     let late = 0;
     let old = 0;
     let foreign = 0;
@@ -137,7 +173,16 @@ export function createSignalsConsumer(
 
     for (const { record, value: mention } of fresh) {
       const brandId = brandOfRecordKey(record.key);
-      if (!brandId || !uncounted.delete(countKey(brandId, mention))) continue;
+      if (!brandId) continue;
+      const eventTimeMs = Date.parse(mention.createdAt);
+      const key = countKey({
+        brandId,
+        intervalStartMs: alignToInterval(eventTimeMs, deps.settings.intervalMs),
+        mentionKey: mention.key,
+      });
+      const candidate = uncounted.get(key);
+      if (!candidate) continue;
+      uncounted.delete(key);
       if (!planBrands.has(brandId)) {
         foreign += 1;
         continue;
@@ -147,8 +192,6 @@ export function createSignalsConsumer(
         rejections.push({ record, reason: ahead });
         continue;
       }
-      counted.push(countKey(brandId, mention));
-      const eventTimeMs = Date.parse(mention.createdAt);
       const observed = observeMention(
         brands[brandId] ?? createBrandSignalsState(brandId, windowSettings),
         {
@@ -161,6 +204,7 @@ export function createSignalsConsumer(
       );
       brands[brandId] = observed.state;
       if (observed.late) late += 1;
+      else counted.push(candidate);
       state = { ...state, maxEventTimeMs: Math.max(state.maxEventTimeMs, eventTimeMs) };
       if (eventTimeMs < liveSinceMs) {
         old += 1;
@@ -204,6 +248,7 @@ export function createSignalsConsumer(
       batch.partition,
       { offset: batch.lastOffset, state: { ...state, brands, triggers } },
       counted,
+      closedIntervals(saved?.state.brands ?? {}, counted, brands),
     );
     return rejections;
   };
@@ -213,6 +258,7 @@ export function createSignalsConsumer(
     topic: TOPICS.mentionsEnriched,
     schema: enrichedMentionSchema,
     logger,
+    partitionsConsumedConcurrently: deps.partitionsConcurrently,
     handle,
   });
 }

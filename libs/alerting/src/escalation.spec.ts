@@ -104,13 +104,59 @@ describe(dueEscalation.name, () => {
     expect(notifications[0]?.recipients).toEqual(['carl']);
   });
 
-  it('records a step with nobody on call in the audit and sends nothing', () => {
+  it('goes on at once to the next step when a step has nobody on call, and says so on the alert', () => {
     const night = Date.parse('2026-01-07T23:00:00+01:00');
     const { alert, notifications } = dueEscalation(openAt(night), resolver, night);
-    expect({ sent: notifications, audit: alert.audit.at(-1)?.action, next: alert.nextEscalationAtMs }).toEqual({
-      sent: [],
-      audit: 'escalation-skipped',
-      next: night + 15 * MINUTE_MS,
+    expect({
+      sent: notifications.map((n) => `step ${n.step} ${n.reason}: ${n.recipients.join(',')}`),
+      audit: alert.audit.slice(-2).map((entry) => `${entry.action}: ${entry.reason}`),
+      next: alert.nextEscalationAtMs,
+    }).toEqual({
+      sent: ['step 1 escalated: carl'],
+      audit: [
+        'escalation-skipped: step 1 targets nobody at this time: step 2 goes on at once',
+        'notified: escalated (step 2, in place of step 1 with nobody on call): carl',
+      ],
+      next: night + 30 * MINUTE_MS,
+    });
+  });
+
+  it('keeps the next delay when the last step reaches nobody', () => {
+    const night = Date.parse('2026-01-07T23:00:00+01:00');
+    const { alert } = dueEscalation(openAt(night, 'watch'), resolver, night);
+    expect({ audit: alert.audit.at(-1)?.reason, next: alert.nextEscalationAtMs }).toEqual({
+      audit: 'step 1 targets nobody at this time',
+      next: null,
+    });
+  });
+
+  // Montréal's afternoon shift written in Montréal time: 8–28 March 2026, Montréal is on summer
+  // time and Paris is not, so 21:00–22:00 Paris falls between the Montréal and night shifts.
+  describe('in the hour a DST change leaves the follow-the-sun rota empty', () => {
+    const rota = planWith(`
+schedules:
+  - id: care
+    name: Follow the sun
+    layers:
+      - { id: paris, timezone: Europe/Paris, shift: { start: '06:00', end: '14:00' }, rotation: { members: [ana], every: 1w, startDate: '2026-01-05' } }
+      - { id: montreal, timezone: America/Toronto, shift: { start: '08:00', end: '16:00' }, rotation: { members: [ben], every: 1w, startDate: '2026-01-05' } }
+      - { id: nights, timezone: Europe/Paris, shift: { start: '22:00', end: '06:00' }, rotation: { members: [dora], every: 1w, startDate: '2026-01-05' } }
+`);
+    const rotaResolver = planTargetResolver(rota);
+    const open = (iso: string): Alert => {
+      const atMs = Date.parse(iso);
+      return applyHit(undefined, hitWith({ level: 'alert', atMs }), rota, atMs, 'a1').alert;
+    };
+
+    it.each([
+      { at: '2026-03-10T20:55:00+01:00', firstPage: 'opened: ben', why: 'Montréal still on shift (15:55 there)' },
+      { at: '2026-03-10T21:30:00+01:00', firstPage: 'escalated: carl', why: 'nobody on call: the managers at once' },
+      { at: '2026-03-10T22:00:00+01:00', firstPage: 'opened: dora', why: 'the night shift has started' },
+      { at: '2026-03-31T21:30:00+02:00', firstPage: 'opened: ben', why: 'both sides on summer time again' },
+    ])('pages "$firstPage" at $at: $why', ({ at, firstPage }) => {
+      const atMs = Date.parse(at);
+      const { notifications } = dueEscalation(open(at), rotaResolver, atMs);
+      expect(notifications.map((n) => `${n.reason}: ${n.recipients.join(',')}`)[0]).toBe(firstPage);
     });
   });
 

@@ -34,7 +34,10 @@ function pageDue(alert: Alert, dueAtMs: number, resolveRecipients: TargetResolve
   if (step) {
     const recipients = [...new Set(step.targets.flatMap((target) => resolveRecipients(target, nowMs)))];
     const following = steps[index + 1];
-    const nextDueAtMs = following ? dueAtMs + following.afterMs : repeat ? dueAtMs + repeat.everyMs : null;
+    // A step that reaches nobody hands over to the next step at once rather than after its delay:
+    // waiting 15 minutes to call a manager because the CM rota has a hole defeats the escalation.
+    const nextDelayMs = following ? (recipients.length > 0 ? following.afterMs : 0) : repeat?.everyMs;
+    const nextDueAtMs = nextDelayMs === undefined ? null : dueAtMs + nextDelayMs;
     const reason = index === 0 ? cause : 'escalated';
     return { step: index, recipients, reason, nextDueAtMs, stepsDone: index + 1, repeatsDone: alert.repeatsDone };
   }
@@ -54,13 +57,16 @@ function pageDue(alert: Alert, dueAtMs: number, resolveRecipients: TargetResolve
  * Carries out every escalation step (or repeat) of an open alert that is due at `nowMs`, in
  * order, from the policy snapshot taken when the alert opened or was upgraded. Delays count
  * from when the previous step was due, so a late timer does not shift the rest of the chain.
- * An acknowledged or resolved alert has nothing due. A step whose targets resolve to nobody is
- * recorded in the audit and sends nothing. Schedule `nextDueAtMs` for the next call.
+ * An acknowledged or resolved alert has nothing due. A step whose targets resolve to nobody
+ * (a hole in the rota) sends nothing, says so in the audit, and the next step runs at once in
+ * its place, its page noting the step it stands in for. Schedule `nextDueAtMs` for the next call.
  */
 export function dueEscalation(alert: Alert, resolveRecipients: TargetResolver, nowMs: number): EscalationOutcome {
   let current = alert;
   const notifications: Notification[] = [];
   const events: AlertEvent[] = [];
+  /** Steps just passed over because they reached nobody, 1-based as shown on the console. */
+  let skippedSteps: number[] = [];
   while (current.state === 'open' && current.nextEscalationAtMs !== null && current.nextEscalationAtMs <= nowMs) {
     const dueAtMs = current.nextEscalationAtMs;
     const page = pageDue(current, dueAtMs, resolveRecipients, nowMs);
@@ -78,19 +84,28 @@ export function dueEscalation(alert: Alert, resolveRecipients: TargetResolver, n
       atMs: nowMs,
     };
     const sent = page.recipients.length > 0;
+    const standsInFor =
+      skippedSteps.length > 0
+        ? `, in place of step${skippedSteps.length > 1 ? 's' : ''} ${skippedSteps.join(', ')} with nobody on call`
+        : '';
+    const goesOn =
+      page.reason !== 'repeat' && page.stepsDone < current.escalation.steps.length
+        ? `: step ${page.stepsDone + 1} goes on at once`
+        : '';
     const entry: AuditEntry = sent
       ? {
           atMs: nowMs,
           actor: SYSTEM_ACTOR,
           action: 'notified',
-          reason: `${page.reason} (step ${page.step + 1}): ${page.recipients.join(', ')}`,
+          reason: `${page.reason} (step ${page.step + 1}${standsInFor}): ${page.recipients.join(', ')}`,
         }
       : {
           atMs: nowMs,
           actor: SYSTEM_ACTOR,
           action: 'escalation-skipped',
-          reason: `step ${page.step + 1} targets nobody at this time`,
+          reason: `step ${page.step + 1} targets nobody at this time${goesOn}`,
         };
+    skippedSteps = sent || page.reason === 'repeat' ? [] : [...skippedSteps, page.step + 1];
     current = {
       ...current,
       escalationStepIndex: page.stepsDone,

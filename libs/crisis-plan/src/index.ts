@@ -6,4 +6,6 @@ export * from './plan.loader';
 export * from './trigger-hit.schema';
 export * from './negative-share-window';
 export * from './trigger-evaluation';
+export * from './crisis-terms';
 export * from './on-call';
+export * from './on-call-coverage';

@@ -28,6 +28,23 @@ function calendarDaysSince(fromIso: string, day: DateTime): number {
 }
 
 /**
+ * The shift a layer starts on the calendar `day` (start of day in the layer's zone), if the day
+ * is one of its `weekdays`; the day also picks the member of the rotation.
+ */
+function layerShiftOn(scheduleId: string, layer: ScheduleLayer, day: DateTime): OnCallShift | undefined {
+  const weekday = WEEKDAYS[day.weekday - 1];
+  if (layer.weekdays && weekday !== undefined && !layer.weekdays.includes(weekday)) return undefined;
+  const start = atClockTime(day, layer.shift.start);
+  const endDay = layer.shift.end <= layer.shift.start ? day.plus({ days: 1 }) : day;
+  const end = atClockTime(endDay, layer.shift.end);
+  const { members, every } = layer.rotation;
+  const turn = Math.floor(calendarDaysSince(layer.rotation.startDate, day) / every.days);
+  const userId = members[((turn % members.length) + members.length) % members.length];
+  if (userId === undefined) return undefined;
+  return { scheduleId, layerId: layer.id, userId, startMs: start.toMillis(), endMs: end.toMillis() };
+}
+
+/**
  * The shift of a layer running at `atMs`, if any. A shift belongs to the calendar day it starts
  * on (in the layer's zone): that day picks the member and is checked against `weekdays`.
  */
@@ -35,22 +52,33 @@ export function findLayerShift(scheduleId: string, layer: ScheduleLayer, atMs: n
   const at = DateTime.fromMillis(atMs, { zone: layer.timezone });
   // A shift crossing midnight that covers `at` started the day before.
   for (const day of [at.startOf('day'), at.startOf('day').minus({ days: 1 })]) {
-    const start = atClockTime(day, layer.shift.start);
-    const endDay = layer.shift.end <= layer.shift.start ? day.plus({ days: 1 }) : day;
-    const end = atClockTime(endDay, layer.shift.end);
-    if (at < start || at >= end) continue;
-    const weekday = WEEKDAYS[day.weekday - 1];
-    if (layer.weekdays && weekday !== undefined && !layer.weekdays.includes(weekday)) continue;
-    const { members, every } = layer.rotation;
-    const turn = Math.floor(calendarDaysSince(layer.rotation.startDate, day) / every.days);
-    const userId = members[((turn % members.length) + members.length) % members.length];
-    if (userId === undefined) return undefined;
-    return { scheduleId, layerId: layer.id, userId, startMs: start.toMillis(), endMs: end.toMillis() };
+    const shift = layerShiftOn(scheduleId, layer, day);
+    if (shift && shift.startMs <= atMs && atMs < shift.endMs) return shift;
   }
   return undefined;
 }
 
-function onCallIn(schedule: Schedule, atMs: number): string[] {
+/**
+ * Every shift of a layer that overlaps [fromMs, toMs), in start order, unclipped. Shifts are
+ * enumerated from the calendar days of the layer's zone, so DST days give their real length.
+ */
+export function listLayerShifts(scheduleId: string, layer: ScheduleLayer, fromMs: number, toMs: number): OnCallShift[] {
+  const shifts: OnCallShift[] = [];
+  const last = DateTime.fromMillis(toMs, { zone: layer.timezone }).startOf('day');
+  let day = DateTime.fromMillis(fromMs, { zone: layer.timezone }).startOf('day').minus({ days: 1 });
+  while (day <= last) {
+    const shift = layerShiftOn(scheduleId, layer, day);
+    if (shift && shift.startMs < toMs && shift.endMs > fromMs) shifts.push(shift);
+    day = day.plus({ days: 1 });
+  }
+  return shifts;
+}
+
+/**
+ * Who is on call in `schedule` at `atMs`: an active override wins over every layer; otherwise
+ * the members of all layers whose shift covers that instant, in layer order.
+ */
+export function onCallIn(schedule: Schedule, atMs: number): string[] {
   const overriding = schedule.overrides
     .filter((override) => Date.parse(override.startsAt) <= atMs && atMs < Date.parse(override.endsAt))
     .map((override) => override.user);

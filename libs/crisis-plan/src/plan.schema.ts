@@ -18,6 +18,34 @@ export const timeZoneSchema = z.string().superRefine((zone, ctx) => {
     message: `unknown time zone "${zone}" (expected an IANA zone such as "Europe/Paris")`,
   });
 });
+/**
+ * A crisis term: a word or phrase (matched on its word forms), `"a quoted phrase"` (exact
+ * words), or a word ending in `*` (prefix). A prefix needs three letters, or it would match
+ * half the language.
+ */
+export const crisisTermSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200)
+  .superRefine((term, ctx) => {
+    const quoted = term.length >= 2 && term.startsWith('"') && term.endsWith('"');
+    const body = quoted ? term.slice(1, -1) : term;
+    if (body.includes('"')) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `"${term}": quote the whole phrase or nothing` });
+    } else if (quoted && body.includes('*')) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        message: `"${term}": a quoted phrase is exact, "*" has no place in it`,
+      });
+    } else if (body.split(/\s+/u).some((word) => word.includes('*') && !/^[\p{L}\p{N}'’-]{3,}\*$/u.test(word))) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        message: `"${term}": "*" ends a word of at least three letters, as in "brûl*"`,
+      });
+    }
+  });
+
 const countryCode = z.string().regex(/^[A-Z]{2}$/, 'expected an ISO 3166-1 alpha-2 code such as "FR"');
 
 export const ROLES = ['cm', 'manager', 'director'] as const;
@@ -82,7 +110,7 @@ export const triggerSchema = z.discriminatedUnion('kind', [
     .object({
       ...triggerBase,
       kind: z.literal('crisis-vocabulary'),
-      terms: z.array(z.string().trim().min(1).max(200)).min(1, 'list at least one word or phrase'),
+      terms: z.array(crisisTermSchema).min(1, 'list at least one word or phrase'),
       scope: mentionScopeSchema.optional(),
     })
     .strict(),
@@ -173,6 +201,11 @@ export const scheduleSchema = z
   .object({
     id: planIdSchema,
     name: text,
+    /**
+     * `round-the-clock` (the default): somebody must be on call at every instant, so
+     * `plan:check` fails on a gap; `partial`: gaps are expected (office hours) and only listed.
+     */
+    coverage: z.enum(['round-the-clock', 'partial']).optional(),
     layers: z.array(scheduleLayerSchema).min(1, 'a schedule needs at least one layer'),
     overrides: z.array(scheduleOverrideSchema).default([]),
   })

@@ -7,6 +7,7 @@ import {
   sumShareWindow,
   type ShareWindow,
 } from './negative-share-window';
+import { findCrisisTerms } from './crisis-terms';
 import { formatDurationMs } from './duration.schema';
 import type { CrisisPlan, MentionScope, MentionTrigger, SignalTrigger, Trigger } from './plan.schema';
 import { MAX_EVIDENCE_TEXT_CHARS, type HitEvidence, type TriggerHit } from './trigger-hit.schema';
@@ -92,32 +93,6 @@ function mentionEvidence(mention: EnrichedMention): HitEvidence {
   };
 }
 
-/** Case, accents and runs of white space do not matter when looking for crisis words. */
-function normaliseForMatching(text: string): string {
-  return foldText(text).replace(/\s+/g, ' ');
-}
-
-// Compiled once per trigger object: plans are immutable once parsed, so the cache cannot go stale.
-const vocabularyCache = new WeakMap<Trigger, RegExp>();
-
-function vocabularyPattern(trigger: Extract<Trigger, { kind: 'crisis-vocabulary' }>): RegExp {
-  const cached = vocabularyCache.get(trigger);
-  if (cached) return cached;
-  const alternatives = [...trigger.terms]
-    .map(normaliseForMatching)
-    .sort((a, b) => b.length - a.length)
-    .map((term) => term.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  const pattern = new RegExp(`(?<![\\p{L}\\p{N}_])(?:${alternatives.join('|')})(?![\\p{L}\\p{N}_])`, 'gu');
-  vocabularyCache.set(trigger, pattern);
-  return pattern;
-}
-
-/** Crisis terms of the trigger found in `text` on word boundaries, ignoring case and accents; plan spelling. */
-export function findCrisisTerms(trigger: Extract<Trigger, { kind: 'crisis-vocabulary' }>, text: string): string[] {
-  const found = new Set(normaliseForMatching(text).match(vocabularyPattern(trigger)) ?? []);
-  return trigger.terms.filter((term) => found.has(normaliseForMatching(term)));
-}
-
 interface MentionOutcome {
   window?: ShareWindow;
   hit?: { reason: string; evidence: HitEvidence };
@@ -141,7 +116,7 @@ function evaluateMentionTrigger(
     }
     case 'crisis-vocabulary': {
       if (!negative) return {};
-      const terms = findCrisisTerms(trigger, mention.text);
+      const terms = findCrisisTerms(trigger, mention.text, mention.lang);
       if (terms.length === 0) return {};
       const quoted = terms.map((term) => `"${term}"`).join(', ');
       const reason = `Negative mention by ${handleOf(mention)} on ${mention.platform} uses crisis words: ${quoted}`;

@@ -50,3 +50,7 @@ export const triggerHitSchema = z
 
 export type HitEvidence = z.infer<typeof hitEvidenceSchema>;
 export type TriggerHit = z.infer<typeof triggerHitSchema>;
+
+/** alerts.signals carries trigger hits and the detector's verdicts; only hits open alerts. */
+export const alertSignalSchema = z.discriminatedUnion('kind', [triggerHitSchema, spikeSignalSchema]);
+export type AlertSignal = z.infer<typeof alertSignalSchema>;

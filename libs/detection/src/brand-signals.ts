@@ -118,7 +118,8 @@ export function createBrandSignalsState(
   };
 }
 
-function alignToInterval(timeMs: number, intervalMs: number): number {
+/** Start (ms since epoch) of the interval holding `timeMs`; intervals are aligned on the epoch. */
+export function alignToInterval(timeMs: number, intervalMs: number): number {
   return Math.floor(timeMs / intervalMs) * intervalMs;
 }
 

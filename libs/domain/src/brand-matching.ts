@@ -18,9 +18,21 @@ function termPattern(term: string): RegExp {
   return new RegExp(`(^|[^\\p{L}\\p{N}_])${escapeRegExp(foldText(term))}($|[^\\p{L}\\p{N}_])`, 'u');
 }
 
+/** The parts of a mention brand matching reads, folded once for all the plan's brands. */
+export interface FoldedMention {
+  text: string;
+  handle: string;
+}
+
+export function foldMention(mention: Pick<Mention, 'text' | 'author'>): FoldedMention {
+  return { text: foldText(mention.text), handle: foldText(mention.author.handle.replace(/^@/, '')) };
+}
+
 export interface BrandMatcher {
   readonly brandId: string;
   matches(mention: Pick<Mention, 'text' | 'author' | 'inReplyTo'>): boolean;
+  /** The same on a mention already folded (see foldMention). */
+  matchesFolded(mention: FoldedMention): boolean;
 }
 
 export function compileBrandMatcher(brand: Brand): BrandMatcher {
@@ -31,15 +43,16 @@ export function compileBrandMatcher(brand: Brand): BrandMatcher {
   ];
   const exclusions = brand.exclusions.map(termPattern);
   const ownHandles = new Set(brand.handles.map((h) => foldText(h.replace(/^@/, ''))));
+  const matchesFolded = ({ text, handle }: FoldedMention): boolean => {
+    if (exclusions.some((pattern) => pattern.test(text))) return false;
+    if (positives.some((pattern) => pattern.test(text))) return true;
+    // A brand's own posts are mentions of it too.
+    return ownHandles.has(handle);
+  };
   return {
     brandId: brand.id,
-    matches(mention) {
-      const text = foldText(mention.text);
-      if (exclusions.some((pattern) => pattern.test(text))) return false;
-      if (positives.some((pattern) => pattern.test(text))) return true;
-      // A brand's own posts are mentions of it too.
-      return ownHandles.has(foldText(mention.author.handle.replace(/^@/, '')));
-    },
+    matches: (mention) => matchesFolded(foldMention(mention)),
+    matchesFolded,
   };
 }
 
@@ -52,6 +65,8 @@ export function matchBrands(
   matchers: readonly BrandMatcher[],
 ): string[] {
   const ids = new Set(mention.brandIds ?? []);
-  for (const matcher of matchers) if (matcher.matches(mention)) ids.add(matcher.brandId);
+  // Folding (Unicode normalisation) costs more than a brand's patterns: once per mention.
+  const folded = foldMention(mention);
+  for (const matcher of matchers) if (matcher.matchesFolded(folded)) ids.add(matcher.brandId);
   return [...ids].sort();
 }

@@ -1,3 +1,4 @@
+import { isoInstantSchema } from './instant.schema';
 import { z } from 'zod';
 import { mentionSchema } from './mention.schema';
 
@@ -22,6 +23,6 @@ export const enrichedMentionSchema = mentionSchema.extend({
   brandIds: z.array(z.string()),
   sentiment: sentimentSchema,
   /** When the pipeline enriched it (ISO-8601). */
-  enrichedAt: z.string().datetime({ offset: true }),
+  enrichedAt: isoInstantSchema,
 });
 export type EnrichedMention = z.infer<typeof enrichedMentionSchema>;

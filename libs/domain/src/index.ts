@@ -11,3 +11,4 @@ export * from './seeded-random';
 export * from './format-amount';
 export * from './event-time';
 export * from './redaction';
+export * from './instant.schema';

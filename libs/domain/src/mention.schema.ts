@@ -1,3 +1,4 @@
+import { isoInstantSchema } from './instant.schema';
 import { z } from 'zod';
 
 export const PLATFORMS = [
@@ -38,7 +39,7 @@ export const mentionSchema = z
     id: z.string().min(1).max(256),
     platform: z.enum(PLATFORMS),
     text: z.string().min(1).max(MAX_TEXT_CHARS),
-    createdAt: z.string().datetime({ offset: true }),
+    createdAt: isoInstantSchema,
     author: authorSchema,
     url: z.string().url().optional(),
     lang: z

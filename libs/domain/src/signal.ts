@@ -1,3 +1,4 @@
+import { isoInstantSchema } from './instant.schema';
 import { z } from 'zod';
 
 /** Per-brand series fed to the spike detector, one point per closed interval. */
@@ -9,8 +10,8 @@ export const spikeSignalSchema = z.object({
   kind: z.literal('spike'),
   brandId: z.string(),
   metric: z.enum(SIGNAL_METRICS),
-  intervalStart: z.string().datetime({ offset: true }),
-  intervalEnd: z.string().datetime({ offset: true }),
+  intervalStart: isoInstantSchema,
+  intervalEnd: isoInstantSchema,
   observed: z.number(),
   expected: z.number(),
   lower: z.number(),
@@ -19,7 +20,7 @@ export const spikeSignalSchema = z.object({
   score: z.number().min(0).max(1),
   alert: z.boolean(),
   /** Start of the current anomalous run, if any (ISO-8601). */
-  since: z.string().datetime({ offset: true }).optional(),
+  since: isoInstantSchema.optional(),
   explanation: z.string(),
 });
 export type SpikeSignal = z.infer<typeof spikeSignalSchema>;

@@ -4,6 +4,8 @@ export const TOPICS = {
   mentionsEnriched: 'mentions.enriched',
   mentionsDlq: 'mentions.dlq',
   alertsSignals: 'alerts.signals',
+  /** Alert facts for the consoles, from the alerter's outbox relay to the gateways. */
+  alertsEvents: 'alerts.events',
 } as const;
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];
 

@@ -1,6 +1,8 @@
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { KafkaLogger } from './kafka.factory';
-import type { OutgoingRecord, RecordPublisher } from './record.publisher';
+import { noKafkaTelemetry, type KafkaTelemetry } from './kafka.telemetry';
+import type { RecordPublisher } from './record.publisher';
+import type { OutgoingRecord } from './send-coalescer';
 
 export interface SourceRecord {
   topic: string;
@@ -39,6 +41,12 @@ export interface BatchConsumerOptions<T> {
   topic: string;
   dlqTopic: string;
   fromBeginning?: boolean;
+  /**
+   * Partitions whose batches are handled at the same time (default 1). Each partition's batches
+   * stay in order; handlers of different partitions then overlap their Kafka and Redis round
+   * trips, which is where a consumer spends its time.
+   */
+  partitionsConsumedConcurrently?: number;
   /** Parses and validates one record; a failure is permanent and sends it to the DLQ. */
   decode(record: SourceRecord): Decoded<T>;
   /**
@@ -52,7 +60,17 @@ export interface BatchConsumerOptions<T> {
    * process would otherwise stay up without consuming. Apps stop, so a supervisor restarts them.
    */
   onFatal?(error: Error): void;
+  /** Fresh consumers started after kafkajs gave one up, before `onFatal`; see startAgainOrGiveUp. */
+  restarts?: { max: number; backoffMs: number };
+  /** Where batches, lag and dead letters are reported; nowhere by default. */
+  telemetry?: KafkaTelemetry;
 }
+
+/** Five fresh consumers 2 s, 4 s … 10 s apart: 30 s in all, longer than a broker restart takes. */
+const DEFAULT_RESTARTS = { max: 5, backoffMs: 2_000 };
+
+/** How long a silent consumer keeps its partitions; see createConsumer. */
+const GROUP_SESSION_TIMEOUT_MS = 6_000;
 
 export const DLQ_HEADERS = {
   reason: 'tocsin-dlq-reason',
@@ -93,15 +111,25 @@ export function toDeadLetter(rejection: Rejection): OutgoingRecord {
  * than loses. Bad data never throws out of `eachBatch` (kafkajs would redeliver it forever).
  */
 export class BatchConsumerRunner<T> {
-  private readonly consumer: Consumer;
+  private consumer: Consumer;
   private stopping = false;
+  private joined = false;
+  private restartsInARow = 0;
+  private restartTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: BatchConsumerOptions<T>) {
-    this.consumer = options.kafka.consumer({
-      groupId: options.groupId,
+    this.consumer = this.createConsumer();
+  }
+
+  private createConsumer(): Consumer {
+    return this.options.kafka.consumer({
+      groupId: this.options.groupId,
       allowAutoTopicCreation: false,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3_000,
+      // A member that stops heartbeating (kill -9) is dropped after 6 s, the broker's smallest
+      // allowed session, and its partitions move at the rebalance that follows: failover in
+      // seconds rather than the default 30 s. Batches are short, so live members keep up.
+      sessionTimeout: GROUP_SESSION_TIMEOUT_MS,
+      heartbeatInterval: 1_000,
       maxWaitTimeInMs: 100,
     });
   }
@@ -109,27 +137,81 @@ export class BatchConsumerRunner<T> {
   async start(): Promise<void> {
     const { consumer, options } = this;
     consumer.on(consumer.events.GROUP_JOIN, (event) => {
+      this.joined = true;
       const assigned = JSON.stringify(event.payload.memberAssignment);
       options.logger.log(`consumer ${options.groupId} joined, partitions ${assigned}`);
     });
     consumer.on(consumer.events.CRASH, (event) => {
-      if (event.payload.restart || this.stopping) return;
-      options.logger.error(
-        `consumer ${options.groupId} stopped for good on ${options.topic}: ${event.payload.error.message}`,
-      );
-      options.onFatal?.(event.payload.error);
+      if (event.payload.restart || this.stopping || consumer !== this.consumer) return;
+      this.startAgainOrGiveUp(event.payload.error);
     });
     await consumer.connect();
     await consumer.subscribe({ topic: options.topic, fromBeginning: options.fromBeginning ?? true });
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
       eachBatch: (payload) => this.processBatch(payload),
     });
   }
 
-  private async processBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
-    if (batch.messages.length === 0 || !isRunning() || isStale()) return;
+  /**
+   * kafkajs gives a consumer up on errors it calls permanent, among them the ones a broker
+   * restart causes ("Failed to find group coordinator", "The coordinator is not aware of this
+   * member"). A fresh consumer is started a few times, further apart each time, which rides
+   * through a restart of the broker; only when that keeps failing is the app stopped.
+   */
+  private startAgainOrGiveUp(error: Error): void {
+    const { options } = this;
+    const restarts = options.restarts ?? DEFAULT_RESTARTS;
+    if (this.restartsInARow >= restarts.max) {
+      options.logger.error(`consumer ${options.groupId} stopped for good on ${options.topic}: ${error.message}`);
+      options.onFatal?.(error);
+      return;
+    }
+    this.restartsInARow += 1;
+    const delayMs = restarts.backoffMs * this.restartsInARow;
+    options.logger.warn(
+      `consumer ${options.groupId} stopped on ${options.topic}: ${error.message}; ` +
+        `starting it again in ${delayMs} ms (${this.restartsInARow} of ${restarts.max})`,
+    );
+    this.restartTimer = setTimeout(() => {
+      if (this.stopping) return;
+      this.consumer = this.createConsumer();
+      this.start().catch((failure: unknown) =>
+        this.startAgainOrGiveUp(failure instanceof Error ? failure : new Error(String(failure))),
+      );
+    }, delayMs);
+  }
+
+  /** True once the consumer has joined its group at least once (it has partitions or knows it has none). */
+  hasJoined(): boolean {
+    return this.joined;
+  }
+
+  private async processBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
+    if (batch.messages.length === 0 || !payload.isRunning() || payload.isStale()) return;
+    const telemetry = this.options.telemetry ?? noKafkaTelemetry;
+    const startedMs = Date.now();
+    try {
+      await this.handleBatch(payload);
+    } catch (error) {
+      telemetry.batchFailed(this.options.groupId, batch.topic);
+      throw error;
+    }
+    telemetry.batchHandled({
+      groupId: this.options.groupId,
+      topic: batch.topic,
+      partition: batch.partition,
+      records: batch.messages.length,
+      lag: Number(batch.offsetLag()),
+      durationMs: Date.now() - startedMs,
+      recordAgesMs: batch.messages.map((message) => startedMs - Number(message.timestamp)),
+    });
+  }
+
+  private async handleBatch({ batch, resolveOffset, heartbeat }: EachBatchPayload): Promise<void> {
     const { options } = this;
     const rejections: Rejection[] = [];
     const items: Array<DecodedItem<T>> = [];
@@ -146,6 +228,7 @@ export class BatchConsumerRunner<T> {
     }
     if (rejections.length > 0) {
       await options.publisher.publish(options.dlqTopic, rejections.map(toDeadLetter));
+      (options.telemetry ?? noKafkaTelemetry).deadLettered(batch.topic, rejections.length);
       for (const { record, reason } of rejections) {
         options.logger.warn(`dead-lettered ${record.topic}[${record.partition}]@${record.offset}: ${reason}`);
       }
@@ -154,6 +237,8 @@ export class BatchConsumerRunner<T> {
     await this.consumer.commitOffsets([
       { topic: batch.topic, partition: batch.partition, offset: (BigInt(lastOffset) + 1n).toString() },
     ]);
+    // A batch went through: the consumer works again, so a later failure gets its restarts anew.
+    this.restartsInARow = 0;
     await heartbeat();
   }
 
@@ -161,6 +246,7 @@ export class BatchConsumerRunner<T> {
   async stop(): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
+    clearTimeout(this.restartTimer);
     await this.consumer.disconnect();
   }
 }

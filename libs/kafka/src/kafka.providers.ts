@@ -1,3 +1,4 @@
+import { KAFKA_TELEMETRY, type KafkaTelemetry } from './kafka.telemetry';
 import { Logger, type Provider } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import type { KafkaSettings } from './kafka.config';
@@ -10,6 +11,10 @@ export const KAFKA_CLIENT = Symbol('KafkaClient');
 export function kafkaProviders(settings: KafkaSettings): Provider[] {
   return [
     { provide: KAFKA_CLIENT, useFactory: () => createKafka(settings, new Logger('kafka')) },
-    { provide: RecordPublisher, useFactory: (kafka: Kafka) => new RecordPublisher(kafka), inject: [KAFKA_CLIENT] },
+    {
+      provide: RecordPublisher,
+      useFactory: (kafka: Kafka, telemetry?: KafkaTelemetry) => new RecordPublisher(kafka, telemetry),
+      inject: [KAFKA_CLIENT, { token: KAFKA_TELEMETRY, optional: true }],
+    },
   ];
 }

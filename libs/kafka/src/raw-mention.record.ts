@@ -1,5 +1,5 @@
 import { brandRecordKey, matchBrands, mentionKey, type BrandMatcher, type Mention } from '@tocsin/domain';
-import type { OutgoingRecord } from './record.publisher';
+import type { OutgoingRecord } from './send-coalescer';
 
 /**
  * The `mentions.raw` record of an accepted mention, the same from every source (ingest, the

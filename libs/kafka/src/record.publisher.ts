@@ -1,66 +1,35 @@
 import { CompressionTypes, Partitioners, type Kafka, type Producer } from 'kafkajs';
-
-export interface OutgoingRecord {
-  key: string;
-  value: string | Buffer;
-  headers?: Record<string, string>;
-}
-
-/**
- * Budget of one produce request. The broker refuses a record batch larger than its
- * message.max.bytes (1 MiB by default), and a backlog can make one consumer batch yield
- * megabytes of output; half the default leaves room for the protocol's own framing.
- */
-export const MAX_PUBLISH_REQUEST_BYTES = 512 * 1024;
-/** Per-record framing in a v2 record batch (lengths, offsets, timestamps), rounded up. */
-const RECORD_FRAMING_BYTES = 64;
-
-function estimateRecordBytes(record: OutgoingRecord): number {
-  const headerBytes = Object.entries(record.headers ?? {}).reduce(
-    (total, [name, value]) => total + Buffer.byteLength(name) + Buffer.byteLength(value),
-    0,
-  );
-  return RECORD_FRAMING_BYTES + Buffer.byteLength(record.key) + Buffer.byteLength(record.value) + headerBytes;
-}
-
-/**
- * Cuts records into consecutive runs of at most `maxBytes` each (a record larger than that
- * travels alone), keeping their order.
- */
-export function splitIntoRequests(
-  records: readonly OutgoingRecord[],
-  maxBytes: number = MAX_PUBLISH_REQUEST_BYTES,
-): OutgoingRecord[][] {
-  const requests: OutgoingRecord[][] = [];
-  let current: OutgoingRecord[] = [];
-  let currentBytes = 0;
-  for (const record of records) {
-    const bytes = estimateRecordBytes(record);
-    if (current.length > 0 && currentBytes + bytes > maxBytes) {
-      requests.push(current);
-      current = [];
-      currentBytes = 0;
-    }
-    current.push(record);
-    currentBytes += bytes;
-  }
-  if (current.length > 0) requests.push(current);
-  return requests;
-}
+import { noKafkaTelemetry, type KafkaTelemetry } from './kafka.telemetry';
+import { SendCoalescer, type OutgoingRecord } from './send-coalescer';
 
 /**
  * Idempotent producer with acks from all in-sync replicas: `publish` resolves only once the
  * broker has durably accepted every record, which is what lets callers answer "accepted".
+ * Concurrent calls share produce requests (see SendCoalescer).
  */
 export class RecordPublisher {
   private readonly producer: Producer;
+  private readonly coalescer: SendCoalescer;
 
-  constructor(kafka: Kafka) {
+  constructor(
+    kafka: Kafka,
+    private readonly telemetry: KafkaTelemetry = noKafkaTelemetry,
+  ) {
     this.producer = kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
       createPartitioner: Partitioners.DefaultPartitioner,
+    });
+    this.coalescer = new SendCoalescer(async (request) => {
+      await this.producer.sendBatch({
+        acks: -1,
+        compression: CompressionTypes.None,
+        topicMessages: request.map(({ topic, records }) => ({
+          topic,
+          messages: records.map((record) => ({ key: record.key, value: record.value, headers: record.headers })),
+        })),
+      });
     });
   }
 
@@ -74,14 +43,8 @@ export class RecordPublisher {
    * whole call, so records are at least once.
    */
   async publish(topic: string, records: readonly OutgoingRecord[]): Promise<void> {
-    for (const request of splitIntoRequests(records)) {
-      await this.producer.send({
-        topic,
-        acks: -1,
-        compression: CompressionTypes.None,
-        messages: request.map((record) => ({ key: record.key, value: record.value, headers: record.headers })),
-      });
-    }
+    await this.coalescer.publish(topic, records);
+    this.telemetry.recordsProduced(topic, records.length);
   }
 
   async disconnect(): Promise<void> {

@@ -1,3 +1,4 @@
+import type { KafkaTelemetry } from './kafka.telemetry';
 import { TOPICS } from '@tocsin/domain';
 import type { Kafka } from 'kafkajs';
 import type { ZodType, ZodTypeDef } from 'zod';
@@ -13,6 +14,7 @@ export interface ConsumerWiring {
   topicPrefix: string;
   /** What to do when a consumer is given up for good; see BatchConsumerOptions.onFatal. */
   onFatal?(error: Error): void;
+  telemetry?: KafkaTelemetry;
 }
 
 /**
@@ -32,6 +34,8 @@ export interface TopicConsumerSpec<T> {
   schema: ZodType<T, ZodTypeDef, unknown>;
   logger: KafkaLogger & { log(message: string): void };
   fromBeginning?: boolean;
+  /** See BatchConsumerOptions.partitionsConsumedConcurrently. */
+  partitionsConsumedConcurrently?: number;
   handle(batch: PartitionBatch<T>): Promise<readonly Rejection[] | void>;
 }
 
@@ -45,8 +49,10 @@ export function consumeTopic<T>(wiring: ConsumerWiring, spec: TopicConsumerSpec<
     topic: `${wiring.topicPrefix}${spec.topic}`,
     dlqTopic: `${wiring.topicPrefix}${TOPICS.mentionsDlq}`,
     fromBeginning: spec.fromBeginning,
+    partitionsConsumedConcurrently: spec.partitionsConsumedConcurrently,
     decode: jsonRecordDecoder(spec.schema),
     handle: spec.handle,
     onFatal: wiring.onFatal,
+    telemetry: wiring.telemetry,
   });
 }

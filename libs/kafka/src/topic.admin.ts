@@ -130,6 +130,7 @@ export function tocsinTopicSpecs(prefix: string, topics: Readonly<Record<string,
     'mentions.enriched': 6,
     'mentions.dlq': 3,
     'alerts.signals': 3,
+    'alerts.events': 3,
   };
   return Object.values(topics).map((topic) => ({ topic: `${prefix}${topic}`, numPartitions: partitions[topic] ?? 3 }));
 }

@@ -1,6 +1,7 @@
-import { alertSchema, silenceSchema, type Alert, type Silence } from '@tocsin/alerting';
+import { alertSchema, silenceSchema, type Alert, type OutboxMessage, type Silence } from '@tocsin/alerting';
 import type Redis from 'ioredis';
 import { DueQueue } from './due-queue';
+import type { OutboxStore } from './outbox.store';
 import type { RedisKeys } from './redis.factory';
 import {
   confirmOnReplicas,
@@ -27,6 +28,8 @@ export interface AlertWrite<R> {
   escalationDueAtMs?: number | null;
   /** When the alert closes by itself if nothing new comes; null once resolved. */
   autoResolveAtMs?: number | null;
+  /** What the change tells the outside world: committed with the alert or not at all. */
+  outbox?: { atMs: number; messages: readonly OutboxMessage[] };
   result: R;
 }
 
@@ -39,8 +42,10 @@ function parseAlert(raw: string | null): Alert | undefined {
 
 /**
  * Alerts, their group index and their timers in Redis. Every change goes through `transact`,
- * an optimistic transaction (WATCH/MULTI) on the alert's keys: an acknowledgement on one
- * gateway and an escalation on another cannot overwrite each other; the loser recomputes.
+ * an optimistic transaction (WATCH/MULTI) on the alert's keys: an acknowledgement on a gateway
+ * and an escalation on the alerter cannot overwrite each other; the loser recomputes. The
+ * change's outgoing messages are written to the outbox in the same MULTI (a transactional
+ * outbox): a crash leaves both or neither, so no page is lost and none is decided twice.
  */
 export class AlertStore {
   private queue: Promise<void> = Promise.resolve();
@@ -48,6 +53,7 @@ export class AlertStore {
   constructor(
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
+    private readonly outbox: OutboxStore,
     private readonly confirmation: ReplicaConfirmation = NO_REPLICA_CONFIRMATION,
   ) {
     this.escalations = new DueQueue(redis, keys.key('alerts', 'escalations-due'));
@@ -204,6 +210,7 @@ export class AlertStore {
       if (write.autoResolveAtMs === null) multi.zrem(this.autoResolves.key, alert.id);
       else multi.zadd(this.autoResolves.key, write.autoResolveAtMs, alert.id);
     }
+    if (write.outbox) this.outbox.addTo(multi, write.outbox.atMs, write.outbox.messages);
     return multi;
   }
 }

@@ -38,3 +38,11 @@ export class RedisKeys {
     return `${this.prefix}${parts.join(':')}`;
   }
 }
+
+/** True when Redis answers a PING; a readiness probe never throws. */
+export async function isRedisReady(redis: Redis): Promise<boolean> {
+  return redis.ping().then(
+    (answer) => answer === 'PONG',
+    () => false,
+  );
+}

@@ -86,6 +86,81 @@ describe(analyzeSentiment.name, () => {
   });
 });
 
+describe('questions, service replies and plain information', () => {
+  it.each([
+    ['Le pass mensuel @voltaway_help est rentabilisé en une semaine, trop bien', 'positive'],
+    ['Bonjour, nous sommes désolés ! Envoyez-nous l’identifiant de la trottinette en privé.', 'neutral'],
+    ['Est-ce que Fleurie Cosmetics livre en Belgique ?', 'neutral'],
+    ['Comparatif des marques bio : Fleurie, Sephora et les autres, qui s’en sort le mieux ?', 'neutral'],
+    ['Combien coûte la minute chez Voltaway maintenant ?', 'neutral'],
+    ['Nous sommes profondément désolés. Écrivez-nous en message privé, nous vous rembourserons.', 'neutral'],
+    ['Qui d’autre a eu des plaques rouges avec Fleurie ?? On est nombreuses apparemment 😡', 'negative'],
+    ['Pourquoi mon remboursement n’est toujours pas arrivé ??', 'negative'],
+  ])('labels %j %s (fr)', (text, label) => {
+    expect(analyzeSentiment(text, { lang: 'fr' }).label).toBe(label);
+  });
+
+  it.each([
+    ['Hi, really sorry about that! DM us the scooter ID and we will look into it right away.', 'neutral'],
+    ['Thanks for flagging, a street team is on its way.', 'neutral'],
+    ['Does Fleurie Cosmetics ship to Canada?', 'neutral'],
+    ['Does the Voltaway monthly pass work in every city?', 'neutral'],
+    ['The new Voltaway app is so smooth, well done 🔥', 'positive'],
+    ['Why is my refund still not here?? 3 weeks @voltaway', 'negative'],
+  ])('labels %j %s (en)', (text, label) => {
+    expect(analyzeSentiment(text, { lang: 'en' }).label).toBe(label);
+  });
+
+  it('gives the form as the reason when it overrules the model', () => {
+    expect(analyzeSentiment('Comparatif des marques bio : qui s’en sort le mieux ?', { lang: 'fr' }).cues).toEqual([
+      'question',
+    ]);
+    expect(
+      analyzeSentiment('We are so sorry about this terrible delay, please DM us your order number', { lang: 'en' })
+        .cues,
+    ).toEqual(['service reply']);
+    expect(
+      analyzeSentiment('Nous sommes désolés ! Envoyez-nous l’identifiant de la trottinette', { lang: 'fr' }).cues,
+    ).toEqual(['service reply']);
+  });
+});
+
+describe('cues', () => {
+  const confidenceIn = (text: string, lang: string, label: string): number => {
+    const sentiment = analyzeSentiment(text, { lang });
+    return sentiment.label === label ? sentiment.confidence : 0;
+  };
+
+  it.each([
+    ['Le pass mensuel est rentabilisé en une semaine, trop bien', 'fr'],
+    ['Service client injoignable depuis 3 jours, quelle honte 😡', 'fr'],
+    ['Mon colis est arrivé avec le flacon cassé, pas génial', 'fr'],
+    ['Obsessed with this moisturiser, my skin is so soft 😍', 'en'],
+    ['Battery died after 5 minutes, worst scooter ever', 'en'],
+  ])('are words without which %j would be less sure of its label', (text, lang) => {
+    const { label, confidence, cues } = analyzeSentiment(text, { lang });
+    expect(cues.length).toBeGreaterThan(0);
+    for (const cue of cues) {
+      const words = cue.replace(/^[¬#]/, '').split(' ');
+      const without = words.reduce((rest, word) => rest.replace(word, ' '), text);
+      expect({ cue, lessSure: confidenceIn(without, lang, label) < confidence }).toEqual({ cue, lessSure: true });
+    }
+  });
+
+  it('never names the brand handle, which the model does not see', () => {
+    const { cues } = analyzeSentiment('@voltaway_help le pass mensuel est rentabilisé, trop bien', { lang: 'fr' });
+    expect(cues.join(' ')).not.toMatch(/voltaway|help/i);
+  });
+
+  it('does not name a word that pushed the other way', () => {
+    const { label, cues } = analyzeSentiment('Le pass mensuel est rentabilisé en une semaine, trop bien', {
+      lang: 'fr',
+    });
+    expect(label).toBe('positive');
+    expect(cues).not.toContain('pass');
+  });
+});
+
 describe('loading @tocsin/sentiment', () => {
   it('prints nothing to stdout', () => {
     const child = spawnSync(

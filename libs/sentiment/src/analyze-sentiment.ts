@@ -2,15 +2,17 @@ import type { Sentiment, SentimentLabel } from '@tocsin/domain';
 import { SENTIMENT_LABELS } from '@tocsin/domain';
 import { words as englishStopwords } from 'natural/lib/natural/util/stopwords';
 import { words as frenchStopwords } from 'natural/lib/natural/util/stopwords_fr';
-import modelFile from './model/sentiment-model.v1.json';
+import modelFile from './model/sentiment-model.v2.json';
 import type { DetectedLanguage } from './language-detection';
 import { collectLanguageEvidence, decideLanguage, guessLanguage, parseLanguageHint } from './language-detection';
-import type { LinearModel } from './linear-model';
-import { CLASS_COUNT, deserializeSentimentModel, predictText } from './linear-model';
+import type { LinearModel, TextPrediction } from './linear-model';
+import { deserializeSentimentModel, explainPrediction, predictText } from './linear-model';
 import type { PolarityLexicon } from './polarity-lexicon';
 import { getPolarityLexicon } from './polarity-lexicon';
-import type { PolarityHit, RuleAnalysis } from './polarity-rules';
+import type { RuleAnalysis } from './polarity-rules';
 import { applyPolarityRules } from './polarity-rules';
+import type { NeutralForm } from './neutral-forms';
+import { detectNeutralForm } from './neutral-forms';
 import type { FeatureVector } from './sentiment-features';
 import { extractFeatures } from './sentiment-features';
 import type { SupportedLanguage } from './social-lexicon';
@@ -29,7 +31,13 @@ const MIN_LETTER_SHARE = 0.5;
 const UNDETERMINED_CONFIDENCE_FACTOR = 0.5;
 const MAX_CUES = 6;
 const MIN_CUE_WEIGHT = 0.1;
-const MIN_MODEL_CUE_MARGIN = 0.3;
+// A cue must have moved the label's logit by this much over the other classes' mean.
+const MIN_CUE_PUSH = 0.3;
+// A question or a service reply keeps a polar label only on this much certainty or a strong cue.
+const OPINION_CERTAINTY = 0.8;
+const STRONG_WORD_WEIGHT = 0.6;
+// A verdict from the form alone: the model's probabilities say nothing about how sure it is.
+const FORM_CONFIDENCE = 0.6;
 // Function words get weight from correlations in the data, but explain nothing to a CM.
 const UNEXPLAINING_WORDS: ReadonlySet<string> = new Set(
   [...frenchStopwords, ...englishStopwords, ...NEGATORS.fr, ...NEGATORS.en].map(foldWord),
@@ -57,16 +65,16 @@ interface LanguagePass {
   readonly lang: SupportedLanguage;
   readonly rules: RuleAnalysis;
   readonly probabilities: ArrayLike<number>;
-  /** Flat (bucket, token) pairs of the word unigrams the model weighed. */
-  readonly unigrams: readonly number[];
+  /** What the model weighed, to explain its verdict. */
+  readonly prediction: TextPrediction;
   readonly model: LinearModel;
 }
 
 function scoreInLanguage(tokenized: TokenizedText, lang: SupportedLanguage, lexicon: PolarityLexicon): LanguagePass {
   const rules = applyPolarityRules(tokenized.tokens, lang, lexicon);
   const model = getModel(lang);
-  const { probabilities, unigrams } = predictText(model, tokenized, rules);
-  return { lang, rules, probabilities, unigrams, model };
+  const prediction = predictText(model, tokenized, rules);
+  return { lang, rules, probabilities: prediction.probabilities, prediction, model };
 }
 
 function pickLabel(probabilities: ArrayLike<number>): number {
@@ -75,56 +83,65 @@ function pickLabel(probabilities: ArrayLike<number>): number {
   return best;
 }
 
-function byStrength(a: PolarityHit, b: PolarityHit): number {
-  return Math.abs(b.weight) - Math.abs(a.weight);
+/** A candidate cue: what to show and how much it pushed toward the label, in logits. */
+interface Cue {
+  readonly text: string;
+  readonly push: number;
 }
 
-interface ModelCue {
-  readonly token: number;
-  readonly margin: number;
+function byPush(a: Cue, b: Cue): number {
+  return b.push - a.push;
 }
 
-function byMargin(a: ModelCue, b: ModelCue): number {
-  return b.margin - a.margin;
-}
+// Dense features computed from the polarity lexicons: their push belongs to the words that hit.
+const LEXICON_SLOTS: ReadonlySet<number> = new Set([0, 1, 2, 3, 4, 5, 6, 17, 18]);
+const EXCLAMATION_SLOT = 8;
 
-/** Adds a cue unless it is already there or the list is full; cues are few, so a scan beats a Set. */
-function addCue(cues: string[], cue: string): void {
-  if (cues.length < MAX_CUES && !cues.includes(cue)) cues.push(cue);
-}
-
+/**
+ * The reasons the model had for the label: each word's own push toward it (its unigram, its
+ * character n-grams, half of its bigrams), plus, for lexicon words pointing the same way, their
+ * share of the lexicon features' push. Only what pushed toward the label by at least
+ * {@link MIN_CUE_PUSH} logits is shown, strongest first; a word the model gave no weight never is.
+ */
 function collectCues(pass: LanguagePass, tokenized: TokenizedText, labelIndex: number): string[] {
+  const { tokens: pushes, dense } = explainPrediction(pass.model, pass.prediction, labelIndex);
   const label = SENTIMENT_LABELS[labelIndex];
-  const cues: string[] = [];
+  const hitAt = new Map(pass.rules.hits.map((hit) => [hit.index, hit]));
   if (label !== 'neutral') {
     const direction = label === 'positive' ? 1 : -1;
-    const hits = pass.rules.hits.filter((hit) => hit.weight * direction >= MIN_CUE_WEIGHT).sort(byStrength);
-    for (const hit of hits) addCue(cues, hit.cue);
-    if (pass.rules.exclamations >= 2) addCue(cues, '!'.repeat(Math.min(pass.rules.exclamations, 3)));
+    let lexiconPush = 0;
+    for (const [slot, push] of dense) if (LEXICON_SLOTS.has(slot)) lexiconPush += push;
+    const agreeing = pass.rules.hits.filter((hit) => hit.weight * direction > 0);
+    const strength = agreeing.reduce((sum, hit) => sum + Math.abs(hit.weight), 0);
+    if (lexiconPush > 0 && strength > 0) {
+      for (const hit of agreeing)
+        pushes.set(hit.index, (pushes.get(hit.index) ?? 0) + (lexiconPush * Math.abs(hit.weight)) / strength);
+    }
   }
-  if (cues.length >= MAX_CUES) return cues;
-  const { model, unigrams } = pass;
-  // Words the model learned for this label, strongest first, that the lexicons did not flag.
-  const scored: ModelCue[] = [];
-  for (let i = 0; i + 1 < unigrams.length; i += 2) {
-    const offset = (unigrams[i] ?? 0) * CLASS_COUNT;
-    const own = model.weights[offset + labelIndex] ?? 0;
-    let others = 0;
-    for (let c = 0; c < CLASS_COUNT; c++) if (c !== labelIndex) others += model.weights[offset + c] ?? 0;
-    const margin = own - others / (CLASS_COUNT - 1);
-    if (margin >= MIN_MODEL_CUE_MARGIN) scored.push({ token: unigrams[i + 1] ?? 0, margin });
-  }
-  scored.sort(byMargin);
-  for (const { token } of scored) {
-    if (cues.length >= MAX_CUES) break;
-    const found = tokenized.tokens[token];
-    if (found === undefined || UNEXPLAINING_WORDS.has(found.norm) || (found.kind === 'word' && found.norm.length < 3))
+  const cues: Cue[] = [];
+  for (const [index, push] of pushes) {
+    const token = tokenized.tokens[index];
+    if (push < MIN_CUE_PUSH || token === undefined) continue;
+    const hit = hitAt.get(index);
+    if (hit === undefined && token.kind === 'word' && (token.norm.length < 3 || UNEXPLAINING_WORDS.has(token.norm)))
       continue;
-    const negated = pass.rules.negatedTokens[token] === true;
-    const text = found.source === 'hashtag' ? `#${found.text}` : found.text;
-    if (!cues.some((cue) => cue.endsWith(text))) addCue(cues, negated ? `¬${text}` : text);
+    const text = token.source === 'hashtag' ? `#${token.text}` : token.text;
+    cues.push({ text: hit?.cue ?? (pass.rules.negatedTokens[index] === true ? `¬${text}` : text), push });
   }
-  return cues;
+  const exclamationPush = dense.get(EXCLAMATION_SLOT) ?? 0;
+  if (pass.rules.exclamations >= 2 && exclamationPush >= MIN_CUE_PUSH)
+    cues.push({ text: '!'.repeat(Math.min(pass.rules.exclamations, 3)), push: exclamationPush });
+  const shown: string[] = [];
+  // Words already shown, lower-cased: "trop" adds nothing next to "trop bien", whichever pushed more.
+  const shownWords = new Set<string>();
+  for (const cue of cues.sort(byPush)) {
+    if (shown.length >= MAX_CUES) break;
+    const words = cue.text.includes(' ') ? cue.text.toLowerCase().split(' ') : [cue.text.toLowerCase()];
+    if (words.some((word) => shownWords.has(word))) continue;
+    shown.push(cue.text);
+    for (const word of words) shownWords.add(word);
+  }
+  return shown;
 }
 
 function clamp(value: number, low: number, high: number): number {
@@ -156,12 +173,14 @@ function scoreSentiment(text: string, options: AnalyzeOptions): Sentiment {
   const tokenized = tokenizeSocial(normalized, bothVocabularies);
   const scorable = tokenized.tokens.some((token) => token.kind !== 'punct');
   if (!scorable || tokenized.letterShare < MIN_LETTER_SHARE) return neutralUnknown(hint ?? 'und');
+  const form = detectNeutralForm(normalized);
 
-  if (hint !== undefined) return decide(tokenized, scoreInLanguage(tokenized, hint, getPolarityLexicon(hint)), hint);
+  if (hint !== undefined)
+    return decide(tokenized, scoreInLanguage(tokenized, hint, getPolarityLexicon(hint)), hint, form);
   const evidence = collectLanguageEvidence(tokenized.tokens, normalized);
   const detected = decideLanguage(evidence);
   if (detected !== 'und')
-    return decide(tokenized, scoreInLanguage(tokenized, detected, getPolarityLexicon(detected)), detected);
+    return decide(tokenized, scoreInLanguage(tokenized, detected, getPolarityLexicon(detected)), detected, form);
   if (evidence.fr > 0 && evidence.en > 0 && evidence.foreignShare === 0) {
     // A tweet in both languages: let both lexicons and models speak, equally.
     const fr = scoreInLanguage(tokenized, 'fr', getPolarityLexicon('fr'));
@@ -171,16 +190,43 @@ function scoreSentiment(text: string, options: AnalyzeOptions): Sentiment {
       tokenized,
       { ...(Math.abs(fr.rules.total) >= Math.abs(en.rules.total) ? fr : en), probabilities },
       'und',
+      form,
     );
   }
   const guess = guessLanguage(evidence);
-  return decide(tokenized, scoreInLanguage(tokenized, guess, getPolarityLexicon(guess)), 'und');
+  return decide(tokenized, scoreInLanguage(tokenized, guess, getPolarityLexicon(guess)), 'und', form);
+}
+
+/**
+ * Whether a polar verdict on a question or a service reply rests on an opinion: the model is
+ * sure, or an emoji or a strong word points the same way. A brand's reply is never a complaint:
+ * its "sorry" is the apology, not a grievance.
+ */
+function carriesOpinion(pass: LanguagePass, labelIndex: number, form: NeutralForm): boolean {
+  const label = SENTIMENT_LABELS[labelIndex];
+  if (label === 'neutral') return true;
+  if (form === 'service reply' && label === 'negative') return false;
+  if ((pass.probabilities[labelIndex] ?? 0) >= OPINION_CERTAINTY) return true;
+  const direction = label === 'positive' ? 1 : -1;
+  return pass.rules.hits.some(
+    (hit) => hit.weight * direction >= (hit.kind === 'word' ? STRONG_WORD_WEIGHT : MIN_CUE_WEIGHT),
+  );
 }
 
 /** Turns a scoring pass into the verdict: argmax label, score, confidence and cues. */
-function decide(tokenized: TokenizedText, pass: LanguagePass, detected: DetectedLanguage): Sentiment {
+function decide(
+  tokenized: TokenizedText,
+  pass: LanguagePass,
+  detected: DetectedLanguage,
+  form: NeutralForm | undefined,
+): Sentiment {
   const { probabilities } = pass;
   const labelIndex = pickLabel(probabilities);
+  if (form !== undefined && !carriesOpinion(pass, labelIndex, form)) {
+    // The form is the reason: say so, rather than list words the verdict no longer rests on.
+    const confidence = detected === 'und' ? FORM_CONFIDENCE * UNDETERMINED_CONFIDENCE_FACTOR : FORM_CONFIDENCE;
+    return { lang: detected, label: 'neutral', score: 0, confidence, cues: [form] };
+  }
   const label: SentimentLabel = SENTIMENT_LABELS[labelIndex] ?? 'neutral';
   const certainty = probabilities[labelIndex] ?? 0;
   const confidence = clamp(detected === 'und' ? certainty * UNDETERMINED_CONFIDENCE_FACTOR : certainty, 0, 1);

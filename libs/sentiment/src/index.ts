@@ -1,7 +1,8 @@
 /**
  * Sentiment of social mentions in French and English, pure and synchronous: a social
  * tokenizer, polarity rules over natural's and curated lexicons, and a small linear model
- * shipped as data (`model/sentiment-model.v1.json`, rebuilt by `npm run train:sentiment`).
+ * shipped as data (`model/sentiment-model.v2.json`, rebuilt by `npm run train:sentiment`; what it
+ * was trained on and its cross-validated figures are in `model/sentiment-model.v2.training.json`).
  * The model exports below are for that trainer.
  */
 export { analyzeSentiment, featurizeText, prepareSentiment } from './analyze-sentiment';

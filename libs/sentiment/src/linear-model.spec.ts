@@ -5,6 +5,7 @@ import {
   CLASS_COUNT,
   createLinearModel,
   deserializeSentimentModel,
+  explainPrediction,
   predictProbabilities,
   predictText,
   serializeLinearModel,
@@ -41,6 +42,36 @@ describe(predictText.name, () => {
       for (let c = 0; c < CLASS_COUNT; c++) expect(streamed[c]).toBeCloseTo(fromVector[c] ?? 0, 5);
     },
   );
+});
+
+describe(explainPrediction.name, () => {
+  it.each(['Quelle arnaque ce service client !!! 😡', 'pas mal du tout #topProduit', 'trop bien, merci'])(
+    'splits the whole logit margin of each label over the features of %j',
+    (text) => {
+      const model = makeModel();
+      const lexicon = getPolarityLexicon('fr');
+      const tokenized = tokenizeSocial(normalizeText(text), (norm) => lexicon.isKnown(norm));
+      const prediction = predictText(model, tokenized, applyPolarityRules(tokenized.tokens, 'fr', lexicon));
+      const logits = [...prediction.probabilities].map(Math.log);
+      for (let label = 0; label < CLASS_COUNT; label++) {
+        const others = logits.filter((_, c) => c !== label);
+        const margin = (logits[label] ?? 0) - others.reduce((a, b) => a + b, 0) / others.length;
+        const biasOthers = [...model.bias].filter((_, c) => c !== label);
+        const biasMargin = (model.bias[label] ?? 0) - biasOthers.reduce((a, b) => a + b, 0) / biasOthers.length;
+        const { tokens, dense } = explainPrediction(model, prediction, label);
+        const explained = [...tokens.values(), ...dense.values()].reduce((a, b) => a + b, 0);
+        expect(biasMargin + explained).toBeCloseTo(margin, 4);
+      }
+    },
+  );
+
+  it('gives each word of the text its own share', () => {
+    const model = makeModel();
+    const lexicon = getPolarityLexicon('en');
+    const tokenized = tokenizeSocial(normalizeText('great service today'), (norm) => lexicon.isKnown(norm));
+    const prediction = predictText(model, tokenized, applyPolarityRules(tokenized.tokens, 'en', lexicon));
+    expect([...explainPrediction(model, prediction, 2).tokens.keys()].sort()).toEqual([0, 1, 2]);
+  });
 });
 
 describe(predictProbabilities.name, () => {

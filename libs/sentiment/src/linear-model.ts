@@ -18,7 +18,7 @@ export interface SerializedLanguageModel {
   readonly weights: readonly number[];
 }
 
-/** The model file (`model/sentiment-model.v1.json`). */
+/** The model file (`model/sentiment-model.v2.json`). */
 export interface SerializedSentimentModel {
   readonly format: 'tocsin-sentiment-linear';
   readonly version: number;
@@ -89,12 +89,16 @@ class LogitAccumulator implements FeatureSink {
   char0 = 0;
   char1 = 0;
   char2 = 0;
+  /** Flat (slot, value) pairs of the dense features. */
+  readonly denseFeatures: number[] = [];
+  /** Flat (bucket, token, bigram 0/1) triples of the word features. */
+  readonly wordFeatures: number[] = [];
+  /** Per word token, its character n-gram weight sums (class-major, then the count). */
+  readonly charFeatures = new Map<number, Float64Array>();
 
   constructor(
     private readonly weights: Float32Array,
     private readonly charSums: Map<string, Float64Array>,
-    /** Flat (bucket, token) pairs of the word unigrams, for cues. */
-    readonly unigrams: number[],
   ) {}
 
   dense(slot: number, value: number): void {
@@ -102,17 +106,18 @@ class LogitAccumulator implements FeatureSink {
     this.dense0 += (this.weights[offset] ?? 0) * value;
     this.dense1 += (this.weights[offset + 1] ?? 0) * value;
     this.dense2 += (this.weights[offset + 2] ?? 0) * value;
+    this.denseFeatures.push(slot, value);
   }
 
-  word(bucket: number, token: number): void {
+  word(bucket: number, token: number, bigram: boolean): void {
     const offset = bucket * CLASS_COUNT;
     this.word0 += this.weights[offset] ?? 0;
     this.word1 += this.weights[offset + 1] ?? 0;
     this.word2 += this.weights[offset + 2] ?? 0;
-    if (token >= 0) this.unigrams.push(bucket, token);
+    this.wordFeatures.push(bucket, token, bigram ? 1 : 0);
   }
 
-  charGrams(word: string, memo: CharGramMemo): number {
+  charGrams(word: string, memo: CharGramMemo, token: number): number {
     // The word's memo skips the cache lookup while one model scores the stream.
     let sums = memo.owner === this.charSums ? memo.value : undefined;
     if (sums === undefined) {
@@ -123,6 +128,7 @@ class LogitAccumulator implements FeatureSink {
     this.char0 += sums[0] ?? 0;
     this.char1 += sums[1] ?? 0;
     this.char2 += sums[2] ?? 0;
+    this.charFeatures.set(token, sums);
     return sums[CLASS_COUNT] ?? 0;
   }
 
@@ -157,10 +163,18 @@ function charSumCache(model: LinearModel): Map<string, Float64Array> {
   return cache;
 }
 
-/** Class probabilities and the word unigrams (as flat bucket, token pairs) that fed them. */
+/** Class probabilities of a text, and what fed them, to explain the verdict. */
 export interface TextPrediction {
   readonly probabilities: Float64Array;
-  readonly unigrams: number[];
+  /** Flat (slot, value) pairs of the dense features. */
+  readonly denseFeatures: readonly number[];
+  /** Flat (bucket, token, bigram 0/1) triples of the word features. */
+  readonly wordFeatures: readonly number[];
+  /** Per word token, its character n-gram weight sums. */
+  readonly charFeatures: ReadonlyMap<number, Float64Array>;
+  /** Value of each word feature and of each character n-gram (unit-length blocks). */
+  readonly wordValue: number;
+  readonly charValue: number;
 }
 
 /**
@@ -168,7 +182,7 @@ export interface TextPrediction {
  * the same numbers as {@link predictProbabilities} over `extractFeatures`, without the vector.
  */
 export function predictText(model: LinearModel, tokenized: TokenizedText, rules: RuleAnalysis): TextPrediction {
-  const sums = new LogitAccumulator(model.weights, charSumCache(model), []);
+  const sums = new LogitAccumulator(model.weights, charSumCache(model));
   const counts = visitFeatures(tokenized, rules, sums);
   const wordValue = blockValue(counts.words);
   const charValue = blockValue(counts.chars);
@@ -179,7 +193,60 @@ export function predictText(model: LinearModel, tokenized: TokenizedText, rules:
     (bias[2] ?? 0) + sums.dense2 + wordValue * sums.word2 + charValue * sums.char2,
     new Float64Array(CLASS_COUNT),
   );
-  return { probabilities, unigrams: sums.unigrams };
+  return {
+    probabilities,
+    denseFeatures: sums.denseFeatures,
+    wordFeatures: sums.wordFeatures,
+    charFeatures: sums.charFeatures,
+    wordValue,
+    charValue,
+  };
+}
+
+/** How much a weight row pushes `label` above the mean of the other classes. */
+function towards(weights: ArrayLike<number>, offset: number, label: number): number {
+  let others = 0;
+  for (let c = 0; c < CLASS_COUNT; c++) if (c !== label) others += weights[offset + c] ?? 0;
+  return (weights[offset + label] ?? 0) - others / (CLASS_COUNT - 1);
+}
+
+/** What pushed a verdict toward a label, in logit units above the other classes' mean. */
+export interface Contributions {
+  /** Per token index: its unigram, its character n-grams and half of each bigram it is in. */
+  readonly tokens: Map<number, number>;
+  /** Per dense slot. */
+  readonly dense: Map<number, number>;
+}
+
+/**
+ * Splits the logit margin of `label` (its logit minus the mean of the others, bias aside) over
+ * the tokens and dense features that produced it: the contributions sum to that margin.
+ */
+export function explainPrediction(model: LinearModel, prediction: TextPrediction, label: number): Contributions {
+  const { weights } = model;
+  const tokens = new Map<number, number>();
+  const add = (token: number, amount: number): void => {
+    tokens.set(token, (tokens.get(token) ?? 0) + amount);
+  };
+  const { wordFeatures, wordValue, charValue } = prediction;
+  for (let i = 0; i + 2 < wordFeatures.length; i += 3) {
+    const amount = wordValue * towards(weights, (wordFeatures[i] ?? 0) * CLASS_COUNT, label);
+    const token = wordFeatures[i + 1] ?? 0;
+    if (wordFeatures[i + 2] === 1) {
+      add(token, amount / 2);
+      add(token - 1, amount / 2);
+    } else {
+      add(token, amount);
+    }
+  }
+  for (const [token, sums] of prediction.charFeatures) add(token, charValue * towards(sums, 0, label));
+  const dense = new Map<number, number>();
+  const { denseFeatures } = prediction;
+  for (let i = 0; i + 1 < denseFeatures.length; i += 2) {
+    const slot = denseFeatures[i] ?? 0;
+    dense.set(slot, (dense.get(slot) ?? 0) + (denseFeatures[i + 1] ?? 0) * towards(weights, slot * CLASS_COUNT, label));
+  }
+  return { tokens, dense };
 }
 
 /** Rounds a model's weights into its shipped form, dropping buckets below half a unit. */

@@ -2,7 +2,7 @@ import type { RuleAnalysis } from './polarity-rules';
 import type { TokenizedText } from './social-tokenizer';
 
 /** Bumped whenever extraction changes, so a model trained on other features is refused. */
-export const FEATURE_VERSION = 3;
+export const FEATURE_VERSION = 4;
 
 const DENSE_NAMES = [
   'ruleScore',
@@ -29,7 +29,7 @@ const DENSE_NAMES = [
 export const DENSE_FEATURES = DENSE_NAMES.length;
 
 // A power of two, so a bucket is a mask and not a (slow, floating) modulo.
-const HASHED_BUCKETS = 1 << 18;
+const HASHED_BUCKETS = 1 << 20;
 const BUCKET_MASK = HASHED_BUCKETS - 1;
 
 /** Size of the feature space: the dense features, then the hashed buckets. */
@@ -42,8 +42,8 @@ const SEEDS = { unigram: 0x811c9dc5, bigram: 0x01000193, chars: 0x9e3779b1 } as 
 
 /** A sparse feature vector: parallel bucket indices and values; a bucket may repeat. */
 export interface FeatureVector {
-  readonly indices: number[];
-  readonly values: number[];
+  readonly indices: ArrayLike<number>;
+  readonly values: ArrayLike<number>;
 }
 
 /**
@@ -52,13 +52,13 @@ export interface FeatureVector {
  */
 export interface FeatureSink {
   dense(slot: number, value: number): void;
-  /** A word unigram (`token` is its index) or bigram (`token` is -1). */
-  word(bucket: number, token: number): void;
+  /** A word unigram, or a bigram of the token and the one before it; `token` is the token's index. */
+  word(bucket: number, token: number, bigram: boolean): void;
   /**
    * The character n-grams of one word: expand them with {@link visitCharGrams}; returns their
    * count. `memo` is the same object whenever the word comes back, for the sink to remember it.
    */
-  charGrams(word: string, memo: CharGramMemo): number;
+  charGrams(word: string, memo: CharGramMemo, token: number): number;
 }
 
 /** Per-word room for one sink's character n-gram result; `owner` tells whose it is. */
@@ -172,14 +172,14 @@ export function visitFeatures(
       continue;
     }
     const hashes = wordHashes(token.norm);
-    sink.word(toBucket(rules.negatedTokens[index] === true ? hashes.negated : hashes.unigram), index);
+    sink.word(toBucket(rules.negatedTokens[index] === true ? hashes.negated : hashes.unigram), index, false);
     words++;
     if (bigramPrefix !== NO_PREVIOUS) {
-      sink.word(toBucket(hashInto(bigramPrefix, token.norm)), -1);
+      sink.word(toBucket(hashInto(bigramPrefix, token.norm)), index, true);
       words++;
     }
     bigramPrefix = hashes.bigramPrefix;
-    if (token.kind === 'word') chars += sink.charGrams(token.norm, hashes.charGrams);
+    if (token.kind === 'word') chars += sink.charGrams(token.norm, hashes.charGrams, index);
   }
   return { words, chars };
 }
@@ -210,7 +210,10 @@ export function visitCharGrams(word: string, visit: (bucket: number) => void): n
 }
 
 /** The features of a text as a sparse vector, each hashed block scaled to unit length (for training). */
-export function extractFeatures(tokenized: TokenizedText, rules: RuleAnalysis): FeatureVector {
+export function extractFeatures(
+  tokenized: TokenizedText,
+  rules: RuleAnalysis,
+): { readonly indices: number[]; readonly values: number[] } {
   const indices: number[] = [];
   const values: number[] = [];
   const wordBuckets: number[] = [];

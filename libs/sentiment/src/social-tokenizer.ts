@@ -8,8 +8,8 @@ export const MAX_SCORED_CHARS = 4000;
 
 export type TokenKind = 'word' | 'emoji' | 'emoticon' | 'punct';
 
-/** Where a word came from: running text, a split hashtag or a split @handle. */
-export type TokenSource = 'text' | 'hashtag' | 'handle';
+/** Where a word came from: running text or a split hashtag. */
+export type TokenSource = 'text' | 'hashtag';
 
 export interface SocialToken {
   readonly kind: TokenKind;
@@ -292,8 +292,7 @@ function symbolToken(kind: 'emoji' | 'emoticon', value: string): SocialToken {
 
 /**
  * Tokenizes social text: words (apostrophes split), emoji, emoticons and punctuation runs.
- * URLs and `@user` placeholders are counted and dropped; other handles and hashtags are split
- * into words tagged with their source. Expects text already passed through {@link normalizeText}.
+ * URLs and handles are counted and dropped; hashtags are split into words tagged with their source. Expects text already passed through {@link normalizeText}.
  */
 export function tokenizeSocial(text: string, isKnown?: KnownWordTest): TokenizedText {
   const tokens: SocialToken[] = [];
@@ -324,12 +323,10 @@ export function tokenizeSocial(text: string, isKnown?: KnownWordTest): Tokenized
     if (match[1] !== undefined) {
       urlCount++;
     } else if (match[2] !== undefined) {
+      // Every handle reads as UMSAB's "@user", the form the model was trained on: a brand's
+      // "@voltaway_help" says who is addressed, not what is thought of it.
       handleCount++;
       letters += value.length;
-      const body = value.slice(1);
-      if (body.toLowerCase() !== 'user') {
-        for (const part of splitCompound(body)) tokens.push(makeWordToken(part, 'handle'));
-      }
     } else if (match[3] !== undefined) {
       hashtagCount++;
       letters += value.length;

@@ -1,0 +1,45 @@
+import { Logger } from '@nestjs/common';
+import type { AlertActions } from '@tocsin/alert-actions';
+import { checkHit } from '@tocsin/alerting';
+import { alertSignalSchema, type ActivePlan, type AlertSignal } from '@tocsin/crisis-plan';
+import { TOPICS } from '@tocsin/domain';
+import { consumeTopic, type BatchConsumerRunner, type ConsumerWiring, type Rejection } from '@tocsin/kafka';
+
+export interface AlertHitsDependencies {
+  actions: AlertActions;
+  plan: () => ActivePlan;
+  groupId: string;
+}
+
+/**
+ * alerts.signals → alert lifecycle. Hits are applied in partition order, so one brand's in
+ * order. A hit the plan in force could not have produced goes to the DLQ with the reason and
+ * opens nothing: whatever can write to the topic is not trusted to page people.
+ */
+export function createAlertHitsConsumer(
+  wiring: ConsumerWiring,
+  deps: AlertHitsDependencies,
+): BatchConsumerRunner<AlertSignal> {
+  const logger = new Logger('alert-hits');
+  // Versions held since this process started: a hit the pipeline evaluated just before a
+  // reload still names the previous one.
+  const versionsInForce = new Set<string>();
+  return consumeTopic(wiring, {
+    groupId: `${deps.groupId}-hits`,
+    topic: TOPICS.alertsSignals,
+    schema: alertSignalSchema,
+    logger,
+    handle: async (batch) => {
+      const refused: Rejection[] = [];
+      for (const { record, value } of batch.items) {
+        if (value.kind !== 'trigger') continue;
+        const active = deps.plan();
+        versionsInForce.add(active.version);
+        const verdict = checkHit(value, active, versionsInForce);
+        if (verdict.ok) await deps.actions.handleHit(value);
+        else refused.push({ record, reason: verdict.reason });
+      }
+      return refused;
+    },
+  });
+}

@@ -1,0 +1,59 @@
+import { logLevelSchema, parseEnvironment, type Environment, type LogLevel } from '@tocsin/domain';
+import { kafkaEnvironmentSchema, toKafkaSettings, type KafkaSettings } from '@tocsin/kafka';
+import { redisEnvironmentSchema, toRedisSettings, type RedisSettings } from '@tocsin/redis';
+import { z } from 'zod';
+
+const alerterEnvironmentSchema = kafkaEnvironmentSchema.merge(redisEnvironmentSchema).extend({
+  LOG_LEVEL: logLevelSchema,
+  /** Consumer group shared by all alerter instances: each hit is applied by one of them. */
+  ALERTER_GROUP_ID: z.string().min(1).default('tocsin-alerter'),
+  /** Crisis plan YAML: brands, triggers, people, schedules and escalation policies. */
+  PLAN_FILE: z.string().min(1).default('config/crisis-plan.example.yaml'),
+  /** How often due escalations and auto-resolves are looked for. */
+  ESCALATION_POLL_MS: z.coerce.number().int().positive().default(500),
+  /** How often the outbox is looked at for messages to send. */
+  RELAY_POLL_MS: z.coerce.number().int().positive().default(100),
+  /** Where people reach the console; used in links sent by webhooks. */
+  PUBLIC_URL: z.string().url().default('http://127.0.0.1:3001'),
+  /** Where `GET /health` answers supervisors (the alerter has no other HTTP surface). */
+  ALERTER_HEALTH_HOST: z.string().min(1).default('0.0.0.0'),
+  ALERTER_HEALTH_PORT: z.coerce.number().int().min(0).max(65535).default(3004),
+  /** Org-wide Slack incoming webhook receiving every page, if set. */
+  SLACK_WEBHOOK_URL: z.string().url().optional(),
+  /** Org-wide generic JSON webhook receiving every page, if set. */
+  ALERT_WEBHOOK_URL: z.string().url().optional(),
+});
+
+export interface AlerterConfig {
+  logLevels: LogLevel[];
+  groupId: string;
+  planFile: string;
+  escalationPollMs: number;
+  relayPollMs: number;
+  publicUrl: string;
+  slackWebhookUrl?: string;
+  alertWebhookUrl?: string;
+  health: { host: string; port: number };
+  kafka: KafkaSettings;
+  redis: RedisSettings;
+}
+
+export const ALERTER_CONFIG = Symbol('AlerterConfig');
+
+/** The only reader of the environment for this app; fails naming each bad variable. */
+export function loadAlerterConfig(env: Environment): AlerterConfig {
+  const parsed = parseEnvironment(alerterEnvironmentSchema, env);
+  return Object.freeze({
+    logLevels: parsed.LOG_LEVEL,
+    groupId: parsed.ALERTER_GROUP_ID,
+    planFile: parsed.PLAN_FILE,
+    escalationPollMs: parsed.ESCALATION_POLL_MS,
+    relayPollMs: parsed.RELAY_POLL_MS,
+    publicUrl: parsed.PUBLIC_URL,
+    slackWebhookUrl: parsed.SLACK_WEBHOOK_URL,
+    alertWebhookUrl: parsed.ALERT_WEBHOOK_URL,
+    health: { host: parsed.ALERTER_HEALTH_HOST, port: parsed.ALERTER_HEALTH_PORT },
+    kafka: toKafkaSettings(parsed),
+    redis: toRedisSettings(parsed),
+  });
+}

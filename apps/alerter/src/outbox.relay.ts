@@ -1,0 +1,145 @@
+import { redactUrl, type SocketMessage, type WebhookMessage } from '@tocsin/alerting';
+import type { Clock } from '@tocsin/domain';
+import type { RecordPublisher } from '@tocsin/kafka';
+import type { ClaimedMessage, OutboxStore, WebhookDelivery } from '@tocsin/redis';
+
+const WEBHOOK_MAX_ATTEMPTS = 6;
+const WEBHOOK_TIMEOUT_MS = 5_000;
+/**
+ * A claim lasts this long: a relay that dies between taking messages and sending them gives
+ * them back within seconds. A webhook attempt extends its own claim past its timeout.
+ */
+export const RELAY_LEASE_MS = 3_000;
+const WEBHOOK_LEASE_MS = WEBHOOK_TIMEOUT_MS * 2;
+/** Webhooks in flight at once per relay; the relay claims no more than it can start. */
+const MAX_WEBHOOKS_IN_FLIGHT = 50;
+/** The header receivers deduplicate pages by. */
+export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
+
+/** 1 s, 2 s, 4 s … capped at 5 min, between attempts. */
+export function webhookBackoffMs(attempts: number): number {
+  return Math.min(1_000 * 2 ** Math.max(0, attempts - 1), 300_000);
+}
+
+/** Client errors other than throttling will not get better by retrying (Alertmanager's rule). */
+export function isRecoverableStatus(status: number): boolean {
+  return status >= 500 || status === 429 || status === 408;
+}
+
+export interface RelayLogger {
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+type PostOutcome = { ok: true; error?: undefined } | { ok: false; recoverable: boolean; error: string };
+
+/**
+ * Sends what alert changes left in the outbox, at least once: console events to Kafka topic
+ * `alerts.events` (gateways deliver each key once), pages to webhooks with an `Idempotency-Key`
+ * header (receivers drop a key seen before), retried with backoff, each attempt logged per
+ * alert. A message leaves the outbox only once sent or given up on. Webhooks run in the
+ * background: a slow receiver delays neither the console events nor the escalation timers.
+ */
+export class OutboxRelay {
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(
+    private readonly outbox: OutboxStore,
+    private readonly publisher: RecordPublisher,
+    private readonly eventsTopic: string,
+    private readonly clock: Clock,
+    private readonly logger: RelayLogger,
+  ) {}
+
+  /** Claims what is due, publishes the console events and starts the webhooks; returns how many were claimed. */
+  async relayDue(limit = 200): Promise<number> {
+    const room = Math.min(limit, MAX_WEBHOOKS_IN_FLIGHT - this.inFlight.size);
+    if (room <= 0) return 0;
+    const claimed = await this.outbox.claimDue(this.clock.now(), RELAY_LEASE_MS, room);
+    // Webhooks first: they run in the background, so a broker outage that fails the publish
+    // below does not hold the pages back.
+    for (const { member, message } of claimed) {
+      if (message.channel !== 'webhook') continue;
+      const sending = this.deliver(member, message).catch((error: unknown) =>
+        this.logger.error(`webhook ${message.key} to ${redactUrl(message.url)} left for a retry: ${describe(error)}`),
+      );
+      this.inFlight.add(sending);
+      void sending.finally(() => this.inFlight.delete(sending));
+    }
+    const sockets = claimed.filter(
+      (item): item is ClaimedMessage & { message: SocketMessage } => item.message.channel === 'socket',
+    );
+    if (sockets.length > 0) {
+      await this.publisher.publish(
+        this.eventsTopic,
+        sockets.map(({ message }) => ({
+          key: `alert:${message.alertId}`,
+          value: JSON.stringify(message),
+          headers: { [IDEMPOTENCY_KEY_HEADER]: message.key },
+        })),
+      );
+      await this.outbox.finish(sockets.map((item) => item.member));
+    }
+    return claimed.length;
+  }
+
+  /** Waits for the webhooks in flight, e.g. before the process stops. */
+  async drain(): Promise<void> {
+    await Promise.all([...this.inFlight]);
+  }
+
+  private async deliver(member: string, message: WebhookMessage): Promise<void> {
+    const attempt: WebhookMessage = { ...message, attempts: message.attempts + 1 };
+    const shown = redactUrl(message.url);
+    const entry = (status: WebhookDelivery['status'], error?: string): WebhookDelivery => ({
+      key: message.key,
+      url: shown,
+      format: message.format,
+      status,
+      attempts: attempt.attempts,
+      atMs: this.clock.now(),
+      ...(error === undefined ? {} : { error: error.split(message.url).join(shown) }),
+    });
+    await this.outbox.startAttempt(member, attempt, entry('sending'), this.clock.now() + WEBHOOK_LEASE_MS);
+    const outcome = await this.post(attempt);
+    if (outcome.ok) {
+      await this.outbox.finish([member], { alertId: message.alertId, delivery: entry('delivered') });
+      return;
+    }
+    const giveUp = !outcome.recoverable || attempt.attempts >= WEBHOOK_MAX_ATTEMPTS;
+    const delivery = entry(giveUp ? 'failed' : 'retrying', outcome.error);
+    if (giveUp) await this.outbox.finish([member], { alertId: message.alertId, delivery });
+    else {
+      const dueAtMs = this.clock.now() + webhookBackoffMs(attempt.attempts);
+      await this.outbox.retryAt(member, message.alertId, dueAtMs, delivery);
+    }
+    this.logger.warn(
+      `webhook ${shown} for alert ${message.alertId}: ${delivery.status} after ${attempt.attempts} attempt(s): ${delivery.error}`,
+    );
+  }
+
+  private async post(message: WebhookMessage): Promise<PostOutcome> {
+    try {
+      const response = await fetch(message.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'tocsin-webhook/1',
+          [IDEMPOTENCY_KEY_HEADER]: message.key,
+        },
+        body: JSON.stringify(message.body),
+        signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
+      });
+      // The body is not read; releasing it frees the connection.
+      await response.body?.cancel();
+      if (response.ok) return { ok: true };
+      return { ok: false, recoverable: isRecoverableStatus(response.status), error: `HTTP ${response.status}` };
+    } catch (error) {
+      return { ok: false, recoverable: true, error: describe(error) };
+    }
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,65 @@
+/** One sample of a Prometheus text exposition: name, labels, value. */
+interface Sample {
+  name: string;
+  labels: Record<string, string>;
+  value: number;
+}
+
+const SAMPLE_LINE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{([^}]*)\})? ([^ ]+)/;
+const LABEL = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g;
+
+export function parseExposition(text: string): Sample[] {
+  const samples: Sample[] = [];
+  for (const line of text.split('\n')) {
+    if (line.startsWith('#')) continue;
+    const match = SAMPLE_LINE.exec(line);
+    if (!match) continue;
+    const labels: Record<string, string> = {};
+    for (const [, name, value] of (match[2] ?? '').matchAll(LABEL)) if (name) labels[name] = value ?? '';
+    samples.push({ name: match[1] ?? '', labels, value: Number(match[3]) });
+  }
+  return samples;
+}
+
+/** What bench:e2e reads from an app's `GET /metrics`. */
+export interface ScrapedMetrics {
+  /** Sum of tocsin_consumer_lag_records per consumer group. */
+  lagByGroup: Map<string, number>;
+  /** Cumulative tocsin_record_age_seconds buckets (upper bound s → count) per consumer group. */
+  ageBucketsByGroup: Map<string, Map<number, number>>;
+}
+
+export async function scrapeMetrics(url: string): Promise<ScrapedMetrics> {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url} answered ${response.status}`);
+  const lagByGroup = new Map<string, number>();
+  const ageBucketsByGroup = new Map<string, Map<number, number>>();
+  for (const sample of parseExposition(await response.text())) {
+    const group = sample.labels.group ?? '';
+    if (sample.name === 'tocsin_consumer_lag_records') {
+      lagByGroup.set(group, (lagByGroup.get(group) ?? 0) + sample.value);
+    } else if (sample.name === 'tocsin_record_age_seconds_bucket') {
+      const buckets = ageBucketsByGroup.get(group) ?? new Map<number, number>();
+      buckets.set(sample.labels.le === '+Inf' ? Number.POSITIVE_INFINITY : Number(sample.labels.le), sample.value);
+      ageBucketsByGroup.set(group, buckets);
+    }
+  }
+  return { lagByGroup, ageBucketsByGroup };
+}
+
+/**
+ * Upper bound (ms) of the bucket holding the p-th percentile of the records aged between two
+ * scrapes: a histogram gives a bound, not the exact value.
+ */
+export function agePercentileMs(before: ScrapedMetrics, after: ScrapedMetrics, group: string, p: number): number {
+  const end = after.ageBucketsByGroup.get(group) ?? new Map<number, number>();
+  const start = before.ageBucketsByGroup.get(group) ?? new Map<number, number>();
+  const bounds = [...end.keys()].sort((a, b) => a - b);
+  const total = (end.get(Number.POSITIVE_INFINITY) ?? 0) - (start.get(Number.POSITIVE_INFINITY) ?? 0);
+  if (total <= 0) return Number.NaN;
+  for (const bound of bounds) {
+    const count = (end.get(bound) ?? 0) - (start.get(bound) ?? 0);
+    if (count >= (p / 100) * total) return bound * 1000;
+  }
+  return Number.POSITIVE_INFINITY;
+}

@@ -1,0 +1,582 @@
+import Redis from 'ioredis';
+import { Kafka, logLevel } from 'kafkajs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join, resolve } from 'node:path';
+import { io, type Socket } from 'socket.io-client';
+import { freePort } from '../../test/support/free-port';
+import { IngestClient, percentile, runClosedLoop, runOpenLoop } from './load-generator';
+import { agePercentileMs, scrapeMetrics } from './metrics-scrape';
+import { ProcessSampler, type ProcessUsage } from './process-sampler';
+import { measureRawCeiling, type RawCeiling } from './raw-ceiling';
+
+const USAGE = 'usage: npm run -s bench:e2e -- [--quick] [--no-build] [--out file.json]';
+const ROOT = resolve(__dirname, '../..');
+const APPS = ['ingest', 'pipeline', 'gateway'] as const;
+type AppName = (typeof APPS)[number];
+
+interface Options {
+  quick: boolean;
+  build: boolean;
+  out?: string;
+}
+
+function readArgs(args: readonly string[]): Options | undefined {
+  const options: Options = { quick: false, build: true };
+  for (let i = 0; i < args.length; i += 1) {
+    const arg = args[i];
+    if (arg === '--') continue;
+    if (arg === '--quick') options.quick = true;
+    else if (arg === '--no-build') options.build = false;
+    else if (arg === '--out' && args[i + 1]) options.out = args[(i += 1)];
+    else return undefined;
+  }
+  return options;
+}
+
+/** Sizes of each phase: bounded in count and in time whatever the speed of the box. */
+function sizesOf(quick: boolean) {
+  return quick
+    ? { raw: 50_000, batched: 50_000, batchedMaxS: 20, singleS: 8, rates: [1_000, 3_000], rateS: 8, drainMaxS: 90 }
+    : {
+        raw: 200_000,
+        batched: 150_000,
+        batchedMaxS: 45,
+        singleS: 20,
+        rates: [1_000, 2_000, 5_000, 10_000],
+        rateS: 20,
+        drainMaxS: 240,
+      };
+}
+
+function say(message: string): void {
+  process.stderr.write(`bench:e2e: ${message}\n`);
+}
+
+function round(value: number, digits = 0): number {
+  const scale = 10 ** digits;
+  return Math.round(value * scale) / scale;
+}
+
+/** infra-up.sh starts or reuses Kafka and Redis on the ports of the environment and writes their addresses. */
+function infraUp(): { brokers: string; redisUrl: string } {
+  const up = spawnSync('bash', ['scripts/infra-up.sh'], {
+    cwd: ROOT,
+    env: { ...process.env, TOCSIN_SKIP_CHROMIUM: '1' },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  if (up.status !== 0) throw new Error(`scripts/infra-up.sh failed with status ${String(up.status)}`);
+  const home = process.env.TOCSIN_HOME ?? join(ROOT, '.tocsin');
+  const env = Object.fromEntries(
+    readFileSync(join(home, 'env'), 'utf8')
+      .split('\n')
+      .filter((line) => line.includes('='))
+      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+  );
+  const brokers = env.KAFKA_BROKERS;
+  const redisUrl = env.REDIS_URL;
+  if (!brokers || !redisUrl) throw new Error(`${join(home, 'env')} names no KAFKA_BROKERS or REDIS_URL`);
+  return { brokers, redisUrl };
+}
+
+function infraPids(): Map<string, number> {
+  const run = join(process.env.TOCSIN_HOME ?? join(ROOT, '.tocsin'), 'run');
+  const pids = new Map<string, number>();
+  for (const name of ['kafka', 'redis']) {
+    const pid = Number(readFileSyncOrEmpty(join(run, `${name}.pid`)).trim());
+    if (pid > 0) pids.set(name, pid);
+  }
+  return pids;
+}
+
+function readFileSyncOrEmpty(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+class AppProcesses {
+  private readonly children = new Map<AppName, ChildProcess>();
+
+  constructor(
+    private readonly env: NodeJS.ProcessEnv,
+    private readonly logDir: string,
+  ) {}
+
+  start(name: AppName, extra: NodeJS.ProcessEnv): void {
+    const log = openSync(join(this.logDir, `${name}.log`), 'w');
+    const child = spawn(process.execPath, [`dist/apps/${name}/apps/${name}/src/main.js`], {
+      cwd: ROOT,
+      env: { ...this.env, ...extra },
+      stdio: ['ignore', log, log],
+    });
+    child.once('exit', (code, signal) => {
+      if (this.children.get(name) === child) {
+        say(`${name} exited (${String(code ?? signal)}); its log: ${join(this.logDir, `${name}.log`)}`);
+        this.children.delete(name);
+      }
+    });
+    this.children.set(name, child);
+  }
+
+  pids(): Map<string, number> {
+    const pids = new Map<string, number>();
+    for (const [name, child] of this.children) if (child.pid) pids.set(name, child.pid);
+    return pids;
+  }
+
+  async stopAll(): Promise<void> {
+    const stopping = [...this.children.entries()].map(([name, child]) => {
+      this.children.delete(name);
+      return new Promise<void>((done) => {
+        if (child.exitCode !== null) return done();
+        const kill = setTimeout(() => child.kill('SIGKILL'), 15_000);
+        child.once('exit', () => {
+          clearTimeout(kill);
+          done();
+        });
+        child.kill('SIGTERM');
+      });
+    });
+    await Promise.all(stopping);
+  }
+}
+
+async function waitHealthy(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = 'no answer';
+  while (Date.now() < deadline) {
+    const answer = await fetch(url).then(
+      (response) => `${response.status}`,
+      (error: unknown) => String(error),
+    );
+    if (answer === '200') return;
+    last = answer;
+    await new Promise((done) => setTimeout(done, 250));
+  }
+  throw new Error(`${url} not healthy after ${timeoutMs} ms (last: ${last})`);
+}
+
+/** Records of `topic` not yet committed by `groupId`, over all partitions. */
+async function groupLag(kafka: Kafka, groupId: string, topic: string): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const [ends, committed] = await Promise.all([
+      admin.fetchTopicOffsets(topic),
+      admin.fetchOffsets({ groupId, topics: [topic] }),
+    ]);
+    const committedBy = new Map(
+      (committed[0]?.partitions ?? []).map((partition) => [partition.partition, Number(partition.offset)]),
+    );
+    return ends.reduce((lag, end) => {
+      const done = committedBy.get(end.partition) ?? -1;
+      return lag + Number(end.high) - (done < 0 ? Number(end.low) : done);
+    }, 0);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+async function redisFootprint(redis: Redis, prefix: string): Promise<{ keys: number; usedBytes: number }> {
+  let keys = 0;
+  let cursor = '0';
+  do {
+    const [nextCursor, found] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+    keys += found.length;
+    cursor = nextCursor;
+  } while (cursor !== '0');
+  const info = await redis.info('memory');
+  return { keys, usedBytes: Number(/used_memory:(\d+)/.exec(info)?.[1] ?? 0) };
+}
+
+async function deleteRunKeys(redis: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [nextCursor, found] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+    if (found.length > 0) await redis.unlink(...found);
+    cursor = nextCursor;
+  } while (cursor !== '0');
+}
+
+async function connectWall(url: string, brandIds: string[]): Promise<Socket> {
+  const socket = io(url, { transports: ['websocket'], forceNew: true, reconnection: false });
+  await new Promise<void>((done, fail) => {
+    socket.once('connect', () => done());
+    socket.once('connect_error', (error) => fail(new Error(`socket to ${url} failed: ${error.message}`)));
+  });
+  const answer = (await socket.timeout(10_000).emitWithAck('subscribe', { brandIds })) as { ok: boolean };
+  if (!answer.ok) throw new Error(`subscribe to ${brandIds.join(', ')} refused: ${JSON.stringify(answer)}`);
+  return socket;
+}
+
+interface SustainedRun {
+  offeredPerSecond: number;
+  acceptedPerSecond: number;
+  failed: number;
+  skipped: number;
+  wallPerSecond: number;
+  wallShare: number;
+  sendToWallMs: { p50: number; p95: number; p99: number };
+  sendTo202Ms: { p50: number; p99: number };
+  /** Summed over partitions, from the pipeline's tocsin_consumer_lag_records. */
+  lagAfter: { raw: number; enriched: number };
+  /** Bucket bound of the p99 record age (append → handling) from tocsin_record_age_seconds. */
+  recordAgeP99Ms: { enrichment: number; signals: number };
+  usage: Record<string, ProcessUsage>;
+}
+
+export interface BenchReport {
+  at: string;
+  mode: 'quick' | 'full';
+  loadAverage: { start: number[]; end: number[] };
+  raw: RawCeiling;
+  batchedIngest: {
+    perSecond: number;
+    ratio: number;
+    sendTo202Ms: { p50: number; p99: number };
+    usage: Record<string, ProcessUsage>;
+  };
+  singleIngest: {
+    perSecond: number;
+    ratio: number;
+    sendTo202Ms: { p50: number; p99: number };
+    usage: Record<string, ProcessUsage>;
+  };
+  drain: {
+    backlog: number;
+    seconds: number;
+    perSecond: number;
+    ratio: number;
+    startupSeconds: number;
+    usage: Record<string, ProcessUsage>;
+  };
+  redis: { keysPer100k: number; bytesPer100k: number; keys: number; mentions: number };
+  sustained: SustainedRun[];
+}
+
+async function main(): Promise<void> {
+  const options = readArgs(process.argv.slice(2));
+  if (!options) {
+    console.error(USAGE);
+    process.exit(2);
+  }
+  const sizes = sizesOf(options.quick);
+  const loadStart = loadavg().map((value) => round(value, 2));
+  const { brokers, redisUrl } = infraUp();
+  if (options.build) {
+    say('building ingest, pipeline, gateway…');
+    for (const app of APPS) {
+      const built = spawnSync('npx', ['nest', 'build', app], { cwd: ROOT, stdio: 'inherit' });
+      if (built.status !== 0) throw new Error(`nest build ${app} failed`);
+    }
+  }
+  const runId = `bench-${Date.now().toString(36)}`;
+  const topicPrefix = `${runId}.`;
+  const keyPrefix = `${runId}:`;
+  const logDir = join(process.env.TOCSIN_HOME ?? join(ROOT, '.tocsin'), 'logs', runId);
+  mkdirSync(logDir, { recursive: true });
+  const kafka = new Kafka({ clientId: runId, brokers: brokers.split(','), logLevel: logLevel.NOTHING });
+  const redis = new Redis(redisUrl);
+  const [ingestPort, pipelinePort, gatewayPort] = await Promise.all([freePort(), freePort(), freePort()]);
+  const apps = new AppProcesses(
+    {
+      PATH: process.env.PATH,
+      KAFKA_BROKERS: brokers,
+      REDIS_URL: redisUrl,
+      KAFKA_TOPIC_PREFIX: topicPrefix,
+      REDIS_KEY_PREFIX: keyPrefix,
+      PIPELINE_GROUP_ID: `${runId}-pipeline`,
+      GATEWAY_GROUP_ID: `${runId}-gateway`,
+      LOG_LEVEL: 'warn',
+    },
+    logDir,
+  );
+  const sampler = new ProcessSampler(() => new Map([...apps.pids(), ...infraPids()]));
+  const rawTopic = `${topicPrefix}mentions.raw`;
+  const enrichedTopic = `${topicPrefix}mentions.enriched`;
+  try {
+    say(`raw kafkajs ceiling with ${sizes.raw} records…`);
+    const raw = await measureRawCeiling(kafka, `${runId}.raw-ceiling`, sizes.raw);
+
+    apps.start('ingest', { INGEST_HOST: '127.0.0.1', INGEST_PORT: String(ingestPort) });
+    await waitHealthy(`http://127.0.0.1:${ingestPort}/health`, 60_000);
+    const ingestUrl = new URL(`http://127.0.0.1:${ingestPort}`);
+
+    say(`batched ingest: ${sizes.batched} mentions in arrays of 500 over 4 connections…`);
+    const batchedClient = new IngestClient(ingestUrl, 4);
+    // A short warm-up so the JIT and the producer's connections are not in the figure.
+    await runClosedLoop(batchedClient, {
+      connections: 4,
+      perRequest: 500,
+      total: 4_000,
+      maxSeconds: 10,
+      idPrefix: `${runId}-w`,
+    });
+    sampler.begin();
+    const batched = await runClosedLoop(batchedClient, {
+      connections: 4,
+      perRequest: 500,
+      total: sizes.batched,
+      maxSeconds: sizes.batchedMaxS,
+      idPrefix: `${runId}-b`,
+    });
+    const batchedUsage = sampler.end();
+    batchedClient.close();
+
+    say(`single-mention ingest: 32 connections for ${sizes.singleS}s…`);
+    const singleClient = new IngestClient(ingestUrl, 32);
+    sampler.begin();
+    const single = await runClosedLoop(singleClient, {
+      connections: 32,
+      perRequest: 1,
+      total: Number.MAX_SAFE_INTEGER,
+      maxSeconds: sizes.singleS,
+      idPrefix: `${runId}-s`,
+    });
+    const singleUsage = sampler.end();
+    singleClient.close();
+
+    const backlog = 4_000 + batched.accepted + single.accepted;
+    const redisBefore = await redisFootprint(redis, keyPrefix);
+    say(`pipeline draining a backlog of ${backlog} mentions…`);
+    const pipelineStartedMs = performance.now();
+    apps.start('pipeline', { PIPELINE_HEALTH_HOST: '127.0.0.1', PIPELINE_HEALTH_PORT: String(pipelinePort) });
+    sampler.begin();
+    let firstProgressMs = 0;
+    let drainedMs = 0;
+    const drainDeadline = performance.now() + sizes.drainMaxS * 1000;
+    while (performance.now() < drainDeadline) {
+      const lag = await groupLag(kafka, `${runId}-pipeline-enrichment`, rawTopic).catch(() => backlog);
+      if (firstProgressMs === 0 && lag < backlog) firstProgressMs = performance.now();
+      if (lag === 0) {
+        const enrichedLag = await groupLag(kafka, `${runId}-pipeline-signals`, enrichedTopic).catch(() => 1);
+        if (enrichedLag === 0) {
+          drainedMs = performance.now();
+          break;
+        }
+      }
+      await new Promise((done) => setTimeout(done, 200));
+    }
+    const drainUsage = sampler.end();
+    const drainEnd = drainedMs || performance.now();
+    const drainedRecords = drainedMs
+      ? backlog
+      : backlog - (await groupLag(kafka, `${runId}-pipeline-enrichment`, rawTopic));
+    const drainSeconds = (drainEnd - (firstProgressMs || pipelineStartedMs)) / 1000;
+    const redisAfter = await redisFootprint(redis, keyPrefix);
+
+    apps.start('gateway', { GATEWAY_HOST: '127.0.0.1', GATEWAY_PORT: String(gatewayPort) });
+    await waitHealthy(`http://127.0.0.1:${gatewayPort}/health`, 60_000);
+    const wall = await connectWall(`http://127.0.0.1:${gatewayPort}`, ['voltaway', 'fleurie']);
+    const sentAt = new Map<string, number>();
+    let wallLatencies: number[] = [];
+    wall.on('mention.created', (mention: { id: string }) => {
+      const sentAtMs = sentAt.get(mention.id);
+      if (sentAtMs === undefined) return;
+      sentAt.delete(mention.id);
+      wallLatencies.push(Date.now() - sentAtMs);
+    });
+    const sustained: SustainedRun[] = [];
+    const pipelineMetricsUrl = `http://127.0.0.1:${pipelinePort}/metrics`;
+    const sustainedClient = new IngestClient(ingestUrl, 4);
+    for (const rate of sizes.rates) {
+      say(`sustained: ${rate}/s offered for ${sizes.rateS}s…`);
+      sentAt.clear();
+      wallLatencies = [];
+      const metricsBefore = await scrapeMetrics(pipelineMetricsUrl);
+      sampler.begin();
+      const offered = await runOpenLoop(sustainedClient, {
+        ratePerSecond: rate,
+        seconds: sizes.rateS,
+        connections: 4,
+        idPrefix: `${runId}-r${rate}`,
+        onSent: (id, sentAtMs) => sentAt.set(id, sentAtMs),
+      });
+      const usage = sampler.end();
+      const metricsAfter = await scrapeMetrics(pipelineMetricsUrl);
+      const lagAfter = {
+        raw: metricsAfter.lagByGroup.get(`${runId}-pipeline-enrichment`) ?? Number.NaN,
+        enriched: metricsAfter.lagByGroup.get(`${runId}-pipeline-signals`) ?? Number.NaN,
+      };
+      const recordAgeP99Ms = {
+        enrichment: agePercentileMs(metricsBefore, metricsAfter, `${runId}-pipeline-enrichment`, 99),
+        signals: agePercentileMs(metricsBefore, metricsAfter, `${runId}-pipeline-signals`, 99),
+      };
+      // Mentions still on their way get a few seconds to arrive; later ones count as missing.
+      const graceDeadline = Date.now() + 5_000;
+      while (sentAt.size > offered.skipped + offered.failed && Date.now() < graceDeadline) {
+        await new Promise((done) => setTimeout(done, 100));
+      }
+      sustained.push({
+        offeredPerSecond: rate,
+        acceptedPerSecond: round(offered.accepted / offered.seconds),
+        failed: offered.failed,
+        skipped: offered.skipped,
+        wallPerSecond: round(wallLatencies.length / offered.seconds),
+        wallShare: round(wallLatencies.length / Math.max(1, offered.accepted), 3),
+        sendToWallMs: {
+          p50: round(percentile(wallLatencies, 50)),
+          p95: round(percentile(wallLatencies, 95)),
+          p99: round(percentile(wallLatencies, 99)),
+        },
+        sendTo202Ms: {
+          p50: round(percentile(offered.latenciesMs, 50), 1),
+          p99: round(percentile(offered.latenciesMs, 99), 1),
+        },
+        lagAfter,
+        recordAgeP99Ms,
+        usage,
+      });
+      // The next rate starts from an empty pipeline, or its latencies would carry this one's backlog.
+      const settleDeadline = Date.now() + 30_000;
+      while (Date.now() < settleDeadline && (await groupLag(kafka, `${runId}-pipeline-signals`, enrichedTopic)) > 0) {
+        await new Promise((done) => setTimeout(done, 250));
+      }
+    }
+    sustainedClient.close();
+    wall.close();
+
+    const report: BenchReport = {
+      at: new Date().toISOString(),
+      mode: options.quick ? 'quick' : 'full',
+      loadAverage: { start: loadStart, end: loadavg().map((value) => round(value, 2)) },
+      raw: {
+        ...raw,
+        producePerSecond: round(raw.producePerSecond),
+        consumePerSecond: round(raw.consumePerSecond),
+        produceSeconds: round(raw.produceSeconds, 2),
+        consumeSeconds: round(raw.consumeSeconds, 2),
+      },
+      batchedIngest: {
+        perSecond: round(batched.accepted / batched.seconds),
+        ratio: round(batched.accepted / batched.seconds / raw.producePerSecond, 3),
+        sendTo202Ms: {
+          p50: round(percentile(batched.latenciesMs, 50), 1),
+          p99: round(percentile(batched.latenciesMs, 99), 1),
+        },
+        usage: batchedUsage,
+      },
+      singleIngest: {
+        perSecond: round(single.accepted / single.seconds),
+        ratio: round(single.accepted / single.seconds / raw.producePerSecond, 3),
+        sendTo202Ms: {
+          p50: round(percentile(single.latenciesMs, 50), 1),
+          p99: round(percentile(single.latenciesMs, 99), 1),
+        },
+        usage: singleUsage,
+      },
+      drain: {
+        backlog: drainedRecords,
+        seconds: round(drainSeconds, 2),
+        perSecond: round(drainedRecords / drainSeconds),
+        ratio: round(drainedRecords / drainSeconds / raw.consumePerSecond, 3),
+        startupSeconds: round(((firstProgressMs || drainEnd) - pipelineStartedMs) / 1000, 1),
+        usage: drainUsage,
+      },
+      redis: {
+        mentions: drainedRecords,
+        keys: redisAfter.keys,
+        keysPer100k: round(((redisAfter.keys - redisBefore.keys) * 100_000) / Math.max(1, drainedRecords)),
+        bytesPer100k: round(((redisAfter.usedBytes - redisBefore.usedBytes) * 100_000) / Math.max(1, drainedRecords)),
+      },
+      sustained,
+    };
+    printReport(report);
+    const out = options.out ?? join(logDir, 'report.json');
+    writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
+    say(`JSON written to ${out}`);
+  } finally {
+    await apps.stopAll();
+    await cleanUp(kafka, redis, runId, keyPrefix);
+    redis.disconnect();
+  }
+}
+
+/** The run's topics and keys go away with it, so repeated runs do not fill the broker or Redis. */
+async function cleanUp(kafka: Kafka, redis: Redis, runId: string, keyPrefix: string): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(`${runId}.`));
+  if (topics.length > 0) await admin.deleteTopics({ topics });
+  await admin.disconnect();
+  await deleteRunKeys(redis, keyPrefix);
+}
+
+function usageText(usage: Record<string, ProcessUsage>): string {
+  return Object.entries(usage)
+    .map(([name, { cpuPercent, rssMiB }]) => `${name} ${cpuPercent}% ${Math.round(rssMiB)}M`)
+    .join(', ');
+}
+
+function printReport(report: BenchReport): void {
+  const rows: Array<[string, string, string, string]> = [
+    ['figure', 'Tocsin', 'same-run reference', 'ratio'],
+    ['raw kafkajs produce (500/batch, 4 senders, acks=all)', '—', `${report.raw.producePerSecond}/s`, '1'],
+    ['raw kafkajs consume (6 partitions concurrently)', '—', `${report.raw.consumePerSecond}/s`, '1'],
+    [
+      'ingest, JSON arrays of 500, 4 connections',
+      `${report.batchedIngest.perSecond}/s`,
+      'raw produce',
+      `${report.batchedIngest.ratio}`,
+    ],
+    [
+      'ingest, one mention per request, 32 connections',
+      `${report.singleIngest.perSecond}/s`,
+      'raw produce',
+      `${report.singleIngest.ratio}`,
+    ],
+    [
+      `pipeline draining ${report.drain.backlog} mentions`,
+      `${report.drain.perSecond}/s`,
+      'raw consume',
+      `${report.drain.ratio}`,
+    ],
+    [
+      'Redis per 100k mentions',
+      `${report.redis.keysPer100k} keys, ${round(report.redis.bytesPer100k / 1048576, 1)} MiB`,
+      '—',
+      '—',
+    ],
+    ...report.sustained.map((run): [string, string, string, string] => [
+      `sustained ${run.offeredPerSecond}/s offered: accepted, on wall, send→wall p50/p95/p99`,
+      `${run.acceptedPerSecond}/s, ${run.wallPerSecond}/s (${Math.round(run.wallShare * 100)} %), ${run.sendToWallMs.p50}/${run.sendToWallMs.p95}/${run.sendToWallMs.p99} ms`,
+      `skipped ${run.skipped}, failed ${run.failed}, lag after ${run.lagAfter.raw}+${run.lagAfter.enriched}`,
+      `${round(run.acceptedPerSecond / report.raw.producePerSecond, 3)}`,
+    ]),
+  ];
+  const widths = [0, 1, 2, 3].map((column) => Math.max(...rows.map((row) => row[column]?.length ?? 0)));
+  const line = (row: readonly string[]): string =>
+    `| ${row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join(' | ')} |`;
+  console.log(line(rows[0] ?? []));
+  console.log(`|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`);
+  for (const row of rows.slice(1)) console.log(line(row));
+  console.log('');
+  console.log(`CPU (% of one core) and RSS per process:`);
+  console.log(`  batched ingest: ${usageText(report.batchedIngest.usage)}`);
+  console.log(`  single ingest:  ${usageText(report.singleIngest.usage)}`);
+  console.log(
+    `  drain:          ${usageText(report.drain.usage)} (pipeline start-up ${report.drain.startupSeconds}s not counted)`,
+  );
+  for (const run of report.sustained) console.log(`  ${run.offeredPerSecond}/s: ${usageText(run.usage)}`);
+  console.log('record age p99 (append → handling, bucket bound, from the pipeline /metrics):');
+  for (const run of report.sustained) {
+    console.log(
+      `  ${run.offeredPerSecond}/s: enrichment ≤ ${run.recordAgeP99Ms.enrichment} ms, signals ≤ ${run.recordAgeP99Ms.signals} ms`,
+    );
+  }
+  console.log(
+    `send→202: batched p50 ${report.batchedIngest.sendTo202Ms.p50} ms p99 ${report.batchedIngest.sendTo202Ms.p99} ms; single p50 ${report.singleIngest.sendTo202Ms.p50} ms p99 ${report.singleIngest.sendTo202Ms.p99} ms`,
+  );
+  console.log(
+    `load average (1, 5, 15 min): start ${report.loadAverage.start.join(' ')}, end ${report.loadAverage.end.join(' ')} — a shared box: compare ratios, not absolutes`,
+  );
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  process.exit(1);
+});

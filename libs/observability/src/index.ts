@@ -1,0 +1,3 @@
+export * from './tocsin-metrics';
+export * from './metrics.providers';
+export * from './json-logging';

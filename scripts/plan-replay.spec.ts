@@ -1,0 +1,96 @@
+import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { formatPlanError, parsePlan, type CrisisPlan } from '@tocsin/crisis-plan';
+import { parseMentionLines } from './plan-replay';
+import { replayPlan } from './replay/plan-replay.engine';
+
+const ROOT = join(__dirname, '..');
+const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
+// Six minutes of the demo stream from 21:00 Paris on 10 March 2026, its bad buzz on Fleurie
+// starting at 21:01: the week Montréal is on summer time and Paris is not.
+const FIXTURE = 'test/fixtures/replay/fleurie-buzz-2026-03-10.ndjson';
+
+function planReplay(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const run = spawnSync(TSX, ['scripts/plan-replay.ts', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+function loadPlan(file: string): CrisisPlan {
+  const result = parsePlan(readFileSync(join(ROOT, file), 'utf8'), file);
+  if (!result.ok) throw new Error(result.errors.map(formatPlanError).join('\n'));
+  return result.plan;
+}
+
+const recorded = parseMentionLines(readFileSync(join(ROOT, FIXTURE), 'utf8'), FIXTURE).mentions;
+
+describe('plan-replay', () => {
+  it('prints the alerts of the example plan, paging Montréal at 21:03 Paris in the DST week', () => {
+    const run = planReplay('--plan', 'config/crisis-plan.example.yaml', '--input', FIXTURE, '--speed', 'max');
+    const lines = run.stdout.trim().split('\n');
+    expect({ status: run.status, stderr: run.stderr, summary: lines.slice(-2), first: lines[5] }).toEqual({
+      status: 0,
+      stderr: '',
+      first: '  2026-03-10 21:03:09  a1 fleurie  notified: opened (step 1): emilie',
+      summary: [
+        'a1 fleurie/crisis-words alert: opened 2026-03-10 21:03:09, closed 2026-03-11 03:05:58; 6 hits (crisis-words); 6 pages to emilie, jordan, marc',
+        'a2 fleurie/product-safety crisis: opened 2026-03-10 21:03:09, closed 2026-03-11 09:05:29; 5 hits (product-safety); 8 pages to emilie, sophie, jordan, marc',
+      ],
+    });
+  });
+
+  it('shows the escalation passing over empty steps at once when the rota has a DST gap', () => {
+    const run = planReplay('--plan', 'config/test/dst-gap-plan.yaml', '--input', FIXTURE);
+    expect(run.stdout.trim().split('\n').slice(3)).toEqual([
+      '1 alert, 1 page (nobody acknowledges in a replay), Europe/Paris time:',
+      '  2026-03-10 21:03:09  a1 fleurie  opened: Negative mention by @chloegirard_ on tiktok uses crisis words: "rembours*", "brûl*"',
+      '  2026-03-10 21:03:09  a1 fleurie  escalation-skipped: step 1 targets nobody at this time: step 2 goes on at once',
+      '  2026-03-10 21:03:09  a1 fleurie  escalation-skipped: step 2 targets nobody at this time: step 3 goes on at once',
+      '  2026-03-10 21:03:09  a1 fleurie  notified: escalated (step 3, in place of steps 1, 2 with nobody on call): sophie',
+      '  2026-03-10 22:04:52  a1 fleurie  auto-resolved: no new evidence for 1h',
+      'a1 fleurie/crisis-words alert: opened 2026-03-10 21:03:09, closed 2026-03-10 22:04:52; 2 hits (crisis-words); 1 page to sophie',
+    ]);
+  });
+
+  it('exits 2 naming the option when --speed is not max', () => {
+    const run = planReplay('--plan', 'config/crisis-plan.example.yaml', '--input', FIXTURE, '--speed', '60');
+    expect({ status: run.status, stderr: run.stderr.trim() }).toEqual({
+      status: 2,
+      stderr: '--speed: only "max" is supported (the replay runs on event time), got "60"',
+    });
+  });
+
+  it('exits 2 with the usage when the input is missing', () => {
+    const run = planReplay('--plan', 'config/crisis-plan.example.yaml');
+    expect({ status: run.status, usage: run.stderr.startsWith('usage:') }).toEqual({ status: 2, usage: true });
+  });
+});
+
+describe(replayPlan.name, () => {
+  const plan = loadPlan('config/crisis-plan.example.yaml');
+
+  it('counts a mention recorded twice once, as the pipeline drops what it has seen', () => {
+    const once = replayPlan(plan, recorded);
+    const twice = replayPlan(plan, [...recorded, ...recorded]);
+    expect({ duplicates: twice.mentions.duplicates, timeline: twice.timeline }).toEqual({
+      duplicates: recorded.length,
+      timeline: once.timeline,
+    });
+  });
+
+  it('pages nobody for mentions before --live-from, which only warm the windows', () => {
+    const report = replayPlan(plan, recorded, { liveFromMs: Date.parse('2026-03-10T21:00:00Z') });
+    expect({ read: report.mentions.read, alerts: report.alerts.length }).toEqual({ read: recorded.length, alerts: 0 });
+  });
+});
+
+describe(parseMentionLines.name, () => {
+  it('keeps valid mentions and names each bad line with its number and field', () => {
+    const good = JSON.stringify(recorded[0]);
+    const { mentions, errors } = parseMentionLines(`${good}\n{oops\n\n{"id":"1"}\n`, 'in.ndjson');
+    expect({ kept: mentions.length, errors }).toEqual({
+      kept: 1,
+      errors: [expect.stringMatching(/^in\.ndjson:2: not JSON \(/), expect.stringMatching(/^in\.ndjson:4: .*platform/)],
+    });
+  });
+});

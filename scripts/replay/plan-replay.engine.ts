@@ -1,0 +1,199 @@
+import {
+  alertGroupKey,
+  applyHit,
+  autoResolveAtMs,
+  autoResolveDue,
+  dueEscalation,
+  findInhibitor,
+  planTargetResolver,
+  type Alert,
+  type AuditAction,
+} from '@tocsin/alerting';
+import {
+  createTriggerState,
+  evaluateMention,
+  evaluateSignal,
+  type CrisisPlan,
+  type TriggerHit,
+} from '@tocsin/crisis-plan';
+import {
+  advanceWatermark,
+  createBrandSignalsState,
+  DEFAULT_BRAND_WINDOW_SETTINGS,
+  observeMention,
+  type BrandSignalsState,
+  type BrandWindowSettings,
+} from '@tocsin/detection';
+import { compileBrandMatcher, mentionKey, type Mention } from '@tocsin/domain';
+import { enrichMention } from '../../apps/pipeline/src/mention-enrichment';
+
+/** One line of what would have happened: an alert's audit entry at the event time it was made. */
+export interface ReplayEntry {
+  atMs: number;
+  alertId: string;
+  brandId: string;
+  action: AuditAction;
+  reason: string;
+}
+
+export interface ReplayReport {
+  mentions: { read: number; duplicates: number; aboutPlanBrands: number; negative: number; late: number };
+  /** Trigger hits by trigger id, including those folded into an existing alert. */
+  hitsByTrigger: Record<string, number>;
+  /** Every alert as it stands once all timers have run out, in the order they opened. */
+  alerts: Alert[];
+  /** Every audit entry of every alert, in event-time order. */
+  timeline: ReplayEntry[];
+}
+
+interface Due {
+  atMs: number;
+  kind: 'escalation' | 'auto-resolve';
+  alert: Alert;
+}
+
+/**
+ * Replays recorded mentions through the pure logic of the pipeline and the alerter, with event
+ * time as the only clock (as fast as the CPU goes): enrichment (sentiment, brand matching),
+ * per-brand windows and spike detection, trigger evaluation, then alert grouping, inhibition,
+ * escalation against the on-call rota at those dates, and auto-resolve. Timers fire at their
+ * exact due time between mentions, and run out after the last mention. Nobody acknowledges: the
+ * report shows the escalation a team would get if no one answered. Silences are not replayed.
+ */
+export interface ReplayOptions {
+  /**
+   * Mentions and spike intervals before this instant (ms since epoch) feed the windows and
+   * detectors but are not checked against triggers, as the pipeline treats a backfill older
+   * than LIVE_MAX_AGE_MS: the demo's quiet history warms the detectors without paging.
+   */
+  liveFromMs?: number;
+  settings?: BrandWindowSettings;
+}
+
+export function replayPlan(plan: CrisisPlan, recorded: readonly Mention[], options: ReplayOptions = {}): ReplayReport {
+  const settings = options.settings ?? DEFAULT_BRAND_WINDOW_SETTINGS;
+  const liveFromMs = options.liveFromMs ?? Number.NEGATIVE_INFINITY;
+  const matchers = plan.brands.map(compileBrandMatcher);
+  const resolver = planTargetResolver(plan);
+  const seen = new Set<string>();
+  const brands = new Map<string, BrandSignalsState>();
+  const alerts = new Map<string, Alert>();
+  const liveByGroup = new Map<string, string>();
+  const hitsByTrigger: Record<string, number> = {};
+  const mentions = { read: 0, duplicates: 0, aboutPlanBrands: 0, negative: 0, late: 0 };
+  let triggers = createTriggerState();
+  let maxEventTimeMs = Number.NEGATIVE_INFINITY;
+
+  const store = (next: Alert): void => {
+    alerts.set(next.id, next);
+    if (next.state === 'resolved') {
+      if (liveByGroup.get(next.groupKey) === next.id) liveByGroup.delete(next.groupKey);
+    } else liveByGroup.set(next.groupKey, next.id);
+  };
+
+  const nextDue = (): Due | undefined => {
+    let earliest: Due | undefined;
+    for (const alert of alerts.values()) {
+      const escalationAtMs = alert.state === 'open' ? alert.nextEscalationAtMs : null;
+      const resolveAtMs = autoResolveAtMs(alert, plan);
+      if (escalationAtMs !== null && (!earliest || escalationAtMs < earliest.atMs)) {
+        earliest = { atMs: escalationAtMs, kind: 'escalation', alert };
+      }
+      if (resolveAtMs !== null && (!earliest || resolveAtMs < earliest.atMs)) {
+        earliest = { atMs: resolveAtMs, kind: 'auto-resolve', alert };
+      }
+    }
+    return earliest;
+  };
+
+  /** Runs every timer due up to `untilMs` at its own due time, as the alerter's poll would. */
+  const runTimers = (untilMs: number): void => {
+    for (let due = nextDue(); due && due.atMs <= untilMs; due = nextDue()) {
+      const change =
+        due.kind === 'escalation'
+          ? dueEscalation(due.alert, resolver, due.atMs).alert
+          : autoResolveDue(due.alert, plan, due.atMs).alert;
+      store(change);
+    }
+  };
+
+  const handleHit = (hit: TriggerHit, nowMs: number): void => {
+    hitsByTrigger[hit.triggerId] = (hitsByTrigger[hit.triggerId] ?? 0) + 1;
+    const groupKey = alertGroupKey(hit);
+    const liveId = liveByGroup.get(groupKey);
+    const live = liveId === undefined ? undefined : alerts.get(liveId);
+    if (!live) {
+      const brandAlerts = [...liveByGroup.values()].flatMap((id) => alerts.get(id) ?? []);
+      const inhibitor = findInhibitor(brandAlerts, hit, plan);
+      if (inhibitor) {
+        store(applyHit(inhibitor, hit, plan, nowMs, inhibitor.id).alert);
+        return;
+      }
+    }
+    const applied = applyHit(live, hit, plan, nowMs, `a${alerts.size + 1}`);
+    store(dueEscalation(applied.alert, resolver, nowMs).alert);
+  };
+
+  for (const mention of recorded) {
+    mentions.read += 1;
+    const key = mentionKey(mention);
+    if (seen.has(key)) {
+      mentions.duplicates += 1;
+      continue;
+    }
+    seen.add(key);
+    const eventTimeMs = Date.parse(mention.createdAt);
+    runTimers(eventTimeMs);
+    const { mention: enriched } = enrichMention(mention, matchers, mention.createdAt);
+    if (enriched.brandIds.length > 0) mentions.aboutPlanBrands += 1;
+    if (enriched.brandIds.length > 0 && enriched.sentiment.label === 'negative') mentions.negative += 1;
+    maxEventTimeMs = Math.max(maxEventTimeMs, eventTimeMs);
+    const hits: TriggerHit[] = [];
+    for (const brandId of enriched.brandIds) {
+      const observed = observeMention(
+        brands.get(brandId) ?? createBrandSignalsState(brandId, settings),
+        {
+          brandId,
+          eventTimeMs,
+          negative: enriched.sentiment.label === 'negative',
+          followers: enriched.author.followers ?? 0,
+        },
+        settings,
+      );
+      brands.set(brandId, observed.state);
+      if (observed.late) mentions.late += 1;
+      if (eventTimeMs < liveFromMs) continue;
+      const evaluation = evaluateMention(plan, triggers, { ...enriched, brandIds: [brandId] }, eventTimeMs);
+      triggers = evaluation.state;
+      hits.push(...evaluation.hits);
+    }
+    // Every brand's intervals close on the newest event time, as the pipeline's shared watermark does.
+    for (const [brandId, state] of brands) {
+      const advanced = advanceWatermark(state, maxEventTimeMs, settings);
+      brands.set(brandId, advanced.state);
+      for (const signal of advanced.signals) {
+        const intervalEndMs = Date.parse(signal.intervalEnd);
+        if (intervalEndMs < liveFromMs) continue;
+        const evaluation = evaluateSignal(plan, triggers, signal, intervalEndMs);
+        triggers = evaluation.state;
+        hits.push(...evaluation.hits);
+      }
+    }
+    for (const hit of hits) handleHit(hit, eventTimeMs);
+  }
+  runTimers(Number.POSITIVE_INFINITY);
+
+  const ordered = [...alerts.values()].sort((a, b) => a.openedAtMs - b.openedAtMs);
+  const timeline = ordered
+    .flatMap((alert) =>
+      alert.audit.map((entry) => ({
+        atMs: entry.atMs,
+        alertId: alert.id,
+        brandId: alert.brandId,
+        action: entry.action,
+        reason: entry.reason,
+      })),
+    )
+    .sort((a, b) => a.atMs - b.atMs);
+  return { mentions, hitsByTrigger, alerts: ordered, timeline };
+}
