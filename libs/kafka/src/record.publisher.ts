@@ -7,30 +7,60 @@ import { SendCoalescer, type OutgoingRecord } from './send-coalescer';
  * broker has durably accepted every record, which is what lets callers answer "accepted".
  * Concurrent calls share produce requests (see SendCoalescer).
  */
+function isOutOfOrderSequence(error: unknown): boolean {
+  for (let cause = error; cause instanceof Error; cause = (cause as Error & { cause?: unknown }).cause) {
+    if ((cause as Error & { type?: unknown }).type === 'OUT_OF_ORDER_SEQUENCE_NUMBER') return true;
+    if (cause === (cause as Error & { cause?: unknown }).cause) break;
+  }
+  return false;
+}
+
 export class RecordPublisher {
-  private readonly producer: Producer;
+  private producer: Producer;
   private readonly coalescer: SendCoalescer;
 
   constructor(
-    kafka: Kafka,
+    private readonly kafka: Kafka,
     private readonly telemetry: KafkaTelemetry = noKafkaTelemetry,
   ) {
-    this.producer = kafka.producer({
+    this.producer = this.createProducer();
+    this.coalescer = new SendCoalescer(async (request) => {
+      try {
+        await this.producer.sendBatch({
+          acks: -1,
+          compression: CompressionTypes.None,
+          topicMessages: request.map(({ topic, records }) => ({
+            topic,
+            messages: records.map((record) => ({ key: record.key, value: record.value, headers: record.headers })),
+          })),
+        });
+      } catch (error) {
+        if (isOutOfOrderSequence(error)) await this.replaceProducer();
+        throw error;
+      }
+    });
+  }
+
+  private createProducer(): Producer {
+    return this.kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
       createPartitioner: Partitioners.DefaultPartitioner,
     });
-    this.coalescer = new SendCoalescer(async (request) => {
-      await this.producer.sendBatch({
-        acks: -1,
-        compression: CompressionTypes.None,
-        topicMessages: request.map(({ topic, records }) => ({
-          topic,
-          messages: records.map((record) => ({ key: record.key, value: record.value, headers: record.headers })),
-        })),
-      });
-    });
+  }
+
+  /**
+   * After a partition leader moved (a Kafka node lost), kafkajs can keep sequence numbers the
+   * new leader refuses, and every later send to that partition fails the same way. A new
+   * producer gets a new producer id and starts its sequences afresh; the failed call is retried
+   * by its caller (records at least once). The coalescer has no request in flight meanwhile.
+   */
+  private async replaceProducer(): Promise<void> {
+    const stale = this.producer;
+    this.producer = this.createProducer();
+    await stale.disconnect().catch(() => undefined);
+    await this.producer.connect();
   }
 
   async connect(): Promise<void> {
