@@ -1,6 +1,6 @@
 import { Body, Controller, Headers, HttpCode, HttpException, Inject, Post } from '@nestjs/common';
 import { systemClock, TOPICS } from '@tocsin/domain';
-import { RecordPublisher, toRawRecord, type KafkaSettings } from '@tocsin/kafka';
+import { RecordPublisher, toRawRecord, topicName } from '@tocsin/kafka';
 import { TocsinMetrics } from '@tocsin/observability';
 import { PlanSource } from '@tocsin/plan-source';
 import { INGEST_CONFIG, type IngestConfig } from './config';
@@ -10,10 +10,6 @@ export interface IngestAnswer {
   accepted: number;
   rejected: number;
   errors: ItemError[];
-}
-
-export function rawTopic(kafka: KafkaSettings): string {
-  return `${kafka.topicPrefix}${TOPICS.mentionsRaw}`;
 }
 
 @Controller('v1/mentions')
@@ -43,7 +39,7 @@ export class MentionsController {
     const published = this.metrics.ingestPublishDuration.startTimer();
     try {
       await this.publisher.publish(
-        rawTopic(this.config.kafka),
+        topicName(this.config.kafka, TOPICS.mentionsRaw),
         parsed.mentions.map(({ mention }) => toRawRecord(mention, receivedAt, this.plan.brandMatchers())),
       );
     } catch (error) {
