@@ -1,6 +1,7 @@
 export * from './alert.schema';
 export * from './alert-event.schema';
 export * from './alert-lifecycle';
+export * from './level-rank';
 export * from './escalation';
 export * from './silence.schema';
 export * from './silence';
