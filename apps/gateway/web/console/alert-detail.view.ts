@@ -3,11 +3,11 @@
  * the audit trail and the webhook deliveries. Mention text, notes and names are untrusted and
  * reach the page only as text.
  */
-import type { Alert, AlertSample, AuditAction } from '@tocsin/alerting';
+import type { AlertSample, AlertView, AuditAction } from '@tocsin/alerting';
 import type { WebhookDelivery } from '@tocsin/redis';
 import { append, find, findAll, h } from '../shared/dom';
 import { formatCompact, formatDuration, formatTime, plural } from '../shared/format';
-import { deadlineOf, deadlineStatus, escalationStatus } from './alert-timing';
+import { deadlineOf, deadlineStatus, describeEscalation } from './alert-timing';
 import {
   brandName,
   levelName,
@@ -106,10 +106,11 @@ export function tickDetail(nowMs: number): void {
   const deadlineCell = part('.fact--deadline dd', HTMLElement);
   deadlineCell.textContent = deadline ? deadline.text : '—';
   deadlineCell.dataset.tone = deadline ? deadline.tone : '';
-  const escalation = escalationStatus(alert, nowMs);
+  const escalation = describeEscalation(alert.escalationStatus, nowMs);
   const escalationCell = part('.fact--escalation dd', HTMLElement);
   escalationCell.textContent = escalation ? escalation.text : alert.state === 'resolved' ? 'none (resolved)' : '—';
   escalationCell.dataset.tone = escalation ? escalation.tone : '';
+  escalationCell.title = escalation?.detail ?? '';
   const budget = deadlineOf(alert);
   const line = part('.playbook__deadline', HTMLElement);
   line.replaceChildren();
@@ -122,7 +123,7 @@ export function tickDetail(nowMs: number): void {
   }
 }
 
-export function renderActions(alert: Alert): void {
+export function renderActions(alert: AlertView): void {
   const noUser = !state.userId;
   const { ackButton: ack, resolveButton: resolve } = detailElements;
   ack.disabled = noUser || state.busy || alert.state !== 'open';
@@ -146,7 +147,7 @@ function readTickedSteps(storageKey: string): number[] {
   }
 }
 
-function renderPlaybook(alert: Alert): void {
+function renderPlaybook(alert: AlertView): void {
   const playbook = state.levelById.get(alert.level)?.playbook;
   const checklist = part('.checklist', HTMLElement);
   const responders = part('.playbook__responders', HTMLElement);
@@ -328,7 +329,7 @@ function renderSample(sample: AlertSample, allTerms: readonly string[]): HTMLEle
   );
 }
 
-function renderSamples(alert: Alert): void {
+function renderSamples(alert: AlertView): void {
   const evidence = alert.evidence;
   part('.evidence__summary', HTMLElement).textContent =
     `${plural(evidence.count, 'hit')} from ${formatTime(evidence.firstSeenAtMs)} to ${formatTime(evidence.lastSeenAtMs)}, ` +
@@ -341,7 +342,7 @@ function renderSamples(alert: Alert): void {
   if (samples.length === 0) list.append(h('li', { class: 'muted', text: 'No sample kept for this alert.' }));
 }
 
-function renderAudit(alert: Alert): void {
+function renderAudit(alert: AlertView): void {
   part('.audit__list', HTMLElement).replaceChildren(
     ...alert.audit.map((entry) =>
       h(
@@ -362,7 +363,7 @@ function renderAudit(alert: Alert): void {
   );
 }
 
-function renderDeliveries(alert: Alert): void {
+function renderDeliveries(alert: AlertView): void {
   const deliveries: WebhookDelivery[] = [...(state.deliveries.get(alert.id) ?? [])].sort((a, b) => b.atMs - a.atMs);
   part('.deliveries__empty', HTMLElement).hidden = deliveries.length > 0;
   const failed = deliveries.filter((delivery) => delivery.status === 'failed').length;

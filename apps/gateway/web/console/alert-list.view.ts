@@ -1,8 +1,8 @@
 /* The alert list: alerts of the chosen brands grouped by state, most severe first. */
-import type { Alert } from '@tocsin/alerting';
+import type { AlertView } from '@tocsin/alerting';
 import { find, findAll, h } from '../shared/dom';
 import { formatAgo, formatTime, plural } from '../shared/format';
-import { deadlineStatus, escalationStatus } from './alert-timing';
+import { deadlineStatus, describeEscalation } from './alert-timing';
 import {
   brandName,
   levelName,
@@ -24,7 +24,7 @@ const elements = {
 
 /** The parts of a row that change every second. */
 interface RowClock {
-  alert: Alert;
+  alert: AlertView;
   age: HTMLElement;
   deadline: HTMLElement;
   escalation: HTMLElement;
@@ -32,8 +32,8 @@ interface RowClock {
 
 const rowClocks = new Map<string, RowClock>();
 
-function visibleAlerts(): Alert[] {
-  const states: readonly Alert['state'][] =
+function visibleAlerts(): AlertView[] {
+  const states: readonly AlertView['state'][] =
     state.stateFilter === 'active'
       ? ['open', 'acknowledged']
       : state.stateFilter === 'all'
@@ -48,7 +48,7 @@ function visibleAlerts(): Alert[] {
 }
 
 /** Most severe first, then newest; resolved ones by when they were resolved. */
-function compareAlerts(a: Alert, b: Alert): number {
+function compareAlerts(a: AlertView, b: AlertView): number {
   if (a.state === 'resolved' && b.state === 'resolved') return (b.resolvedAtMs ?? 0) - (a.resolvedAtMs ?? 0);
   return rankOf(b.level) - rankOf(a.level) || b.openedAtMs - a.openedAtMs;
 }
@@ -82,16 +82,17 @@ function tickRow(clock: RowClock, nowMs: number): void {
   const deadline = deadlineStatus(alert, nowMs);
   clock.deadline.textContent = deadline ? deadline.text : '';
   clock.deadline.dataset.tone = deadline ? deadline.tone : '';
-  const escalation = escalationStatus(alert, nowMs);
+  const escalation = describeEscalation(alert.escalationStatus, nowMs);
   clock.escalation.textContent = escalation ? escalation.text : '';
   clock.escalation.dataset.tone = escalation ? escalation.tone : '';
+  clock.escalation.title = escalation?.detail ?? '';
 }
 
 export function tickRows(nowMs: number): void {
   for (const clock of rowClocks.values()) tickRow(clock, nowMs);
 }
 
-function createRow(alert: Alert, onSelect: (alertId: string) => void): HTMLElement {
+function createRow(alert: AlertView, onSelect: (alertId: string) => void): HTMLElement {
   const paged = pagesMe(alert);
   const selected = alert.id === state.selectedId;
   const age = h('span', { class: 'row__age' });
@@ -182,7 +183,7 @@ export function renderList(onSelect: (alertId: string) => void): void {
         ? 'No active alert. All quiet.'
         : 'No alert matches these filters.';
   const all = [...state.alerts.values()].filter((alert) => state.selectedBrands.includes(alert.brandId));
-  const count = (name: Alert['state']): number => all.filter((alert) => alert.state === name).length;
+  const count = (name: AlertView['state']): number => all.filter((alert) => alert.state === name).length;
   elements.summary.textContent = `${count('open')} open · ${count('acknowledged')} acknowledged · ${count('resolved')} resolved`;
   if (focusedAlertId) rowButton(focusedAlertId)?.focus({ preventScroll: true });
   renderKnownTriggers();

@@ -1,5 +1,8 @@
-/* The countdowns shown on an alert: its response deadline and what its escalation does next. */
-import type { Alert } from '@tocsin/alerting';
+/*
+ * The countdowns shown on an alert: its response deadline and what its escalation does next.
+ * The escalation status comes derived from the server; the page only counts down to its instant.
+ */
+import type { Alert, EscalationStatus } from '@tocsin/alerting';
 import type { NotifyTarget } from '@tocsin/crisis-plan';
 import { formatClock, formatDuration } from '../shared/format';
 import { personName, roleLabel, state } from './console-state';
@@ -9,6 +12,8 @@ export type Tone = 'ok' | 'soon' | 'overdue' | 'late' | 'met' | 'stopped' | 'non
 export interface TimingStatus {
   tone: Tone;
   text: string;
+  /** Who the next page reaches, for a tooltip. */
+  detail?: string;
 }
 
 /** The level's response budget and when it runs out, or null when the plan has no such level. */
@@ -43,21 +48,33 @@ function describeTarget(target: NotifyTarget): string {
   return `whoever is on call (${target.schedule})`;
 }
 
-/** "escalates to the manager in 0:42", "pages again in 0:02", or why nothing more will happen. */
-export function escalationStatus(alert: Alert, nowMs: number): TimingStatus | null {
-  if (alert.state === 'resolved') return null;
-  if (alert.state === 'acknowledged') return { tone: 'stopped', text: 'escalation stopped' };
-  if (alert.nextEscalationAtMs === null) return { tone: 'none', text: 'no further escalation' };
-  const left = alert.nextEscalationAtMs - nowMs;
-  const step = alert.escalation.steps[alert.escalationStepIndex];
-  const when = left > 0 ? `in ${formatClock(left)}` : 'now';
-  if (step) {
-    return {
-      tone: left < 30_000 ? 'soon' : 'ok',
-      text: `escalates to ${step.targets.map(describeTarget).join(', ')} ${when}`,
-    };
+function describeRecipients(recipients: readonly string[]): string {
+  return recipients.length > 0
+    ? `pages ${recipients.map(personName).join(', ')}`
+    : 'reaches nobody: the next step follows at once';
+}
+
+/** "escalates to the manager in 0:42", "pages again in 0:02 (1/3)", or why nothing more will happen. */
+export function describeEscalation(status: EscalationStatus, nowMs: number): TimingStatus | null {
+  switch (status.kind) {
+    case 'resolved':
+      return null;
+    case 'stopped':
+      return { tone: 'stopped', text: 'escalation stopped' };
+    case 'finished':
+      return { tone: 'none', text: 'no further escalation' };
+    case 'step':
+    case 'repeat': {
+      const left = status.atMs - nowMs;
+      const when = left > 0 ? `in ${formatClock(left)}` : 'now';
+      const detail = describeRecipients(status.recipients);
+      return status.kind === 'step'
+        ? {
+            tone: left < 30_000 ? 'soon' : 'ok',
+            text: `escalates to ${status.targets.map(describeTarget).join(', ')} ${when}`,
+            detail,
+          }
+        : { tone: 'soon', text: `pages again ${when} (${status.repeat}/${status.maxTimes})`, detail };
+    }
   }
-  const repeat = alert.escalation.repeat;
-  const count = repeat ? ` (${alert.repeatsDone + 1}/${repeat.maxTimes})` : '';
-  return { tone: 'soon', text: `pages again ${when}${count}` };
 }

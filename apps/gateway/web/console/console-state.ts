@@ -2,7 +2,7 @@
  * What the alert console knows: the plan summary, who is using it, the alerts seen, the filters
  * and the pages ringing. One object shared by the console's views; the page module changes it.
  */
-import type { Alert, NotificationReason } from '@tocsin/alerting';
+import type { AlertView, NotificationReason } from '@tocsin/alerting';
 import { levelRank } from '@tocsin/alerting/level-rank';
 import type { Role, SeverityLevel } from '@tocsin/crisis-plan';
 import type { WebhookDelivery } from '@tocsin/redis';
@@ -11,7 +11,7 @@ import type { PlanSummary } from '../../src/plan.controller';
 import { bindPageHeader } from '../shared/page-header';
 
 export type Person = PlanSummary['people'][number];
-export type StateFilter = 'active' | 'all' | Alert['state'];
+export type StateFilter = 'active' | 'all' | AlertView['state'];
 
 /** An alert paging the person using the console, shown in the banner until someone answers it. */
 export interface PageEntry {
@@ -20,8 +20,8 @@ export interface PageEntry {
   atMs: number;
 }
 
-export const STATES: readonly Alert['state'][] = ['open', 'acknowledged', 'resolved'];
-export const STATE_LABELS: Record<Alert['state'], string> = {
+export const STATES: readonly AlertView['state'][] = ['open', 'acknowledged', 'resolved'];
+export const STATE_LABELS: Record<AlertView['state'], string> = {
   open: 'Open',
   acknowledged: 'Acknowledged',
   resolved: 'Resolved',
@@ -43,7 +43,7 @@ export const state = {
   userId: null as string | null,
   selectedBrands: [] as string[],
   subscribed: [] as string[],
-  alerts: new Map<string, Alert>(),
+  alerts: new Map<string, AlertView>(),
   deliveries: new Map<string, WebhookDelivery[]>(),
   stateFilter: 'active' as StateFilter,
   levelFilter: '',
@@ -82,8 +82,9 @@ export function severityBucket(levelId: string): number {
   return Math.round((rank / (count - 1)) * 4);
 }
 
-export const pagesMe = (alert: Alert): boolean => state.userId !== null && alert.pagedUserIds.includes(state.userId);
+export const pagesMe = (alert: AlertView): boolean =>
+  state.userId !== null && alert.pagedUserIds.includes(state.userId);
 
-export function selectedAlert(): Alert | undefined {
+export function selectedAlert(): AlertView | undefined {
   return state.selectedId ? state.alerts.get(state.selectedId) : undefined;
 }

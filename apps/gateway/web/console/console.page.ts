@@ -3,7 +3,7 @@
  * loads the plan summary, connects as the person chosen, keeps the alerts of the chosen brands
  * up to date and wires the views (list, detail, pager, silences, identity) together.
  */
-import type { Alert, AlertEvent } from '@tocsin/alerting';
+import type { AlertEventView, AlertView } from '@tocsin/alerting';
 import type { WebhookDelivery } from '@tocsin/redis';
 import type { PlanSummary } from '../../src/plan.controller';
 import { readBrandSelection, writeBrandSelection } from '../shared/brand-selection';
@@ -20,7 +20,7 @@ import { bindSilences, loadSilences, prefillSilence, renderSilenceBrands } from 
 
 const HISTORY_LIMIT = 100;
 const DETAIL_REFRESH_MS = 10_000;
-const ALERT_EVENTS: readonly AlertEvent['kind'][] = [
+const ALERT_EVENTS: readonly AlertEventView['kind'][] = [
   'alert.opened',
   'alert.updated',
   'alert.upgraded',
@@ -46,7 +46,7 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-function upsert(alert: Alert): boolean {
+function upsert(alert: AlertView): boolean {
   return upsertAlert(state.alerts, alert);
 }
 
@@ -79,7 +79,7 @@ async function loadDetail(alertId: string): Promise<void> {
   clearTimeout(detailTimer);
   detailTimer = undefined;
   try {
-    const answer = await requestJson<{ alert: Alert; deliveries: WebhookDelivery[] }>(
+    const answer = await requestJson<{ alert: AlertView; deliveries: WebhookDelivery[] }>(
       `/v1/alerts/${encodeURIComponent(alertId)}`,
     );
     if (!answer.ok || !answer.body) {
@@ -108,11 +108,11 @@ function scheduleDetailRefresh(delayMs: number): void {
 
 // ---------------------------------------------------------------- acknowledge / resolve
 
-type CommandAnswer = { ok: true; alert: Alert } | { ok: false; error: { code: string; message: string } };
+type CommandAnswer = { ok: true; alert: AlertView } | { ok: false; error: { code: string; message: string } };
 
 /** The same command over HTTP, for when the socket is down. */
 async function httpCommand(command: Command, alertId: string, note: string): Promise<CommandAnswer> {
-  const answer = await requestJson<Alert & { code?: string; message?: string }>(
+  const answer = await requestJson<AlertView & { code?: string; message?: string }>(
     `/v1/alerts/${encodeURIComponent(alertId)}/${command}`,
     { method: 'POST', body: note ? { userId: state.userId, note } : { userId: state.userId } },
   );
@@ -160,13 +160,13 @@ async function act(command: Command): Promise<void> {
 // ---------------------------------------------------------------- socket
 
 /** Rings once per page: the key tells a new page from the same event received again. */
-function pageOnce(alert: Alert, key: string, reason: Parameters<typeof page>[1]): void {
+function pageOnce(alert: AlertView, key: string, reason: Parameters<typeof page>[1]): void {
   if (state.seenPages.has(key)) return;
   state.seenPages.add(key);
   page(alert, reason);
 }
 
-function onAlertEvent(event: AlertEvent): void {
+function onAlertEvent(event: AlertEventView): void {
   upsert(event.alert);
   const alert = state.alerts.get(event.alert.id) ?? event.alert;
   const userId = state.userId;
@@ -190,7 +190,7 @@ function onAlertEvent(event: AlertEvent): void {
 async function loadHistory(): Promise<void> {
   const answers = await Promise.all(
     STATES.map((name) =>
-      requestJson<{ alerts: Alert[] }>(`/v1/alerts?state=${name}&limit=${HISTORY_LIMIT}`).catch(() => null),
+      requestJson<{ alerts: AlertView[] }>(`/v1/alerts?state=${name}&limit=${HISTORY_LIMIT}`).catch(() => null),
     ),
   );
   for (const answer of answers) {

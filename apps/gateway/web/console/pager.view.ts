@@ -2,7 +2,7 @@
  * How the console rings the person using it: the banner of alerts paging them, a flashing tab
  * title, two tones when sound is on, and desktop notifications when the browser allows them.
  */
-import type { Alert, NotificationReason } from '@tocsin/alerting';
+import type { AlertView, NotificationReason } from '@tocsin/alerting';
 import { find, h } from '../shared/dom';
 import { levelBadge } from './alert-list.view';
 import { brandName, levelName, state, STORAGE_KEYS } from './console-state';
@@ -43,7 +43,7 @@ export function bindPager(view: (alertId: string) => void): void {
 }
 
 /** Rings for `alert`: banner, title, sound and desktop notification. */
-export function page(alert: Alert, reason: NotificationReason): void {
+export function page(alert: AlertView, reason: NotificationReason): void {
   state.pages.set(alert.id, { alertId: alert.id, reason, atMs: Date.now() });
   renderBanner();
   beep(false);
@@ -176,7 +176,7 @@ async function onNotifyClicked(): Promise<void> {
   renderNotifyToggle();
 }
 
-function notifyDesktop(alert: Alert, reason: NotificationReason): void {
+function notifyDesktop(alert: AlertView, reason: NotificationReason): void {
   if (!('Notification' in window) || Notification.permission !== 'granted') return;
   try {
     const notification = new Notification(`${levelName(alert.level)} · ${brandName(alert.brandId)}`, {
