@@ -6,7 +6,9 @@
 import type { AlertSample, AlertView, AuditAction } from '@tocsin/alerting';
 import type { WebhookDelivery } from '@tocsin/redis';
 import { append, find, findAll, h } from '../shared/dom';
-import { formatCompact, formatDuration, formatTime, plural } from '../shared/format';
+import { formatFollowers } from '@tocsin/domain/format-amount';
+import { formatDuration } from '@tocsin/domain/format-duration';
+import { formatTime, INFLUENTIAL_FOLLOWERS, plural } from '../shared/format';
 import { deadlineOf, deadlineStatus, describeEscalation } from './alert-timing';
 import {
   brandName,
@@ -22,8 +24,6 @@ import {
 } from './console-state';
 
 const MAX_DELIVERIES_SHOWN = 8;
-/** From this many followers an author is drawn as influential. */
-const INFLUENTIAL_FOLLOWERS = 100_000;
 
 const ACTION_LABELS: Record<AuditAction, string> = {
   opened: 'opened',
@@ -307,7 +307,7 @@ function renderSample(sample: AlertSample, allTerms: readonly string[]): HTMLEle
       typeof ev.followers === 'number'
         ? h('span', {
             class: `sample__followers${ev.followers >= INFLUENTIAL_FOLLOWERS ? ' sample__followers--influential' : ''}`,
-            text: `${formatCompact(ev.followers)} followers`,
+            text: `${formatFollowers(ev.followers)} followers`,
           })
         : null,
       ev.platform ? h('span', { class: 'sample__chip', text: ev.platform }) : null,

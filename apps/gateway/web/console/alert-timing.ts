@@ -4,7 +4,7 @@
  */
 import type { Alert, EscalationStatus } from '@tocsin/alerting';
 import type { NotifyTarget } from '@tocsin/crisis-plan';
-import { formatClock, formatDuration } from '../shared/format';
+import { formatClock, formatDuration } from '@tocsin/domain/format-duration';
 import { personName, roleLabel, state } from './console-state';
 
 export type Tone = 'ok' | 'soon' | 'overdue' | 'late' | 'met' | 'stopped' | 'none';

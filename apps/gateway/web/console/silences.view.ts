@@ -1,7 +1,8 @@
 /* Silences: the active ones, a form to add one, and "silence similar" from the selected alert. */
 import type { Silence } from '@tocsin/alerting';
 import { find, findAll, h } from '../shared/dom';
-import { formatDuration, formatTime } from '../shared/format';
+import { formatDuration } from '@tocsin/domain/format-duration';
+import { formatTime } from '../shared/format';
 import { requestJson } from '../shared/http.client';
 import { brandName, header, personName, selectedAlert, state } from './console-state';
 

@@ -1,9 +1,7 @@
 import type { EnrichedMention, SentimentLabel } from '@tocsin/domain';
 import { find } from '../shared/dom';
-import { formatCompact, formatTime } from '../shared/format';
-
-/** From this many followers an author is drawn as influential. */
-const INFLUENTIAL_FOLLOWERS = 100_000;
+import { formatFollowers } from '@tocsin/domain/format-amount';
+import { formatTime, INFLUENTIAL_FOLLOWERS } from '../shared/format';
 
 export function mentionKeyOf(mention: EnrichedMention): string {
   return mention.key || `${mention.platform}:${mention.id}`;
@@ -51,7 +49,7 @@ export function createMentionCard(
   find('.card__verified', HTMLElement, item).hidden = author.verified !== true;
   const followers = find('.card__followers', HTMLElement, item);
   if (typeof author.followers === 'number') {
-    followers.textContent = `${formatCompact(author.followers)} followers`;
+    followers.textContent = `${formatFollowers(author.followers)} followers`;
     followers.classList.toggle('card__followers--influential', author.followers >= INFLUENTIAL_FOLLOWERS);
   }
 
