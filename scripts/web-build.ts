@@ -6,8 +6,9 @@
  *   npx tsx scripts/web-build.ts [--watch]
  */
 import * as esbuild from 'esbuild';
+import { readdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { relative, resolve } from 'node:path';
+import { basename, relative, resolve } from 'node:path';
 
 const ROOT = resolve(__dirname, '..');
 export const WEB_SOURCE_DIR = resolve(ROOT, 'apps/gateway/web');
@@ -19,12 +20,24 @@ export const WEB_BUNDLE_DIR = resolve(PUBLIC_DIR, 'js');
 const NODE_ONLY =
   /(^|\/)node_modules\/(ioredis|kafkajs|natural|pino|@nestjs|prom-client|ws|yaml|luxon|zod)\/|(^|\/)libs\/(kafka|redis|plan-source|observability)\//;
 
+/**
+ * One bundle per page: every `<folder>/<name>.page.ts` under apps/gateway/web becomes
+ * `js/<name>.js`, which the page's HTML loads with `<script type="module">`.
+ */
+function pageEntries(): Record<string, string> {
+  const entries: Record<string, string> = {};
+  for (const file of readdirSync(WEB_SOURCE_DIR, { recursive: true, encoding: 'utf8' })) {
+    if (!file.endsWith('.page.ts')) continue;
+    const name = basename(file, '.page.ts');
+    if (entries[name]) throw new Error(`two pages named ${name}: ${entries[name]} and ${file}`);
+    entries[name] = resolve(WEB_SOURCE_DIR, file);
+  }
+  return entries;
+}
+
 function options(outdir: string): esbuild.BuildOptions {
   return {
-    entryPoints: {
-      wall: resolve(WEB_SOURCE_DIR, 'wall/wall.page.ts'),
-      console: resolve(WEB_SOURCE_DIR, 'console/console.page.ts'),
-    },
+    entryPoints: pageEntries(),
     outdir,
     bundle: true,
     // Both pages share the socket.io client and the page kit: one chunk the browser caches once.

@@ -33,13 +33,16 @@ export async function sendCommand<E extends CommandName>(
     error: { code: 'timeout', message: `no answer within ${ACK_TIMEOUT_MS / 1000} s` },
   };
   try {
-    const emit = socket.timeout(ACK_TIMEOUT_MS).emitWithAck as (
+    const timed = socket.timeout(ACK_TIMEOUT_MS);
+    // socket.io's types cannot follow a command name left generic; AnswerTo<E> types each ack.
+    const emitWithAck = timed.emitWithAck.bind(timed) as (
       name: E,
       body: Parameters<ClientToServerEvents[E]>[0],
     ) => Promise<AnswerTo<E> | undefined>;
-    const answer = await emit.call(socket.timeout(ACK_TIMEOUT_MS), event, payload);
+    const answer = await emitWithAck(event, payload);
     return answer ?? timeout;
   } catch {
+    // With a timeout set, socket.io rejects only when the ack did not come in time.
     return timeout;
   }
 }
