@@ -551,42 +551,51 @@ export function detectSpike(
   // The sustained horizons: moving means of winsorised z, each judged against its own quiet
   // spread.
   const winsorised = Math.max(-settings.clipZ, Math.min(settings.clipZ, z));
-  const sustained = settings.sustainedHalfLivesMs.map((halfLifeMs, index) => {
-    const previous = state.sustained[index] ?? 0;
-    return previous + decayWeight(stepMs, halfLifeMs) * (winsorised - previous);
-  });
-  const sustainedZ = settings.sustainedHalfLivesMs.map((halfLifeMs, index) => {
+  const horizons = settings.sustainedHalfLivesMs.length + 1;
+  const sustained: number[] = [];
+  // The distance of each horizon from expected on each side that pages, in the tails' order:
+  // the point and each sustained horizon above expected, then the same below it.
+  const sidedZs = new Array<number>(state.tails.length).fill(0);
+  sidedZs[0] = Math.max(z, 0);
+  if (settings.sides === 'both') {
+    sidedZs[horizons] = Math.max(-z, 0);
+  }
+  settings.sustainedHalfLivesMs.forEach((halfLifeMs, index) => {
     const weight = decayWeight(stepMs, halfLifeMs);
+    const previous = state.sustained[index] ?? 0;
+    const mean = previous + weight * (winsorised - previous);
+    sustained.push(mean);
     // Never tighter than the moving mean of white noise (sd √(w / (2 − w)) for weight w per
     // point), so a young or very regular series does not make every drift look sustained.
     const whiteNoiseSd = Math.sqrt(weight / (2 - weight));
-    return stepMs > 0
-      ? (sustained[index] ?? 0) / Math.max((state.sustainedSpread[index] ?? 0) * MEAN_ABS_TO_SD, whiteNoiseSd)
-      : 0;
+    const meanZ = stepMs > 0 ? mean / Math.max((state.sustainedSpread[index] ?? 0) * MEAN_ABS_TO_SD, whiteNoiseSd) : 0;
+    sidedZs[1 + index] = Math.max(meanZ, 0);
+    if (settings.sides === 'both') {
+      sidedZs[horizons + 1 + index] = Math.max(-meanZ, 0);
+    }
   });
-  // The distance of each horizon from expected on each side that pages, in the tails' order.
-  const horizonZ = [z, ...sustainedZ];
-  const tailZ = settings.sides === 'both' ? [...horizonZ, ...horizonZ.map((value) => -value)] : horizonZ;
-  const sidedZs = tailZ.map((value) => Math.max(value, 0));
 
   const warmingUp = timeMs - state.firstTimeMs < settings.warmUpMs;
   const tails = state.tails.map(readTail);
   // The per-point probability that pages once per alertRarityMs at this sampling interval on
   // each side, shared by that side's horizons (the rarest of n is n times as likely by chance).
-  const alertSurprise = Math.log10(settings.alertRarityMs / Math.max(stepMs, 1)) + Math.log10(horizonZ.length);
-  const surprise = Math.max(
-    ...sidedZs.map((sided, index) => {
-      const tail = tails[index];
-      return tail && sided >= settings.minAlertZ ? surpriseOf(sided, tail, settings.clipZ) : 0;
-    }),
-  );
+  const alertSurprise = Math.log10(settings.alertRarityMs / Math.max(stepMs, 1)) + Math.log10(horizons);
+  let surprise = 0;
+  let largestSidedZ = 0;
+  sidedZs.forEach((sided, index) => {
+    const tail = tails[index];
+    largestSidedZ = Math.max(largestSidedZ, sided);
+    if (tail && sided >= settings.minAlertZ) {
+      surprise = Math.max(surprise, surpriseOf(sided, tail, settings.clipZ));
+    }
+  });
   // Below minAlertZ on every horizon the score is held under 0.5, still rising with z so that
   // ranks are kept.
   const rawScore = warmingUp
     ? 0
     : surprise > 0
       ? scoreFromSurprise(surprise, alertSurprise)
-      : Math.min(0.49, (0.49 * Math.max(...sidedZs)) / settings.minAlertZ);
+      : Math.min(0.49, (0.49 * largestSidedZ) / settings.minAlertZ);
   const hot = rawScore >= 0.5;
 
   let alert = false;
@@ -698,7 +707,7 @@ export function detectSpike(
   const alertZOf = (tail: TailModel | undefined) =>
     tail ? Math.max(settings.minAlertZ, zAtSurprise(alertSurprise, tail, settings.clipZ)) : settings.minAlertZ;
   const upperAlertZ = alertZOf(tails[0]);
-  const lowerAlertZ = settings.sides === 'both' ? alertZOf(tails[horizonZ.length]) : upperAlertZ;
+  const lowerAlertZ = settings.sides === 'both' ? alertZOf(tails[horizons]) : upperAlertZ;
 
   return {
     state: next,
