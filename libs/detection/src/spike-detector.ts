@@ -50,8 +50,8 @@ export interface DetectorSettings {
   /** After an alert, no new alert until the score has stayed below 0.5 this long. */
   refractoryMs: number;
   /**
-   * Half-lives of the moving means of residuals that catch a buzz building up, one horizon each
-   * (short: a buzz over an hour; long: a shift that builds over half a day); empty turns them off.
+   * Half-lives of the moving means of residuals that catch a buzz building up, one horizon each;
+   * every horizon added widens the rarity budget's factor, so more is not free. Empty: none.
    */
   sustainedHalfLivesMs: readonly number[];
   /**
@@ -140,8 +140,8 @@ export interface DetectorState {
   sustained: number[];
   sustainedSpread: number[];
   /**
-   * One tail per horizon and side: the point and the sustained horizon above expected, then,
-   * when drops page too, the same two below it. Each side learns its own tail, so a series whose
+   * One tail per horizon and side: the point and each sustained horizon above expected, then,
+   * when drops page too, the same below it. Each side learns its own tail, so a series whose
    * dips are ordinary does not excuse its bursts, nor the reverse.
    */
   tails: TailTally[];
@@ -252,7 +252,7 @@ function tailCount(settings: DetectorSettings): number {
   return (settings.sides === 'both' ? 2 : 1) * horizonCount(settings);
 }
 
-/** A fresh state; its size depends only on the number of seasonal slots. */
+/** A fresh state; its size depends only on the number of seasonal slots, horizons and sides. */
 export function createDetectorState(settings: DetectorSettings = DEFAULT_DETECTOR_SETTINGS): DetectorState {
   const slots = Math.round(settings.seasonalPeriodMs / settings.seasonalSlotMs);
   return {
