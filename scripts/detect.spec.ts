@@ -117,6 +117,31 @@ describe('scripts/detect.ts', () => {
     30_000,
   );
 
+  it('scores a fall with the default reading and not with the mentions reading', () => {
+    const series = buildSeries();
+    const lines = series.text.trimEnd().split('\n');
+    // The spike becomes a fall to nothing: a failure for a reading, no bad buzz for a brand.
+    const [timestamp] = (lines[series.spikeRow + 1] ?? '').split(',');
+    lines[series.spikeRow + 1] = `${timestamp},0`;
+    const input = path.join(dir, 'fall.csv');
+    writeFileSync(input, `${lines.join('\n')}\n`);
+    const scoreOfFall = (reading: string) => {
+      const output = path.join(dir, `fall-${reading}.csv`);
+      const result = runDetect(['--input', input, '--output', output, '--reading', reading]);
+      expect(result.status).toBe(0);
+      const written = readFileSync(output, 'utf8').trimEnd().split('\n');
+      return Number(written[series.spikeRow + 1]?.split(',')[2]);
+    };
+    expect(scoreOfFall('any')).toBeGreaterThanOrEqual(0.5);
+    expect(scoreOfFall('mentions')).toBeLessThan(0.5);
+  }, 60_000);
+
+  it('exits 2 naming the readings when --reading is unknown', () => {
+    const result = runDetect(['--input', 'x.csv', '--output', 'y.csv', '--reading', 'upper']);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/--reading must be one of any, mentions, got upper/);
+  }, 30_000);
+
   it('prints usage and exits 2 when an argument is missing', () => {
     const result = runDetect(['--input', 'x.csv']);
     expect(result.status).toBe(2);

@@ -9,7 +9,7 @@ import {
   advanceWatermark,
   alignToInterval,
   createBrandSignalsState,
-  DEFAULT_DETECTOR_SETTINGS,
+  MENTION_DETECTOR_SETTINGS,
   observeMention,
   sharedEventTimeMs,
   type BrandSignalsState,
@@ -120,7 +120,7 @@ export function createSignalsConsumer(
   deps: SignalsDependencies,
 ): BatchConsumerRunner<EnrichedMention> {
   const outputTopic = `${wiring.topicPrefix}${TOPICS.alertsSignals}`;
-  const windowSettings: BrandWindowSettings = { ...deps.settings, detector: DEFAULT_DETECTOR_SETTINGS };
+  const windowSettings: BrandWindowSettings = { ...deps.settings, detector: MENTION_DETECTOR_SETTINGS };
   const logger = new Logger('signals');
 
   const handle = async (batch: PartitionBatch<EnrichedMention>): Promise<Rejection[]> => {

@@ -1,6 +1,6 @@
 import { formatAmount, SIGNAL_METRICS, type SignalMetric, type SpikeSignal } from '@tocsin/domain';
 import {
-  DEFAULT_DETECTOR_SETTINGS,
+  MENTION_DETECTOR_SETTINGS,
   type DetectorSettings,
   type DetectorState,
   type DetectorVerdict,
@@ -27,7 +27,7 @@ export const DEFAULT_BRAND_WINDOW_SETTINGS: Readonly<BrandWindowSettings> = {
   intervalMs: 60_000,
   allowedLatenessMs: 120_000,
   maxIntervalsPerStep: 1_440,
-  detector: DEFAULT_DETECTOR_SETTINGS,
+  detector: MENTION_DETECTOR_SETTINGS,
 };
 
 /** What windowing needs to know of one enriched mention. */

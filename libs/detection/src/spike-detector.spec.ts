@@ -1,5 +1,12 @@
 import { mulberry32 } from '@tocsin/domain';
-import { DEFAULT_DETECTOR_SETTINGS, type DetectorVerdict, createDetectorState, detectSpike } from './spike-detector';
+import {
+  DEFAULT_DETECTOR_SETTINGS,
+  type DetectorSettings,
+  type DetectorVerdict,
+  MENTION_DETECTOR_SETTINGS,
+  createDetectorState,
+  detectSpike,
+} from './spike-detector';
 import { dailyMean, drawPoisson } from './testing/synthetic-series';
 
 const HOUR_MS = 3_600_000;
@@ -27,10 +34,13 @@ function generateSeries(
   return points;
 }
 
-function runSeries(points: readonly Point[]): DetectorVerdict[] {
-  let state = createDetectorState();
+/** The pipeline's mention reading unless told otherwise: these tests are about brands. */
+const MENTION = MENTION_DETECTOR_SETTINGS;
+
+function runSeries(points: readonly Point[], settings: DetectorSettings = MENTION): DetectorVerdict[] {
+  let state = createDetectorState(settings);
   return points.map((point) => {
-    const step = detectSpike(state, point.timeMs, point.value);
+    const step = detectSpike(state, point.timeMs, point.value, settings);
     state = step.state;
     return step.verdict;
   });
@@ -69,12 +79,12 @@ describe('detectSpike', () => {
   it('does not alert on 1 → 4 mentions at night when counts are low', () => {
     // A base of 5 puts the night trough at about 1 mention per interval.
     const points = generateSeries(6, 5 * 60_000, 5, () => 1);
-    let state = createDetectorState();
+    let state = createDetectorState(MENTION);
     points.forEach((point) => {
-      state = detectSpike(state, point.timeMs, point.value).state;
+      state = detectSpike(state, point.timeMs, point.value, MENTION).state;
     });
     const nightMs = START_MS + 6 * DAY_MS + 3 * HOUR_MS;
-    const { verdict } = detectSpike(state, nightMs, 4);
+    const { verdict } = detectSpike(state, nightMs, 4, MENTION);
     expect(verdict.alert).toBe(false);
     expect(verdict.score).toBeLessThan(0.5);
   });
@@ -103,29 +113,32 @@ describe('detectSpike', () => {
   it('gives identical verdicts after its state goes through JSON', () => {
     const points = generateSeries(8, 5 * 60_000, 20, (timeMs) => (timeMs > START_MS + 7 * DAY_MS ? 6 : 1));
     const half = Math.floor(points.length * 0.9);
-    let state = createDetectorState();
+    let state = createDetectorState(MENTION);
     points.slice(0, half).forEach((point) => {
-      state = detectSpike(state, point.timeMs, point.value).state;
+      state = detectSpike(state, point.timeMs, point.value, MENTION).state;
     });
     let restored = JSON.parse(JSON.stringify(state)) as typeof state;
     for (const point of points.slice(half)) {
-      const live = detectSpike(state, point.timeMs, point.value);
-      const replayed = detectSpike(restored, point.timeMs, point.value);
+      const live = detectSpike(state, point.timeMs, point.value, MENTION);
+      const replayed = detectSpike(restored, point.timeMs, point.value, MENTION);
       expect(replayed.verdict).toEqual(live.verdict);
       state = live.state;
       restored = replayed.state;
     }
   });
 
-  it('keeps its state about a kilobyte whatever the series length', () => {
+  it.each([
+    ['upper side (mentions)', MENTION, 1400],
+    ['both sides (defaults)', DEFAULT_DETECTOR_SETTINGS, 1700],
+  ])('keeps its state under a bound whatever the series length, %s', (_case, settings, maxBytes) => {
     const sizes = [1, 20].map((days) => {
-      let state = createDetectorState();
+      let state = createDetectorState(settings);
       generateSeries(days, 5 * 60_000, 50, () => 1).forEach((point) => {
-        state = detectSpike(state, point.timeMs, point.value).state;
+        state = detectSpike(state, point.timeMs, point.value, settings).state;
       });
       return JSON.stringify(state).length;
     });
-    expect(sizes[1]).toBeLessThan(1400);
+    expect(sizes[1]).toBeLessThan(maxBytes);
     expect(Math.abs((sizes[1] ?? 0) - (sizes[0] ?? 0))).toBeLessThan(200);
   });
 
@@ -142,7 +155,7 @@ describe('detectSpike', () => {
     const alerts = alertTimes(points, runSeries(points));
     expect(alerts).toHaveLength(expectedAlerts);
     expect(alerts[0]).toBe(firstMs);
-    expect(DEFAULT_DETECTOR_SETTINGS.refractoryMs).toBe(12 * HOUR_MS);
+    expect(MENTION.refractoryMs).toBe(12 * HOUR_MS);
   });
 
   it('does not page on the first ordinary burst of a young series', () => {
@@ -159,13 +172,13 @@ describe('detectSpike', () => {
 
   it('takes a repeated or late point without throwing and without moving its clock back', () => {
     const points = generateSeries(3, 5 * 60_000, 20, () => 1);
-    let state = createDetectorState();
+    let state = createDetectorState(MENTION);
     for (const point of points.slice(0, 500)) {
-      state = detectSpike(state, point.timeMs, point.value).state;
+      state = detectSpike(state, point.timeMs, point.value, MENTION).state;
     }
     const lastMs = state.lastTimeMs ?? Number.NaN;
-    const repeated = detectSpike(state, lastMs, 21);
-    const late = detectSpike(repeated.state, lastMs - 2 * HOUR_MS, 19);
+    const repeated = detectSpike(state, lastMs, 21, MENTION);
+    const late = detectSpike(repeated.state, lastMs - 2 * HOUR_MS, 19, MENTION);
     for (const { verdict, state: next } of [repeated, late]) {
       expect(Number.isFinite(verdict.score)).toBe(true);
       expect(verdict.alert).toBe(false);
@@ -173,27 +186,27 @@ describe('detectSpike', () => {
       expect(Number.isFinite(next.level)).toBe(true);
     }
     // A big late point is still judged against its own time of day, and scored.
-    const lateSpike = detectSpike(late.state, lastMs - HOUR_MS, 400);
+    const lateSpike = detectSpike(late.state, lastMs - HOUR_MS, 400, MENTION);
     expect(lateSpike.verdict.z).toBeGreaterThan(10);
   });
 
   it('starts over, warm-up included, when a count series shows a non-integer value', () => {
     const points = generateSeries(3, 5 * 60_000, 20, () => 1);
-    let state = createDetectorState();
+    let state = createDetectorState(MENTION);
     for (const point of points) {
-      state = detectSpike(state, point.timeMs, point.value).state;
+      state = detectSpike(state, point.timeMs, point.value, MENTION).state;
     }
     expect(state.kind).toBe('count');
     const lastMs = state.lastTimeMs ?? 0;
-    const switched = detectSpike(state, lastMs + 5 * 60_000, 20.5);
+    const switched = detectSpike(state, lastMs + 5 * 60_000, 20.5, MENTION);
     expect(switched.state.kind).toBe('magnitude');
-    const next = detectSpike(switched.state, lastMs + 10 * 60_000, 31.5);
+    const next = detectSpike(switched.state, lastMs + 10 * 60_000, 31.5, MENTION);
     expect(next.verdict).toMatchObject({ warmingUp: true, score: 0, alert: false });
   });
 
   it('takes two points at the same instant as its very first ones', () => {
-    const first = detectSpike(createDetectorState(), START_MS, 5);
-    const second = detectSpike(first.state, START_MS, 7);
+    const first = detectSpike(createDetectorState(MENTION), START_MS, 5, MENTION);
+    const second = detectSpike(first.state, START_MS, 7, MENTION);
     expect(Number.isFinite(second.state.level)).toBe(true);
     expect(second.verdict.score).toBe(0);
   });
@@ -246,4 +259,59 @@ describe('detectSpike', () => {
       }
     },
   );
+
+  it('pages on a fall with the default settings, never with the mention reading', () => {
+    // A reading that ordinarily wobbles by a few percent around its daily cycle drops to a
+    // tenth for two hours: a failure for a server's traffic, nothing to answer for a brand.
+    const dropStartMs = START_MS + 8 * DAY_MS + 14 * HOUR_MS;
+    const inDrop = (timeMs: number) => timeMs >= dropStartMs && timeMs < dropStartMs + 2 * HOUR_MS;
+    const uniform = mulberry32(11);
+    const points: Point[] = [];
+    for (let timeMs = START_MS; timeMs < START_MS + 10 * DAY_MS; timeMs += 5 * 60_000) {
+      const usual = dailyMean(timeMs, 200) * (1 + 0.05 * (uniform() - 0.5));
+      points.push({ timeMs, value: (inDrop(timeMs) ? 0.1 : 1) * usual + 0.5 });
+    }
+    // Its first two days, while each hour's level is still being learnt, are left out.
+    const settled = (alerts: number[]) => alerts.filter((timeMs) => timeMs >= START_MS + 2 * DAY_MS);
+    expect(settled(alertTimes(points, runSeries(points, DEFAULT_DETECTOR_SETTINGS)))).toEqual([dropStartMs]);
+    expect(settled(alertTimes(points, runSeries(points, MENTION)))).toEqual([]);
+  });
+
+  it('judges each side on its own tail, so ordinary dips do not excuse a burst', () => {
+    // Every three hours the reading dips to a third for ten minutes: the lower tail learns that
+    // this is ordinary and stops paging for it; a burst above expected still pages.
+    const burstMs = START_MS + 9 * DAY_MS + 11 * HOUR_MS;
+    const uniform = mulberry32(5);
+    const points: Point[] = [];
+    for (let timeMs = START_MS; timeMs < START_MS + 10 * DAY_MS; timeMs += 5 * 60_000) {
+      const dip = timeMs % (3 * HOUR_MS) < 10 * 60_000 ? 1 / 3 : 1;
+      const burst = timeMs >= burstMs && timeMs < burstMs + 30 * 60_000 ? 3 : 1;
+      points.push({ timeMs, value: 100 * dip * burst * (1 + 0.05 * (uniform() - 0.5)) + 0.5 });
+    }
+    let state = createDetectorState(DEFAULT_DETECTOR_SETTINGS);
+    const verdicts = points.map((point) => {
+      const step = detectSpike(state, point.timeMs, point.value, DEFAULT_DETECTOR_SETTINGS);
+      state = step.state;
+      return step.verdict;
+    });
+    // Tails in order: point and sustained above expected, then the same below it.
+    const rate = (index: number) => (state.tails[index]?.exceedances ?? 0) / (state.tails[index]?.points ?? 1);
+    expect(rate(2)).toBeGreaterThan(3 * rate(0));
+    const alerts = alertTimes(points, verdicts);
+    const inBurst = (timeMs: number) => timeMs >= burstMs && timeMs < burstMs + 30 * 60_000;
+    expect(alerts.filter(inBurst)).toHaveLength(1);
+    expect(alerts.filter((timeMs) => timeMs > START_MS + 5 * DAY_MS && !inBurst(timeMs))).toEqual([]);
+  });
+
+  it('starts over from a state kept under other sides or horizons', () => {
+    const points = generateSeries(2, 5 * 60_000, 20, () => 1);
+    let state = createDetectorState(MENTION);
+    for (const point of points) {
+      state = detectSpike(state, point.timeMs, point.value, MENTION).state;
+    }
+    const lastMs = state.lastTimeMs ?? 0;
+    const next = detectSpike(state, lastMs + 5 * 60_000, 20, DEFAULT_DETECTOR_SETTINGS);
+    expect(next.verdict.warmingUp).toBe(true);
+    expect(next.state.tails).toHaveLength(createDetectorState(DEFAULT_DETECTOR_SETTINGS).tails.length);
+  });
 });

@@ -49,11 +49,15 @@ export interface DetectorSettings {
   levelShiftAfterMs: number;
   /** After an alert, no new alert until the score has stayed below 0.5 this long. */
   refractoryMs: number;
-  /** Half-life of the moving mean of residuals that catches a buzz building up; 0 turns it off. */
-  sustainedHalfLifeMs: number;
   /**
-   * 'upper': only more than usual pages (a bad buzz is more talk; a quiet night is not news);
-   * 'both': a drop pages too, for series where a fall is the failure (NAB labels both).
+   * Half-lives of the moving means of residuals that catch a buzz building up, one horizon each;
+   * every horizon added widens the rarity budget's factor, so more is not free. Empty: none.
+   */
+  sustainedHalfLivesMs: readonly number[];
+  /**
+   * 'both': a drop pages too, judged on its own tails (a fall is the failure of a speed, a
+   * temperature, a server's traffic; NAB labels both); 'upper': only more than usual pages, the
+   * reading for mentions (a bad buzz is more talk; a quiet night is not news).
    */
   sides: 'upper' | 'both';
 }
@@ -61,10 +65,10 @@ export interface DetectorSettings {
 const HOUR_MS = 3_600_000;
 
 /**
- * Defaults: a day cycle in hour slots and a week of memory are principles; the rarity, the
- * refractory period and the sustained horizon are the cross-validated choice of
- * `npm run -s bench:nab -- --corpus` (each held-out series scored with settings chosen on the
- * others), the same for every brand.
+ * Defaults for any series: a day cycle in hour slots, a week of memory and both sides are
+ * principles; the rarity, the refractory period and the least z that pages are the
+ * cross-validated choice of `npm run -s bench:nab -- --corpus` (each held-out series scored
+ * with settings chosen on the others).
  */
 export const DEFAULT_DETECTOR_SETTINGS: Readonly<DetectorSettings> = {
   seasonalPeriodMs: 24 * HOUR_MS,
@@ -72,12 +76,27 @@ export const DEFAULT_DETECTOR_SETTINGS: Readonly<DetectorSettings> = {
   levelHalfLifeMs: 24 * HOUR_MS,
   seasonalHalfLifePeriods: 7,
   warmUpMs: 6 * HOUR_MS,
-  alertRarityMs: 2 * 24 * HOUR_MS,
-  minAlertZ: 4,
+  alertRarityMs: 36 * HOUR_MS,
+  minAlertZ: 3.5,
   clipZ: 3,
   levelShiftAfterMs: 3 * HOUR_MS,
+  refractoryMs: 6 * HOUR_MS,
+  sustainedHalfLivesMs: [20 * 60_000],
+  sides: 'both',
+};
+
+/**
+ * What the pipeline runs on a brand's mention series: the defaults' model, paging only on more
+ * than usual (fewer mentions than expected is no bad buzz for a community manager to answer),
+ * with the paging budget of someone woken at night: never under 4 spreads (at 1-minute
+ * intervals, 3.5 spreads of plain Poisson noise come several times a week), noise alone at
+ * most about once in 2 days, and a story's aftershocks within 12 h are the same buzz.
+ */
+export const MENTION_DETECTOR_SETTINGS: Readonly<DetectorSettings> = {
+  ...DEFAULT_DETECTOR_SETTINGS,
+  alertRarityMs: 2 * 24 * HOUR_MS,
+  minAlertZ: 4,
   refractoryMs: 12 * HOUR_MS,
-  sustainedHalfLifeMs: 20 * 60_000,
   sides: 'upper',
 };
 
@@ -114,19 +133,24 @@ export interface DetectorState {
   runStartMs: number | null;
   runMeanResidual: number;
   runPoints: number;
-  /** Moving mean of winsorised z (the sustained horizon) and its mean absolute value when quiet. */
-  sustained: number;
-  sustainedSpread: number;
-  /** Tails of the point horizon and of the sustained horizon. */
-  pointTail: TailTally;
-  sustainedTail: TailTally;
+  /**
+   * Moving means of winsorised z (the sustained horizons, one per half-life) and their mean
+   * absolute values when quiet.
+   */
+  sustained: number[];
+  sustainedSpread: number[];
+  /**
+   * One tail per horizon and side: the point and each sustained horizon above expected, then,
+   * when drops page too, the same below it. Each side learns its own tail, so a series whose
+   * dips are ordinary does not excuse its bursts, nor the reverse.
+   */
+  tails: TailTally[];
   /**
    * What the last quiet stretch would teach the tails, held back for levelShiftAfterMs from
    * `pendingSinceMs`: if that stretch was a buzz building up, its alert drops it, so a slow ramp
    * does not raise the line it has to cross.
    */
-  pendingPointTail: TailTally;
-  pendingSustainedTail: TailTally;
+  pendingTails: TailTally[];
   pendingSinceMs: number | null;
   /** Current episode: when it began, the last time the score was ≥ 0.5. */
   episodeStartMs: number | null;
@@ -175,9 +199,14 @@ export function validateDetectorSettings(settings: DetectorSettings): DetectorSe
       throw new RangeError(`detector setting ${key} must be a finite number > 0, got ${settings[key]}`);
     }
   }
-  for (const key of ['warmUpMs', 'refractoryMs', 'sustainedHalfLifeMs'] as const) {
+  for (const key of ['warmUpMs', 'refractoryMs'] as const) {
     if (!(settings[key] >= 0) || !Number.isFinite(settings[key])) {
       throw new RangeError(`detector setting ${key} must be a finite number ≥ 0, got ${settings[key]}`);
+    }
+  }
+  for (const halfLifeMs of settings.sustainedHalfLivesMs) {
+    if (!(halfLifeMs > 0) || !Number.isFinite(halfLifeMs)) {
+      throw new RangeError(`detector setting sustainedHalfLivesMs must hold finite numbers > 0, got ${halfLifeMs}`);
     }
   }
   if (settings.sides !== 'upper' && settings.sides !== 'both') {
@@ -213,7 +242,17 @@ function emptyTail(): TailTally {
   return { points: 0, exceedances: 0, excessSum: 0, excessSquareSum: 0 };
 }
 
-/** A fresh state; its size depends only on the number of seasonal slots. */
+/** Horizons judged on each side: the point itself and each sustained moving mean. */
+function horizonCount(settings: DetectorSettings): number {
+  return 1 + settings.sustainedHalfLivesMs.length;
+}
+
+/** Tails a series keeps: one per horizon, on each side that pages. */
+function tailCount(settings: DetectorSettings): number {
+  return (settings.sides === 'both' ? 2 : 1) * horizonCount(settings);
+}
+
+/** A fresh state; its size depends only on the number of seasonal slots, horizons and sides. */
 export function createDetectorState(settings: DetectorSettings = DEFAULT_DETECTOR_SETTINGS): DetectorState {
   const slots = Math.round(settings.seasonalPeriodMs / settings.seasonalSlotMs);
   return {
@@ -230,12 +269,10 @@ export function createDetectorState(settings: DetectorSettings = DEFAULT_DETECTO
     runStartMs: null,
     runMeanResidual: 0,
     runPoints: 0,
-    sustained: 0,
-    sustainedSpread: 0,
-    pointTail: priorTail(),
-    sustainedTail: priorTail(),
-    pendingPointTail: emptyTail(),
-    pendingSustainedTail: emptyTail(),
+    sustained: settings.sustainedHalfLivesMs.map(() => 0),
+    sustainedSpread: settings.sustainedHalfLivesMs.map(() => 0),
+    tails: Array.from({ length: tailCount(settings) }, priorTail),
+    pendingTails: Array.from({ length: tailCount(settings) }, emptyTail),
     pendingSinceMs: null,
     episodeStartMs: null,
     episodeLastHotMs: null,
@@ -368,12 +405,10 @@ function compactState(state: DetectorState, changedSlots: readonly number[]): vo
   state.runMeanResidual = round(state.runMeanResidual);
   state.overallSpread = round(state.overallSpread);
   state.magnitude = round(state.magnitude);
-  state.sustained = roundCount(state.sustained);
-  state.sustainedSpread = roundCount(state.sustainedSpread);
-  state.pointTail = compactTail(state.pointTail, roundCount);
-  state.sustainedTail = compactTail(state.sustainedTail, roundCount);
-  state.pendingPointTail = compactTail(state.pendingPointTail, roundCount);
-  state.pendingSustainedTail = compactTail(state.pendingSustainedTail, roundCount);
+  state.sustained = state.sustained.map(roundCount);
+  state.sustainedSpread = state.sustainedSpread.map(roundCount);
+  state.tails = state.tails.map((tally) => compactTail(tally, roundCount));
+  state.pendingTails = state.pendingTails.map((tally) => compactTail(tally, roundCount));
   for (const slot of changedSlots) {
     state.seasonal[slot] = round(state.seasonal[slot] ?? 0);
     state.spread[slot] = round(state.spread[slot] ?? 0);
@@ -411,6 +446,20 @@ function untransform(kind: SeriesKind, transformed: number): number {
     case 'signed':
       return transformed;
   }
+}
+
+/** Whether a state holds one tail per horizon and side of these settings. */
+function fitsSettings(state: DetectorState, settings: DetectorSettings): boolean {
+  return (
+    Array.isArray(state.tails) &&
+    state.tails.length === tailCount(settings) &&
+    Array.isArray(state.pendingTails) &&
+    state.pendingTails.length === tailCount(settings) &&
+    Array.isArray(state.sustained) &&
+    state.sustained.length === settings.sustainedHalfLivesMs.length &&
+    Array.isArray(state.sustainedSpread) &&
+    state.sustainedSpread.length === settings.sustainedHalfLivesMs.length
+  );
 }
 
 /** The first verdict of a series, or of one whose treatment just changed: nothing to judge yet. */
@@ -464,9 +513,15 @@ export function detectSpike(
   settings: DetectorSettings = DEFAULT_DETECTOR_SETTINGS,
 ): { state: DetectorState; verdict: DetectorVerdict } {
   const kind = kindAfter(state.kind, value);
-  if (state.lastTimeMs === null || state.firstTimeMs === null || kind !== state.kind) {
+  if (
+    state.lastTimeMs === null ||
+    state.firstTimeMs === null ||
+    kind !== state.kind ||
+    !fitsSettings(state, settings)
+  ) {
     // A new series, or one that has just shown it is not a count (or not non-negative): what
-    // was learnt on the old scale does not apply on the new one.
+    // was learnt on the old scale does not apply on the new one. A state kept under other
+    // horizons or sides has no tail for some of them and starts over too.
     return startSeries(state, timeMs, value, kind, settings);
   }
   const slots = state.seasonal.length;
@@ -492,38 +547,55 @@ export function detectSpike(
   const spread = Math.max(floor, learntSpread);
   const residual = y - expectedStable;
   const z = residual / spread;
-  const sidedZ = settings.sides === 'upper' ? Math.max(z, 0) : Math.abs(z);
 
-  // The sustained horizon: a moving mean of winsorised z, judged against its own quiet spread.
-  const sustainedWeight = decayWeight(stepMs, settings.sustainedHalfLifeMs);
+  // The sustained horizons: moving means of winsorised z, each judged against its own quiet
+  // spread.
   const winsorised = Math.max(-settings.clipZ, Math.min(settings.clipZ, z));
-  const sustained = state.sustained + sustainedWeight * (winsorised - state.sustained);
-  // Never tighter than the moving mean of white noise (sd √(w / (2 − w)) for weight w per
-  // point), so a young or very regular series does not make every drift look sustained.
-  const whiteNoiseSd = Math.sqrt(sustainedWeight / (2 - sustainedWeight));
-  const sustainedZ =
-    settings.sustainedHalfLifeMs > 0 && stepMs > 0
-      ? sustained / Math.max(state.sustainedSpread * MEAN_ABS_TO_SD, whiteNoiseSd)
-      : 0;
-  const sidedSustainedZ = settings.sides === 'upper' ? Math.max(sustainedZ, 0) : Math.abs(sustainedZ);
+  const horizons = settings.sustainedHalfLivesMs.length + 1;
+  const sustained: number[] = [];
+  // The distance of each horizon from expected on each side that pages, in the tails' order:
+  // the point and each sustained horizon above expected, then the same below it.
+  const sidedZs = new Array<number>(state.tails.length).fill(0);
+  sidedZs[0] = Math.max(z, 0);
+  if (settings.sides === 'both') {
+    sidedZs[horizons] = Math.max(-z, 0);
+  }
+  settings.sustainedHalfLivesMs.forEach((halfLifeMs, index) => {
+    const weight = decayWeight(stepMs, halfLifeMs);
+    const previous = state.sustained[index] ?? 0;
+    const mean = previous + weight * (winsorised - previous);
+    sustained.push(mean);
+    // Never tighter than the moving mean of white noise (sd √(w / (2 − w)) for weight w per
+    // point), so a young or very regular series does not make every drift look sustained.
+    const whiteNoiseSd = Math.sqrt(weight / (2 - weight));
+    const meanZ = stepMs > 0 ? mean / Math.max((state.sustainedSpread[index] ?? 0) * MEAN_ABS_TO_SD, whiteNoiseSd) : 0;
+    sidedZs[1 + index] = Math.max(meanZ, 0);
+    if (settings.sides === 'both') {
+      sidedZs[horizons + 1 + index] = Math.max(-meanZ, 0);
+    }
+  });
 
   const warmingUp = timeMs - state.firstTimeMs < settings.warmUpMs;
-  const pointTail = readTail(state.pointTail);
-  const sustainedTail = readTail(state.sustainedTail);
-  // The per-point probability that pages once per alertRarityMs at this sampling interval,
-  // shared by the two horizons (the rarer of two is twice as likely by chance).
-  const alertSurprise = Math.log10(settings.alertRarityMs / Math.max(stepMs, 1)) + Math.log10(2);
-  const surprise = Math.max(
-    sidedZ >= settings.minAlertZ ? surpriseOf(sidedZ, pointTail, settings.clipZ) : 0,
-    sidedSustainedZ >= settings.minAlertZ ? surpriseOf(sidedSustainedZ, sustainedTail, settings.clipZ) : 0,
-  );
-  // Below minAlertZ on both horizons the score is held under 0.5, still rising with z so that
+  const tails = state.tails.map(readTail);
+  // The per-point probability that pages once per alertRarityMs at this sampling interval on
+  // each side, shared by that side's horizons (the rarest of n is n times as likely by chance).
+  const alertSurprise = Math.log10(settings.alertRarityMs / Math.max(stepMs, 1)) + Math.log10(horizons);
+  let surprise = 0;
+  let largestSidedZ = 0;
+  sidedZs.forEach((sided, index) => {
+    const tail = tails[index];
+    largestSidedZ = Math.max(largestSidedZ, sided);
+    if (tail && sided >= settings.minAlertZ) {
+      surprise = Math.max(surprise, surpriseOf(sided, tail, settings.clipZ));
+    }
+  });
+  // Below minAlertZ on every horizon the score is held under 0.5, still rising with z so that
   // ranks are kept.
   const rawScore = warmingUp
     ? 0
     : surprise > 0
       ? scoreFromSurprise(surprise, alertSurprise)
-      : Math.min(0.49, (0.49 * Math.max(sidedZ, sidedSustainedZ)) / settings.minAlertZ);
+      : Math.min(0.49, (0.49 * largestSidedZ) / settings.minAlertZ);
   const hot = rawScore >= 0.5;
 
   let alert = false;
@@ -572,10 +644,10 @@ export function detectSpike(
   next.level = state.level + levelWeight * clipped;
 
   next.sustained = sustained;
-  next.sustainedSpread =
-    state.sustainedSpread +
-    overallWeight *
-      (Math.min(Math.abs(sustained), settings.clipZ * state.sustainedSpread || Infinity) - state.sustainedSpread);
+  next.sustainedSpread = sustained.map((mean, index) => {
+    const quiet = state.sustainedSpread[index] ?? 0;
+    return quiet + overallWeight * (Math.min(Math.abs(mean), settings.clipZ * quiet || Infinity) - quiet);
+  });
   // The tails learn only once a stretch has stayed clear of any alert for levelShiftAfterMs: a
   // buzz's build-up would otherwise teach the detector to expect it. After the page, a count
   // series' episode is learnt too: the replies and re-shares of a story are how bursty this
@@ -585,26 +657,19 @@ export function detectSpike(
     1 - decayWeight(elapsedMs, settings.seasonalHalfLifePeriods * settings.seasonalPeriodMs);
   if (alert) {
     // The alerting point itself is learnt, so a blip that recurs every day stops paging.
-    next.pointTail = mergeTail(state.pointTail, addToTail(emptyTail(), sidedZ, settings.clipZ), tailKeep(stepMs));
-    next.sustainedTail = mergeTail(
-      state.sustainedTail,
-      addToTail(emptyTail(), sidedSustainedZ, settings.clipZ),
-      tailKeep(stepMs),
+    next.tails = state.tails.map((tally, index) =>
+      mergeTail(tally, addToTail(emptyTail(), sidedZs[index] ?? 0, settings.clipZ), tailKeep(stepMs)),
     );
-    next.pendingPointTail = emptyTail();
-    next.pendingSustainedTail = emptyTail();
+    next.pendingTails = state.pendingTails.map(emptyTail);
     next.pendingSinceMs = null;
   } else if (kind === 'count' || (!hot && next.episodeStartMs === null)) {
     const pendingSinceMs = state.pendingSinceMs ?? timeMs;
-    next.pendingPointTail = addToTail(state.pendingPointTail, sidedZ, settings.clipZ);
-    next.pendingSustainedTail = addToTail(state.pendingSustainedTail, sidedSustainedZ, settings.clipZ);
+    next.pendingTails = state.pendingTails.map((tally, index) => addToTail(tally, sidedZs[index] ?? 0, settings.clipZ));
     next.pendingSinceMs = pendingSinceMs;
     if (timeMs - pendingSinceMs >= settings.levelShiftAfterMs) {
       const keep = tailKeep(timeMs - pendingSinceMs);
-      next.pointTail = mergeTail(state.pointTail, next.pendingPointTail, keep);
-      next.sustainedTail = mergeTail(state.sustainedTail, next.pendingSustainedTail, keep);
-      next.pendingPointTail = emptyTail();
-      next.pendingSustainedTail = emptyTail();
+      next.tails = state.tails.map((tally, index) => mergeTail(tally, next.pendingTails[index] ?? emptyTail(), keep));
+      next.pendingTails = state.pendingTails.map(emptyTail);
       next.pendingSinceMs = null;
     }
   }
@@ -628,7 +693,7 @@ export function detectSpike(
         next.seasonal = next.seasonal.map((offset) => offset * ratio);
       }
       next.level = shiftedLevel;
-      next.sustained = 0;
+      next.sustained = next.sustained.map(() => 0);
       next.runSign = 0;
       next.runStartMs = null;
       next.runMeanResidual = 0;
@@ -637,7 +702,12 @@ export function detectSpike(
   }
   next.lastTimeMs = Math.max(state.lastTimeMs, timeMs);
   compactState(next, [low, high]);
-  const alertZ = Math.max(settings.minAlertZ, zAtSurprise(alertSurprise, pointTail, settings.clipZ));
+  // The band: where the point horizon alone would page, on each side (the upper tail's line
+  // below expected too when drops do not page, as a reference).
+  const alertZOf = (tail: TailModel | undefined) =>
+    tail ? Math.max(settings.minAlertZ, zAtSurprise(alertSurprise, tail, settings.clipZ)) : settings.minAlertZ;
+  const upperAlertZ = alertZOf(tails[0]);
+  const lowerAlertZ = settings.sides === 'both' ? alertZOf(tails[horizons]) : upperAlertZ;
 
   return {
     state: next,
@@ -646,8 +716,8 @@ export function detectSpike(
       alert,
       observed: value,
       expected: untransform(kind, expectedStable),
-      lower: untransform(kind, expectedStable - alertZ * spread),
-      upper: untransform(kind, expectedStable + alertZ * spread),
+      lower: untransform(kind, expectedStable - lowerAlertZ * spread),
+      upper: untransform(kind, expectedStable + upperAlertZ * spread),
       z,
       sinceMs: next.episodeStartMs,
       warmingUp,
