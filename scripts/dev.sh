@@ -52,7 +52,8 @@ if [[ -n "${SOURCES_FILE:-}" ]]; then
   apps+=(collector)
 fi
 # The pages' scripts are rebuilt on every change under apps/gateway/web: reload the page to see it.
-npx tsx scripts/web-build.ts --watch >"$LOGS/web.log" 2>&1 &
+# tsx itself, not npx: npx does not pass the stop signal on, and the watcher would outlive us.
+node_modules/.bin/tsx scripts/web-build.ts --watch >"$LOGS/web.log" 2>&1 &
 pids+=($!)
 # Each app under its own supervisor: an app that dies is said so and started again (backoff).
 for app in "${apps[@]}"; do

@@ -1,8 +1,8 @@
 /*
  * Bundles the gateway's browser pages (apps/gateway/web) with esbuild into the folder the
  * gateway serves (apps/gateway/public/js, not committed). `npm run build` runs it once;
- * `--watch` rebuilds on every change (npm run dev). Prints each file's size; fails when a
- * Node-only module reaches a bundle.
+ * `--watch` rebuilds on every change (npm run dev; a new page needs a restart). Prints each
+ * file's size; fails when a server-side module reaches a bundle.
  *   npx tsx scripts/web-build.ts [--watch]
  */
 import * as esbuild from 'esbuild';
@@ -16,8 +16,11 @@ export const WEB_SOURCE_DIR = resolve(ROOT, 'apps/gateway/web');
 export const PUBLIC_DIR = resolve(ROOT, 'apps/gateway/public');
 export const WEB_BUNDLE_DIR = resolve(PUBLIC_DIR, 'js');
 
-/** Modules that only run in Node: one of them in a bundle means a lib index or an adapter leaked in. */
-const NODE_ONLY =
+/**
+ * Modules meant for the server: Node-only packages, the schema and plan libraries the server
+ * validates with, and the adapter libs. One of them in a bundle means a lib index leaked in.
+ */
+const SERVER_ONLY =
   /(^|\/)node_modules\/(ioredis|kafkajs|natural|pino|@nestjs|prom-client|ws|yaml|luxon|zod)\/|(^|\/)libs\/(kafka|redis|plan-source|observability)\//;
 
 /**
@@ -53,11 +56,11 @@ function options(outdir: string): esbuild.BuildOptions {
   };
 }
 
-/** Throws naming the Node-only inputs found in the bundles, and the output that carries them. */
+/** Throws naming the server-side inputs found in the bundles. */
 function checkBrowserOnly(metafile: esbuild.Metafile): void {
-  const leaks = Object.keys(metafile.inputs).filter((input) => NODE_ONLY.test(input));
+  const leaks = Object.keys(metafile.inputs).filter((input) => SERVER_ONLY.test(input));
   if (leaks.length > 0) {
-    throw new Error(`Node-only modules reached the browser bundles: ${leaks.join(', ')}`);
+    throw new Error(`server-side modules reached the browser bundles: ${leaks.join(', ')}`);
   }
 }
 

@@ -38,12 +38,19 @@ export type ServerToClientEvents = {
   'connection.refused': (error: CommandError) => void;
 } & { [K in AlertEventKind]: (event: Extract<AlertEventView, { kind: K }>) => void };
 
-/** Commands a client sends, in the imperative, each answered through its ack. */
+export type BrandSelection = z.input<typeof brandSelectionSchema>;
+export type AlertCommand = z.input<typeof alertCommandSchema>;
+
+/**
+ * Commands a client sends, in the imperative, each answered through its ack. Payloads are typed
+ * as the schemas accept them, so a typed client (the console) is checked at compile time; the
+ * handlers still take `unknown` and parse it, since any client may send anything.
+ */
 export interface ClientToServerEvents {
-  subscribe: (payload: unknown, ack: (answer: SubscribeAnswer) => void) => void;
-  unsubscribe: (payload: unknown, ack: (answer: UnsubscribeAnswer) => void) => void;
-  'alert.acknowledge': (payload: unknown, ack: (answer: AlertCommandAnswer) => void) => void;
-  'alert.resolve': (payload: unknown, ack: (answer: AlertCommandAnswer) => void) => void;
+  subscribe: (payload: BrandSelection, ack: (answer: SubscribeAnswer) => void) => void;
+  unsubscribe: (payload: BrandSelection, ack: (answer: UnsubscribeAnswer) => void) => void;
+  'alert.acknowledge': (payload: AlertCommand, ack: (answer: AlertCommandAnswer) => void) => void;
+  'alert.resolve': (payload: AlertCommand, ack: (answer: AlertCommandAnswer) => void) => void;
 }
 
 /** What a socket said about itself at connection: the person of the crisis plan using it, if any. */

@@ -48,10 +48,19 @@ function describeTarget(target: NotifyTarget): string {
   return `whoever is on call (${target.schedule})`;
 }
 
+/** Whom a step reaches: the on-call people by name when it pages rotas only, else its targets. */
+function describeStep(targets: readonly NotifyTarget[], recipients: readonly string[]): string {
+  const schedules = targets.flatMap((target) => ('schedule' in target ? [target.schedule] : []));
+  if (recipients.length > 0 && schedules.length === targets.length) {
+    return `${recipients.map(personName).join(', ')} (on call: ${schedules.join(', ')})`;
+  }
+  return targets.map(describeTarget).join(', ');
+}
+
 function describeRecipients(recipients: readonly string[]): string {
   return recipients.length > 0
     ? `pages ${recipients.map(personName).join(', ')}`
-    : 'reaches nobody: the next step follows at once';
+    : 'reaches nobody on call at that time';
 }
 
 /** "escalates to the manager in 0:42", "pages again in 0:02 (1/3)", or why nothing more will happen. */
@@ -71,7 +80,7 @@ export function describeEscalation(status: EscalationStatus, nowMs: number): Tim
       return status.kind === 'step'
         ? {
             tone: left < 30_000 ? 'soon' : 'ok',
-            text: `escalates to ${status.targets.map(describeTarget).join(', ')} ${when}`,
+            text: `escalates to ${describeStep(status.targets, status.recipients)} ${when}`,
             detail,
           }
         : { tone: 'soon', text: `pages again ${when} (${status.repeat}/${status.maxTimes})`, detail };

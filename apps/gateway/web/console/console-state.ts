@@ -2,11 +2,10 @@
  * What the alert console knows: the plan summary, who is using it, the alerts seen, the filters
  * and the pages ringing. One object shared by the console's views; the page module changes it.
  */
-import type { AlertView, NotificationReason } from '@tocsin/alerting';
+import type { AlertView, NotificationReason, Silence } from '@tocsin/alerting';
 import { levelRank } from '@tocsin/alerting/level-rank';
 import type { Role, SeverityLevel } from '@tocsin/crisis-plan';
 import type { WebhookDelivery } from '@tocsin/redis';
-import type { Silence } from '@tocsin/alerting';
 import type { PlanSummary } from '../../src/plan.controller';
 import { bindPageHeader } from '../shared/page-header';
 
