@@ -1,6 +1,6 @@
 import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
 import { AlertActions, type CommandOutcome } from '@tocsin/alert-actions';
-import type { AlertEvent } from '@tocsin/alerting';
+import { subjectOf, type ConsoleEvent } from '@tocsin/alerting';
 import { describeZodError } from '@tocsin/domain';
 import type { Server } from 'socket.io';
 import type { TocsinSocket } from './mentions.gateway';
@@ -30,9 +30,9 @@ export class AlertsGateway {
 
   constructor(private readonly alerts: AlertActions) {}
 
-  broadcast(event: AlertEvent, userIds: readonly string[]): void {
+  broadcast(event: ConsoleEvent, userIds: readonly string[]): void {
     // One emit to the union of rooms: a socket in several of them gets the event once.
-    const rooms = [brandRoom(event.alert.brandId), ...userIds.map(userRoom)];
+    const rooms = [brandRoom(subjectOf(event).brandId), ...userIds.map(userRoom)];
     this.server.to(rooms).emit(event.kind, event as never);
   }
 

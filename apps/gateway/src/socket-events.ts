@@ -1,4 +1,4 @@
-import type { Alert, AlertEvent, AlertEventKind } from '@tocsin/alerting';
+import type { Alert, AlertEvent, AlertEventKind, IncidentEvent, IncidentEventKind } from '@tocsin/alerting';
 import type { EnrichedMention, SpikeSignal } from '@tocsin/domain';
 import { z } from 'zod';
 
@@ -33,7 +33,9 @@ export type ServerToClientEvents = {
   /** The detector's verdict on a brand's volume or negative volume for an interval just closed. */
   'signal.spike': (signal: SpikeSignal) => void;
   'connection.refused': (error: CommandError) => void;
-} & { [K in AlertEventKind]: (event: Extract<AlertEvent, { kind: K }>) => void };
+} & { [K in AlertEventKind]: (event: Extract<AlertEvent, { kind: K }>) => void } & {
+  [K in IncidentEventKind]: (event: Extract<IncidentEvent, { kind: K }>) => void;
+};
 
 /** Commands a client sends, in the imperative, each answered through its ack. */
 export interface ClientToServerEvents {

@@ -30,7 +30,8 @@ export function levelRank(plan: CrisisPlan, levelId: string): number {
   return plan.levels.findIndex((level) => level.id === levelId);
 }
 
-function snapshotEscalation(
+/** The level's escalation policy copied at `nowMs`, to run from step one. */
+export function snapshotEscalation(
   plan: CrisisPlan,
   level: string,
   cause: EscalationSnapshot['cause'],
@@ -50,7 +51,8 @@ function snapshotEscalation(
   };
 }
 
-function firstDueAtMs(snapshot: EscalationSnapshot): number | null {
+/** When the snapshot's first step is due; null for a policy with no step. */
+export function firstDueAtMs(snapshot: EscalationSnapshot): number | null {
   const first = snapshot.steps[0];
   return first ? snapshot.startedAtMs + first.afterMs : null;
 }

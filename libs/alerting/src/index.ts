@@ -9,3 +9,5 @@ export * from './notification-payloads';
 export * from './outbox';
 export * from './hit-trust';
 export * from './redact-url';
+export * from './incident.schema';
+export * from './incident-lifecycle';
