@@ -39,6 +39,8 @@ import { AlertsController } from './alerts.controller';
 import { AlertsGateway } from './alerts.gateway';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config';
 import { ConsumerReadiness, HealthController } from './health.controller';
+import { IncidentsController } from './incidents.controller';
+import { IncidentsGateway } from './incidents.gateway';
 import { createMentionDeliveryConsumer } from './mention-delivery.consumer';
 import { MentionsGateway } from './mentions.gateway';
 import { PlanController } from './plan.controller';
@@ -115,7 +117,7 @@ export class GatewayModule {
   static forConfig(config: GatewayConfig): DynamicModule {
     return {
       module: GatewayModule,
-      controllers: [PlanController, AlertsController, HealthController],
+      controllers: [PlanController, AlertsController, HealthController, IncidentsController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         ...kafkaProviders(config.kafka),
@@ -165,6 +167,7 @@ export class GatewayModule {
         },
         MentionsGateway,
         AlertsGateway,
+        IncidentsGateway,
         GatewayLifecycle,
       ],
     };

@@ -7,7 +7,7 @@ import {
   WebSocketServer,
   type OnGatewayConnection,
 } from '@nestjs/websockets';
-import type { Alert } from '@tocsin/alerting';
+import type { Alert, Incident } from '@tocsin/alerting';
 import {
   describeZodError,
   enrichedMentionSchema,
@@ -109,12 +109,13 @@ export class MentionsGateway implements OnGatewayConnection {
       };
     }
     await socket.join(selection.brandIds.map(brandRoom));
-    const [recent, signals, alerts] = await Promise.all([
+    const [recent, signals, alerts, incidents] = await Promise.all([
       this.recentMentions(selection.brandIds),
       this.latestSignals(selection.brandIds),
       this.liveAlerts(selection.brandIds),
+      this.liveIncidents(selection.brandIds),
     ]);
-    return { ok: true, brandIds: selection.brandIds, recent, signals, alerts };
+    return { ok: true, brandIds: selection.brandIds, recent, signals, alerts, incidents };
   }
 
   @SubscribeMessage('unsubscribe')
@@ -153,6 +154,10 @@ export class MentionsGateway implements OnGatewayConnection {
 
   private async liveAlerts(brandIds: readonly string[]): Promise<Alert[]> {
     return (await Promise.all(brandIds.map((brandId) => this.alerts.listLive(brandId)))).flat();
+  }
+
+  private async liveIncidents(brandIds: readonly string[]): Promise<Incident[]> {
+    return (await Promise.all(brandIds.map((brandId) => this.alerts.listLiveIncidents(brandId)))).flat();
   }
 
   deliverMention(brandId: string, mention: EnrichedMention): void {

@@ -1,4 +1,12 @@
-import type { Alert, AlertEvent, AlertEventKind, IncidentEvent, IncidentEventKind } from '@tocsin/alerting';
+import {
+  MAX_NOTE_CHARS,
+  type Alert,
+  type AlertEvent,
+  type AlertEventKind,
+  type Incident,
+  type IncidentEvent,
+  type IncidentEventKind,
+} from '@tocsin/alerting';
 import type { EnrichedMention, SpikeSignal } from '@tocsin/domain';
 import { z } from 'zod';
 
@@ -13,12 +21,16 @@ export const brandSelectionSchema = z
   .object({ brandIds: z.array(z.string().min(1).max(128)).min(1).max(200) })
   .strict();
 
-/** `signals`: the brands' latest volume verdicts, oldest first, for the wall's trend. */
+/**
+ * `signals`: the brands' latest volume verdicts, oldest first, for the wall's trend;
+ * `incidents`: the brands' live incidents, the console's first view.
+ */
 export type SubscribeAnswer = CommandAnswer<{
   brandIds: string[];
   recent: EnrichedMention[];
   signals: SpikeSignal[];
   alerts: Alert[];
+  incidents: Incident[];
 }>;
 export type AlertCommandAnswer = CommandAnswer<{ alert: Alert }>;
 
@@ -26,6 +38,16 @@ export const alertCommandSchema = z
   .object({ alertId: z.string().min(1).max(128), note: z.string().max(2_000).optional() })
   .strict();
 export type UnsubscribeAnswer = CommandAnswer<{ brandIds: string[] }>;
+export type IncidentCommandAnswer = CommandAnswer<{ incident: Incident }>;
+
+const incidentId = z.string().min(1).max(128);
+
+/** `incident.acknowledge` and `incident.resolve`. */
+export const incidentCommandSchema = z.object({ incidentId, note: z.string().max(MAX_NOTE_CHARS).optional() }).strict();
+
+export const incidentNoteSchema = z.object({ incidentId, text: z.string().trim().min(1).max(MAX_NOTE_CHARS) }).strict();
+
+export const incidentOwnerSchema = z.object({ incidentId, ownerId: z.string().min(1).max(128) }).strict();
 
 /** Facts the server pushes, in the past tense. */
 export type ServerToClientEvents = {
@@ -43,6 +65,10 @@ export interface ClientToServerEvents {
   unsubscribe: (payload: unknown, ack: (answer: UnsubscribeAnswer) => void) => void;
   'alert.acknowledge': (payload: unknown, ack: (answer: AlertCommandAnswer) => void) => void;
   'alert.resolve': (payload: unknown, ack: (answer: AlertCommandAnswer) => void) => void;
+  'incident.acknowledge': (payload: unknown, ack: (answer: IncidentCommandAnswer) => void) => void;
+  'incident.resolve': (payload: unknown, ack: (answer: IncidentCommandAnswer) => void) => void;
+  'incident.note': (payload: unknown, ack: (answer: IncidentCommandAnswer) => void) => void;
+  'incident.assign': (payload: unknown, ack: (answer: IncidentCommandAnswer) => void) => void;
 }
 
 /** What a socket said about itself at connection: the person of the crisis plan using it, if any. */
