@@ -1,4 +1,4 @@
-import type { Alert, Incident, IncidentEvent } from '@tocsin/alerting';
+import type { Alert, Incident, IncidentEvent, IncidentReport } from '@tocsin/alerting';
 import { formatPlanError, parsePlan, type CrisisPlan } from '@tocsin/crisis-plan';
 import type { Mention } from '@tocsin/domain';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -214,5 +214,32 @@ describe('incidents: the demo buzz is one incident, paged once per step, rehears
       body: JSON.stringify({ userId: 'sophie', ownerId: 'nobody' }),
     });
     expect(refused.status).toBe(403);
+  });
+
+  it('reports the resolved incident in JSON, Markdown and HTML: timeline, volume, top mentions, who did what', async () => {
+    const resolved = await fetch(`${tocsin.gatewayUrl}/v1/incidents/${incident.id}/resolve`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ userId: 'marc', note: 'holding statement out, recall announced' }),
+    });
+    expect(resolved.status).toBe(200);
+    const report = await getJson<IncidentReport>(`/v1/incidents/${incident.id}/report`);
+    expect(report.incident).toMatchObject({ state: 'resolved', resolvedBy: 'marc', acknowledgedBy: 'sophie' });
+    expect(report.timeline.map((entry) => entry.action).slice(-2)).toEqual(['owner-changed', 'resolved']);
+    expect(report.topMentions.items.length).toBeGreaterThan(0);
+    expect(report.replies).toBeNull();
+    expect(report.people.map((person) => person.actor)).toEqual(['tocsin', 'sophie', 'marc']);
+
+    const markdown = await fetch(`${tocsin.gatewayUrl}/v1/incidents/${incident.id}/report`, {
+      headers: { accept: 'text/markdown' },
+    });
+    expect(markdown.headers.get('content-type')).toMatch(/^text\/markdown/);
+    const text = await markdown.text();
+    expect(text).toContain('**level-raised** by tocsin');
+    expect(text).toContain('**note** by sophie: Legal is checking the batch numbers');
+    expect(text).toContain('No reply data.');
+    const html = await fetch(`${tocsin.gatewayUrl}/v1/incidents/${incident.id}/report?format=html`);
+    expect(html.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await html.text()).toContain('<h2>Timeline</h2>');
   });
 });

@@ -9,7 +9,7 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { AlertActions } from '@tocsin/alert-actions';
-import type { SocketMessage } from '@tocsin/alerting';
+import { NO_REPLY_STATS, type SocketMessage } from '@tocsin/alerting';
 import type { AlertSignal } from '@tocsin/crisis-plan';
 import { systemClock, TOPICS, type EnrichedMention } from '@tocsin/domain';
 import {
@@ -39,7 +39,7 @@ import { AlertsController } from './alerts.controller';
 import { AlertsGateway } from './alerts.gateway';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config';
 import { ConsumerReadiness, HealthController } from './health.controller';
-import { IncidentsController } from './incidents.controller';
+import { INCIDENT_REPLY_STATS, IncidentsController } from './incidents.controller';
 import { IncidentsGateway } from './incidents.gateway';
 import { createMentionDeliveryConsumer } from './mention-delivery.consumer';
 import { MentionsGateway } from './mentions.gateway';
@@ -165,6 +165,8 @@ export class GatewayModule {
             ),
           inject: [AlertStore, SilenceStore, PlanSource],
         },
+        // The reply queue replaces this source; until then reports read "no reply data".
+        { provide: INCIDENT_REPLY_STATS, useValue: NO_REPLY_STATS },
         MentionsGateway,
         AlertsGateway,
         IncidentsGateway,

@@ -1,9 +1,47 @@
-import { Body, Controller, Get, HttpCode, HttpException, Param, Post, Query } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  HttpException,
+  Inject,
+  Param,
+  Post,
+  Query,
+  Res,
+} from '@nestjs/common';
 import { AlertActions, type IncidentOutcome } from '@tocsin/alert-actions';
-import { MAX_NOTE_CHARS, type Alert, type Incident } from '@tocsin/alerting';
-import { describeZodError } from '@tocsin/domain';
-import { AlertStore, OutboxStore, type WebhookDelivery } from '@tocsin/redis';
+import {
+  buildIncidentReport,
+  MAX_NOTE_CHARS,
+  renderReportHtml,
+  renderReportMarkdown,
+  type Alert,
+  type Incident,
+  type IncidentReplyStatsSource,
+  type IncidentReport,
+} from '@tocsin/alerting';
+import { describeZodError, spikeSignalSchema, systemClock, type SpikeSignal } from '@tocsin/domain';
+import { PlanSource } from '@tocsin/plan-source';
+import { AlertStore, OutboxStore, RecentSignalsStore, type WebhookDelivery } from '@tocsin/redis';
+import type { Response } from 'express';
 import { z } from 'zod';
+
+/** Where crisis reports read reply times: the reply queue binds its own source here. */
+export const INCIDENT_REPLY_STATS = Symbol('IncidentReplyStatsSource');
+
+const REPORT_FORMATS = ['json', 'md', 'html'] as const;
+type ReportFormat = (typeof REPORT_FORMATS)[number];
+const reportQuerySchema = z.object({ format: z.enum(REPORT_FORMATS).optional() }).strict();
+
+/** `?format=` wins; otherwise the Accept header: Markdown, HTML (a browser), else JSON. */
+function reportFormat(query: z.infer<typeof reportQuerySchema>, accept: string | undefined): ReportFormat {
+  if (query.format) return query.format;
+  if (accept?.includes('text/markdown')) return 'md';
+  if (accept?.includes('text/html')) return 'html';
+  return 'json';
+}
 
 const incidentQuerySchema = z
   .object({
@@ -40,6 +78,9 @@ export class IncidentsController {
     private readonly alerts: AlertStore,
     private readonly outbox: OutboxStore,
     private readonly actions: AlertActions,
+    private readonly signals: RecentSignalsStore,
+    private readonly plan: PlanSource,
+    @Inject(INCIDENT_REPLY_STATS) private readonly replies: IncidentReplyStatsSource,
   ) {}
 
   /** Live incidents first, then the newest resolved ones. */
@@ -56,6 +97,47 @@ export class IncidentsController {
     const incident = await this.incident(id);
     const [alerts, deliveries] = await Promise.all([this.alerts.alertsOf(incident), this.outbox.deliveries(id)]);
     return { incident, alerts, deliveries };
+  }
+
+  /**
+   * The crisis report, open or resolved: JSON, Markdown (`Accept: text/markdown` or
+   * `?format=md`) or a printable HTML page (`Accept: text/html` or `?format=html`).
+   */
+  @Get(':id/report')
+  async report(
+    @Param('id') id: string,
+    @Query() query: Record<string, string>,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<IncidentReport | string> {
+    const parsed = reportQuerySchema.safeParse(query);
+    if (!parsed.success) throw badRequest(parsed.error);
+    const incident = await this.incident(id);
+    const [alerts, signals, replies] = await Promise.all([
+      this.alerts.alertsOf(incident),
+      this.brandSignals(incident.brandId),
+      this.replies.statsFor(incident),
+    ]);
+    const report = buildIncidentReport({
+      incident,
+      alerts,
+      signals,
+      replies,
+      plan: this.plan.current().plan,
+      nowMs: systemClock.now(),
+    });
+    const format = reportFormat(parsed.data, accept);
+    if (format === 'json') return report;
+    response.type(format === 'md' ? 'text/markdown; charset=utf-8' : 'text/html; charset=utf-8');
+    return format === 'md' ? renderReportMarkdown(report) : renderReportHtml(report);
+  }
+
+  private async brandSignals(brandId: string): Promise<SpikeSignal[]> {
+    const raws = await this.signals.list(brandId, Number.MAX_SAFE_INTEGER);
+    return raws.flatMap((raw) => {
+      const parsed = spikeSignalSchema.safeParse(JSON.parse(raw));
+      return parsed.success ? [parsed.data] : [];
+    });
   }
 
   @Post(':id/acknowledge')

@@ -11,3 +11,4 @@ export * from './hit-trust';
 export * from './redact-url';
 export * from './incident.schema';
 export * from './incident-lifecycle';
+export * from './incident-report';
