@@ -7,7 +7,7 @@ import {
   WebSocketServer,
   type OnGatewayConnection,
 } from '@nestjs/websockets';
-import type { Alert, Incident } from '@tocsin/alerting';
+import { planTargetResolver, viewAlert, type Alert, type Incident } from '@tocsin/alerting';
 import {
   describeZodError,
   enrichedMentionSchema,
@@ -115,7 +115,15 @@ export class MentionsGateway implements OnGatewayConnection {
       this.liveAlerts(selection.brandIds),
       this.liveIncidents(selection.brandIds),
     ]);
-    return { ok: true, brandIds: selection.brandIds, recent, signals, alerts, incidents };
+    const resolver = planTargetResolver(this.plan.current().plan);
+    return {
+      ok: true,
+      brandIds: selection.brandIds,
+      recent,
+      signals,
+      alerts: alerts.map((alert) => viewAlert(alert, resolver)),
+      incidents,
+    };
   }
 
   @SubscribeMessage('unsubscribe')

@@ -1,8 +1,8 @@
 import {
   MAX_NOTE_CHARS,
-  type Alert,
-  type AlertEvent,
   type AlertEventKind,
+  type AlertEventView,
+  type AlertView,
   type Incident,
   type IncidentEvent,
   type IncidentEventKind,
@@ -22,17 +22,18 @@ export const brandSelectionSchema = z
   .strict();
 
 /**
- * `signals`: the brands' latest volume verdicts, oldest first, for the wall's trend;
+ * `signals`: the brands' latest volume verdicts, oldest first, for the wall's trend. Alerts go
+ * out with their escalation status derived, here as in every event and HTTP answer;
  * `incidents`: the brands' live incidents, the console's first view.
  */
 export type SubscribeAnswer = CommandAnswer<{
   brandIds: string[];
   recent: EnrichedMention[];
   signals: SpikeSignal[];
-  alerts: Alert[];
+  alerts: AlertView[];
   incidents: Incident[];
 }>;
-export type AlertCommandAnswer = CommandAnswer<{ alert: Alert }>;
+export type AlertCommandAnswer = CommandAnswer<{ alert: AlertView }>;
 
 export const alertCommandSchema = z
   .object({ alertId: z.string().min(1).max(128), note: z.string().max(2_000).optional() })
@@ -55,7 +56,7 @@ export type ServerToClientEvents = {
   /** The detector's verdict on a brand's volume or negative volume for an interval just closed. */
   'signal.spike': (signal: SpikeSignal) => void;
   'connection.refused': (error: CommandError) => void;
-} & { [K in AlertEventKind]: (event: Extract<AlertEvent, { kind: K }>) => void } & {
+} & { [K in AlertEventKind]: (event: Extract<AlertEventView, { kind: K }>) => void } & {
   [K in IncidentEventKind]: (event: Extract<IncidentEvent, { kind: K }>) => void;
 };
 

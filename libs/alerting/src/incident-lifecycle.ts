@@ -2,12 +2,12 @@ import type { CrisisPlan, IncidentSettings } from '@tocsin/crisis-plan';
 import {
   acknowledge as acknowledgeAlert,
   firstDueAtMs,
-  levelRank,
   resolve as resolveAlert,
   snapshotEscalation,
 } from './alert-lifecycle';
 import { SYSTEM_ACTOR, type Alert, type AlertEvent } from './alert.schema';
 import { runDueSteps, type TargetResolver } from './escalation';
+import { levelRank } from './level-rank';
 import type { Incident, IncidentAlert, IncidentEntry, IncidentEvent, IncidentNotification } from './incident.schema';
 
 /** What one decision did: the incident, the alerts it changed, and the facts to tell. */
