@@ -15,6 +15,7 @@ import { markSelectedRow, orderedVisibleIds, renderList, tickRows } from './aler
 import { upsertAlert } from './alert-store';
 import { header, selectedAlert, state, STATES, STORAGE_KEYS, type StateFilter } from './console-state';
 import { bindIdentity, renderIdentity, renderPeople } from './identity.view';
+import { bindIncidents, renderIncidents, showIncidents } from './incidents.view';
 import { bindPager, dismissPages, page, renderBanner } from './pager.view';
 import { bindSilences, loadSilences, prefillSilence, renderSilenceBrands } from './silences.view';
 
@@ -216,6 +217,7 @@ async function applySubscription(current: GatewaySocket): Promise<void> {
     clearError();
     state.subscribed = answer.brandIds;
     answer.alerts.forEach(upsert);
+    showIncidents(answer.incidents);
   }
   await loadHistory();
   refreshList();
@@ -274,6 +276,7 @@ function connect(): void {
     renderIdentity();
   });
   for (const kind of ALERT_EVENTS) current.on(kind, onAlertEvent);
+  bindIncidents(current, () => (live() ? current : null));
 }
 
 // ---------------------------------------------------------------- identity, brands and filters
@@ -315,6 +318,7 @@ function onBrandToggled(): void {
   state.selectedBrands = findAll('input:checked', HTMLInputElement, elements.brandList).map((input) => input.value);
   writeBrandSelection(state.selectedBrands, state.brands.length);
   refreshList();
+  renderIncidents();
   syncSubscription();
 }
 
