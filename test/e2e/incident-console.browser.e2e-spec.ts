@@ -26,6 +26,8 @@ describe('incident console in Chromium', () => {
     });
     await postMentions(tocsin.ingestUrl, JSON.stringify(influential), 'application/json');
     await page.locator('[data-testid="incident"][data-level="alert"]').waitFor({ timeout: 20_000 });
+    // The incident's page to the on-call CM rings the console through the incident's alert.
+    await page.locator('[data-testid="alert-banner"]').waitFor({ state: 'visible', timeout: 10_000 });
     const words = aMention({ text: "Fleurie Cosmetics c'est une arnaque, boycott ! 😡" });
     await postMentions(tocsin.ingestUrl, toNdjson([words]), 'application/x-ndjson');
 

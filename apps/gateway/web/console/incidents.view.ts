@@ -3,7 +3,7 @@
  * inside, its timeline (joins, level rises, pages, acknowledgement, notes, owner, resolution),
  * a note box, its commands and its crisis report. Alerts below stay the detail view.
  */
-import type { Incident, IncidentEvent, IncidentEventKind } from '@tocsin/alerting';
+import type { Incident, IncidentEvent, IncidentEventKind, IncidentNotification } from '@tocsin/alerting';
 import { find, h } from '../shared/dom';
 import { formatTime } from '../shared/format';
 import { describeError, sendCommand, type GatewaySocket } from '../shared/socket.client';
@@ -188,9 +188,21 @@ export function showIncidents(list: readonly Incident[]): void {
   list.forEach(upsertIncident);
 }
 
-/** Listens to the incident facts of `socket`; `current` gives the socket commands go through. */
-export function bindIncidents(socket: GatewaySocket, current: () => GatewaySocket | null): void {
+/**
+ * Listens to the incident facts of `socket`; `current` gives the socket commands go through,
+ * `onPaged` rings the console when an incident page names the person using it.
+ */
+export function bindIncidents(
+  socket: GatewaySocket,
+  current: () => GatewaySocket | null,
+  onPaged: (incident: Incident, page: IncidentNotification) => void,
+): void {
   socketOf = current;
-  const onEvent = (event: IncidentEvent): void => upsertIncident(event.incident);
+  const onEvent = (event: IncidentEvent): void => {
+    upsertIncident(event.incident);
+    if (event.kind === 'incident.escalated' && state.userId && event.notification.recipients.includes(state.userId)) {
+      onPaged(event.incident, event.notification);
+    }
+  };
   for (const kind of INCIDENT_EVENTS) socket.on(kind, onEvent);
 }
