@@ -95,7 +95,12 @@ function noteForm(incident: Incident): HTMLElement {
     'form',
     { class: 'incident__note' },
     input,
-    h('button', { type: 'submit', text: 'Add note', dataset: { testid: 'incident-note-submit' } }),
+    h('button', {
+      type: 'submit',
+      class: 'btn btn--small',
+      text: 'Add note',
+      dataset: { testid: 'incident-note-submit' },
+    }),
   );
   form.addEventListener('submit', (event) => {
     event.preventDefault();
@@ -141,6 +146,7 @@ function card(incident: Incident): HTMLElement {
       live && incident.state === 'open'
         ? h('button', {
             type: 'button',
+            class: 'btn btn--small',
             text: 'Acknowledge incident',
             dataset: { testid: 'incident-ack' },
             onclick: () => void command(incident, 'incident.acknowledge'),
@@ -149,6 +155,7 @@ function card(incident: Incident): HTMLElement {
       live
         ? h('button', {
             type: 'button',
+            class: 'btn btn--small btn--quiet',
             text: 'Resolve incident',
             dataset: { testid: 'incident-resolve' },
             onclick: () => void command(incident, 'incident.resolve'),
