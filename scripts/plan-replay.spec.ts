@@ -25,16 +25,24 @@ function loadPlan(file: string): CrisisPlan {
 const recorded = parseMentionLines(readFileSync(join(ROOT, FIXTURE), 'utf8'), FIXTURE).mentions;
 
 describe('plan-replay', () => {
-  it('prints the alerts of the example plan, paging Montréal at 21:03 Paris in the DST week', () => {
+  it('prints one incident for the Fleurie buzz, paging Montréal at 21:03 Paris in the DST week', () => {
     const run = planReplay('--plan', 'config/crisis-plan.example.yaml', '--input', FIXTURE, '--speed', 'max');
     const lines = run.stdout.trim().split('\n');
-    expect({ status: run.status, stderr: run.stderr, summary: lines.slice(-2), first: lines[5] }).toEqual({
+    expect({ status: run.status, stderr: run.stderr, first: lines.slice(3, 9), summary: lines.slice(-3) }).toEqual({
       status: 0,
       stderr: '',
-      first: '  2026-03-10 21:03:09  a1 fleurie  notified: opened (step 1): emilie',
+      first: [
+        '1 incident holding 2 alerts, 9 pages (nobody acknowledges in a replay), Europe/Paris time:',
+        '  2026-03-10 21:03:09  i1 fleurie  opened: Negative mention by @chloegirard_ on tiktok uses crisis words: "rembours*" [a1]',
+        '  2026-03-10 21:03:09  i1 fleurie  notified: opened (step 1): emilie',
+        '  2026-03-10 21:03:09  i1 fleurie  alert-joined: Negative mention by @chloegirard_ on tiktok uses crisis words: "brûl*" [a2]',
+        '  2026-03-10 21:03:09  i1 fleurie  level-raised: alert → crisis: Negative mention by @chloegirard_ on tiktok uses crisis words: "brûl*" [a2]',
+        '  2026-03-10 21:03:09  i1 fleurie  notified: upgraded (step 1): emilie, sophie, jordan',
+      ],
       summary: [
-        'a1 fleurie/crisis-words alert: opened 2026-03-10 21:03:09, closed 2026-03-11 03:05:58; 6 hits (crisis-words); 6 pages to emilie, jordan, marc',
-        'a2 fleurie/product-safety crisis: opened 2026-03-10 21:03:09, closed 2026-03-11 09:05:29; 5 hits (product-safety); 8 pages to emilie, sophie, jordan, marc',
+        'i1 fleurie crisis: opened 2026-03-10 21:03:09, closed 2026-03-11 09:05:29; 2 alerts (a1 crisis-words alert, a2 product-safety crisis); 9 pages to emilie, sophie, jordan, marc',
+        'a1 fleurie/crisis-words alert: opened 2026-03-10 21:03:09, closed 2026-03-11 03:05:58; 6 hits (crisis-words); paged through i1',
+        'a2 fleurie/product-safety crisis: opened 2026-03-10 21:03:09, closed 2026-03-11 09:05:29; 5 hits (product-safety); paged through i1',
       ],
     });
   });
@@ -42,7 +50,7 @@ describe('plan-replay', () => {
   it('shows the escalation passing over empty steps at once when the rota has a DST gap', () => {
     const run = planReplay('--plan', 'config/test/dst-gap-plan.yaml', '--input', FIXTURE);
     expect(run.stdout.trim().split('\n').slice(3)).toEqual([
-      '1 alert, 1 page (nobody acknowledges in a replay), Europe/Paris time:',
+      '1 alert paging on its own, 1 page (nobody acknowledges in a replay), Europe/Paris time:',
       '  2026-03-10 21:03:09  a1 fleurie  opened: Negative mention by @chloegirard_ on tiktok uses crisis words: "rembours*", "brûl*"',
       '  2026-03-10 21:03:09  a1 fleurie  escalation-skipped: step 1 targets nobody at this time: step 2 goes on at once',
       '  2026-03-10 21:03:09  a1 fleurie  escalation-skipped: step 2 targets nobody at this time: step 3 goes on at once',

@@ -67,28 +67,60 @@ function plural(count: number, noun: string, nouns = `${noun}s`): string {
   return `${count.toLocaleString('en-US')} ${count === 1 ? noun : nouns}`;
 }
 
-/** What would have happened, in the plan's time zone: the timeline, then one line per alert. */
+/** What would have happened, in the plan's time zone: the timeline, then one line per incident and alert. */
 export function describeReplay(report: ReplayReport, timezone: string): string[] {
   const at = (ms: number): string => DateTime.fromMillis(ms, { zone: timezone }).toFormat('yyyy-MM-dd HH:mm:ss');
   const { mentions } = report;
   const hits = Object.entries(report.hitsByTrigger).map(([trigger, count]) => `${trigger} ${count}`);
-  const pages = report.alerts.reduce((sum, alert) => sum + alert.notificationCount, 0);
   const lines = [
     `mentions: ${plural(mentions.read, 'read', 'read')}, ${plural(mentions.duplicates, 'duplicate')}, ` +
       `${plural(mentions.aboutPlanBrands, 'about the plan brands', 'about the plan brands')}, ` +
       `${plural(mentions.negative, 'negative', 'negative')}, ${plural(mentions.late, 'late', 'late')}`,
     `trigger hits: ${hits.length > 0 ? hits.join(', ') : 'none'}`,
-    `${plural(report.alerts.length, 'alert')}, ${plural(pages, 'page')} (nobody acknowledges in a replay), ${timezone} time:`,
-    ...report.timeline.map(
-      (entry) => `  ${at(entry.atMs)}  ${entry.alertId} ${entry.brandId}  ${entry.action}: ${entry.reason}`,
-    ),
   ];
+  const inIncident = new Set(report.incidents.flatMap((incident) => incident.alerts.map((member) => member.alertId)));
+  const ownTimeline = report.timeline.filter((entry) => !inIncident.has(entry.alertId));
+  if (report.incidents.length > 0) {
+    lines.push(
+      `${plural(report.incidents.length, 'incident')} holding ${plural(inIncident.size, 'alert')}, ` +
+        `${plural(report.pages.length, 'page')} (nobody acknowledges in a replay), ${timezone} time:`,
+      ...report.incidentTimeline.map(
+        (entry) =>
+          `  ${at(entry.atMs)}  ${entry.incidentId} ${entry.brandId}  ${entry.action}: ${entry.reason}` +
+          (entry.alertId === undefined ? '' : ` [${entry.alertId}]`),
+      ),
+    );
+    for (const incident of report.incidents) {
+      const closed = incident.resolvedAtMs === undefined ? 'still open' : `closed ${at(incident.resolvedAtMs)}`;
+      const members = incident.alerts.map((member) => `${member.alertId} ${member.triggerId} ${member.level}`);
+      lines.push(
+        `${incident.id} ${incident.groupKey} ${incident.level}: opened ${at(incident.openedAtMs)}, ${closed}; ` +
+          `${plural(incident.alerts.length, 'alert')} (${members.join(', ')}); ` +
+          `${plural(incident.notificationCount, 'page')} to ${incident.pagedUserIds.join(', ') || 'nobody'}`,
+      );
+    }
+  }
+  if (ownTimeline.length > 0 || report.incidents.length === 0) {
+    const pages = report.alerts
+      .filter((alert) => !inIncident.has(alert.id))
+      .reduce((sum, alert) => sum + alert.notificationCount, 0);
+    lines.push(
+      `${plural(report.alerts.length - inIncident.size, 'alert')} paging on ${report.incidents.length > 0 ? 'their' : 'its'} own, ` +
+        `${plural(pages, 'page')} (nobody acknowledges in a replay), ${timezone} time:`,
+      ...ownTimeline.map(
+        (entry) => `  ${at(entry.atMs)}  ${entry.alertId} ${entry.brandId}  ${entry.action}: ${entry.reason}`,
+      ),
+    );
+  }
   for (const alert of report.alerts) {
     const closed = alert.resolvedAtMs === undefined ? 'still open' : `closed ${at(alert.resolvedAtMs)}`;
+    const paging =
+      alert.incidentId === undefined
+        ? `${plural(alert.notificationCount, 'page')} to ${alert.pagedUserIds.join(', ') || 'nobody'}`
+        : `paged through ${alert.incidentId}`;
     lines.push(
       `${alert.id} ${alert.groupKey} ${alert.level}: opened ${at(alert.openedAtMs)}, ${closed}; ` +
-        `${plural(alert.evidence.count, 'hit')} (${alert.evidence.triggerIds.join(', ')}); ` +
-        `${plural(alert.notificationCount, 'page')} to ${alert.pagedUserIds.join(', ') || 'nobody'}`,
+        `${plural(alert.evidence.count, 'hit')} (${alert.evidence.triggerIds.join(', ')}); ${paging}`,
     );
   }
   return lines;

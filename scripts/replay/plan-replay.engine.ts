@@ -1,13 +1,23 @@
 import {
+  acceptsAlerts,
   alertGroupKey,
   applyHit,
   autoResolveAtMs,
   autoResolveDue,
   dueEscalation,
+  dueIncidentEscalation,
   findInhibitor,
+  followAlert,
+  incidentGroupKey,
+  placeAlert,
   planTargetResolver,
   type Alert,
+  type AlertChange,
   type AuditAction,
+  type Incident,
+  type IncidentAction,
+  type IncidentNotification,
+  type Notification,
 } from '@tocsin/alerting';
 import {
   createTriggerState,
@@ -36,6 +46,20 @@ export interface ReplayEntry {
   reason: string;
 }
 
+/** One line of an incident's timeline at the event time it was made. */
+export interface ReplayIncidentEntry {
+  atMs: number;
+  incidentId: string;
+  brandId: string;
+  action: IncidentAction;
+  actor: string;
+  reason: string;
+  alertId?: string;
+}
+
+/** A page as it went out: an alert paging on its own, or an incident for its alerts. */
+export type ReplayPage = Notification | IncidentNotification;
+
 export interface ReplayReport {
   mentions: { read: number; duplicates: number; aboutPlanBrands: number; negative: number; late: number };
   /** Trigger hits by trigger id, including those folded into an existing alert. */
@@ -44,13 +68,17 @@ export interface ReplayReport {
   alerts: Alert[];
   /** Every audit entry of every alert, in event-time order. */
   timeline: ReplayEntry[];
+  /** Every incident (plans with an `incidents` section), in the order they opened. */
+  incidents: Incident[];
+  /** Every timeline entry of every incident, in event-time order. */
+  incidentTimeline: ReplayIncidentEntry[];
+  /** Every page sent, in event-time order. */
+  pages: ReplayPage[];
 }
 
-interface Due {
-  atMs: number;
-  kind: 'escalation' | 'auto-resolve';
-  alert: Alert;
-}
+type Due =
+  | { atMs: number; kind: 'escalation' | 'auto-resolve'; alert: Alert }
+  | { atMs: number; kind: 'incident-escalation'; incident: Incident };
 
 /**
  * Replays recorded mentions through the pure logic of the pipeline and the alerter, with event
@@ -79,6 +107,8 @@ export function replayPlan(plan: CrisisPlan, recorded: readonly Mention[], optio
   const brands = new Map<string, BrandSignalsState>();
   const alerts = new Map<string, Alert>();
   const liveByGroup = new Map<string, string>();
+  const incidents = new Map<string, Incident>();
+  const pages: ReplayPage[] = [];
   const hitsByTrigger: Record<string, number> = {};
   const mentions = { read: 0, duplicates: 0, aboutPlanBrands: 0, negative: 0, late: 0 };
   let triggers = createTriggerState();
@@ -91,8 +121,39 @@ export function replayPlan(plan: CrisisPlan, recorded: readonly Mention[], optio
     } else liveByGroup.set(next.groupKey, next.id);
   };
 
+  const storeIncident = (next: Incident, notifications: readonly IncidentNotification[] = []): void => {
+    incidents.set(next.id, next);
+    pages.push(...notifications);
+  };
+
+  /** The live system's `AlertActions.inIncident`: the alert joins, opens or keeps its incident in step. */
+  const inIncident = (applied: AlertChange, nowMs: number): boolean => {
+    const settings = plan.incidents;
+    const { alert } = applied;
+    const opened = applied.events.some((event) => event.kind === 'alert.opened');
+    if (!settings || (alert.incidentId === undefined && !opened)) return false;
+    const current = alert.incidentId === undefined ? undefined : incidents.get(alert.incidentId);
+    const groupKey = incidentGroupKey(alert, settings);
+    const joinable = [...incidents.values()]
+      .filter((incident) => incident.groupKey === groupKey && acceptsAlerts(incident, settings, nowMs))
+      .sort((a, b) => b.openedAtMs - a.openedAtMs)[0];
+    if (alert.incidentId !== undefined && !current) return false;
+    const change = current
+      ? followAlert(current, alert, plan, nowMs)
+      : placeAlert(joinable, alert, plan, settings, nowMs, `i${incidents.size + 1}`);
+    const escalated = dueIncidentEscalation(change.incident, resolver, nowMs);
+    storeIncident(escalated.incident, escalated.notifications);
+    store(change.alerts.find((member) => member.id === alert.id) ?? alert);
+    return true;
+  };
+
   const nextDue = (): Due | undefined => {
     let earliest: Due | undefined;
+    for (const incident of incidents.values()) {
+      const atMs = incident.state === 'open' ? incident.nextEscalationAtMs : null;
+      if (atMs !== null && (!earliest || atMs < earliest.atMs))
+        earliest = { atMs, kind: 'incident-escalation', incident };
+    }
     for (const alert of alerts.values()) {
       const escalationAtMs = alert.state === 'open' ? alert.nextEscalationAtMs : null;
       const resolveAtMs = autoResolveAtMs(alert, plan);
@@ -109,11 +170,17 @@ export function replayPlan(plan: CrisisPlan, recorded: readonly Mention[], optio
   /** Runs every timer due up to `untilMs` at its own due time, as the alerter's poll would. */
   const runTimers = (untilMs: number): void => {
     for (let due = nextDue(); due && due.atMs <= untilMs; due = nextDue()) {
-      const change =
-        due.kind === 'escalation'
-          ? dueEscalation(due.alert, resolver, due.atMs).alert
-          : autoResolveDue(due.alert, plan, due.atMs).alert;
-      store(change);
+      if (due.kind === 'incident-escalation') {
+        const escalated = dueIncidentEscalation(due.incident, resolver, due.atMs);
+        storeIncident(escalated.incident, escalated.notifications);
+      } else if (due.kind === 'escalation') {
+        const escalated = dueEscalation(due.alert, resolver, due.atMs);
+        pages.push(...escalated.notifications);
+        store(escalated.alert);
+      } else {
+        const change = autoResolveDue(due.alert, plan, due.atMs);
+        if (!(change.events.length > 0 && inIncident(change, due.atMs))) store(change.alert);
+      }
     }
   };
 
@@ -131,7 +198,10 @@ export function replayPlan(plan: CrisisPlan, recorded: readonly Mention[], optio
       }
     }
     const applied = applyHit(live, hit, plan, nowMs, `a${alerts.size + 1}`);
-    store(dueEscalation(applied.alert, resolver, nowMs).alert);
+    if (inIncident(applied, nowMs)) return;
+    const escalated = dueEscalation(applied.alert, resolver, nowMs);
+    pages.push(...escalated.notifications);
+    store(escalated.alert);
   };
 
   for (const mention of recorded) {
@@ -195,5 +265,27 @@ export function replayPlan(plan: CrisisPlan, recorded: readonly Mention[], optio
       })),
     )
     .sort((a, b) => a.atMs - b.atMs);
-  return { mentions, hitsByTrigger, alerts: ordered, timeline };
+  const orderedIncidents = [...incidents.values()].sort((a, b) => a.openedAtMs - b.openedAtMs);
+  const incidentTimeline = orderedIncidents
+    .flatMap((incident) =>
+      incident.timeline.map((entry) => ({
+        atMs: entry.atMs,
+        incidentId: incident.id,
+        brandId: incident.brandId,
+        action: entry.action,
+        actor: entry.actor,
+        reason: entry.reason,
+        ...(entry.alertId === undefined ? {} : { alertId: entry.alertId }),
+      })),
+    )
+    .sort((a, b) => a.atMs - b.atMs);
+  return {
+    mentions,
+    hitsByTrigger,
+    alerts: ordered,
+    timeline,
+    incidents: orderedIncidents,
+    incidentTimeline,
+    pages: pages.sort((a, b) => a.atMs - b.atMs),
+  };
 }

@@ -1,5 +1,5 @@
 import { AlertActions } from '@tocsin/alert-actions';
-import type { AlertEvent } from '@tocsin/alerting';
+import type { ConsoleEvent } from '@tocsin/alerting';
 import type { TriggerHit } from '@tocsin/crisis-plan';
 import type { Clock } from '@tocsin/domain';
 import { PlanSource } from '@tocsin/plan-source';
@@ -71,7 +71,7 @@ describe('Redis Sentinel: the primary killed while an escalation step is due', (
       { log: () => undefined },
     );
     // What the alerter's relay would publish: the console events its changes left in the outbox.
-    const events: AlertEvent[] = [];
+    const events: ConsoleEvent[] = [];
     const relay = async (): Promise<void> => {
       const claimed = await outbox.claimDue(Number.MAX_SAFE_INTEGER, 10_000, 1_000);
       await outbox.finish(claimed.map((item) => item.member));

@@ -1,5 +1,5 @@
 import { AlertActions } from '@tocsin/alert-actions';
-import type { AlertEvent, OutboxMessage } from '@tocsin/alerting';
+import type { AlertEvent, ConsoleEvent, OutboxMessage } from '@tocsin/alerting';
 import type { TriggerHit } from '@tocsin/crisis-plan';
 import type { Clock } from '@tocsin/domain';
 import { PlanSource } from '@tocsin/plan-source';
@@ -74,9 +74,9 @@ describe('AlertActions on real Redis', () => {
     return claimed.map((item) => item.message);
   }
 
-  const eventsOf = (messages: OutboxMessage[]): AlertEvent[] =>
+  const eventsOf = (messages: OutboxMessage[]): ConsoleEvent[] =>
     messages.flatMap((message) => (message.channel === 'socket' ? [message.event] : []));
-  const escalationsTo = (events: AlertEvent[], userId: string): Escalated[] =>
+  const escalationsTo = (events: ConsoleEvent[], userId: string): Escalated[] =>
     events.filter(
       (event): event is Escalated => event.kind === 'alert.escalated' && event.notification.recipients.includes(userId),
     );

@@ -130,7 +130,7 @@ describe(OutboxRelay.name, () => {
     expect(received.filter((request) => request.key === 'alert-4/page-1/org-json')).toHaveLength(1);
   });
 
-  it('publishes console events to alerts.events in order, keyed by alert, with their idempotency keys', async () => {
+  it('publishes console events to alerts.events in order, keyed by brand, with their idempotency keys', async () => {
     const event = (kind: 'alert.opened' | 'alert.acknowledged', index: number): OutboxMessage => ({
       channel: 'socket',
       key: `alert-5/${kind}/${index}`,
@@ -146,7 +146,7 @@ describe(OutboxRelay.name, () => {
       'alert-5/alert.opened/0',
       'alert-5/alert.acknowledged/1',
     ]);
-    expect(records.every((record) => record.key?.toString() === 'alert:alert-5')).toBe(true);
+    expect(records.every((record) => record.key?.toString() === 'brand:fleurie')).toBe(true);
     expect(await outbox.pending()).toBe(0);
   });
 });

@@ -1,4 +1,4 @@
-import { redactUrl, type SocketMessage, type WebhookMessage } from '@tocsin/alerting';
+import { redactUrl, subjectOf, type SocketMessage, type WebhookMessage } from '@tocsin/alerting';
 import type { Clock } from '@tocsin/domain';
 import type { RecordPublisher } from '@tocsin/kafka';
 import type { ClaimedMessage, OutboxStore, WebhookDelivery } from '@tocsin/redis';
@@ -72,8 +72,10 @@ export class OutboxRelay {
     if (sockets.length > 0) {
       await this.publisher.publish(
         this.eventsTopic,
+        // Keyed by brand: a brand's alert and incident facts reach consoles in the order they
+        // happened (an incident's page never overtakes the opening of the alert it is about).
         sockets.map(({ message }) => ({
-          key: `alert:${message.alertId}`,
+          key: `brand:${subjectOf(message.event).brandId}`,
           value: JSON.stringify(message),
           headers: { [IDEMPOTENCY_KEY_HEADER]: message.key },
         })),

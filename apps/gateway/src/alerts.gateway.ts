@@ -1,6 +1,6 @@
 import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
 import { AlertActions, type CommandOutcome } from '@tocsin/alert-actions';
-import { planTargetResolver, viewAlert, viewAlertEvent, type AlertEvent } from '@tocsin/alerting';
+import { planTargetResolver, subjectOf, viewAlert, viewAlertEvent, type ConsoleEvent } from '@tocsin/alerting';
 import { PlanSource } from '@tocsin/plan-source';
 import { describeZodError } from '@tocsin/domain';
 import type { Server } from 'socket.io';
@@ -30,10 +30,11 @@ export class AlertsGateway {
     private readonly plan: PlanSource,
   ) {}
 
-  broadcast(event: AlertEvent, userIds: readonly string[]): void {
+  broadcast(event: ConsoleEvent, userIds: readonly string[]): void {
     // One emit to the union of rooms: a socket in several of them gets the event once.
-    const rooms = [brandRoom(event.alert.brandId), ...userIds.map(userRoom)];
-    const view = viewAlertEvent(event, planTargetResolver(this.plan.current().plan));
+    const rooms = [brandRoom(subjectOf(event).brandId), ...userIds.map(userRoom)];
+    // Alerts go out with their escalation status derived; incidents as they are.
+    const view = 'alert' in event ? viewAlertEvent(event, planTargetResolver(this.plan.current().plan)) : event;
     this.server.to(rooms).emit(view.kind, view as never);
   }
 

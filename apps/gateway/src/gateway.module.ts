@@ -9,7 +9,7 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { AlertActions } from '@tocsin/alert-actions';
-import type { SocketMessage } from '@tocsin/alerting';
+import { NO_REPLY_STATS, type SocketMessage } from '@tocsin/alerting';
 import type { AlertSignal } from '@tocsin/crisis-plan';
 import { systemClock, TOPICS, type EnrichedMention } from '@tocsin/domain';
 import {
@@ -39,6 +39,8 @@ import { AlertsController } from './alerts.controller';
 import { AlertsGateway } from './alerts.gateway';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config';
 import { ConsumerReadiness, HealthController } from './health.controller';
+import { INCIDENT_REPLY_STATS, IncidentsController } from './incidents.controller';
+import { IncidentsGateway } from './incidents.gateway';
 import { createMentionDeliveryConsumer } from './mention-delivery.consumer';
 import { MentionsGateway } from './mentions.gateway';
 import { PlanController } from './plan.controller';
@@ -115,7 +117,7 @@ export class GatewayModule {
   static forConfig(config: GatewayConfig): DynamicModule {
     return {
       module: GatewayModule,
-      controllers: [PlanController, AlertsController, HealthController],
+      controllers: [PlanController, AlertsController, HealthController, IncidentsController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         ...kafkaProviders(config.kafka),
@@ -163,8 +165,11 @@ export class GatewayModule {
             ),
           inject: [AlertStore, SilenceStore, PlanSource],
         },
+        // The reply queue replaces this source; until then reports read "no reply data".
+        { provide: INCIDENT_REPLY_STATS, useValue: NO_REPLY_STATS },
         MentionsGateway,
         AlertsGateway,
+        IncidentsGateway,
         GatewayLifecycle,
       ],
     };

@@ -7,7 +7,7 @@ import {
   WebSocketServer,
   type OnGatewayConnection,
 } from '@nestjs/websockets';
-import { planTargetResolver, viewAlert, type Alert } from '@tocsin/alerting';
+import { planTargetResolver, viewAlert, type Alert, type Incident } from '@tocsin/alerting';
 import {
   describeZodError,
   enrichedMentionSchema,
@@ -109,10 +109,11 @@ export class MentionsGateway implements OnGatewayConnection {
       };
     }
     await socket.join(selection.brandIds.map(brandRoom));
-    const [recent, signals, alerts] = await Promise.all([
+    const [recent, signals, alerts, incidents] = await Promise.all([
       this.recentMentions(selection.brandIds),
       this.latestSignals(selection.brandIds),
       this.liveAlerts(selection.brandIds),
+      this.liveIncidents(selection.brandIds),
     ]);
     const resolver = planTargetResolver(this.plan.current().plan);
     return {
@@ -121,6 +122,7 @@ export class MentionsGateway implements OnGatewayConnection {
       recent,
       signals,
       alerts: alerts.map((alert) => viewAlert(alert, resolver)),
+      incidents,
     };
   }
 
@@ -160,6 +162,10 @@ export class MentionsGateway implements OnGatewayConnection {
 
   private async liveAlerts(brandIds: readonly string[]): Promise<Alert[]> {
     return (await Promise.all(brandIds.map((brandId) => this.alerts.listLive(brandId)))).flat();
+  }
+
+  private async liveIncidents(brandIds: readonly string[]): Promise<Incident[]> {
+    return (await Promise.all(brandIds.map((brandId) => this.alerts.listLiveIncidents(brandId)))).flat();
   }
 
   deliverMention(brandId: string, mention: EnrichedMention): void {

@@ -1,23 +1,36 @@
 import {
   acknowledge,
+  acknowledgeIncident,
+  addIncidentNote,
   alertGroupKey,
   applyHit,
   autoResolveAtMs,
   autoResolveDue,
   composeOutbox,
   dueEscalation,
+  dueIncidentEscalation,
   findInhibitor,
   findSilence,
+  followAlert,
+  incidentGroupKey,
   newSilenceSchema,
+  placeAlert,
   planTargetResolver,
   resolve,
+  resolveIncident,
+  setIncidentOwner,
   type Alert,
+  type AlertChange,
   type AlertCommandResult,
   type AlertEvent,
+  type ConsoleEvent,
+  type Incident,
+  type IncidentChange,
+  type IncidentCommandResult,
   type OutboxOptions,
   type Silence,
 } from '@tocsin/alerting';
-import type { TriggerHit } from '@tocsin/crisis-plan';
+import type { CrisisPlan, TriggerHit } from '@tocsin/crisis-plan';
 import { describeZodError, type Clock } from '@tocsin/domain';
 import type { PlanSource } from '@tocsin/plan-source';
 import type { AlertStore, AlertWrite, SilenceStore } from '@tocsin/redis';
@@ -27,8 +40,11 @@ export interface AlertActionsLogger {
   log(message: string): void;
 }
 
-export type CommandOutcome =
-  AlertCommandResult | { ok: false; error: { code: 'not-found' | 'unknown-user'; message: string } };
+type LookupError = { ok: false; error: { code: 'not-found' | 'unknown-user'; message: string } };
+
+export type CommandOutcome = AlertCommandResult | Extract<IncidentCommandResult, { ok: false }> | LookupError;
+
+export type IncidentOutcome = IncidentCommandResult | LookupError;
 
 /**
  * How long a claimed escalation or auto-resolve stays with the instance that took it: if that
@@ -56,7 +72,7 @@ export class AlertActions {
   /** The change and its messages, for one transaction. */
   private withOutbox<R>(
     write: Omit<AlertWrite<R>, 'outbox'>,
-    events: readonly AlertEvent[],
+    events: readonly ConsoleEvent[],
     nowMs: number,
   ): AlertWrite<R> {
     const messages = composeOutbox(events, this.plan.current().plan, this.options);
@@ -74,8 +90,10 @@ export class AlertActions {
     const { plan } = this.plan.current();
     const inhibitor = await this.inhibitorOf(hit);
     if (inhibitor) return this.foldIntoInhibitor(inhibitor, hit, nowMs);
-    return this.alerts.transactGroup(alertGroupKey(hit), (live) => {
+    return this.alerts.transactGroup(alertGroupKey(hit), async (live) => {
       const applied = applyHit(live, hit, plan, nowMs, randomUUID());
+      const grouped = await this.inIncident(applied, plan, nowMs);
+      if (grouped) return grouped;
       const escalated = dueEscalation(applied.alert, planTargetResolver(plan), nowMs);
       const write = {
         alert: escalated.alert,
@@ -85,6 +103,47 @@ export class AlertActions {
       };
       return this.withOutbox(write, [...applied.events, ...escalated.events], nowMs);
     });
+  }
+
+  /**
+   * Under a plan with incidents, an alert that just opened joins (or opens) the incident of its
+   * group, and an alert already in an incident keeps it in step; both are stored with the
+   * incident and its pages. Undefined for an alert that pages on its own: no incidents in the
+   * plan, or an alert stored before them, which keeps escalating as it did.
+   */
+  private async inIncident(applied: AlertChange, plan: CrisisPlan, nowMs: number) {
+    const settings = plan.incidents;
+    const { alert } = applied;
+    const opened = applied.events.some((event) => event.kind === 'alert.opened');
+    if (!settings || (alert.incidentId === undefined && !opened)) return undefined;
+    let change: IncidentChange;
+    if (alert.incidentId !== undefined) {
+      const incident = await this.alerts.readIncident(alert.incidentId);
+      if (!incident) return undefined;
+      change = followAlert(incident, alert, plan, nowMs);
+    } else {
+      const groupKey = incidentGroupKey(alert, settings);
+      const live = await this.alerts.readJoinableIncident(alert.brandId, groupKey, settings, nowMs);
+      change = placeAlert(live, alert, plan, settings, nowMs, randomUUID());
+    }
+    return this.incidentWrite(change, applied, plan, nowMs);
+  }
+
+  /** An alert change and the incident change it made, with the incident's due pages, as one write. */
+  private incidentWrite(change: IncidentChange, applied: AlertChange, plan: CrisisPlan, nowMs: number) {
+    const escalated = dueIncidentEscalation(change.incident, planTargetResolver(plan), nowMs);
+    const member = change.alerts.find((candidate) => candidate.id === applied.alert.id) ?? applied.alert;
+    // The alert's own events carry it as a member of its incident, so consoles can place it.
+    const alertEvents = applied.events.map((event) => ({ ...event, alert: member }));
+    const write = {
+      alert: member,
+      escalationDueAtMs: null,
+      autoResolveAtMs: autoResolveAtMs(member, plan),
+      incident: escalated.incident,
+      incidentEscalationDueAtMs: escalated.nextDueAtMs,
+      result: member,
+    };
+    return this.withOutbox(write, [...alertEvents, ...change.events, ...escalated.events], nowMs);
   }
 
   /** A live higher-level alert of the brand, when the hit's own group has no live alert. */
@@ -109,12 +168,84 @@ export class AlertActions {
     });
   }
 
-  acknowledge(alertId: string, userId: string, note?: string): Promise<CommandOutcome> {
+  /**
+   * Acknowledges an alert; an alert in an incident is acknowledged with its whole incident (one
+   * acknowledgement stops the one escalation), and the answer carries the alert as it now stands.
+   */
+  async acknowledge(alertId: string, userId: string, note?: string): Promise<CommandOutcome> {
+    const incidentId = (await this.alerts.get(alertId))?.incidentId;
+    if (incidentId !== undefined) {
+      const outcome = await this.acknowledgeIncident(incidentId, userId, note);
+      if (!outcome.ok) return outcome;
+      const alert = await this.alerts.get(alertId);
+      const events = outcome.events.filter((event): event is AlertEvent => 'alert' in event);
+      return alert
+        ? { ok: true, alert, events }
+        : { ok: false, error: { code: 'not-found', message: `no alert "${alertId}"` } };
+    }
     return this.command(alertId, userId, (alert, nowMs) => acknowledge(alert, userId, nowMs, note));
   }
 
   resolve(alertId: string, userId: string, reason?: string): Promise<CommandOutcome> {
     return this.command(alertId, userId, (alert, nowMs) => resolve(alert, userId, nowMs, reason));
+  }
+
+  acknowledgeIncident(incidentId: string, userId: string, note?: string): Promise<IncidentOutcome> {
+    return this.incidentCommand(incidentId, userId, (incident, alerts, nowMs) =>
+      acknowledgeIncident(incident, alerts, userId, nowMs, note),
+    );
+  }
+
+  resolveIncident(incidentId: string, userId: string, reason?: string): Promise<IncidentOutcome> {
+    return this.incidentCommand(incidentId, userId, (incident, alerts, nowMs) =>
+      resolveIncident(incident, alerts, userId, nowMs, reason),
+    );
+  }
+
+  addIncidentNote(incidentId: string, userId: string, text: string): Promise<IncidentOutcome> {
+    return this.incidentCommand(incidentId, userId, (incident, _alerts, nowMs) => ({
+      ok: true,
+      ...addIncidentNote(incident, userId, text, nowMs),
+    }));
+  }
+
+  /** Gives the incident to `ownerId`, a person of the plan, as decided by `userId`. */
+  async setIncidentOwner(incidentId: string, ownerId: string, userId: string): Promise<IncidentOutcome> {
+    const unknown = this.unknownPerson(ownerId);
+    if (unknown) return unknown;
+    return this.incidentCommand(incidentId, userId, (incident, _alerts, nowMs) => ({
+      ok: true,
+      ...setIncidentOwner(incident, ownerId, userId, nowMs),
+    }));
+  }
+
+  private unknownPerson(userId: string): LookupError | undefined {
+    if (this.plan.current().plan.people.some((person) => person.id === userId)) return undefined;
+    return { ok: false, error: { code: 'unknown-user', message: `no person "${userId}" in the crisis plan` } };
+  }
+
+  private async incidentCommand(
+    incidentId: string,
+    userId: string,
+    apply: (incident: Incident, alerts: Alert[], nowMs: number) => IncidentCommandResult,
+  ): Promise<IncidentOutcome> {
+    const unknown = this.unknownPerson(userId);
+    if (unknown) return unknown;
+    const nowMs = this.clock.now();
+    return this.alerts.transactIncident<IncidentOutcome>(incidentId, (incident, alerts) => {
+      if (!incident) {
+        return { result: { ok: false, error: { code: 'not-found', message: `no incident "${incidentId}"` } } };
+      }
+      const result = apply(incident, alerts, nowMs);
+      if (!result.ok || (result.events.length === 0 && result.incident === incident)) return { result };
+      const write = {
+        incident: result.incident,
+        incidentEscalationDueAtMs: result.incident.nextEscalationAtMs,
+        moreAlerts: result.alerts,
+        result,
+      };
+      return this.withOutbox(write, result.events, nowMs);
+    });
   }
 
   private async command(
@@ -123,14 +254,15 @@ export class AlertActions {
     apply: (alert: Alert, nowMs: number) => AlertCommandResult,
   ): Promise<CommandOutcome> {
     const { plan } = this.plan.current();
-    if (!plan.people.some((person) => person.id === userId)) {
-      return { ok: false, error: { code: 'unknown-user', message: `no person "${userId}" in the crisis plan` } };
-    }
+    const unknown = this.unknownPerson(userId);
+    if (unknown) return unknown;
     const nowMs = this.clock.now();
-    return this.alerts.transactAlert<CommandOutcome>(alertId, (alert) => {
+    return this.alerts.transactAlert<CommandOutcome>(alertId, async (alert) => {
       if (!alert) return { result: { ok: false, error: { code: 'not-found', message: `no alert "${alertId}"` } } };
       const result = apply(alert, nowMs);
       if (!result.ok) return { result };
+      const grouped = await this.inIncident(result, plan, nowMs);
+      if (grouped) return { ...grouped, result };
       const write = {
         alert: result.alert,
         escalationDueAtMs: result.alert.nextEscalationAtMs,
@@ -157,11 +289,26 @@ export class AlertActions {
         return this.withOutbox(write, escalated.events, nowMs);
       });
     }
+    const incidentEscalations = await this.alerts.incidentEscalations.claimDue(nowMs, TIMER_LEASE_MS, 50);
+    for (const incidentId of incidentEscalations) {
+      await this.alerts.transactIncident<void>(incidentId, (incident) => {
+        if (!incident) return { result: undefined };
+        const escalated = dueIncidentEscalation(incident, planTargetResolver(plan), nowMs);
+        const write = {
+          incident: escalated.incident,
+          incidentEscalationDueAtMs: escalated.nextDueAtMs,
+          result: undefined,
+        };
+        return this.withOutbox(write, escalated.events, nowMs);
+      });
+    }
     const autoResolves = await this.alerts.autoResolves.claimDue(nowMs, TIMER_LEASE_MS, 50);
     for (const alertId of autoResolves) {
-      await this.alerts.transactAlert<void>(alertId, (alert) => {
+      await this.alerts.transactAlert<void>(alertId, async (alert) => {
         if (!alert) return { result: undefined };
         const change = autoResolveDue(alert, plan, nowMs);
+        const grouped = change.events.length > 0 ? await this.inIncident(change, plan, nowMs) : undefined;
+        if (grouped) return { ...grouped, result: undefined };
         const write = {
           alert: change.alert,
           escalationDueAtMs: change.alert.nextEscalationAtMs,
@@ -171,7 +318,7 @@ export class AlertActions {
         return this.withOutbox(write, change.events, nowMs);
       });
     }
-    return escalations.length + autoResolves.length;
+    return escalations.length + incidentEscalations.length + autoResolves.length;
   }
 
   async createSilence(

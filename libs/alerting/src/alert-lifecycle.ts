@@ -26,7 +26,8 @@ export function alertGroupKey(hit: Pick<TriggerHit, 'brandId' | 'group'>): strin
   return `${hit.brandId}/${hit.group}`;
 }
 
-function snapshotEscalation(
+/** The level's escalation policy copied at `nowMs`, to run from step one. */
+export function snapshotEscalation(
   plan: CrisisPlan,
   level: string,
   cause: EscalationSnapshot['cause'],
@@ -46,7 +47,8 @@ function snapshotEscalation(
   };
 }
 
-function firstDueAtMs(snapshot: EscalationSnapshot): number | null {
+/** When the snapshot's first step is due; null for a policy with no step. */
+export function firstDueAtMs(snapshot: EscalationSnapshot): number | null {
   const first = snapshot.steps[0];
   return first ? snapshot.startedAtMs + first.afterMs : null;
 }

@@ -97,6 +97,11 @@ export const alertSchema = z
     /** Everyone paged so far, in order; a repeat pages them again. */
     pagedUserIds: z.array(z.string()),
     audit: z.array(auditEntrySchema),
+    /**
+     * The incident the alert belongs to: it then pages and escalates through the incident, not
+     * on its own. Absent on alerts of plans without incidents, and on alerts stored before them.
+     */
+    incidentId: z.string().optional(),
   })
   .strict();
 

@@ -17,19 +17,46 @@ export interface EscalationOutcome {
   nextDueAtMs: number | null;
 }
 
-interface Page {
+/** What an escalation runs on: an alert paging on its own, or an incident paging for its alerts. */
+export interface EscalationState {
+  state: Alert['state'];
+  escalation: Alert['escalation'];
+  escalationStepIndex: number;
+  repeatsDone: number;
+  nextEscalationAtMs: number | null;
+  notificationCount: number;
+  pagedUserIds: string[];
+}
+
+/** One page an escalation sends: the step of the snapshot (for a repeat, the last), whom, and why. */
+export interface EscalationPage {
   step: number;
   recipients: string[];
   reason: Notification['reason'];
+}
+
+/** A line of history an escalation step leaves on its subject (the alert's audit, the incident's timeline). */
+export interface EscalationRecord {
+  atMs: number;
+  action: 'notified' | 'escalation-skipped';
+  reason: string;
+}
+
+interface Page extends EscalationPage {
   nextDueAtMs: number | null;
   stepsDone: number;
   repeatsDone: number;
 }
 
 /** The page due at `dueAtMs`: the next step of the snapshot, or a repeat once the steps ran out. */
-function pageDue(alert: Alert, dueAtMs: number, resolveRecipients: TargetResolver, nowMs: number): Page | undefined {
-  const { steps, repeat, cause } = alert.escalation;
-  const index = alert.escalationStepIndex;
+function pageDue(
+  subject: EscalationState,
+  dueAtMs: number,
+  resolveRecipients: TargetResolver,
+  nowMs: number,
+): Page | undefined {
+  const { steps, repeat, cause } = subject.escalation;
+  const index = subject.escalationStepIndex;
   const step = steps[index];
   if (step) {
     const recipients = [...new Set(step.targets.flatMap((target) => resolveRecipients(target, nowMs)))];
@@ -39,13 +66,13 @@ function pageDue(alert: Alert, dueAtMs: number, resolveRecipients: TargetResolve
     const nextDelayMs = following ? (recipients.length > 0 ? following.afterMs : 0) : repeat?.everyMs;
     const nextDueAtMs = nextDelayMs === undefined ? null : dueAtMs + nextDelayMs;
     const reason = index === 0 ? cause : 'escalated';
-    return { step: index, recipients, reason, nextDueAtMs, stepsDone: index + 1, repeatsDone: alert.repeatsDone };
+    return { step: index, recipients, reason, nextDueAtMs, stepsDone: index + 1, repeatsDone: subject.repeatsDone };
   }
-  if (!repeat || alert.repeatsDone >= repeat.maxTimes) return undefined;
-  const repeatsDone = alert.repeatsDone + 1;
+  if (!repeat || subject.repeatsDone >= repeat.maxTimes) return undefined;
+  const repeatsDone = subject.repeatsDone + 1;
   return {
     step: steps.length - 1,
-    recipients: alert.pagedUserIds,
+    recipients: subject.pagedUserIds,
     reason: 'repeat',
     nextDueAtMs: repeatsDone < repeat.maxTimes ? dueAtMs + repeat.everyMs : null,
     stepsDone: index,
@@ -54,17 +81,22 @@ function pageDue(alert: Alert, dueAtMs: number, resolveRecipients: TargetResolve
 }
 
 /**
- * Carries out every escalation step (or repeat) of an open alert that is due at `nowMs`, in
- * order, from the policy snapshot taken when the alert opened or was upgraded. Delays count
- * from when the previous step was due, so a late timer does not shift the rest of the chain.
- * An acknowledged or resolved alert has nothing due. A step whose targets resolve to nobody
- * (a hole in the rota) sends nothing, says so in the audit, and the next step runs at once in
- * its place, its page noting the step it stands in for. Schedule `nextDueAtMs` for the next call.
+ * Carries out every escalation step (or repeat) of an open subject that is due at `nowMs`, in
+ * order, from its policy snapshot. Delays count from when the previous step was due, so a late
+ * timer does not shift the rest of the chain. An acknowledged or resolved subject has nothing
+ * due. A step whose targets resolve to nobody (a hole in the rota) sends nothing, leaves an
+ * `escalation-skipped` record, and the next step runs at once in its place, its page noting
+ * the step it stands in for. `record` writes each record onto the subject; `pages` holds each
+ * page sent with the subject as it stood right after it.
  */
-export function dueEscalation(alert: Alert, resolveRecipients: TargetResolver, nowMs: number): EscalationOutcome {
-  let current = alert;
-  const notifications: Notification[] = [];
-  const events: AlertEvent[] = [];
+export function runDueSteps<S extends EscalationState>(
+  subject: S,
+  resolveRecipients: TargetResolver,
+  nowMs: number,
+  record: (subject: S, entry: EscalationRecord) => S,
+): { subject: S; pages: Array<{ subject: S; page: EscalationPage }> } {
+  let current = subject;
+  const pages: Array<{ subject: S; page: EscalationPage }> = [];
   /** Steps just passed over because they reached nobody, 1-based as shown on the console. */
   let skippedSteps: number[] = [];
   while (current.state === 'open' && current.nextEscalationAtMs !== null && current.nextEscalationAtMs <= nowMs) {
@@ -74,15 +106,6 @@ export function dueEscalation(alert: Alert, resolveRecipients: TargetResolver, n
       current = { ...current, nextEscalationAtMs: null };
       break;
     }
-    const notification: Notification = {
-      alertId: current.id,
-      brandId: current.brandId,
-      level: current.level,
-      step: page.step,
-      recipients: page.recipients,
-      reason: page.reason,
-      atMs: nowMs,
-    };
     const sent = page.recipients.length > 0;
     const standsInFor =
       skippedSteps.length > 0
@@ -92,38 +115,64 @@ export function dueEscalation(alert: Alert, resolveRecipients: TargetResolver, n
       page.reason !== 'repeat' && page.stepsDone < current.escalation.steps.length
         ? `: step ${page.stepsDone + 1} goes on at once`
         : '';
-    const entry: AuditEntry = sent
+    const entry: EscalationRecord = sent
       ? {
           atMs: nowMs,
-          actor: SYSTEM_ACTOR,
           action: 'notified',
           reason: `${page.reason} (step ${page.step + 1}${standsInFor}): ${page.recipients.join(', ')}`,
         }
       : {
           atMs: nowMs,
-          actor: SYSTEM_ACTOR,
           action: 'escalation-skipped',
           reason: `step ${page.step + 1} targets nobody at this time${goesOn}`,
         };
     skippedSteps = sent || page.reason === 'repeat' ? [] : [...skippedSteps, page.step + 1];
-    current = {
-      ...current,
-      escalationStepIndex: page.stepsDone,
-      repeatsDone: page.repeatsDone,
-      nextEscalationAtMs: page.nextDueAtMs,
-      notificationCount: current.notificationCount + (sent ? 1 : 0),
-      pagedUserIds: [...new Set([...current.pagedUserIds, ...page.recipients])],
-      audit: [...current.audit, entry],
+    current = record(
+      {
+        ...current,
+        escalationStepIndex: page.stepsDone,
+        repeatsDone: page.repeatsDone,
+        nextEscalationAtMs: page.nextDueAtMs,
+        notificationCount: current.notificationCount + (sent ? 1 : 0),
+        pagedUserIds: [...new Set([...current.pagedUserIds, ...page.recipients])],
+      },
+      entry,
+    );
+    if (sent)
+      pages.push({ subject: current, page: { step: page.step, recipients: page.recipients, reason: page.reason } });
+  }
+  return { subject: current, pages };
+}
+
+/**
+ * Carries out every escalation step (or repeat) of an open alert that is due at `nowMs` (see
+ * `runDueSteps`), from the policy snapshot taken when the alert opened or was upgraded, with
+ * each step in the alert's audit. Schedule `nextDueAtMs` for the next call.
+ */
+export function dueEscalation(alert: Alert, resolveRecipients: TargetResolver, nowMs: number): EscalationOutcome {
+  const { subject, pages } = runDueSteps(alert, resolveRecipients, nowMs, (current, entry) => {
+    const audit: AuditEntry = { atMs: entry.atMs, actor: SYSTEM_ACTOR, action: entry.action, reason: entry.reason };
+    return { ...current, audit: [...current.audit, audit] };
+  });
+  const notifications: Notification[] = [];
+  const events: AlertEvent[] = [];
+  for (const { subject: paged, page } of pages) {
+    const notification: Notification = {
+      alertId: paged.id,
+      brandId: paged.brandId,
+      level: paged.level,
+      step: page.step,
+      recipients: page.recipients,
+      reason: page.reason,
+      atMs: nowMs,
     };
-    if (sent) {
-      notifications.push(notification);
-      events.push({ kind: 'alert.escalated', atMs: nowMs, alert: current, notification });
-    }
+    notifications.push(notification);
+    events.push({ kind: 'alert.escalated', atMs: nowMs, alert: paged, notification });
   }
   return {
-    alert: current,
+    alert: subject,
     notifications,
     events,
-    nextDueAtMs: current.state === 'open' ? current.nextEscalationAtMs : null,
+    nextDueAtMs: subject.state === 'open' ? subject.nextEscalationAtMs : null,
   };
 }

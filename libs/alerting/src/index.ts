@@ -12,3 +12,6 @@ export * from './notification-payloads';
 export * from './outbox';
 export * from './hit-trust';
 export * from './redact-url';
+export * from './incident.schema';
+export * from './incident-lifecycle';
+export * from './incident-report';

@@ -1,5 +1,7 @@
-import type { Alert, Notification } from '@tocsin/alerting';
 import type { CrisisPlan } from '@tocsin/crisis-plan';
+import type { Alert, Notification } from './alert.schema';
+import { describeJoined } from './incident-lifecycle';
+import type { Incident, IncidentAlert, IncidentNotification } from './incident.schema';
 
 function brandName(plan: CrisisPlan, brandId: string): string {
   return plan.brands.find((brand) => brand.id === brandId)?.name ?? brandId;
@@ -59,6 +61,80 @@ export function toSlackPayload(
             url: `${consoleUrl}?alert=${encodeURIComponent(alert.id)}`,
           },
         ],
+      },
+    ],
+  };
+}
+
+/** The alerts a page names as joined since the previous page, with their reason. */
+function joinedOf(notification: IncidentNotification, incident: Incident): IncidentAlert[] {
+  return notification.joinedAlertIds.flatMap(
+    (alertId) => incident.alerts.find((member) => member.alertId === alertId) ?? [],
+  );
+}
+
+/**
+ * The generic webhook body of an incident page: one page for the incident, naming the alerts
+ * that joined since the previous page ("2 more signals joined the incident") instead of a page each.
+ */
+export function toIncidentJsonPayload(
+  notification: IncidentNotification,
+  incident: Incident,
+  plan: CrisisPlan,
+  consoleUrl: string,
+) {
+  const joined = joinedOf(notification, incident);
+  return {
+    type: `incident.${notification.reason}`,
+    incidentId: incident.id,
+    brand: { id: incident.brandId, name: brandName(plan, incident.brandId) },
+    level: incident.level,
+    state: incident.state,
+    title: incident.title,
+    recipients: notification.recipients,
+    step: notification.step,
+    openedAt: new Date(incident.openedAtMs).toISOString(),
+    alertCount: incident.alerts.length,
+    joined: {
+      count: joined.length,
+      text: joined.length > 0 ? describeJoined(joined.length) : '',
+      alerts: joined.map(({ alertId, triggerId, level, reason }) => ({ alertId, triggerId, level, reason })),
+    },
+    url: `${consoleUrl}?incident=${encodeURIComponent(incident.id)}`,
+  };
+}
+
+/** A Slack incoming-webhook message for an incident page, naming the signals that joined it. */
+export function toIncidentSlackPayload(
+  notification: IncidentNotification,
+  incident: Incident,
+  plan: CrisisPlan,
+  consoleUrl: string,
+): { text: string; blocks: unknown[] } {
+  const handles = notification.recipients.map(
+    (id) => plan.people.find((person) => person.id === id)?.contacts.slack ?? id,
+  );
+  const level = plan.levels.find((candidate) => candidate.id === incident.level);
+  const title = `:rotating_light: ${level?.name ?? incident.level} — ${brandName(plan, incident.brandId)}`;
+  const joined = joinedOf(notification, incident);
+  const joinedText =
+    joined.length > 0 ? `\n${describeJoined(joined.length)}: ${joined.map((member) => member.reason).join('; ')}` : '';
+  const text = `${title}\n${incident.title}${joinedText}\n${handles.join(' ')} (${notification.reason}, step ${notification.step + 1})`;
+  const url = `${consoleUrl}?incident=${encodeURIComponent(incident.id)}`;
+  return {
+    text,
+    blocks: [
+      { type: 'header', text: { type: 'plain_text', text: title.replace(':rotating_light: ', '') } },
+      {
+        type: 'section',
+        text: {
+          type: 'mrkdwn',
+          text: `${incident.title}${joinedText}\n*${incident.alerts.length}* signal(s) in the incident, paged: ${handles.join(' ')}`,
+        },
+      },
+      {
+        type: 'actions',
+        elements: [{ type: 'button', text: { type: 'plain_text', text: 'Open in Tocsin' }, url }],
       },
     ],
   };

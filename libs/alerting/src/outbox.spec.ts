@@ -1,6 +1,7 @@
 import { planWith } from '../../crisis-plan/src/testing/plan-fixture';
 import { applyHit } from './alert-lifecycle';
 import { dueEscalation, planTargetResolver } from './escalation';
+import { dueIncidentEscalation, placeAlert } from './incident-lifecycle';
 import { composeOutbox, outboxMessageSchema } from './outbox';
 import { hitWith } from './testing/alert-fixture';
 
@@ -45,5 +46,35 @@ describe(composeOutbox.name, () => {
   it('sends no webhook for an event that pages nobody', () => {
     const opened = applyHit(undefined, hitWith({ atMs: T0 }), plan, T0, 'a-2');
     expect(composeOutbox(opened.events, plan, options).map((message) => message.channel)).toEqual(['socket']);
+  });
+});
+
+describe('composeOutbox for incidents', () => {
+  it('pages once for the incident, keyed by it, naming the signal that joined in both the JSON and the Slack page', () => {
+    const settings = { groupBy: ['brand' as const] };
+    const first = applyHit(undefined, hitWith({ atMs: T0 }), plan, T0, 'a-1').alert;
+    const second = applyHit(
+      undefined,
+      hitWith({ atMs: T0, triggerId: 'words', group: 'words', level: 'crisis' }),
+      plan,
+      T0,
+      'a-2',
+    ).alert;
+    const opened = placeAlert(undefined, first, plan, settings, T0, 'i-1');
+    const raised = placeAlert(opened.incident, second, plan, settings, T0, 'unused');
+    const paged = dueIncidentEscalation(raised.incident, planTargetResolver(plan), T0);
+    const messages = composeOutbox([...opened.events, ...raised.events, ...paged.events], plan, options);
+    const webhooks = messages.flatMap((message) => (message.channel === 'webhook' ? [message] : []));
+    expect({
+      keys: webhooks.map((message) => `${message.alertId} ${message.key}`),
+      joined: (webhooks[0]?.body as { joined: { text: string } }).joined.text,
+      slack: (webhooks[1]?.body as { text: string }).text,
+      valid: messages.every((message) => outboxMessageSchema.safeParse(message).success),
+    }).toEqual({
+      keys: ['i-1 i-1/page-1/person-ana', 'i-1 i-1/page-1/org-slack'],
+      joined: '1 more signal joined the incident',
+      slack: expect.stringContaining('1 more signal joined the incident: '),
+      valid: true,
+    });
   });
 });

@@ -2,19 +2,29 @@ import type { CrisisPlan } from '@tocsin/crisis-plan';
 import { z } from 'zod';
 import { alertEventSchema } from './alert-event.schema';
 import type { Alert, AlertEvent } from './alert.schema';
-import { toJsonPayload, toSlackPayload } from './notification-payloads';
+import { incidentEventSchema, type Incident, type IncidentEvent } from './incident.schema';
+import { toIncidentJsonPayload, toIncidentSlackPayload, toJsonPayload, toSlackPayload } from './notification-payloads';
 
-/** An alert fact for the consoles: the brand's room and the rooms of `userIds`. */
+/** A fact about an alert or an incident, as the consoles receive it. */
+export type ConsoleEvent = AlertEvent | IncidentEvent;
+
+/** An alert or incident fact for the consoles: the brand's room and the rooms of `userIds`. */
 export const socketMessageSchema = z
   .object({
     channel: z.literal('socket'),
     /** Idempotency key: a gateway delivers each key once however often the relay sends it. */
     key: z.string().min(1),
+    /** The alert or incident the event is about (the Kafka key on `alerts.events`). */
     alertId: z.string(),
-    event: alertEventSchema,
+    event: z.union([alertEventSchema, incidentEventSchema]),
     userIds: z.array(z.string()),
   })
   .strict();
+
+/** The alert or incident a console event is about. */
+export function subjectOf(event: ConsoleEvent): Alert | Incident {
+  return 'alert' in event ? event.alert : event.incident;
+}
 
 export const WEBHOOK_FORMATS = ['json', 'slack'] as const;
 
@@ -24,6 +34,7 @@ export const webhookMessageSchema = z
     channel: z.literal('webhook'),
     /** Idempotency key, sent as the `Idempotency-Key` header: receivers drop a key seen before. */
     key: z.string().min(1),
+    /** The alert or incident paged: its delivery log holds the attempts. */
     alertId: z.string(),
     url: z.string().url(),
     format: z.enum(WEBHOOK_FORMATS),
@@ -49,50 +60,59 @@ export interface OutboxOptions {
 }
 
 /**
- * The messages of one alert change, in the order they must be sent: each event to the
- * consoles (an opening event goes to the people its first step pages, known only once the
+ * The messages of one alert or incident change, in the order they must be sent: each event to
+ * the consoles (an opening event goes to the people its first step pages, known only once the
  * escalation ran), then each page as webhooks — each recipient's own, plus the org-wide ones.
- * Keys are derived from the alert and its page number, so the same page always has the same key.
+ * Keys are derived from the subject and its page number, so the same page always has the same key.
  */
 export function composeOutbox(
-  events: readonly AlertEvent[],
+  events: readonly ConsoleEvent[],
   plan: CrisisPlan,
   options: OutboxOptions,
 ): OutboxMessage[] {
-  const lastAlert = new Map<string, Alert>(events.map((event) => [event.alert.id, event.alert]));
+  const last = new Map<string, Alert | Incident>(events.map((event) => [subjectOf(event).id, subjectOf(event)]));
   const messages: OutboxMessage[] = [];
   events.forEach((event, index) => {
-    const alert = lastAlert.get(event.alert.id) ?? event.alert;
-    const userIds = event.kind === 'alert.escalated' ? event.notification.recipients : alert.pagedUserIds;
+    const subject = last.get(subjectOf(event).id) ?? subjectOf(event);
+    const userIds =
+      event.kind === 'alert.escalated' || event.kind === 'incident.escalated'
+        ? event.notification.recipients
+        : subject.pagedUserIds;
     messages.push({
       channel: 'socket',
-      key: `${alert.id}/${event.kind}/${event.atMs}/${index}`,
-      alertId: alert.id,
+      key: `${subject.id}/${event.kind}/${event.atMs}/${index}`,
+      alertId: subject.id,
       event,
       userIds,
     });
   });
   for (const event of events) {
-    if (event.kind !== 'alert.escalated') continue;
-    const alert = lastAlert.get(event.alert.id) ?? event.alert;
-    const page = `${alert.id}/page-${event.alert.notificationCount}`;
+    if (event.kind !== 'alert.escalated' && event.kind !== 'incident.escalated') continue;
+    const paged = subjectOf(event);
+    const page = `${paged.id}/page-${paged.notificationCount}`;
     const webhook = (target: string, url: string, format: WebhookMessage['format'], body: unknown): WebhookMessage => ({
       channel: 'webhook',
       key: `${page}/${target}`,
-      alertId: alert.id,
+      alertId: paged.id,
       url,
       format,
       body,
       attempts: 0,
     });
-    const json = toJsonPayload(event.notification, alert, plan, options.consoleUrl);
+    const json =
+      event.kind === 'alert.escalated'
+        ? toJsonPayload(event.notification, event.alert, plan, options.consoleUrl)
+        : toIncidentJsonPayload(event.notification, event.incident, plan, options.consoleUrl);
     for (const userId of event.notification.recipients) {
       const url = plan.people.find((person) => person.id === userId)?.contacts.webhook;
       if (url) messages.push(webhook(`person-${userId}`, url, 'json', { ...json, recipient: userId }));
     }
     if (options.alertWebhookUrl) messages.push(webhook('org-json', options.alertWebhookUrl, 'json', json));
     if (options.slackWebhookUrl) {
-      const slack = toSlackPayload(event.notification, alert, plan, options.consoleUrl);
+      const slack =
+        event.kind === 'alert.escalated'
+          ? toSlackPayload(event.notification, event.alert, plan, options.consoleUrl)
+          : toIncidentSlackPayload(event.notification, event.incident, plan, options.consoleUrl);
       messages.push(webhook('org-slack', options.slackWebhookUrl, 'slack', slack));
     }
   }

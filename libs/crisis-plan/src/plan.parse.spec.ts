@@ -12,6 +12,11 @@ describe(parsePlan.name, () => {
     expect(result.ok && result.plan.escalation['alert']?.steps[1]?.afterMs).toBe(900_000);
   });
 
+  it('defaults incident grouping to the brand, with no window', () => {
+    const result = parsePlan(planYamlWith('incidents: {}'), 'plans/acme.yaml');
+    expect(result.ok && result.plan.incidents).toEqual({ groupBy: ['brand'] });
+  });
+
   it('records the version as a string when the YAML gives a number', () => {
     const result = parsePlan(planYamlWith(), 'plans/acme.yaml');
     expect(result.ok && result.version).toBe('7');
@@ -30,6 +35,17 @@ escalation:
       - { kind: notify, afterMs: 5m, targets: [{ role: manager }] }
       - { kind: notify, afterMs: 0, targets: [{ role: director }] }`,
       expected: 'plans/acme.yaml: escalation.crisis.steps[2].afterMs: must be > 0',
+    },
+    {
+      name: 'incidents grouped without the brand',
+      snippet: `incidents: { groupBy: [group] }`,
+      expected: 'plans/acme.yaml: incidents.groupBy: must include "brand": an incident concerns one brand',
+    },
+    {
+      name: 'incidents grouped by an unknown label',
+      snippet: `incidents: { groupBy: [brand, platform] }`,
+      expected:
+        "plans/acme.yaml: incidents.groupBy[1]: Invalid enum value. Expected 'brand' | 'group' | 'trigger', received 'platform'",
     },
     {
       name: 'an unknown key',

@@ -246,6 +246,27 @@ export const escalationPolicySchema = z
   })
   .strict();
 
+/** Alert labels an incident can be grouped by; `brand` is always one of them. */
+export const INCIDENT_GROUP_LABELS = ['brand', 'group', 'trigger'] as const;
+export type IncidentGroupLabel = (typeof INCIDENT_GROUP_LABELS)[number];
+
+/**
+ * How alerts gather into incidents (Alertmanager's `group_by`, PagerDuty's alert grouping): an
+ * alert joins the open incident with the same values of `groupBy`, as long as the incident's
+ * latest alert joined less than `groupWindowMs` ago (no window: as long as it is open).
+ */
+export const incidentSettingsSchema = z
+  .object({
+    groupBy: z
+      .array(z.enum(INCIDENT_GROUP_LABELS))
+      .min(1)
+      .default(['brand'])
+      .refine((labels) => labels.includes('brand'), 'must include "brand": an incident concerns one brand')
+      .refine((labels) => new Set(labels).size === labels.length, 'lists a label twice'),
+    groupWindowMs: positiveDurationMsSchema.optional(),
+  })
+  .strict();
+
 export const crisisPlanSchema = z
   .object({
     version: z.union([z.string().min(1), z.number()]).transform(String),
@@ -258,6 +279,8 @@ export const crisisPlanSchema = z
     people: z.array(personSchema).min(1, 'a plan needs at least one person'),
     schedules: z.array(scheduleSchema).default([]),
     escalation: z.record(planIdSchema, escalationPolicySchema),
+    /** Without this section each alert pages and escalates on its own, as before incidents. */
+    incidents: incidentSettingsSchema.optional(),
   })
   .strict();
 
@@ -275,6 +298,7 @@ export type NotifyTarget = z.infer<typeof notifyTargetSchema>;
 export type EscalationStep = z.infer<typeof escalationStepSchema>;
 export type EscalationRepeat = z.infer<typeof escalationRepeatSchema>;
 export type EscalationPolicy = z.infer<typeof escalationPolicySchema>;
+export type IncidentSettings = z.infer<typeof incidentSettingsSchema>;
 
 /** Trigger kinds that read spike signals rather than single mentions. */
 export const SIGNAL_TRIGGER_KINDS = ['negative-spike', 'volume-spike', 'reach-spike'] as const;

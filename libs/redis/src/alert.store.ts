@@ -1,4 +1,14 @@
-import { alertSchema, silenceSchema, type Alert, type OutboxMessage, type Silence } from '@tocsin/alerting';
+import {
+  acceptsAlerts,
+  alertSchema,
+  incidentSchema,
+  silenceSchema,
+  type Alert,
+  type Incident,
+  type OutboxMessage,
+  type Silence,
+} from '@tocsin/alerting';
+import type { IncidentSettings } from '@tocsin/crisis-plan';
 import type Redis from 'ioredis';
 import { DueQueue } from './due-queue';
 import type { OutboxStore } from './outbox.store';
@@ -28,9 +38,24 @@ export interface AlertWrite<R> {
   escalationDueAtMs?: number | null;
   /** When the alert closes by itself if nothing new comes; null once resolved. */
   autoResolveAtMs?: number | null;
+  /**
+   * Other alerts changed by the same decision (an incident's acknowledgement reaches each of
+   * its alerts); their timers follow their state: no escalation timer unless one is due, no
+   * auto-resolve timer once resolved.
+   */
+  moreAlerts?: readonly Alert[];
+  /** The incident the change belongs to, stored in the same transaction. */
+  incident?: Incident;
+  /** When the incident's next escalation step is due; null when none. */
+  incidentEscalationDueAtMs?: number | null;
   /** What the change tells the outside world: committed with the alert or not at all. */
   outbox?: { atMs: number; messages: readonly OutboxMessage[] };
   result: R;
+}
+
+export interface IncidentQuery {
+  brandId?: string;
+  limit: number;
 }
 
 const MAX_TRANSACTION_ATTEMPTS = 20;
@@ -38,6 +63,17 @@ const MAX_TRANSACTION_ATTEMPTS = 20;
 function parseAlert(raw: string | null): Alert | undefined {
   if (raw === null) return undefined;
   return alertSchema.parse(JSON.parse(raw));
+}
+
+function parseIncident(raw: string | null): Incident | undefined {
+  if (raw === null) return undefined;
+  return incidentSchema.parse(JSON.parse(raw));
+}
+
+/** Live incidents first (the ones someone has to act on), then newest first. */
+function openFirst(a: Incident, b: Incident): number {
+  const live = Number(a.state === 'resolved') - Number(b.state === 'resolved');
+  return live !== 0 ? live : b.openedAtMs - a.openedAtMs;
 }
 
 /**
@@ -58,7 +94,11 @@ export class AlertStore {
   ) {
     this.escalations = new DueQueue(redis, keys.key('alerts', 'escalations-due'));
     this.autoResolves = new DueQueue(redis, keys.key('alerts', 'auto-resolve-due'));
+    this.incidentEscalations = new DueQueue(redis, keys.key('incidents', 'escalations-due'));
   }
+
+  /** Incidents by the time their next escalation step is due. */
+  readonly incidentEscalations: DueQueue;
 
   /** Alerts by the time their next escalation step is due. */
   readonly escalations: DueQueue;
@@ -80,6 +120,92 @@ export class AlertStore {
 
   private indexKey(brandId?: string): string {
     return brandId ? this.keys.key('alerts', 'by-brand', brandId) : this.keys.key('alerts', 'all');
+  }
+
+  private incidentKey(incidentId: string): string {
+    return this.keys.key('incident', incidentId);
+  }
+
+  /** Ids of the brand's (or every brand's) open or acknowledged incidents. */
+  private liveIncidentsKey(brandId?: string): string {
+    return brandId ? this.keys.key('incidents', 'live', brandId) : this.keys.key('incidents', 'live-all');
+  }
+
+  private incidentIndexKey(brandId?: string): string {
+    return brandId ? this.keys.key('incidents', 'by-brand', brandId) : this.keys.key('incidents', 'all');
+  }
+
+  async getIncident(incidentId: string): Promise<Incident | undefined> {
+    return parseIncident(await this.redis.get(this.incidentKey(incidentId)));
+  }
+
+  /** The alerts of an incident, in the order they joined; alerts since deleted are left out. */
+  async alertsOf(incident: Incident): Promise<Alert[]> {
+    if (incident.alerts.length === 0) return [];
+    const raws = await this.redis.mget(incident.alerts.map((member) => this.alertKey(member.alertId)));
+    return raws.flatMap((raw) => parseAlert(raw) ?? []);
+  }
+
+  /** Incidents, live ones first, then the newest. */
+  async listIncidents(query: IncidentQuery): Promise<Incident[]> {
+    const ids = await this.redis.zrevrange(this.incidentIndexKey(query.brandId), 0, -1);
+    const live = new Set(await this.redis.smembers(this.liveIncidentsKey(query.brandId)));
+    // Live ones are read whatever their age, then the newest resolved ones up to the limit.
+    const chosen = [...ids.filter((id) => live.has(id)), ...ids.filter((id) => !live.has(id))].slice(0, query.limit);
+    if (chosen.length === 0) return [];
+    const raws = await this.redis.mget(chosen.map((id) => this.incidentKey(id)));
+    return raws.flatMap((raw) => parseIncident(raw) ?? []).sort(openFirst);
+  }
+
+  /** The brand's open and acknowledged incidents. */
+  async listLiveIncidents(brandId: string): Promise<Incident[]> {
+    const ids = await this.redis.smembers(this.liveIncidentsKey(brandId));
+    if (ids.length === 0) return [];
+    const raws = await this.redis.mget(ids.map((id) => this.incidentKey(id)));
+    return raws
+      .flatMap((raw) => parseIncident(raw) ?? [])
+      .filter((incident) => incident.state !== 'resolved')
+      .sort(openFirst);
+  }
+
+  /**
+   * Inside a transaction: the incident an alert of `groupKey` would join now (the newest live
+   * one of the group that still accepts alerts), watched so that two alerts opening at once
+   * cannot both open an incident of the group.
+   */
+  async readJoinableIncident(
+    brandId: string,
+    groupKey: string,
+    settings: IncidentSettings,
+    nowMs: number,
+  ): Promise<Incident | undefined> {
+    await this.redis.watch(this.liveIncidentsKey(brandId));
+    const joinable = (await this.listLiveIncidents(brandId)).filter(
+      (incident) => incident.groupKey === groupKey && acceptsAlerts(incident, settings, nowMs),
+    )[0];
+    if (joinable) await this.redis.watch(this.incidentKey(joinable.id));
+    return joinable;
+  }
+
+  /** Inside a transaction: one incident by id, watched. */
+  async readIncident(incidentId: string): Promise<Incident | undefined> {
+    await this.redis.watch(this.incidentKey(incidentId));
+    return this.getIncident(incidentId);
+  }
+
+  /** Runs `decide` on an incident and its alerts (all watched) and stores its outcome atomically. */
+  transactIncident<R>(
+    incidentId: string,
+    decide: (incident: Incident | undefined, alerts: Alert[]) => AlertWrite<R> | Promise<AlertWrite<R>>,
+  ): Promise<R> {
+    return this.transact([this.incidentKey(incidentId)], async () => {
+      const incident = await this.getIncident(incidentId);
+      if (!incident) return decide(undefined, []);
+      if (incident.alerts.length > 0) {
+        await this.redis.watch(...incident.alerts.map((member) => this.alertKey(member.alertId)));
+      }
+      return decide(incident, await this.alertsOf(incident));
+    });
   }
 
   async get(alertId: string): Promise<Alert | undefined> {
@@ -160,12 +286,12 @@ export class AlertStore {
         await this.redis.unwatch();
         throw error;
       }
-      if (!write.alert) {
+      if (!write.alert && !write.incident) {
         await this.redis.unwatch();
         return write.result;
       }
       const committed = await this.write(write).exec();
-      if (committed !== null && (await this.survives(write.alert))) return write.result;
+      if (committed !== null && (await this.survives(write))) return write.result;
     }
     throw new Error(
       `alert transaction on ${watched.join(', ')} kept conflicting after ${MAX_TRANSACTION_ATTEMPTS} attempts`,
@@ -179,19 +305,48 @@ export class AlertStore {
    * zero or two times. The escalation claim made before the change is confirmed with it (WAIT
    * covers every earlier write of the connection).
    */
-  private async survives(alert: Alert): Promise<boolean> {
+  private async survives(write: AlertWrite<unknown>): Promise<boolean> {
+    const [key, value] = write.alert
+      ? [this.alertKey(write.alert.id), write.alert]
+      : [this.incidentKey(write.incident?.id ?? ''), write.incident];
     try {
-      await confirmOnReplicas(this.redis, this.confirmation, `alert ${alert.id}`);
+      await confirmOnReplicas(this.redis, this.confirmation, key);
       return true;
     } catch (error) {
       if (!(error instanceof UnconfirmedWriteError)) throw error;
-      return (await this.redis.get(this.alertKey(alert.id))) === JSON.stringify(alert);
+      return (await this.redis.get(key)) === JSON.stringify(value);
     }
   }
 
   private write(write: AlertWrite<unknown>): ReturnType<Redis['multi']> {
-    const alert = write.alert as Alert;
     const multi = this.redis.multi();
+    if (write.alert) this.writeAlert(multi, write.alert, write.escalationDueAtMs, write.autoResolveAtMs);
+    for (const alert of write.moreAlerts ?? []) {
+      this.writeAlert(multi, alert, alert.nextEscalationAtMs, alert.state === 'resolved' ? null : undefined);
+    }
+    if (write.incident) this.writeIncident(multi, write.incident, write.incidentEscalationDueAtMs);
+    if (write.outbox) this.outbox.addTo(multi, write.outbox.atMs, write.outbox.messages);
+    return multi;
+  }
+
+  private writeIncident(multi: ReturnType<Redis['multi']>, incident: Incident, dueAtMs: number | null | undefined) {
+    multi.set(this.incidentKey(incident.id), JSON.stringify(incident));
+    for (const key of [this.liveIncidentsKey(incident.brandId), this.liveIncidentsKey()]) {
+      if (incident.state === 'resolved') multi.srem(key, incident.id);
+      else multi.sadd(key, incident.id);
+    }
+    multi.zadd(this.incidentIndexKey(), incident.openedAtMs, incident.id);
+    multi.zadd(this.incidentIndexKey(incident.brandId), incident.openedAtMs, incident.id);
+    if (dueAtMs === null) multi.zrem(this.incidentEscalations.key, incident.id);
+    else if (dueAtMs !== undefined) multi.zadd(this.incidentEscalations.key, dueAtMs, incident.id);
+  }
+
+  private writeAlert(
+    multi: ReturnType<Redis['multi']>,
+    alert: Alert,
+    escalationDueAtMs: number | null | undefined,
+    autoResolveAtMs: number | null | undefined,
+  ): void {
     multi.set(this.alertKey(alert.id), JSON.stringify(alert));
     if (alert.state === 'resolved') {
       multi.del(this.groupKey(alert.groupKey));
@@ -202,16 +357,14 @@ export class AlertStore {
     }
     multi.zadd(this.indexKey(), alert.openedAtMs, alert.id);
     multi.zadd(this.indexKey(alert.brandId), alert.openedAtMs, alert.id);
-    if (write.escalationDueAtMs !== undefined) {
-      if (write.escalationDueAtMs === null) multi.zrem(this.escalations.key, alert.id);
-      else multi.zadd(this.escalations.key, write.escalationDueAtMs, alert.id);
+    if (escalationDueAtMs !== undefined) {
+      if (escalationDueAtMs === null) multi.zrem(this.escalations.key, alert.id);
+      else multi.zadd(this.escalations.key, escalationDueAtMs, alert.id);
     }
-    if (write.autoResolveAtMs !== undefined) {
-      if (write.autoResolveAtMs === null) multi.zrem(this.autoResolves.key, alert.id);
-      else multi.zadd(this.autoResolves.key, write.autoResolveAtMs, alert.id);
+    if (autoResolveAtMs !== undefined) {
+      if (autoResolveAtMs === null) multi.zrem(this.autoResolves.key, alert.id);
+      else multi.zadd(this.autoResolves.key, autoResolveAtMs, alert.id);
     }
-    if (write.outbox) this.outbox.addTo(multi, write.outbox.atMs, write.outbox.messages);
-    return multi;
   }
 }
 

@@ -3,7 +3,7 @@
  * loads the plan summary, connects as the person chosen, keeps the alerts of the chosen brands
  * up to date and wires the views (list, detail, pager, silences, identity) together.
  */
-import type { AlertEventView, AlertView } from '@tocsin/alerting';
+import type { AlertEventView, AlertView, Incident, IncidentNotification } from '@tocsin/alerting';
 import type { WebhookDelivery } from '@tocsin/redis';
 import type { PlanSummary } from '../../src/plan.controller';
 import { readBrandSelection, writeBrandSelection } from '../shared/brand-selection';
@@ -13,8 +13,9 @@ import { connectGateway, describeError, sendCommand, type GatewaySocket } from '
 import { detailElements, renderActions, renderDetail, tickDetail } from './alert-detail.view';
 import { markSelectedRow, orderedVisibleIds, renderList, tickRows } from './alert-list.view';
 import { upsertAlert } from './alert-store';
-import { header, selectedAlert, state, STATES, STORAGE_KEYS, type StateFilter } from './console-state';
+import { header, rankOf, selectedAlert, state, STATES, STORAGE_KEYS, type StateFilter } from './console-state';
 import { bindIdentity, renderIdentity, renderPeople } from './identity.view';
+import { bindIncidents, renderIncidents, showIncidents } from './incidents.view';
 import { bindPager, dismissPages, page, renderBanner } from './pager.view';
 import { bindSilences, loadSilences, prefillSilence, renderSilenceBrands } from './silences.view';
 
@@ -166,6 +167,18 @@ function pageOnce(alert: AlertView, key: string, reason: Parameters<typeof page>
   page(alert, reason);
 }
 
+/**
+ * An incident page rings through its most severe open alert: the banner and its "View" lead to
+ * an alert of the incident, and acknowledging that alert acknowledges the whole incident.
+ */
+function onIncidentPaged(incident: Incident, notification: IncidentNotification): void {
+  const lead = incident.alerts
+    .flatMap((member) => state.alerts.get(member.alertId) ?? [])
+    .filter((alert) => alert.state === 'open')
+    .sort((a, b) => rankOf(b.level) - rankOf(a.level))[0];
+  if (lead) pageOnce(lead, `${incident.id}/page-${incident.notificationCount}`, notification.reason);
+}
+
 function onAlertEvent(event: AlertEventView): void {
   upsert(event.alert);
   const alert = state.alerts.get(event.alert.id) ?? event.alert;
@@ -216,6 +229,7 @@ async function applySubscription(current: GatewaySocket): Promise<void> {
     clearError();
     state.subscribed = answer.brandIds;
     answer.alerts.forEach(upsert);
+    showIncidents(answer.incidents);
   }
   await loadHistory();
   refreshList();
@@ -274,6 +288,7 @@ function connect(): void {
     renderIdentity();
   });
   for (const kind of ALERT_EVENTS) current.on(kind, onAlertEvent);
+  bindIncidents(current, () => (live() ? current : null), onIncidentPaged);
 }
 
 // ---------------------------------------------------------------- identity, brands and filters
@@ -315,6 +330,7 @@ function onBrandToggled(): void {
   state.selectedBrands = findAll('input:checked', HTMLInputElement, elements.brandList).map((input) => input.value);
   writeBrandSelection(state.selectedBrands, state.brands.length);
   refreshList();
+  renderIncidents();
   syncSubscription();
 }
 

@@ -1,0 +1,176 @@
+import {
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  HttpException,
+  Inject,
+  Param,
+  Post,
+  Query,
+  Res,
+} from '@nestjs/common';
+import { AlertActions, type IncidentOutcome } from '@tocsin/alert-actions';
+import {
+  buildIncidentReport,
+  MAX_NOTE_CHARS,
+  renderReportHtml,
+  renderReportMarkdown,
+  type Alert,
+  type Incident,
+  type IncidentReplyStatsSource,
+  type IncidentReport,
+} from '@tocsin/alerting';
+import { describeZodError, spikeSignalSchema, systemClock, type SpikeSignal } from '@tocsin/domain';
+import { PlanSource } from '@tocsin/plan-source';
+import { AlertStore, OutboxStore, RecentSignalsStore, type WebhookDelivery } from '@tocsin/redis';
+import type { Response } from 'express';
+import { z } from 'zod';
+
+/** Where crisis reports read reply times: the reply queue binds its own source here. */
+export const INCIDENT_REPLY_STATS = Symbol('IncidentReplyStatsSource');
+
+const REPORT_FORMATS = ['json', 'md', 'html'] as const;
+type ReportFormat = (typeof REPORT_FORMATS)[number];
+const reportQuerySchema = z.object({ format: z.enum(REPORT_FORMATS).optional() }).strict();
+
+/** `?format=` wins; otherwise the Accept header: Markdown, HTML (a browser), else JSON. */
+function reportFormat(query: z.infer<typeof reportQuerySchema>, accept: string | undefined): ReportFormat {
+  if (query.format) return query.format;
+  if (accept?.includes('text/markdown')) return 'md';
+  if (accept?.includes('text/html')) return 'html';
+  return 'json';
+}
+
+const incidentQuerySchema = z
+  .object({
+    brand: z.string().min(1).optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+  })
+  .strict();
+
+const userId = z.string().min(1).max(128);
+const commandBodySchema = z.object({ userId, note: z.string().max(MAX_NOTE_CHARS).optional() }).strict();
+const noteBodySchema = z.object({ userId, text: z.string().trim().min(1).max(MAX_NOTE_CHARS) }).strict();
+const ownerBodySchema = z.object({ userId, ownerId: userId }).strict();
+
+function badRequest(error: z.ZodError): HttpException {
+  return new HttpException({ statusCode: 400, message: 'invalid request', errors: describeZodError(error) }, 400);
+}
+
+function parseBody<T extends z.ZodTypeAny>(schema: T, body: unknown): z.output<T> {
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) throw badRequest(parsed.error);
+  return parsed.data as z.output<T>;
+}
+
+function toHttp(outcome: IncidentOutcome): Incident {
+  if (outcome.ok) return outcome.incident;
+  const status = outcome.error.code === 'not-found' ? 404 : outcome.error.code === 'unknown-user' ? 403 : 409;
+  throw new HttpException({ statusCode: status, code: outcome.error.code, message: outcome.error.message }, status);
+}
+
+/** Incidents: the console's first view, their commands, and the crisis report. */
+@Controller('v1/incidents')
+export class IncidentsController {
+  constructor(
+    private readonly alerts: AlertStore,
+    private readonly outbox: OutboxStore,
+    private readonly actions: AlertActions,
+    private readonly signals: RecentSignalsStore,
+    private readonly plan: PlanSource,
+    @Inject(INCIDENT_REPLY_STATS) private readonly replies: IncidentReplyStatsSource,
+  ) {}
+
+  /** Live incidents first, then the newest resolved ones. */
+  @Get()
+  async list(@Query() query: Record<string, string>): Promise<{ incidents: Incident[] }> {
+    const parsed = incidentQuerySchema.safeParse(query);
+    if (!parsed.success) throw badRequest(parsed.error);
+    return { incidents: await this.alerts.listIncidents({ brandId: parsed.data.brand, limit: parsed.data.limit }) };
+  }
+
+  /** One incident with its alerts and every page attempt (URLs shown as scheme and host only). */
+  @Get(':id')
+  async get(@Param('id') id: string): Promise<{ incident: Incident; alerts: Alert[]; deliveries: WebhookDelivery[] }> {
+    const incident = await this.incident(id);
+    const [alerts, deliveries] = await Promise.all([this.alerts.alertsOf(incident), this.outbox.deliveries(id)]);
+    return { incident, alerts, deliveries };
+  }
+
+  /**
+   * The crisis report, open or resolved: JSON, Markdown (`Accept: text/markdown` or
+   * `?format=md`) or a printable HTML page (`Accept: text/html` or `?format=html`).
+   */
+  @Get(':id/report')
+  async report(
+    @Param('id') id: string,
+    @Query() query: Record<string, string>,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<IncidentReport | string> {
+    const parsed = reportQuerySchema.safeParse(query);
+    if (!parsed.success) throw badRequest(parsed.error);
+    const incident = await this.incident(id);
+    const [alerts, signals, replies] = await Promise.all([
+      this.alerts.alertsOf(incident),
+      this.brandSignals(incident.brandId),
+      this.replies.statsFor(incident),
+    ]);
+    const report = buildIncidentReport({
+      incident,
+      alerts,
+      signals,
+      replies,
+      plan: this.plan.current().plan,
+      nowMs: systemClock.now(),
+    });
+    const format = reportFormat(parsed.data, accept);
+    if (format === 'json') return report;
+    response.type(format === 'md' ? 'text/markdown; charset=utf-8' : 'text/html; charset=utf-8');
+    return format === 'md' ? renderReportMarkdown(report) : renderReportHtml(report);
+  }
+
+  private async brandSignals(brandId: string): Promise<SpikeSignal[]> {
+    const raws = await this.signals.list(brandId, Number.MAX_SAFE_INTEGER);
+    return raws.flatMap((raw) => {
+      const parsed = spikeSignalSchema.safeParse(JSON.parse(raw));
+      return parsed.success ? [parsed.data] : [];
+    });
+  }
+
+  @Post(':id/acknowledge')
+  @HttpCode(200)
+  async acknowledge(@Param('id') id: string, @Body() body: unknown): Promise<Incident> {
+    const input = parseBody(commandBodySchema, body);
+    return toHttp(await this.actions.acknowledgeIncident(id, input.userId, input.note));
+  }
+
+  @Post(':id/resolve')
+  @HttpCode(200)
+  async resolve(@Param('id') id: string, @Body() body: unknown): Promise<Incident> {
+    const input = parseBody(commandBodySchema, body);
+    return toHttp(await this.actions.resolveIncident(id, input.userId, input.note));
+  }
+
+  @Post(':id/notes')
+  @HttpCode(201)
+  async note(@Param('id') id: string, @Body() body: unknown): Promise<Incident> {
+    const input = parseBody(noteBodySchema, body);
+    return toHttp(await this.actions.addIncidentNote(id, input.userId, input.text));
+  }
+
+  @Post(':id/owner')
+  @HttpCode(200)
+  async owner(@Param('id') id: string, @Body() body: unknown): Promise<Incident> {
+    const input = parseBody(ownerBodySchema, body);
+    return toHttp(await this.actions.setIncidentOwner(id, input.ownerId, input.userId));
+  }
+
+  private async incident(id: string): Promise<Incident> {
+    const incident = await this.alerts.getIncident(id);
+    if (!incident) throw new HttpException({ statusCode: 404, message: `no incident "${id}"` }, 404);
+    return incident;
+  }
+}

@@ -1,0 +1,192 @@
+import type { SpikeSignal } from '@tocsin/domain';
+import { planWith } from '../../crisis-plan/src/testing/plan-fixture';
+import { applyHit } from './alert-lifecycle';
+import { planTargetResolver } from './escalation';
+import {
+  acknowledgeIncident,
+  addIncidentNote,
+  dueIncidentEscalation,
+  placeAlert,
+  resolveIncident,
+} from './incident-lifecycle';
+import { buildIncidentReport, formatElapsed, renderReportHtml, renderReportMarkdown } from './incident-report';
+import { hitWith } from './testing/alert-fixture';
+
+const T0 = Date.parse('2026-01-07T09:00:00+01:00');
+const MINUTE_MS = 60_000;
+const plan = planWith();
+
+function signal(metric: SpikeSignal['metric'], minute: number, observed: number): SpikeSignal {
+  const startMs = T0 + minute * MINUTE_MS;
+  return {
+    kind: 'spike',
+    brandId: 'acme',
+    metric,
+    intervalStart: new Date(startMs).toISOString(),
+    intervalEnd: new Date(startMs + MINUTE_MS).toISOString(),
+    observed,
+    expected: 2,
+    lower: 0,
+    upper: 6,
+    score: 0.2,
+    alert: false,
+    explanation: 'usual',
+  };
+}
+
+/** An incident of two alerts: opened, joined, acknowledged by ana, noted, resolved by ben 40 minutes in. */
+function resolvedIncident() {
+  const words = applyHit(
+    undefined,
+    hitWith({
+      triggerId: 'words',
+      group: 'words',
+      evidence: { mentionKey: 'twitter:1', author: '@small', followers: 80, text: 'acme scam' },
+    }),
+    plan,
+    T0,
+    'a1',
+  ).alert;
+  const influencer = applyHit(
+    undefined,
+    hitWith({
+      triggerId: 'star',
+      group: 'star',
+      evidence: { mentionKey: 'twitter:2', author: '@star', followers: 250_000, text: 'acme | never again' },
+    }),
+    plan,
+    T0 + MINUTE_MS,
+    'a2',
+  ).alert;
+  let incident = dueIncidentEscalation(
+    placeAlert(undefined, words, plan, { groupBy: ['brand'] }, T0, 'i1').incident,
+    planTargetResolver(plan),
+    T0,
+  ).incident;
+  incident = placeAlert(incident, influencer, plan, { groupBy: ['brand'] }, T0 + MINUTE_MS, 'unused').incident;
+  const acked = acknowledgeIncident(incident, [], 'ana', T0 + 4 * MINUTE_MS);
+  if (!acked.ok) throw new Error('acknowledge refused');
+  incident = addIncidentNote(acked.incident, 'ana', 'Holding statement posted', T0 + 10 * MINUTE_MS).incident;
+  const resolved = resolveIncident(incident, [words, influencer], 'ben', T0 + 40 * MINUTE_MS, 'calm again');
+  if (!resolved.ok) throw new Error('resolve refused');
+  return { incident: resolved.incident, alerts: resolved.alerts };
+}
+
+const signals = [
+  signal('volume', -45, 9), // before the 30-minute lead-in: left out
+  signal('volume', -1, 4),
+  signal('negativeVolume', -1, 1),
+  signal('volume', 0, 20),
+  signal('negativeVolume', 0, 15),
+  signal('negativeShare', 0, 75), // not a count: left out
+  signal('volume', 60, 5), // after the end: left out
+];
+
+describe(buildIncidentReport.name, () => {
+  const { incident, alerts } = resolvedIncident();
+  const report = buildIncidentReport({
+    incident,
+    alerts,
+    signals,
+    replies: undefined,
+    plan,
+    nowMs: T0 + 24 * 60 * MINUTE_MS,
+  });
+
+  it('measures the incident from its own timeline: time to acknowledge, duration, pages', () => {
+    expect(report.incident).toMatchObject({
+      state: 'resolved',
+      timeToAcknowledgeMs: 4 * MINUTE_MS,
+      durationMs: 40 * MINUTE_MS,
+      resolvedBy: 'ben',
+      pages: 1,
+      paged: ['ana'],
+    });
+  });
+
+  it('charts volume and negative share per minute over the incident and its lead-in only', () => {
+    expect(report.volume.points.map((p) => [p.mentions, p.negative, p.negativeSharePct])).toEqual([
+      [4, 1, 25],
+      [20, 15, 75],
+    ]);
+    expect(report.volume.totals).toEqual({ mentions: 24, negative: 16, negativeSharePct: 66.7, peakPerMin: 20 });
+  });
+
+  it('ranks the mentions by their author reach', () => {
+    expect(report.topMentions.items.map((m) => [m.author, m.followers])).toEqual([
+      ['@star', 250_000],
+      ['@small', 80],
+    ]);
+  });
+
+  it('says who did what, the system included', () => {
+    expect(report.people.map((p) => [p.actor, p.actions])).toEqual([
+      ['tocsin', { opened: 1, notified: 1, 'alert-joined': 1 }],
+      ['ana', { acknowledged: 1, note: 1 }],
+      ['ben', { resolved: 1 }],
+    ]);
+  });
+
+  it('reads "no reply data" until the reply queue fills the reply times', () => {
+    const filled = buildIncidentReport({
+      incident,
+      alerts,
+      signals,
+      replies: { due: 10, answered: 8, medianFirstReplyMs: 12 * MINUTE_MS, withinDeadlinePct: 70 },
+      plan,
+      nowMs: T0,
+    });
+    expect(
+      [renderReportMarkdown(report), renderReportMarkdown(filled)].map(
+        (md) => md.split('## Reply times\n\n')[1]?.split('\n')[0],
+      ),
+    ).toEqual(['No reply data.', '8 of 10 answered, first reply after 12m 00s (median), 70 % within the deadline.']);
+  });
+});
+
+describe(renderReportMarkdown.name, () => {
+  const { incident, alerts } = resolvedIncident();
+  const markdown = renderReportMarkdown(
+    buildIncidentReport({ incident, alerts, signals, replies: undefined, plan, nowMs: T0 }),
+  );
+
+  it('lists every timeline entry in the plan time zone, with its actor', () => {
+    const timeline = markdown.split('## Timeline\n\n')[1]?.split('\n\n')[0]?.split('\n');
+    expect(timeline).toEqual([
+      expect.stringMatching(/^- 2026-01-07 09:00:00 — \*\*opened\*\* by tocsin: /),
+      '- 2026-01-07 09:00:00 — **notified** by tocsin: opened (step 1): ana',
+      expect.stringMatching(/^- 2026-01-07 09:01:00 — \*\*alert-joined\*\* by tocsin: /),
+      '- 2026-01-07 09:04:00 — **acknowledged** by ana: acknowledged',
+      '- 2026-01-07 09:10:00 — **note** by ana: Holding statement posted',
+      '- 2026-01-07 09:40:00 — **resolved** by ben: calm again',
+    ]);
+  });
+
+  it('keeps a pipe in a mention from breaking its line', () => {
+    expect(markdown).toContain('acme \\| never again');
+  });
+});
+
+describe(renderReportHtml.name, () => {
+  it('escapes what people and mentions wrote', () => {
+    const { incident, alerts } = resolvedIncident();
+    const noted = addIncidentNote(incident, 'ana', '<script>alert(1)</script>', T0 + 50 * MINUTE_MS).incident;
+    const html = renderReportHtml(
+      buildIncidentReport({ incident: noted, alerts, signals, replies: undefined, plan, nowMs: T0 }),
+    );
+    expect({ raw: html.includes('<script>alert'), escaped: html.includes('&#60;script&#62;') }).toEqual({
+      raw: false,
+      escaped: true,
+    });
+  });
+});
+
+describe(formatElapsed.name, () => {
+  it.each([
+    [45_000, '45s'],
+    [200_000, '3m 20s'],
+    [3_900_000, '1h 05m'],
+  ])('formats %d ms as %s', (ms, text) => {
+    expect(formatElapsed(ms)).toBe(text);
+  });
+});
