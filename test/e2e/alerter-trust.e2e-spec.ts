@@ -1,5 +1,5 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import type { AlertEvent, SocketMessage } from '@tocsin/alerting';
+import type { AlertEvent, AlertView, SocketMessage } from '@tocsin/alerting';
 import type { TriggerHit } from '@tocsin/crisis-plan';
 import { DLQ_HEADERS, RecordPublisher } from '@tocsin/kafka';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -143,10 +143,11 @@ describe('alerter: trust at the Kafka boundary, pages once, secrets never shown'
   });
 
   it('delivers an alert event sent twice on alerts.events to the sockets once', async () => {
-    const [fleurie] = (
-      (await (await fetch(`${gateway.url}/v1/alerts?brand=fleurie`)).json()) as { alerts: Opened['alert'][] }
-    ).alerts;
-    if (!fleurie) throw new Error('the first test opens a Fleurie alert');
+    const [view] = ((await (await fetch(`${gateway.url}/v1/alerts?brand=fleurie`)).json()) as { alerts: AlertView[] })
+      .alerts;
+    if (!view) throw new Error('the first test opens a Fleurie alert');
+    // The alerter writes alerts to alerts.events; the view's derived status is the gateway's own.
+    const { escalationStatus: _derived, ...fleurie } = view;
     const message: SocketMessage = {
       channel: 'socket',
       key: `${fleurie.id}/replayed-by-test`,
