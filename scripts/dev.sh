@@ -41,6 +41,7 @@ stop_all() {
   echo "tocsin: stopping apps…"
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
+  [[ -n "${demo_key_id:-}" ]] && revoke_demo_key
 }
 trap stop_all INT TERM EXIT
 
@@ -76,11 +77,17 @@ echo
 echo "tocsin: ready in $(( $(date +%s) - started ))s"
 echo "tocsin: mention wall   → http://127.0.0.1:$GATEWAY_PORT/"
 echo "tocsin: alert console  → http://127.0.0.1:$GATEWAY_PORT/console.html"
-echo "tocsin: ingest API     → POST http://127.0.0.1:$INGEST_PORT/v1/mentions"
+echo "tocsin: ingest API     → POST http://127.0.0.1:$INGEST_PORT/v1/mentions (Authorization: Bearer <key from npm run -s keys -- create --source NAME>)"
 if [[ -n "${SOURCES_FILE:-}" ]]; then
   echo "tocsin: collector      → $SOURCES_FILE, health http://127.0.0.1:$COLLECTOR_PORT/health"
 fi
 echo
-npx tsx scripts/demo-stream.ts --ingest "http://127.0.0.1:$INGEST_PORT" "$@" &
+# The demo posts like any source: with an ingest key, created for this run and revoked at its end.
+INGEST_KEY="$(npx tsx scripts/ingest-keys.ts create --source demo 2>/dev/null)" ||
+  { echo "tocsin: could not create the demo's ingest key (npx tsx scripts/ingest-keys.ts create --source demo)" >&2; exit 1; }
+demo_key_id="${INGEST_KEY:4:12}"
+revoke_demo_key() { npx tsx scripts/ingest-keys.ts revoke "$demo_key_id" >/dev/null 2>&1 || true; }
+echo "tocsin: demo ingest key $demo_key_id (revoked when this stops; npm run -s keys -- list)"
+INGEST_KEY="$INGEST_KEY" npx tsx scripts/demo-stream.ts --ingest "http://127.0.0.1:$INGEST_PORT" "$@" &
 pids+=($!)
 wait

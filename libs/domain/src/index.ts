@@ -12,3 +12,4 @@ export * from './format-amount';
 export * from './event-time';
 export * from './redaction';
 export * from './instant.schema';
+export * from './ingest-key';
