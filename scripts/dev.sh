@@ -35,6 +35,9 @@ export INGEST_PORT="${INGEST_PORT:-3000}" GATEWAY_PORT="${GATEWAY_PORT:-3001}" P
 # The demo plays event time 60× faster than the clock, so its mentions run hours ahead of it:
 # here that is the point, not a wrong clock, and the allowance is a week instead of 5 minutes.
 export MAX_CLOCK_SKEW_MS="${MAX_CLOCK_SKEW_MS:-604800000}"
+# The example plan pages a bridge on this host over plain http, without a signing secret: only
+# development allows that (with a warning); production needs https and a secret per webhook.
+export NODE_ENV="${NODE_ENV:-development}"
 pids=()
 stop_all() {
   trap - INT TERM EXIT

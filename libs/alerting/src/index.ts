@@ -9,3 +9,5 @@ export * from './notification-payloads';
 export * from './outbox';
 export * from './hit-trust';
 export * from './redact-url';
+export * from './webhook-signature';
+export * from './webhook-url';
