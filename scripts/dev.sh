@@ -27,7 +27,7 @@ if [[ -z "${REDIS_URL:-}" && "${TOCSIN_KEEP_STATE:-0}" != 1 ]]; then
     xargs -r -n 1000 redis-cli -h "$REDIS_HOST" -p "$REDIS_PORT" UNLINK >/dev/null
 fi
 # The apps talk to the servers infra-up.sh started (TOCSIN_KAFKA_PORT / TOCSIN_REDIS_PORT move them).
-export KAFKA_BROKERS="${KAFKA_BROKERS:-$KAFKA_HOST:$KAFKA_PORT}" REDIS_URL="${REDIS_URL:-redis://$REDIS_HOST:$REDIS_PORT}"
+export KAFKA_BROKERS="${KAFKA_BROKERS:-$KAFKA_HOST:$KAFKA_PORT}" REDIS_URL="${REDIS_URL:-$(redis_own_url)}"
 echo "tocsin: building the apps…"
 npm run -s build >"$LOGS/build.log" 2>&1 || { tail -40 "$LOGS/build.log"; exit 1; }
 
