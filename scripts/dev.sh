@@ -44,7 +44,7 @@ stop_all() {
   echo "tocsin: stopping apps…"
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
-  [[ -n "${demo_key_id:-}" ]] && revoke_demo_key
+  if [[ -n "${demo_key_id:-}" ]]; then revoke_demo_key; fi
 }
 trap stop_all INT TERM EXIT
 
