@@ -158,7 +158,10 @@ async function sendHistory(
 }
 
 async function replay(options: ReplayOptions, stats: ReplayStats, signal: AbortSignal): Promise<void> {
-  const client = new IngestClient(options.ingestUrl, log);
+  // From the environment, not the command line, where every user of the machine could read it.
+  const key = process.env.INGEST_KEY;
+  if (!key) throw new Error('INGEST_KEY is not set: create one with `npm run -s keys -- create --source demo`');
+  const client = new IngestClient(options.ingestUrl, key, log);
   log(`waiting for ingest at ${options.ingestUrl}`);
   await client.waitUntilReachable(signal);
   // The stream starts once ingest is up, so its event times read as "now" on the wall.

@@ -27,7 +27,7 @@ if [[ -z "${REDIS_URL:-}" && "${TOCSIN_KEEP_STATE:-0}" != 1 ]]; then
     xargs -r -n 1000 redis-cli -h "$REDIS_HOST" -p "$REDIS_PORT" UNLINK >/dev/null
 fi
 # The apps talk to the servers infra-up.sh started (TOCSIN_KAFKA_PORT / TOCSIN_REDIS_PORT move them).
-export KAFKA_BROKERS="${KAFKA_BROKERS:-$KAFKA_HOST:$KAFKA_PORT}" REDIS_URL="${REDIS_URL:-redis://$REDIS_HOST:$REDIS_PORT}"
+export KAFKA_BROKERS="${KAFKA_BROKERS:-$KAFKA_HOST:$KAFKA_PORT}" REDIS_URL="${REDIS_URL:-$(redis_own_url)}"
 echo "tocsin: building the apps…"
 npm run -s build >"$LOGS/build.log" 2>&1 || { tail -40 "$LOGS/build.log"; exit 1; }
 
@@ -35,12 +35,16 @@ export INGEST_PORT="${INGEST_PORT:-3000}" GATEWAY_PORT="${GATEWAY_PORT:-3001}" P
 # The demo plays event time 60× faster than the clock, so its mentions run hours ahead of it:
 # here that is the point, not a wrong clock, and the allowance is a week instead of 5 minutes.
 export MAX_CLOCK_SKEW_MS="${MAX_CLOCK_SKEW_MS:-604800000}"
+# The example plan pages a bridge on this host over plain http, without a signing secret: only
+# development allows that (with a warning); production needs https and a secret per webhook.
+export NODE_ENV="${NODE_ENV:-development}"
 pids=()
 stop_all() {
   trap - INT TERM EXIT
   echo "tocsin: stopping apps…"
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
+  if [[ -n "${demo_key_id:-}" ]]; then revoke_demo_key; fi
 }
 trap stop_all INT TERM EXIT
 
@@ -81,11 +85,17 @@ echo "tocsin: ready in $(( $(date +%s) - started ))s"
 echo "tocsin: mention wall   → http://127.0.0.1:$GATEWAY_PORT/"
 echo "tocsin: alert console  → http://127.0.0.1:$GATEWAY_PORT/console.html"
 echo "tocsin: page scripts   → rebuilt from apps/gateway/web on change (log: .tocsin/logs/web.log)"
-echo "tocsin: ingest API     → POST http://127.0.0.1:$INGEST_PORT/v1/mentions"
+echo "tocsin: ingest API     → POST http://127.0.0.1:$INGEST_PORT/v1/mentions (Authorization: Bearer <key from npm run -s keys -- create --source NAME>)"
 if [[ -n "${SOURCES_FILE:-}" ]]; then
   echo "tocsin: collector      → $SOURCES_FILE, health http://127.0.0.1:$COLLECTOR_PORT/health"
 fi
 echo
-npx tsx scripts/demo-stream.ts --ingest "http://127.0.0.1:$INGEST_PORT" "$@" &
+# The demo posts like any source: with an ingest key, created for this run and revoked at its end.
+INGEST_KEY="$(npx tsx scripts/ingest-keys.ts create --source demo 2>/dev/null)" ||
+  { echo "tocsin: could not create the demo's ingest key (npx tsx scripts/ingest-keys.ts create --source demo)" >&2; exit 1; }
+demo_key_id="${INGEST_KEY:4:12}"
+revoke_demo_key() { npx tsx scripts/ingest-keys.ts revoke "$demo_key_id" >/dev/null 2>&1 || true; }
+echo "tocsin: demo ingest key $demo_key_id (revoked when this stops; npm run -s keys -- list)"
+INGEST_KEY="$INGEST_KEY" npx tsx scripts/demo-stream.ts --ingest "http://127.0.0.1:$INGEST_PORT" "$@" &
 pids+=($!)
 wait

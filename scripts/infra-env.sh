@@ -37,6 +37,14 @@ REDIS_HA="${TOCSIN_REDIS_HA:-}"
   exit 1
 }
 REDIS_SENTINEL_NAME="${REDIS_SENTINEL_NAME:-tocsin}"
+# TOCSIN_REDIS_PASSWORD: the Redis infra-up.sh starts asks for it (requirepass), and the REDIS_URL
+# it writes carries it. redis-cli reads it from REDISCLI_AUTH, never from its command line.
+REDIS_PASSWORD="${TOCSIN_REDIS_PASSWORD:-}"
+[[ "$REDIS_PASSWORD" =~ ^[A-Za-z0-9._~-]*$ ]] || {
+  printf 'tocsin: ERROR: TOCSIN_REDIS_PASSWORD: expected letters, digits, ".", "_", "~" or "-" (it goes in a URL as it is)\n' >&2
+  exit 1
+}
+[[ -z "$REDIS_PASSWORD" ]] || export REDISCLI_AUTH="$REDIS_PASSWORD"
 REDIS_REPLICA_PORT=$((REDIS_PORT + 1))
 REDIS_SENTINEL_PORTS=($((REDIS_PORT + 2)) $((REDIS_PORT + 3)) $((REDIS_PORT + 4)))
 
@@ -134,3 +142,15 @@ redis_sentinel_list() {
   for port in "${REDIS_SENTINEL_PORTS[@]}"; do list+="${list:+,}$REDIS_HOST:$port"; done
   printf '%s\n' "$list"
 }
+
+# The URL of the Redis the scripts start, with its password when it has one.
+redis_own_url() {
+  if [[ -n "$REDIS_PASSWORD" ]]; then
+    printf 'redis://:%s@%s:%s\n' "$REDIS_PASSWORD" "$REDIS_HOST" "$REDIS_PORT"
+  else
+    printf 'redis://%s:%s\n' "$REDIS_HOST" "$REDIS_PORT"
+  fi
+}
+
+# A connection URL as it may be printed: without its user and password.
+redact_url() { sed -E 's#^([A-Za-z][A-Za-z0-9+.-]*://)[^@/]*@#\1***@#' <<<"$1"; }

@@ -9,6 +9,7 @@
 #   TOCSIN_TOPIC_REPLICATION / TOCSIN_TOPIC_MIN_INSYNC   override the replication of new topics
 #   KAFKA_BROKERS=host:port[,...]  use that Kafka instead of starting one (topics still created)
 #   REDIS_URL=redis://host:port    use that Redis instead of starting one
+#   TOCSIN_REDIS_PASSWORD=…        start Redis with requirepass; the REDIS_URL written carries it
 #   TOCSIN_SKIP_CHROMIUM=1         do not install chromium
 #   TOCSIN_MVN_ARGS="..."          extra mvn arguments (e.g. -Dmaven.repo.local=/tmp/m2)
 #   TOCSIN_PARTITIONS_MENTIONS_RAW / _MENTIONS_ENRICHED / _MENTIONS_DLQ / _ALERTS_SIGNALS
@@ -271,14 +272,17 @@ start_redis() {
   local pid t=$SECONDS
   if [[ -n "${REDIS_URL:-}" ]]; then
     if command -v redis-cli >/dev/null 2>&1 && ! redis-cli -u "$REDIS_URL" ping 2>/dev/null | grep -q PONG; then
-      say "warning: REDIS_URL=$REDIS_URL does not answer PING"
+      say "warning: REDIS_URL=$(redact_url "$REDIS_URL") does not answer PING"
     else
-      say "redis: using REDIS_URL=$REDIS_URL"
+      say "redis: using REDIS_URL=$(redact_url "$REDIS_URL")"
     fi
     return 0
   fi
   if pid="$(live_pid "$REDIS_PID_FILE" redis-server)"; then
     say "redis already running (pid $pid)"
+    if [[ -n "$REDIS_PASSWORD" ]] && REDISCLI_AUTH='' redis-cli -h "$REDIS_HOST" -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG; then
+      say "warning: it answers without a password; TOCSIN_REDIS_PASSWORD applies when infra-up starts it (npm run infra:down first)"
+    fi
     return 0
   fi
   if redis_ping; then
@@ -286,10 +290,12 @@ start_redis() {
     return 0
   fi
   say "starting redis…"
-  # appendonly: state (alerts, timers, baselines) survives a restart of Redis.
-  redis-server --daemonize yes --bind "$REDIS_HOST" --port "$REDIS_PORT" \
-    --dir "$REDIS_DATA" --pidfile "$REDIS_PID_FILE" --logfile "$REDIS_LOG_FILE" \
-    --appendonly yes >/dev/null 9>&- ||
+  # appendonly: state (alerts, timers, baselines) survives a restart of Redis. The password comes
+  # in on stdin (the configuration file "-"), out of every process list.
+  { [[ -z "$REDIS_PASSWORD" ]] || printf 'requirepass %s\n' "$REDIS_PASSWORD"; } |
+    redis-server - --daemonize yes --bind "$REDIS_HOST" --port "$REDIS_PORT" \
+      --dir "$REDIS_DATA" --pidfile "$REDIS_PID_FILE" --logfile "$REDIS_LOG_FILE" \
+      --appendonly yes >/dev/null 9>&- ||
     die "redis-server failed to start (log: $REDIS_LOG_FILE)"
   local deadline=$((SECONDS + REDIS_START_TIMEOUT))
   until redis_ping; do
@@ -359,6 +365,7 @@ start_redis_instance() {
 
 start_redis_sentinel() {
   [[ -z "${REDIS_URL:-}" ]] || die "TOCSIN_REDIS_HA=sentinel starts its own Redis set; unset REDIS_URL"
+  [[ -z "$REDIS_PASSWORD" ]] || die "TOCSIN_REDIS_PASSWORD is for the single Redis; the sentinel set runs without one"
   command -v redis-sentinel >/dev/null 2>&1 || die "redis-sentinel not found (apt-get install -y redis-sentinel)"
   local t=$SECONDS i=1 port
   start_redis_instance primary "$REDIS_PORT" primary
@@ -389,11 +396,13 @@ wait_kafka
 ensure_topics
 
 # What the apps need to reach this infrastructure (KAFKA_*, REDIS_*; see README, Configuration).
+# Readable by its owner only: REDIS_URL may carry a password.
+install -m 600 /dev/null "$TOCSIN_HOME/env"
 {
   echo "KAFKA_BROKERS=$BOOTSTRAP"
   echo "KAFKA_REPLICATION_FACTOR=$TOPIC_REPLICATION"
   echo "KAFKA_MIN_INSYNC_REPLICAS=$TOPIC_MIN_INSYNC"
-  echo "REDIS_URL=${REDIS_URL:-redis://$REDIS_HOST:$REDIS_PORT}"
+  echo "REDIS_URL=${REDIS_URL:-$(redis_own_url)}"
   if [[ -n "$REDIS_HA" ]]; then
     echo "REDIS_SENTINELS=$(redis_sentinel_list)"
     echo "REDIS_SENTINEL_NAME=$REDIS_SENTINEL_NAME"

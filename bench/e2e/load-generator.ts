@@ -39,6 +39,7 @@ export class IngestClient {
 
   constructor(
     private readonly url: URL,
+    private readonly ingestKey: string,
     connections: number,
   ) {
     this.agent = new Agent({ keepAlive: true, maxSockets: connections });
@@ -55,7 +56,11 @@ export class IngestClient {
           port: this.url.port,
           path: '/v1/mentions',
           method: 'POST',
-          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+          headers: {
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(body),
+            authorization: `Bearer ${this.ingestKey}`,
+          },
         },
         (response) => {
           const chunks: Buffer[] = [];

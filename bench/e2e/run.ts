@@ -1,3 +1,4 @@
+import { IngestKeyStore, RedisKeys } from '@tocsin/redis';
 import Redis from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -305,9 +306,14 @@ async function main(): Promise<void> {
     apps.start('ingest', { INGEST_HOST: '127.0.0.1', INGEST_PORT: String(ingestPort) });
     await waitHealthy(`http://127.0.0.1:${ingestPort}/health`, 60_000);
     const ingestUrl = new URL(`http://127.0.0.1:${ingestPort}`);
+    const { key: ingestKey } = await new IngestKeyStore(redis, new RedisKeys(keyPrefix)).create(
+      'bench',
+      null,
+      Date.now(),
+    );
 
     say(`batched ingest: ${sizes.batched} mentions in arrays of 500 over 4 connections…`);
-    const batchedClient = new IngestClient(ingestUrl, 4);
+    const batchedClient = new IngestClient(ingestUrl, ingestKey, 4);
     // A short warm-up so the JIT and the producer's connections are not in the figure.
     await runClosedLoop(batchedClient, {
       connections: 4,
@@ -328,7 +334,7 @@ async function main(): Promise<void> {
     batchedClient.close();
 
     say(`single-mention ingest: 32 connections for ${sizes.singleS}s…`);
-    const singleClient = new IngestClient(ingestUrl, 32);
+    const singleClient = new IngestClient(ingestUrl, ingestKey, 32);
     sampler.begin();
     const single = await runClosedLoop(singleClient, {
       connections: 32,
@@ -382,7 +388,7 @@ async function main(): Promise<void> {
     });
     const sustained: SustainedRun[] = [];
     const pipelineMetricsUrl = `http://127.0.0.1:${pipelinePort}/metrics`;
-    const sustainedClient = new IngestClient(ingestUrl, 4);
+    const sustainedClient = new IngestClient(ingestUrl, ingestKey, 4);
     for (const rate of sizes.rates) {
       say(`sustained: ${rate}/s offered for ${sizes.rateS}s…`);
       sentAt.clear();

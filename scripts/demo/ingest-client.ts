@@ -47,6 +47,7 @@ export class IngestClient {
 
   constructor(
     private readonly baseUrl: string,
+    private readonly key: string,
     private readonly log: (line: string) => void,
   ) {
     this.endpoint = `${baseUrl}/v1/mentions`;
@@ -75,12 +76,14 @@ export class IngestClient {
       try {
         const response = await fetch(this.endpoint, {
           method: 'POST',
-          headers: { 'content-type': 'application/x-ndjson' },
+          headers: { 'content-type': 'application/x-ndjson', authorization: `Bearer ${this.key}` },
           body,
           signal,
         });
         const text = await response.text();
         if (response.ok) return this.readAnswer(mentions, response.status, text);
+        // Every later batch would be refused the same way: stop and say why.
+        if (response.status === 401) throw new Error(`ingest refused the key (INGEST_KEY): ${text.slice(0, 300)}`);
         if (!isTransientStatus(response.status)) {
           return {
             accepted: 0,

@@ -40,6 +40,8 @@ Usage: npm run -s demo -- [options]
   --dry-run            print the mentions as NDJSON on stdout instead of posting them
   --output <file>      write them as NDJSON to this file instead, for npm run -s plan:replay
   --help               show this help
+
+Posts with the ingest key in INGEST_KEY (npm run -s keys -- create --source demo).
 `;
 
 const DURATION_UNITS_MS: Readonly<Record<string, number>> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };

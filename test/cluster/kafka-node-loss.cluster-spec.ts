@@ -7,7 +7,7 @@ import { loadIngestConfig } from '../../apps/ingest/src/config';
 import { createIngestApp } from '../../apps/ingest/src/ingest.app';
 import { aMention, toNdjson } from '../support/mention-fixtures';
 import { isGroupCaughtUp } from '../support/test-infra';
-import { postMentions, startPipeline } from '../support/tocsin-apps';
+import { createIngestKey, postMentions, startPipeline } from '../support/tocsin-apps';
 import { waitUntil } from '../support/wait-for';
 import { CLUSTER_ENV, killKafkaNode, reportFigure, reportLine, restartMissingNodes } from './cluster-infra';
 
@@ -102,7 +102,10 @@ describe('Kafka cluster: a node killed mid-stream', () => {
   });
 
   it('loses no mention, counts none twice, and the node rejoins once restarted', async () => {
-    const ingestUrl = `http://127.0.0.1:${(ingest.getHttpServer().address() as AddressInfo).port}`;
+    const ingestAt = {
+      url: `http://127.0.0.1:${(ingest.getHttpServer().address() as AddressInfo).port}`,
+      key: await createIngestKey(env),
+    };
     const raw = `${id}.mentions.raw`;
     const partitions = await partitionsOf(kafka, raw);
     expect(partitions.every((p) => p.replicas.length === 3)).toBe(true);
@@ -122,7 +125,7 @@ describe('Kafka cluster: a node killed mid-stream', () => {
       const response = await waitUntil(
         `ingest to accept batch ${batch}`,
         async () => {
-          const answer = await postMentions(ingestUrl, toNdjson(mentions), 'application/x-ndjson');
+          const answer = await postMentions(ingestAt, toNdjson(mentions), 'application/x-ndjson');
           if (answer.status < 300) return answer;
           refusedRequests += 1;
           return undefined;

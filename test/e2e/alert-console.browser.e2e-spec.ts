@@ -17,7 +17,7 @@ describe('alert console in Chromium', () => {
     await openLivePage(page, `${tocsin.gatewayUrl}/console.html?user=camille`);
 
     await postMentions(
-      tocsin.ingestUrl,
+      tocsin.ingest,
       JSON.stringify(aMention({ text: 'Fleurie Cosmetics est une arnaque, boycott ! 😡' })),
       'application/json',
     );

@@ -47,7 +47,7 @@ describe('alerts: crisis plan → on-call CM → escalation to the manager', () 
     ].map((text) => aMention({ text }));
     const postedAtMs = Date.now();
     const openedForCm = waitForEvent<Opened>(camille, 'alert.opened', (e) => e.alert.brandId === 'fleurie', 20_000);
-    await postMentions(tocsin.ingestUrl, toNdjson(burst), 'application/x-ndjson');
+    await postMentions(tocsin.ingest, toNdjson(burst), 'application/x-ndjson');
 
     const opened = await openedForCm;
     const cmLatencyMs = Date.now() - postedAtMs;
@@ -142,7 +142,7 @@ describe('alerts: crisis plan → on-call CM → escalation to the manager', () 
       author: { id: 'star', handle: 'techstar', followers: 250_000, verified: true },
     });
     const opened = waitForEvent<Opened>(camille, 'alert.opened', (e) => e.alert.brandId === 'voltaway', 20_000);
-    await postMentions(tocsin.ingestUrl, JSON.stringify(influential), 'application/json');
+    await postMentions(tocsin.ingest, JSON.stringify(influential), 'application/json');
     await expect(opened).resolves.toMatchObject({ alert: { triggerId: 'influencer-negative', level: 'alert' } });
   });
 
@@ -161,7 +161,7 @@ describe('alerts: crisis plan → on-call CM → escalation to the manager', () 
     expect(response.status).toBe(201);
     const openedSeen = recordEvents<Opened>(camille, 'alert.opened');
     const mention = aMention({ text: 'Voltaway is a scam, I want a refund, boycott them 😡' });
-    await postMentions(tocsin.ingestUrl, JSON.stringify(mention), 'application/json');
+    await postMentions(tocsin.ingest, JSON.stringify(mention), 'application/json');
 
     await waitForEvent<EnrichedMention>(watcher, 'mention.created', (m) => m.id === mention.id, 20_000);
     await waitUntil(

@@ -17,6 +17,8 @@ type Opened = Extract<AlertEvent, { kind: 'alert.opened' }>;
 type Escalated = Extract<AlertEvent, { kind: 'alert.escalated' }>;
 
 const SECRET = 'hook-token-5ecret';
+/** What Camille's pager and Tocsin share to sign her pages; the plan names only its variable. */
+const SIGNING_SECRET = 'whsec-camille-0123456789abcdef0123456789abcdef';
 
 /**
  * The e2e plan with crisis words scoped to Fleurie, Camille paged through a webhook whose path
@@ -30,7 +32,7 @@ function scopedPlan(receiverUrl: string, hangingUrl: string): string {
     )
     .replace(
       "contacts: { slack: '@camille' }",
-      `contacts: { slack: '@camille', webhook: '${receiverUrl}/camille/${SECRET}' }`,
+      `contacts: { slack: '@camille', webhook: '${receiverUrl}/camille/${SECRET}', webhookSecret: { env: CAMILLE_WEBHOOK_SECRET } }`,
     )
     .replace("contacts: { slack: '@sophie' }", `contacts: { slack: '@sophie', webhook: '${hangingUrl}/sophie' }`);
 }
@@ -52,7 +54,7 @@ function crisisHit(brandId: string, mentionId: string): TriggerHit {
 
 describe('alerter: trust at the Kafka boundary, pages once, secrets never shown', () => {
   const run = new TestRun();
-  const receiver = new WebhookReceiver();
+  const receiver = new WebhookReceiver({ secret: SIGNING_SECRET });
   const publisher = new RecordPublisher(run.kafka);
   // Takes every request and never answers: each attempt ends at the relay's timeout.
   const hanging = createServer(() => undefined);
@@ -71,7 +73,7 @@ describe('alerter: trust at the Kafka boundary, pages once, secrets never shown'
     folder = mkdtempSync(join(tmpdir(), 'tocsin-trust-'));
     const planFile = join(folder, 'plan.yaml');
     writeFileSync(planFile, scopedPlan(receiver.url, hangingUrl));
-    const env = run.env({ PLAN_FILE: planFile, ESCALATION_POLL_MS: '100' });
+    const env = run.env({ PLAN_FILE: planFile, ESCALATION_POLL_MS: '100', CAMILLE_WEBHOOK_SECRET: SIGNING_SECRET });
     alerter = await startAlerter(env);
     gateway = await startGateway(env);
     camille = await connectSocket(gateway.url, { userId: 'camille' });
@@ -94,7 +96,7 @@ describe('alerter: trust at the Kafka boundary, pages once, secrets never shown'
   const publishHit = (hit: TriggerHit) =>
     publisher.publish(run.topic('alerts.signals'), [{ key: `brand:${hit.brandId}`, value: JSON.stringify(hit) }]);
 
-  it('pages the CM for a genuine hit through the webhook, with its idempotency key, and shows only its host', async () => {
+  it('pages the CM for a genuine hit through the webhook, signed, with its idempotency key, and shows only its host', async () => {
     const opened = waitForEvent<Opened>(camille, 'alert.opened', (e) => e.alert.brandId === 'fleurie', 20_000);
     await publishHit(crisisHit('fleurie', 'genuine-1'));
     const { alert } = await opened;
@@ -104,7 +106,11 @@ describe('alerter: trust at the Kafka boundary, pages once, secrets never shown'
       async () => (receiver.pages.length > 0 ? true : undefined),
       20_000,
     );
-    expect(receiver.pages[0]).toMatchObject({ path: `/camille/${SECRET}`, key: `${alert.id}/page-1/person-camille` });
+    expect(receiver.pages[0]).toMatchObject({
+      path: `/camille/${SECRET}`,
+      key: `${alert.id}/page-1/person-camille`,
+      signature: 'valid',
+    });
 
     const answer = await waitUntil(
       'the delivery to be logged',

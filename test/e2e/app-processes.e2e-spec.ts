@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { freePort } from '../support/free-port';
 import { aMention } from '../support/mention-fixtures';
 import { TestRun } from '../support/test-infra';
+import { createIngestKey } from '../support/tocsin-apps';
 
 const ROOT = resolve(__dirname, '../..');
 const entry = (app: string): string => resolve(ROOT, `dist/apps/${app}/apps/${app}/src/main.js`);
@@ -71,21 +72,25 @@ describe('the built apps as processes', () => {
     expect(exit.output).toMatch(new RegExp(`${app} stopped cleanly`));
   });
 
-  it('ingest logs JSON lines with LOG_FORMAT=json and counts what it accepted in GET /metrics', async () => {
+  it('ingest logs JSON lines with LOG_FORMAT=json, never its keys, and counts what it accepted in GET /metrics', async () => {
     const port = await freePort();
+    const key = await createIngestKey(run.env());
     const started = startApp('ingest', {
       ...run.env(),
-      LOG_LEVEL: 'log',
+      LOG_LEVEL: 'verbose',
       LOG_FORMAT: 'json',
       INGEST_PORT: String(port),
     });
     await waitForOutput(started.output, /listening on/, 60_000);
-    const posted = await fetch(`http://127.0.0.1:${port}/v1/mentions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify([aMention()]),
-    });
-    expect(posted.status).toBe(202);
+    const post = (authorization: string) =>
+      fetch(`http://127.0.0.1:${port}/v1/mentions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization },
+        body: JSON.stringify([aMention()]),
+      });
+    const wrongKey = `${key.slice(0, -4)}AAAA`;
+    expect((await post(`Bearer ${wrongKey}`)).status).toBe(401);
+    expect((await post(`Bearer ${key}`)).status).toBe(202);
     const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
     started.child.kill('SIGTERM');
     await started.exited;
@@ -99,6 +104,9 @@ describe('the built apps as processes', () => {
       .filter((line) => line.trim() !== '');
     expect(lines.length).toBeGreaterThan(1);
     for (const line of lines) expect(() => JSON.parse(line) as unknown).not.toThrow();
+    // The secret parts: the id before them is public and may be logged.
+    expect(started.output()).not.toContain(key.slice(17));
+    expect(started.output()).not.toContain(wrongKey.slice(17));
     expect(lines.map((line) => (JSON.parse(line) as { msg?: string }).msg)).toContainEqual(
       expect.stringMatching(/ingest stopped cleanly/),
     );

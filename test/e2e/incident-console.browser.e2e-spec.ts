@@ -24,12 +24,12 @@ describe('incident console in Chromium', () => {
       text: 'Fleurie Cosmetics night cream is the worst, my skin is ruined 😡',
       author: { id: 'star', handle: 'beautystar', followers: 300_000, verified: true },
     });
-    await postMentions(tocsin.ingestUrl, JSON.stringify(influential), 'application/json');
+    await postMentions(tocsin.ingest, JSON.stringify(influential), 'application/json');
     await page.locator('[data-testid="incident"][data-level="alert"]').waitFor({ timeout: 20_000 });
     // The incident's page to the on-call CM rings the console through the incident's alert.
     await page.locator('[data-testid="alert-banner"]').waitFor({ state: 'visible', timeout: 10_000 });
     const words = aMention({ text: "Fleurie Cosmetics c'est une arnaque, boycott ! 😡" });
-    await postMentions(tocsin.ingestUrl, toNdjson([words]), 'application/x-ndjson');
+    await postMentions(tocsin.ingest, toNdjson([words]), 'application/x-ndjson');
 
     const incident = page.locator('[data-testid="incident"][data-level="crisis"]');
     await incident.waitFor({ timeout: 20_000 });

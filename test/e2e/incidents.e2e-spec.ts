@@ -116,7 +116,7 @@ describe('incidents: the demo buzz is one incident, paged once per step, rehears
       (event) => event.notification.recipients.includes('marc'),
       60_000,
     );
-    await postMentions(tocsin.ingestUrl, toNdjson(recorded), 'application/x-ndjson');
+    await postMentions(tocsin.ingest, toNdjson(recorded), 'application/x-ndjson');
     const escalated = await directorPaged;
     await waitUntil(
       'the alerter to consume every alert signal',

@@ -40,7 +40,7 @@ describe('mention flow: ingest → pipeline → gateway', () => {
     const happy = aMention({ text: 'I love my new @fleurie_off serum, my skin looks amazing! 😍' });
     const voltaway = aMention({ text: 'Took a Voltaway scooter to work today' });
 
-    const answer = await postMentions(tocsin.ingestUrl, toNdjson([angry, happy]), 'application/x-ndjson');
+    const answer = await postMentions(tocsin.ingest, toNdjson([angry, happy]), 'application/x-ndjson');
     expect(answer).toEqual({ status: 202, json: { accepted: 2, rejected: 0, errors: [] } });
 
     const [gotAngry, gotHappy] = await Promise.all([
@@ -51,7 +51,7 @@ describe('mention flow: ingest → pipeline → gateway', () => {
     expect(gotHappy).toMatchObject({ lang: 'en', brandIds: ['fleurie'], sentiment: { label: 'positive' } });
     expect(gotAngry.sentiment.cues.length).toBeGreaterThan(0);
 
-    await postMentions(tocsin.ingestUrl, JSON.stringify(voltaway), 'application/json');
+    await postMentions(tocsin.ingest, JSON.stringify(voltaway), 'application/json');
     await waitForEvent<EnrichedMention>(voltawayWall, 'mention.created', (m) => m.id === voltaway.id, 20_000);
     expect(voltawaySeen.map((m) => m.id)).toEqual([voltaway.id]);
   });
@@ -64,16 +64,16 @@ describe('mention flow: ingest → pipeline → gateway', () => {
     });
     const live = aMention({ text: 'Fleurie Cosmetics, commande reçue ce matin' });
     // Same brand, same partition: once the live one is on the wall, the old one has been handled.
-    await postMentions(tocsin.ingestUrl, toNdjson([backfilled, live]), 'application/x-ndjson');
+    await postMentions(tocsin.ingest, toNdjson([backfilled, live]), 'application/x-ndjson');
     await waitForEvent<EnrichedMention>(fleurieWall, 'mention.created', (m) => m.id === live.id, 20_000);
     expect(seen.map((m) => m.id)).toEqual([live.id]);
   });
 
   it('reports ingest and gateway ready on /health', async () => {
-    const ingest = await fetch(`${tocsin.ingestUrl}/health`);
+    const ingest = await fetch(`${tocsin.ingest.url}/health`);
     expect({ status: ingest.status, body: await ingest.json() }).toEqual({
       status: 200,
-      body: { status: 'ok', kafka: 'ready' },
+      body: { status: 'ok', kafka: 'ready', redis: 'ready' },
     });
     const gateway = await fetch(`${tocsin.gatewayUrl}/health`);
     expect(await gateway.json()).toMatchObject({ status: 'ok', kafka: 'ready', redis: 'ready' });

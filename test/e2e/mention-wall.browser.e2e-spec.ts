@@ -30,7 +30,7 @@ describe('mention wall in Chromium', () => {
     const angry = aMention({ text: 'Fleurie Cosmetics est une arnaque, je suis furieuse 😡 #boycott' });
     const happy = aMention({ text: 'I love my Fleurie Cosmetics serum, my skin is glowing 😍' });
     const other = aMention({ text: 'Voltaway scooters everywhere in Lyon today' });
-    await postMentions(tocsin.ingestUrl, toNdjson([angry, happy, other]), 'application/x-ndjson');
+    await postMentions(tocsin.ingest, toNdjson([angry, happy, other]), 'application/x-ndjson');
 
     const angryCard = page.locator(`[data-testid="mention-card"][data-key="twitter:${angry.id}"]`);
     await angryCard.waitFor({ timeout: 20_000 });
@@ -54,7 +54,7 @@ describe('mention wall in Chromium', () => {
         createdAt: new Date(startMs + second * 1_000).toISOString(),
       }),
     );
-    await postMentions(tocsin.ingestUrl, toNdjson(stream), 'application/x-ndjson');
+    await postMentions(tocsin.ingest, toNdjson(stream), 'application/x-ndjson');
 
     const trend = page.locator('[data-testid="trend"][data-brand="fleurie"]');
     await trend.waitFor({ timeout: 20_000 });

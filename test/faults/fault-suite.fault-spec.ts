@@ -8,6 +8,7 @@ import { AppProcess, freePort, type AppRole } from '../support/app-process';
 import { restartService } from '../support/infra-control';
 import { isGroupCaughtUp, readWholeTopic, TestRun } from '../support/test-infra';
 import { waitForEvent, waitUntil } from '../support/wait-for';
+import { createIngestKey, type IngestEndpoint } from '../support/tocsin-apps';
 import { WebhookReceiver } from '../support/webhook-receiver';
 import { faultPlanYaml } from './fault-plan';
 
@@ -57,14 +58,14 @@ function numberedMention(runId: string, n: number, startMs: number, crisis: bool
 }
 
 /** Posts until ingest accepts: a client's retry through a crashed ingest or a broker restart. */
-async function postUntilAccepted(url: () => string, mentions: readonly Mention[]): Promise<void> {
+async function postUntilAccepted(ingest: IngestEndpoint, mentions: readonly Mention[]): Promise<void> {
   const body = mentions.map((mention) => JSON.stringify(mention)).join('\n');
   const deadline = Date.now() + 120_000;
   for (;;) {
     try {
-      const response = await fetch(`${url()}/v1/mentions`, {
+      const response = await fetch(`${ingest.url}/v1/mentions`, {
         method: 'POST',
-        headers: { 'content-type': 'application/x-ndjson' },
+        headers: { 'content-type': 'application/x-ndjson', authorization: `Bearer ${ingest.key}` },
         body,
         signal: AbortSignal.timeout(10_000),
       });
@@ -86,7 +87,7 @@ async function postUntilAccepted(url: () => string, mentions: readonly Mention[]
  * The moment the fault strikes, a crisis for a third brand: how long from sending it until
  * the CM's console, on the gateway that stays up, shows the alert.
  */
-async function probeAlertDelay(cmSocket: Socket, ingestUrl: () => string, runId: string): Promise<number> {
+async function probeAlertDelay(cmSocket: Socket, ingest: IngestEndpoint, runId: string): Promise<number> {
   const sentAtMs = Date.now();
   const opened = waitForEvent<Opened>(cmSocket, 'alert.opened', (e) => e.alert.brandId === 'aurore', 90_000);
   const probe: Mention = {
@@ -96,7 +97,7 @@ async function probeAlertDelay(cmSocket: Socket, ingestUrl: () => string, runId:
     createdAt: new Date(sentAtMs).toISOString(),
     author: { id: 'probe', handle: 'probe', followers: 50 },
   };
-  await postUntilAccepted(ingestUrl, [probe]);
+  await postUntilAccepted(ingest, [probe]);
   await opened;
   return Date.now() - sentAtMs;
 }
@@ -187,6 +188,7 @@ async function runScenario(fault: Fault): Promise<Row> {
   };
   const all = Object.values(apps);
   const ingestUrl = `http://127.0.0.1:${ingestPort}`;
+  const ingest = { url: ingestUrl, key: await createIngestKey(env) };
   const gatewayB = `http://127.0.0.1:${gatewayBPort}`;
   let watcher: Socket | undefined;
   let camille: Socket | undefined;
@@ -227,11 +229,11 @@ async function runScenario(fault: Fault): Promise<Row> {
           },
           (error: unknown) => error,
         );
-        alertDelay = probeAlertDelay(camille, () => ingestUrl, run.id);
+        alertDelay = probeAlertDelay(camille, ingest, run.id);
         // Awaited once the stream is sent; marked handled now so a timeout meanwhile is not "unhandled".
         alertDelay.catch(() => undefined);
       }
-      await postUntilAccepted(() => ingestUrl, request);
+      await postUntilAccepted(ingest, request);
       await new Promise((done) => setTimeout(done, PAUSE_MS));
     }
     const failure = await faultDone;
@@ -239,7 +241,7 @@ async function runScenario(fault: Fault): Promise<Row> {
     // One mention per brand four minutes of event time later closes every interval of the stream.
     const closeAtMs = startMs + MENTIONS * 500 + 4 * INTERVAL_MS;
     await postUntilAccepted(
-      () => ingestUrl,
+      ingest,
       ['Fleurie Cosmetics', 'Voltaway'].map((brand, i) => ({
         ...numberedMention(run.id, MENTIONS + i, startMs, false),
         text: `${brand} fin du flux`,

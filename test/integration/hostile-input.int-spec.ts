@@ -10,7 +10,7 @@ import { enrichMention } from '../../apps/pipeline/src/mention-enrichment';
 import type { SignalsCheckpoint } from '../../apps/pipeline/src/signals.consumer';
 import { aMention, toNdjson } from '../support/mention-fixtures';
 import { isGroupCaughtUp, readWholeTopic, TestRun } from '../support/test-infra';
-import { postMentions, startPipeline } from '../support/tocsin-apps';
+import { createIngestKey, postMentions, startPipeline, type IngestEndpoint } from '../support/tocsin-apps';
 import { waitUntil } from '../support/wait-for';
 
 const DAY_MS = 86_400_000;
@@ -53,7 +53,7 @@ describe('hostile event times and brands', () => {
   });
   const publisher = new RecordPublisher(run.kafka);
   let ingest: INestApplication | undefined;
-  let ingestUrl = '';
+  let ingestAt: IngestEndpoint = { url: '', key: '' };
   let pipeline: INestApplicationContext | undefined;
 
   beforeAll(async () => {
@@ -61,7 +61,10 @@ describe('hostile event times and brands', () => {
     await publisher.connect();
     ingest = await createIngestApp(loadIngestConfig(env));
     await ingest.listen(0, '127.0.0.1');
-    ingestUrl = `http://127.0.0.1:${(ingest.getHttpServer().address() as AddressInfo).port}`;
+    ingestAt = {
+      url: `http://127.0.0.1:${(ingest.getHttpServer().address() as AddressInfo).port}`,
+      key: await createIngestKey(env),
+    };
     pipeline = await startPipeline(env);
   });
 
@@ -109,7 +112,7 @@ describe('hostile event times and brands', () => {
       aMention({ text: 'Fleurie Cosmetics est une arnaque, remboursez-moi 😡' }),
       aMention({ text: 'Voltaway est une arnaque, honte à vous 😡' }),
     ];
-    const answer = await postMentions(ingestUrl, toNdjson([...mentions, ...crises]), 'application/x-ndjson');
+    const answer = await postMentions(ingestAt, toNdjson([...mentions, ...crises]), 'application/x-ndjson');
     expect(answer).toMatchObject({ status: 202, json: { accepted: mentions.length + 2, rejected: 0 } });
     return {
       sinceIso: new Date(startMs - (startMs % INTERVAL_MS)).toISOString(),
@@ -151,7 +154,7 @@ describe('hostile event times and brands', () => {
 
   it('refuses future-dated mentions at ingest, naming createdAt and the allowance', async () => {
     const mentions = Object.values(FUTURE).map((createdAt) => aMention({ createdAt }));
-    const answer = await postMentions(ingestUrl, JSON.stringify(mentions), 'application/json');
+    const answer = await postMentions(ingestAt, JSON.stringify(mentions), 'application/json');
     expect(answer.status).toBe(202);
     expect(answer.json).toMatchObject({ accepted: 0, rejected: 3 });
     const errors = (answer.json as { errors: Array<{ field: string; message: string }> }).errors;
@@ -226,7 +229,7 @@ describe('hostile event times and brands', () => {
     const mentions = Array.from({ length: 300 }, (_, i) =>
       aMention({ text: `Voltaway ride number ${i}`, brandIds: invented }),
     );
-    const answer = await postMentions(ingestUrl, toNdjson(mentions), 'application/x-ndjson');
+    const answer = await postMentions(ingestAt, toNdjson(mentions), 'application/x-ndjson');
     expect(answer).toMatchObject({ status: 202, json: { accepted: 0, rejected: 300 } });
     const errors = (answer.json as { errors: Array<{ field: string; message: string }> }).errors;
     expect(errors).toHaveLength(300);

@@ -9,7 +9,10 @@ import {
   RELAY_LEASE_MS,
   webhookBackoffMs,
 } from '../../apps/alerter/src/outbox.relay';
+import { WebhookSigner } from '../../apps/alerter/src/webhook-signer';
+import { planWith } from '../../libs/crisis-plan/src/testing/plan-fixture';
 import { readWholeTopic, TestRun } from '../support/test-infra';
+import { WebhookReceiver } from '../support/webhook-receiver';
 
 const SECRET = 'T0000/B0000/s3cr3t-t0ken';
 
@@ -25,7 +28,9 @@ describe(OutboxRelay.name, () => {
   let nowMs = Date.parse('2026-11-23T10:00:00Z');
   const clock = { now: () => nowMs };
   const logger = { warn: (m: string) => logged.push(m), error: (m: string) => logged.push(m) };
-  const sut = new OutboxRelay(outbox, publisher, run.topic('alerts.events'), clock, logger);
+  // Delivery and retries are under test here, not signing: every page goes out unsigned.
+  const unsigned = { sign: () => ({ ok: true as const, headers: {} }) };
+  const sut = new OutboxRelay(outbox, publisher, run.topic('alerts.events'), clock, logger, unsigned);
 
   beforeAll(async () => {
     await run.createTopics();
@@ -128,6 +133,82 @@ describe(OutboxRelay.name, () => {
     nowMs += RELAY_LEASE_MS;
     await relayAll();
     expect(received.filter((request) => request.key === 'alert-4/page-1/org-json')).toHaveLength(1);
+  });
+
+  describe('signing and redirects', () => {
+    const pagerSecret = 'whsec-pager-0123456789abcdef0123456789abcdef';
+    const receiver = new WebhookReceiver({
+      secret: pagerSecret,
+      redirects: { '/moved': 'https://elsewhere.example/x' },
+    });
+    const plan = planWith();
+    /** A relay signing pages to the receiver's org-wide hook with `secret`, as the alerter does. */
+    function relaySigningWith(secret: string, path: string): OutboxRelay {
+      const signer = new WebhookSigner(
+        { alertWebhookUrl: `${receiver.url}${path}`, alertWebhookSecret: { env: 'PAGER_SECRET' } },
+        'test',
+        { variable: (name) => (name === 'PAGER_SECRET' ? secret : undefined), file: () => '' },
+        () => plan,
+        // The receiver checks the timestamp against its own clock.
+        { now: () => Date.now() },
+        logger,
+      );
+      expect(signer.check(plan)).toEqual([]);
+      return new OutboxRelay(outbox, publisher, run.topic('alerts.events'), clock, logger, signer);
+    }
+    const pageTo = (alertId: string, path: string): WebhookMessage => ({
+      ...webhook(alertId, path, { alertId }),
+      url: `${receiver.url}${path}`,
+    });
+
+    beforeAll(() => receiver.start());
+    afterAll(() => receiver.stop());
+
+    it('signs each page so that the receiver verifies it with its secret', async () => {
+      const relay = relaySigningWith(pagerSecret, '/pager');
+      await enqueue([pageTo('alert-6', '/pager')]);
+      await relay.relayDue();
+      await relay.drain();
+      expect(receiver.pages.filter((page) => page.key.startsWith('alert-6/'))).toEqual([
+        expect.objectContaining({ path: '/pager', signature: 'valid' }),
+      ]);
+    });
+
+    it('signs with a secret the receiver does not share: the receiver refuses the page', async () => {
+      const relay = relaySigningWith('whsec-wrong-0123456789abcdef0123456789abcdef', '/pager');
+      await enqueue([pageTo('alert-7', '/pager')]);
+      await relay.relayDue();
+      await relay.drain();
+      expect(receiver.pages.filter((page) => page.key.startsWith('alert-7/'))).toEqual([
+        expect.objectContaining({ signature: 'signature does not match (wrong secret or altered body)' }),
+      ]);
+    });
+
+    it('does not follow a redirect: the delivery fails as "redirect refused", for good', async () => {
+      const relay = relaySigningWith(pagerSecret, '/moved');
+      await enqueue([pageTo('alert-8', '/moved')]);
+      await relay.relayDue();
+      await relay.drain();
+      expect(await outbox.deliveries('alert-8')).toEqual([
+        expect.objectContaining({
+          status: 'failed',
+          attempts: 1,
+          error: 'redirect refused: HTTP 302 to https://elsewhere.example',
+        }),
+      ]);
+      expect(receiver.pages.filter((page) => page.key.startsWith('alert-8/'))).toHaveLength(1);
+    });
+
+    it('refuses a page to a URL the plan in force does not name', async () => {
+      const relay = relaySigningWith(pagerSecret, '/pager');
+      await enqueue([pageTo('alert-9', '/not-in-the-plan')]);
+      await relay.relayDue();
+      await relay.drain();
+      expect(await outbox.deliveries('alert-9')).toEqual([
+        expect.objectContaining({ status: 'failed', error: expect.stringMatching(/not in the plan in force/) }),
+      ]);
+      expect(receiver.pages.filter((page) => page.key.startsWith('alert-9/'))).toEqual([]);
+    });
   });
 
   it('publishes console events to alerts.events in order, keyed by brand, with their idempotency keys', async () => {

@@ -51,6 +51,8 @@ export class TestRun {
       ALERTER_HEALTH_HOST: '127.0.0.1',
       ALERTER_HEALTH_PORT: '0',
       LOG_LEVEL: process.env.TOCSIN_TEST_VERBOSE === '1' ? 'log' : 'error',
+      // Test receivers listen on loopback over plain http, which only development and test allow.
+      NODE_ENV: 'test',
       ...overrides,
     };
   }

@@ -1,5 +1,7 @@
 import type { INestApplication, INestApplicationContext } from '@nestjs/common';
 import type { Environment } from '@tocsin/domain';
+import { IngestKeyStore, RedisKeys } from '@tocsin/redis';
+import Redis from 'ioredis';
 import type { AddressInfo } from 'node:net';
 import { io, type Socket } from 'socket.io-client';
 import { createCollectorApp } from '../../apps/collector/src/collector.app';
@@ -59,23 +61,46 @@ export async function startAlerter(env: Environment): Promise<INestApplicationCo
   return createAlerterApp(loadAlerterConfig(env));
 }
 
+/** Where and with which key to post mentions. */
+export interface IngestEndpoint {
+  url: string;
+  key: string;
+}
+
 export interface RunningTocsin {
-  ingestUrl: string;
+  ingest: IngestEndpoint;
   gatewayUrl: string;
   pipeline: INestApplicationContext;
   alerter: INestApplicationContext;
   stop(): Promise<void>;
 }
 
-/** The four apps in this process, wired to the run's topics and keys. */
+/** A new ingest key in the Redis and under the key prefix `env` names. */
+export async function createIngestKey(
+  env: Environment,
+  source = 'test',
+  brandIds: string[] | null = null,
+): Promise<string> {
+  const { redis: settings } = loadIngestConfig(env);
+  const redis = new Redis(settings.url, { maxRetriesPerRequest: 3 });
+  try {
+    return (await new IngestKeyStore(redis, new RedisKeys(settings.keyPrefix)).create(source, brandIds, Date.now()))
+      .key;
+  } finally {
+    await redis.quit();
+  }
+}
+
+/** The four apps in this process, wired to the run's topics and keys, and an ingest key to post with. */
 export async function startTocsin(env: Environment): Promise<RunningTocsin> {
+  const ingestKey = await createIngestKey(env);
   const ingest = await createIngestApp(loadIngestConfig(env));
   await ingest.listen(0, '127.0.0.1');
   const pipeline = await startPipeline(env);
   const alerter = await startAlerter(env);
   const gateway = await startGateway(env);
   return {
-    ingestUrl: urlOf(ingest),
+    ingest: { url: urlOf(ingest), key: ingestKey },
     gatewayUrl: gateway.url,
     pipeline,
     alerter,
@@ -99,13 +124,13 @@ export async function connectSocket(url: string, auth?: Record<string, string>):
 }
 
 export async function postMentions(
-  ingestUrl: string,
+  ingest: IngestEndpoint,
   body: string,
   contentType: string,
 ): Promise<{ status: number; json: unknown }> {
-  const response = await fetch(`${ingestUrl}/v1/mentions`, {
+  const response = await fetch(`${ingest.url}/v1/mentions`, {
     method: 'POST',
-    headers: { 'content-type': contentType },
+    headers: { 'content-type': contentType, authorization: `Bearer ${ingest.key}` },
     body,
   });
   return { status: response.status, json: await response.json() };

@@ -9,7 +9,7 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { AlertActions } from '@tocsin/alert-actions';
-import type { AlertSignal } from '@tocsin/crisis-plan';
+import type { AlertSignal, CrisisPlan } from '@tocsin/crisis-plan';
 import { systemClock, TOPICS } from '@tocsin/domain';
 import {
   ensureTocsinTopics,
@@ -21,7 +21,7 @@ import {
   stopProcessOnFatal,
   type BatchConsumerRunner,
 } from '@tocsin/kafka';
-import { PlanSource, planSourceProvider } from '@tocsin/plan-source';
+import { PlanSource } from '@tocsin/plan-source';
 import {
   AlertStore,
   isRedisReady,
@@ -36,6 +36,7 @@ import type { Kafka } from 'kafkajs';
 import { createAlertHitsConsumer } from './alert-hits.consumer';
 import { ALERTER_CONFIG, type AlerterConfig } from './config';
 import { OutboxRelay } from './outbox.relay';
+import { secretReaderOf, WebhookSigner } from './webhook-signer';
 
 /** A loop of `work` every `everyMs` whose runs never overlap; a failed run is logged and retried next time. */
 class PollingLoop {
@@ -83,12 +84,13 @@ class AlerterLifecycle implements OnModuleInit, OnApplicationBootstrap, OnModule
     private readonly plan: PlanSource,
     actions: AlertActions,
     outbox: OutboxStore,
+    signer: WebhookSigner,
   ) {
     this.health = new HealthServer('alerter', { kafka: () => isKafkaReady(kafka), redis: () => isRedisReady(redis) });
     const wiring = { kafka, publisher, topicPrefix: config.kafka.topicPrefix, onFatal: stopProcessOnFatal };
     this.hits = createAlertHitsConsumer(wiring, { actions, plan: () => plan.current(), groupId: config.groupId });
     const eventsTopic = `${config.kafka.topicPrefix}${TOPICS.alertsEvents}`;
-    this.relay = new OutboxRelay(outbox, publisher, eventsTopic, systemClock, new Logger('relay'));
+    this.relay = new OutboxRelay(outbox, publisher, eventsTopic, systemClock, new Logger('relay'), signer);
     // Two loops: escalation timing never waits on the relay, nor the relay on a webhook.
     const logger = new Logger('alerter');
     this.timers = new PollingLoop('escalations', config.escalationPollMs, () => actions.runDue(), logger);
@@ -129,13 +131,24 @@ class AlerterLifecycle implements OnModuleInit, OnApplicationBootstrap, OnModule
 @Module({})
 export class AlerterModule {
   static forConfig(config: AlerterConfig): DynamicModule {
+    // The plan is put in force only once its webhooks' URLs and secrets check out.
+    const signer: WebhookSigner = new WebhookSigner(
+      config,
+      config.deployment,
+      secretReaderOf(config),
+      (): CrisisPlan => planSource.current().plan,
+      systemClock,
+      new Logger('webhooks'),
+    );
+    const planSource: PlanSource = new PlanSource(config.planFile, new Logger('plan'), (plan) => signer.check(plan));
     return {
       module: AlerterModule,
       providers: [
         { provide: ALERTER_CONFIG, useValue: config },
         ...kafkaProviders(config.kafka),
         ...redisProviders(config.redis, 'tocsin-alerter'),
-        planSourceProvider(config.planFile),
+        { provide: PlanSource, useValue: planSource },
+        { provide: WebhookSigner, useValue: signer },
         {
           provide: OutboxStore,
           useFactory: (redis: Redis, keys: RedisKeys) => new OutboxStore(redis, keys),

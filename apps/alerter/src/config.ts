@@ -1,10 +1,20 @@
-import { logLevelSchema, parseEnvironment, type Environment, type LogLevel } from '@tocsin/domain';
+import type { SecretRef } from '@tocsin/crisis-plan';
+import {
+  deploymentSchema,
+  logLevelSchema,
+  parseEnvironment,
+  type Deployment,
+  type Environment,
+  type LogLevel,
+} from '@tocsin/domain';
 import { kafkaEnvironmentSchema, toKafkaSettings, type KafkaSettings } from '@tocsin/kafka';
 import { redisEnvironmentSchema, toRedisSettings, type RedisSettings } from '@tocsin/redis';
 import { z } from 'zod';
 
 const alerterEnvironmentSchema = kafkaEnvironmentSchema.merge(redisEnvironmentSchema).extend({
   LOG_LEVEL: logLevelSchema,
+  /** production (the default) requires https and a secret for every signed webhook. */
+  NODE_ENV: deploymentSchema,
   /** Consumer group shared by all alerter instances: each hit is applied by one of them. */
   ALERTER_GROUP_ID: z.string().min(1).default('tocsin-alerter'),
   /** Crisis plan YAML: brands, triggers, people, schedules and escalation policies. */
@@ -22,6 +32,9 @@ const alerterEnvironmentSchema = kafkaEnvironmentSchema.merge(redisEnvironmentSc
   SLACK_WEBHOOK_URL: z.string().url().optional(),
   /** Org-wide generic JSON webhook receiving every page, if set. */
   ALERT_WEBHOOK_URL: z.string().url().optional(),
+  /** The secret ALERT_WEBHOOK_URL's pages are signed with, or a file holding it (a mounted secret). */
+  ALERT_WEBHOOK_SECRET: z.string().optional(),
+  ALERT_WEBHOOK_SECRET_FILE: z.string().min(1).optional(),
 });
 
 export interface AlerterConfig {
@@ -33,6 +46,11 @@ export interface AlerterConfig {
   publicUrl: string;
   slackWebhookUrl?: string;
   alertWebhookUrl?: string;
+  /** Where the org-wide webhook's signing secret is read, if anywhere. */
+  alertWebhookSecret?: SecretRef;
+  deployment: Deployment;
+  /** Reads a variable a plan names as a secret (`{ env: NAME }`): the environment given at start. */
+  secretVariable(name: string): string | undefined;
   health: { host: string; port: number };
   kafka: KafkaSettings;
   redis: RedisSettings;
@@ -43,6 +61,16 @@ export const ALERTER_CONFIG = Symbol('AlerterConfig');
 /** The only reader of the environment for this app; fails naming each bad variable. */
 export function loadAlerterConfig(env: Environment): AlerterConfig {
   const parsed = parseEnvironment(alerterEnvironmentSchema, env);
+  if (parsed.ALERT_WEBHOOK_SECRET !== undefined && parsed.ALERT_WEBHOOK_SECRET_FILE !== undefined) {
+    throw new Error('ALERT_WEBHOOK_SECRET and ALERT_WEBHOOK_SECRET_FILE: expected one of them, got both');
+  }
+  const alertWebhookSecret: SecretRef | undefined =
+    parsed.ALERT_WEBHOOK_SECRET !== undefined
+      ? { env: 'ALERT_WEBHOOK_SECRET' }
+      : parsed.ALERT_WEBHOOK_SECRET_FILE !== undefined
+        ? { file: parsed.ALERT_WEBHOOK_SECRET_FILE }
+        : undefined;
+  const secrets = { ...env };
   return Object.freeze({
     logLevels: parsed.LOG_LEVEL,
     groupId: parsed.ALERTER_GROUP_ID,
@@ -52,6 +80,9 @@ export function loadAlerterConfig(env: Environment): AlerterConfig {
     publicUrl: parsed.PUBLIC_URL,
     slackWebhookUrl: parsed.SLACK_WEBHOOK_URL,
     alertWebhookUrl: parsed.ALERT_WEBHOOK_URL,
+    alertWebhookSecret,
+    deployment: parsed.NODE_ENV,
+    secretVariable: (name: string) => secrets[name],
     health: { host: parsed.ALERTER_HEALTH_HOST, port: parsed.ALERTER_HEALTH_PORT },
     kafka: toKafkaSettings(parsed),
     redis: toRedisSettings(parsed),

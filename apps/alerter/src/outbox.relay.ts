@@ -2,6 +2,7 @@ import { redactUrl, subjectOf, type SocketMessage, type WebhookMessage } from '@
 import type { Clock } from '@tocsin/domain';
 import type { RecordPublisher } from '@tocsin/kafka';
 import type { ClaimedMessage, OutboxStore, WebhookDelivery } from '@tocsin/redis';
+import type { Signing } from './webhook-signer';
 
 const WEBHOOK_MAX_ATTEMPTS = 6;
 const WEBHOOK_TIMEOUT_MS = 5_000;
@@ -33,6 +34,11 @@ export interface RelayLogger {
 
 type PostOutcome = { ok: true; error?: undefined } | { ok: false; recoverable: boolean; error: string };
 
+/** Signs a page for its receiver (`Tocsin-Signature`), or says why it must not go. */
+export interface WebhookSigning {
+  sign(url: string, body: string): Signing;
+}
+
 /**
  * Sends what alert changes left in the outbox, at least once: console events to Kafka topic
  * `alerts.events` (gateways deliver each key once), pages to webhooks with an `Idempotency-Key`
@@ -49,6 +55,7 @@ export class OutboxRelay {
     private readonly eventsTopic: string,
     private readonly clock: Clock,
     private readonly logger: RelayLogger,
+    private readonly signer: WebhookSigning,
   ) {}
 
   /** Claims what is due, publishes the console events and starts the webhooks; returns how many were claimed. */
@@ -121,6 +128,9 @@ export class OutboxRelay {
   }
 
   private async post(message: WebhookMessage): Promise<PostOutcome> {
+    const body = JSON.stringify(message.body);
+    const signing = this.signer.sign(message.url, body);
+    if (!signing.ok) return { ok: false, recoverable: false, error: signing.error };
     try {
       const response = await fetch(message.url, {
         method: 'POST',
@@ -128,13 +138,21 @@ export class OutboxRelay {
           'content-type': 'application/json',
           'user-agent': 'tocsin-webhook/1',
           [IDEMPOTENCY_KEY_HEADER]: message.key,
+          ...signing.headers,
         },
-        body: JSON.stringify(message.body),
+        body,
+        // A redirect would take the page, signed, to a URL nobody checked: it is not followed.
+        redirect: 'manual',
         signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
       });
       // The body is not read; releasing it frees the connection.
       await response.body?.cancel();
       if (response.ok) return { ok: true };
+      if (response.status >= 300 && response.status < 400) {
+        const location = response.headers.get('location');
+        const to = location ? ` to ${redactUrl(new URL(location, message.url).href)}` : '';
+        return { ok: false, recoverable: false, error: `redirect refused: HTTP ${response.status}${to}` };
+      }
       return { ok: false, recoverable: isRecoverableStatus(response.status), error: `HTTP ${response.status}` };
     } catch (error) {
       return { ok: false, recoverable: true, error: describe(error) };

@@ -6,7 +6,9 @@ describe(loadIngestConfig.name, () => {
       port: 3000,
       maxMentions: 5000,
       maxClockSkewMs: 300_000,
+      keyCacheMs: 5_000,
       kafka: { brokers: ['127.0.0.1:9092'], topicPrefix: '' },
+      redis: { url: 'redis://127.0.0.1:6379', keyPrefix: 'tocsin:' },
     });
   });
 
@@ -22,6 +24,11 @@ describe(loadIngestConfig.name, () => {
       'KAFKA_BROKERS: expected host:port[,host:port], got "***@kafka"',
     );
     expect(() => loadIngestConfig({ KAFKA_BROKERS: 'tocsin:s3cret@kafka' })).not.toThrow(/s3cret/);
+  });
+
+  it('caps the key cache, the delay before a revocation applies, at a minute', () => {
+    expect(loadIngestConfig({ INGEST_KEY_CACHE_MS: '0' }).keyCacheMs).toBe(0);
+    expect(() => loadIngestConfig({ INGEST_KEY_CACHE_MS: '600000' })).toThrow(/INGEST_KEY_CACHE_MS: .*got "600000"/);
   });
 
   it('logs coloured text unless LOG_FORMAT asks for JSON lines, refusing any other format by name', () => {

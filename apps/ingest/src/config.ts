@@ -1,11 +1,12 @@
 import { logLevelSchema, maxClockSkewSchema, parseEnvironment, type Environment, type LogLevel } from '@tocsin/domain';
 import { kafkaEnvironmentSchema, toKafkaSettings, type KafkaSettings } from '@tocsin/kafka';
 import { logFormatSchema, type LogFormat } from '@tocsin/observability';
+import { redisEnvironmentSchema, toRedisSettings, type RedisSettings } from '@tocsin/redis';
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65535);
 
-const ingestEnvironmentSchema = kafkaEnvironmentSchema.extend({
+const ingestEnvironmentSchema = kafkaEnvironmentSchema.merge(redisEnvironmentSchema).extend({
   LOG_LEVEL: logLevelSchema,
   /** `json` logs one JSON object a line (pino); `text`, the default, coloured lines. */
   LOG_FORMAT: logFormatSchema,
@@ -23,6 +24,8 @@ const ingestEnvironmentSchema = kafkaEnvironmentSchema.extend({
   MAX_CLOCK_SKEW_MS: maxClockSkewSchema,
   /** Crisis plan YAML: its brands key each mention to its brand's partition. */
   PLAN_FILE: z.string().min(1).default('config/crisis-plan.example.yaml'),
+  /** How long an ingest key's record is kept in memory: the longest a revocation takes to apply. */
+  INGEST_KEY_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
 });
 
 export interface IngestConfig {
@@ -34,7 +37,9 @@ export interface IngestConfig {
   maxMentions: number;
   maxClockSkewMs: number;
   planFile: string;
+  keyCacheMs: number;
   kafka: KafkaSettings;
+  redis: RedisSettings;
 }
 
 export const INGEST_CONFIG = Symbol('IngestConfig');
@@ -51,6 +56,8 @@ export function loadIngestConfig(env: Environment): IngestConfig {
     maxMentions: parsed.INGEST_MAX_MENTIONS,
     maxClockSkewMs: parsed.MAX_CLOCK_SKEW_MS,
     planFile: parsed.PLAN_FILE,
+    keyCacheMs: parsed.INGEST_KEY_CACHE_MS,
     kafka: toKafkaSettings(parsed),
+    redis: toRedisSettings(parsed),
   });
 }

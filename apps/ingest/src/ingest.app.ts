@@ -4,6 +4,8 @@ import { NestFactory } from '@nestjs/core';
 import type { NextFunction, Request, Response } from 'express';
 import { text } from 'express';
 import type { IngestConfig } from './config';
+import { IngestKeyAuthenticator } from './ingest-key.authenticator';
+import { requireIngestKey } from './ingest-key.middleware';
 import { IngestModule } from './ingest.module';
 import { ACCEPTED_CONTENT_TYPES } from './mention-batch.parser';
 
@@ -17,7 +19,10 @@ function isBodyParserError(error: unknown): error is BodyParserError {
   return typeof error === 'object' && error !== null && 'type' in error && 'status' in error;
 }
 
-/** Builds the ingest app: the body is read as text so every format error can be named precisely. */
+/**
+ * Builds the ingest app: the ingest key is checked first, then the body is read as text so every
+ * format error can be named precisely.
+ */
 export async function createIngestApp(config: IngestConfig): Promise<INestApplication> {
   const app = await NestFactory.create(IngestModule.forConfig(config), {
     bodyParser: false,
@@ -25,6 +30,8 @@ export async function createIngestApp(config: IngestConfig): Promise<INestApplic
     bufferLogs: config.logFormat === 'json',
   });
   useConfiguredLogger(app, config.logFormat);
+  // `/health` and `/metrics` stay open to supervisors and scrapers; mentions need a key.
+  app.use('/v1/mentions', requireIngestKey(app.get(IngestKeyAuthenticator)));
   app.use(text({ type: [...ACCEPTED_CONTENT_TYPES, 'text/*'], limit: config.maxBodyBytes }));
   app.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
     if (!isBodyParserError(error)) return next(error);

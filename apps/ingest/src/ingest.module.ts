@@ -8,11 +8,14 @@ import {
   type OnApplicationShutdown,
   type OnModuleInit,
 } from '@nestjs/common';
-import { TOPICS } from '@tocsin/domain';
+import { systemClock, TOPICS } from '@tocsin/domain';
 import { ensureTocsinTopics, KAFKA_CLIENT, kafkaProviders, RecordPublisher } from '@tocsin/kafka';
 import { PlanSource, planSourceProvider } from '@tocsin/plan-source';
+import { IngestKeyStore, REDIS_CLIENT, redisProviders, RedisKeys } from '@tocsin/redis';
+import type Redis from 'ioredis';
 import type { Kafka } from 'kafkajs';
 import { INGEST_CONFIG, type IngestConfig } from './config';
+import { IngestKeyAuthenticator } from './ingest-key.authenticator';
 import { HealthController } from './health.controller';
 import { MentionsController } from './mentions.controller';
 
@@ -20,6 +23,7 @@ class IngestLifecycle implements OnModuleInit, OnApplicationShutdown {
   constructor(
     @Inject(INGEST_CONFIG) private readonly config: IngestConfig,
     @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
+    @Inject(REDIS_CLIENT) private readonly redis: Redis,
     private readonly publisher: RecordPublisher,
     private readonly plan: PlanSource,
   ) {}
@@ -33,6 +37,7 @@ class IngestLifecycle implements OnModuleInit, OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     this.plan.stop();
     await this.publisher.disconnect();
+    await this.redis.quit();
     new Logger('ingest').log('ingest stopped cleanly: every accepted mention was acknowledged by Kafka');
   }
 }
@@ -48,6 +53,13 @@ export class IngestModule {
         { provide: INGEST_CONFIG, useValue: config },
         ...metricsProviders('ingest'),
         ...kafkaProviders(config.kafka),
+        ...redisProviders(config.redis, 'tocsin-ingest'),
+        {
+          provide: IngestKeyAuthenticator,
+          useFactory: (redis: Redis, keys: RedisKeys) =>
+            new IngestKeyAuthenticator(new IngestKeyStore(redis, keys), systemClock, config.keyCacheMs),
+          inject: [REDIS_CLIENT, RedisKeys],
+        },
         planSourceProvider(config.planFile),
         IngestLifecycle,
       ],

@@ -113,3 +113,43 @@ describe(parseMentionBatch.name, () => {
     expect(!result.ok && result.message).toMatch(message);
   });
 });
+
+describe('parseMentionBatch with a key limited to brands', () => {
+  const limited = (allowed: string[]): BatchRules => ({
+    ...rules(),
+    keyScope: {
+      keyId: 'abababababab',
+      allowed: new Set(allowed),
+      // The plan's keyword matching, reduced to one keyword per brand.
+      brandsOf: (mention) => [
+        ...new Set([
+          ...(mention.brandIds ?? []),
+          ...['fleurie', 'voltaway'].filter((id) => mention.text.toLowerCase().includes(id)),
+        ]),
+      ],
+    },
+  });
+
+  it('accepts mentions of its brands and of no brand', () => {
+    const body = JSON.stringify([valid, { ...valid, id: '2', text: 'nothing to see' }]);
+    const result = parseMentionBatch(body, 'application/json', limited(['fleurie']));
+    expect(result.ok && result.errors).toEqual([]);
+    expect(result.ok && result.mentions).toHaveLength(2);
+  });
+
+  it.each([
+    ['named in brandIds', { brandIds: ['voltaway'], text: 'a new scooter' }],
+    ['matched by keywords only', { text: 'Voltaway scooters are fine' }],
+    ['beside an allowed brand', { text: 'Fleurie and Voltaway' }],
+  ])('refuses a mention of another brand %s, naming the brand', (_case, patch) => {
+    const result = parseMentionBatch(JSON.stringify({ ...valid, ...patch }), 'application/json', limited(['fleurie']));
+    expect(result.ok && result.mentions).toEqual([]);
+    expect(result.ok && result.errors).toEqual([
+      {
+        index: 0,
+        field: 'brandIds',
+        message: 'ingest key abababababab may post about fleurie only; this mention is about voltaway',
+      },
+    ]);
+  });
+});

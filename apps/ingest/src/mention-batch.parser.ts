@@ -20,6 +20,16 @@ export interface BatchRules {
   maxClockSkewMs: number;
   /** The crisis plan's brands: a `brandIds` entry naming another is refused. */
   knownBrandIds: ReadonlySet<string>;
+  /** Set when the request's ingest key is limited to some brands. */
+  keyScope?: KeyBrandScope;
+}
+
+/** The brands an ingest key may post about, and how a mention's brands are found. */
+export interface KeyBrandScope {
+  keyId: string;
+  allowed: ReadonlySet<string>;
+  /** The brands the pipeline will give the mention: its `brandIds` plus the plan's keyword matches. */
+  brandsOf(mention: Mention): readonly string[];
 }
 
 /** Unknown ids named in one item error are cut to this many, so 64 invented ids stay one readable line. */
@@ -54,8 +64,10 @@ function readNdjson(body: string): { items: Array<{ index: number; value: unknow
 
 /**
  * What the schema cannot see: an event time too far ahead of the clock, brands the plan does not
- * have. Brands come from the plan so that a source cannot make the pipeline hold window state
- * for ids it invents; the source is told at once, nothing is half-accepted.
+ * have, brands the request's key may not post about. Brands come from the plan so that a source
+ * cannot make the pipeline hold window state for ids it invents; the source is told at once,
+ * nothing is half-accepted. A key limited to brands is checked against every brand the mention
+ * will be counted for, keywords included: naming no brand must not be a way around the limit.
  */
 function checkAgainstRules(index: number, mention: Mention, rules: BatchRules): ItemError[] {
   const errors: ItemError[] = [];
@@ -70,6 +82,17 @@ function checkAgainstRules(index: number, mention: Mention, rules: BatchRules): 
       field: 'brandIds',
       message: `not a brand of the crisis plan: ${shown.join(', ')}${more} (known: ${[...rules.knownBrandIds].join(', ')})`,
     });
+  }
+  if (errors.length === 0 && rules.keyScope) {
+    const scope = rules.keyScope;
+    const outside = scope.brandsOf(mention).filter((id) => !scope.allowed.has(id));
+    if (outside.length > 0) {
+      errors.push({
+        index,
+        field: 'brandIds',
+        message: `ingest key ${scope.keyId} may post about ${[...scope.allowed].join(', ')} only; this mention is about ${outside.join(', ')}`,
+      });
+    }
   }
   return errors;
 }

@@ -15,3 +15,5 @@ export * from './redact-url';
 export * from './incident.schema';
 export * from './incident-lifecycle';
 export * from './incident-report';
+export * from './webhook-signature';
+export * from './webhook-url';

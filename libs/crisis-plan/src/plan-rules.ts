@@ -65,6 +65,12 @@ export function checkPlanRules(plan: CrisisPlan): PlanIssue[] {
     });
   });
 
+  plan.people.forEach((person, i) => {
+    if (person.contacts.webhookSecret && !person.contacts.webhook) {
+      issues.push({ path: ['people', i, 'contacts', 'webhookSecret'], message: 'a webhookSecret needs a webhook' });
+    }
+  });
+
   plan.schedules.forEach((schedule, i) => {
     const at = ['schedules', i];
     issues.push(...checkUniqueIds(schedule.layers, [...at, 'layers'], 'layer'));

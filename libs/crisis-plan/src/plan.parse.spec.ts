@@ -121,6 +121,21 @@ schedules:
       expected: 'plans/acme.yaml: schedules[0].overrides[0].endsAt: must be after startsAt',
     },
     {
+      name: 'a webhook secret written in the plan',
+      snippet: `
+people:
+  - { id: ana, name: Ana, role: cm, contacts: { webhook: 'https://pager.example.com/ana', webhookSecret: s3cr3t } }`,
+      expected:
+        'plans/acme.yaml: people[0].contacts.webhookSecret: expected { env: VARIABLE_NAME } or { file: /path/to/secret/file }',
+    },
+    {
+      name: 'a webhook secret without a webhook',
+      snippet: `
+people:
+  - { id: ana, name: Ana, role: cm, contacts: { slack: '@ana', webhookSecret: { env: ANA_SECRET } } }`,
+      expected: 'plans/acme.yaml: people[0].contacts.webhookSecret: a webhookSecret needs a webhook',
+    },
+    {
       name: 'a missing required field',
       snippet: `organisation: null`,
       expected: 'plans/acme.yaml: organisation: Expected string, received null',

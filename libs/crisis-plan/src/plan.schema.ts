@@ -132,9 +132,24 @@ export const triggerSchema = z.discriminatedUnion('kind', [
   z.object({ ...triggerBase, kind: z.literal('reach-spike'), minScore, scope: signalScopeSchema.optional() }).strict(),
 ]);
 
+/**
+ * Where the alerter reads a secret: an environment variable or a file (a mounted secret), never
+ * the secret itself, so the plan can be read, versioned and shown without giving it away.
+ */
+export const secretRefSchema = z.union(
+  [
+    z.object({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/) }).strict(),
+    z.object({ file: z.string().min(1) }).strict(),
+  ],
+  { errorMap: () => ({ message: 'expected { env: VARIABLE_NAME } or { file: /path/to/secret/file }' }) },
+);
+export type SecretRef = z.infer<typeof secretRefSchema>;
+
 export const contactsSchema = z
   .object({
     webhook: z.string().url().optional(),
+    /** The secret the alerter signs this person's webhooks with (`Tocsin-Signature`). */
+    webhookSecret: secretRefSchema.optional(),
     slack: z.string().min(1).optional(),
     email: z.string().email().optional(),
   })

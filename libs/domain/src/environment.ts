@@ -43,3 +43,13 @@ export const liveMaxAgeSchema = z.coerce.number().int().positive().default(3_600
  * little, and one mention dated far in the future must not move event time for everyone.
  */
 export const maxClockSkewSchema = z.coerce.number().int().nonnegative().default(300_000);
+
+export const DEPLOYMENTS = ['production', 'development', 'test'] as const;
+export type Deployment = (typeof DEPLOYMENTS)[number];
+
+/**
+ * NODE_ENV: production unless said otherwise, so a forgotten variable never relaxes a check.
+ * `development` and `test` allow what only a developer's machine may do (plain http to
+ * loopback webhooks, unsigned webhooks with a warning).
+ */
+export const deploymentSchema = z.enum(DEPLOYMENTS).default('production');

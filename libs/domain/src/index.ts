@@ -13,3 +13,4 @@ export * from './format-duration';
 export * from './event-time';
 export * from './redaction';
 export * from './instant.schema';
+export * from './ingest-key';

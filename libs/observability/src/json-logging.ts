@@ -8,6 +8,17 @@ import { z } from 'zod';
 export const logFormatSchema = z.enum(['text', 'json']).default('text');
 export type LogFormat = z.infer<typeof logFormatSchema>;
 
+/**
+ * Request headers that carry secrets (ingest keys, session cookies), censored in every JSON log
+ * line that holds a request or a response, whoever logs it.
+ */
+export const REDACTED_LOG_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-api-key"]',
+  'res.headers["set-cookie"]',
+];
+
 /** Pino's level for the most verbose of Nest's enabled levels. */
 function pinoLevel(levels: readonly LogLevel[]): string {
   if (levels.includes('verbose')) return 'trace';
@@ -25,7 +36,10 @@ export function loggingImports(format: LogFormat, levels: readonly LogLevel[]): 
   // signal right after its last "stopped cleanly".
   return [
     LoggerModule.forRoot({
-      pinoHttp: [{ level: pinoLevel(levels), autoLogging: false }, destination({ dest: 1, sync: true })],
+      pinoHttp: [
+        { level: pinoLevel(levels), autoLogging: false, redact: { paths: REDACTED_LOG_PATHS, censor: '***' } },
+        destination({ dest: 1, sync: true }),
+      ],
     }),
   ];
 }

@@ -25,6 +25,23 @@ describe(PlanSource.name, () => {
     );
   });
 
+  it("refuses a plan the app's own check finds wrong, at start and on reload", async () => {
+    writeFileSync(file, example);
+    let secretSet = false;
+    const check = () =>
+      secretSet ? [] : [{ path: ['people', 0, 'contacts', 'webhookSecret'], message: 'required in production' }];
+    await expect(new PlanSource(file, logger, check).start({ watch: false })).rejects.toThrow(
+      /plan\.yaml: people\[0\]\.contacts\.webhookSecret: required in production/,
+    );
+    secretSet = true;
+    const sut = new PlanSource(file, logger, check);
+    await sut.start({ watch: false });
+    secretSet = false;
+    writeFileSync(file, example.replace('version: e2e-1', 'version: e2e-2'));
+    await expect(sut.reload()).resolves.toBe(false);
+    expect(sut.current().version).toBe('e2e-1');
+  });
+
   it('keeps the last good plan when a reload is invalid, and says why', async () => {
     writeFileSync(file, example);
     const sut = new PlanSource(file, logger);

@@ -1,6 +1,18 @@
-import { applyReload, formatPlanError, loadPlanFile, type ActivePlan } from '@tocsin/crisis-plan';
+import {
+  applyReload,
+  formatPlanError,
+  formatPlanPath,
+  loadPlanFile,
+  type ActivePlan,
+  type CrisisPlan,
+  type PlanIssue,
+  type PlanLoadResult,
+} from '@tocsin/crisis-plan';
 import { compileBrandMatcher, TocsinError, type BrandMatcher } from '@tocsin/domain';
 import { watch, type FSWatcher } from 'node:fs';
+
+/** What an app checks beyond the plan's own rules (e.g. that its webhooks' secrets can be read). */
+export type PlanCheck = (plan: CrisisPlan) => PlanIssue[];
 
 export interface PlanSourceLogger {
   log(message: string): void;
@@ -21,10 +33,11 @@ export class PlanSource {
   constructor(
     private readonly file: string,
     private readonly logger: PlanSourceLogger,
+    private readonly check?: PlanCheck,
   ) {}
 
   async start(options: { watch: boolean }): Promise<void> {
-    const result = await loadPlanFile(this.file);
+    const result = await this.load();
     if (!result.ok) {
       const lines = result.errors.map(formatPlanError).join('\n  ');
       throw new TocsinError('invalid_plan', `crisis plan ${this.file} is invalid:\n  ${lines}`);
@@ -41,12 +54,25 @@ export class PlanSource {
   }
 
   async reload(): Promise<boolean> {
-    const outcome = applyReload(this.active, await loadPlanFile(this.file));
+    const outcome = applyReload(this.active, await this.load());
     if (outcome.applied) {
       this.install(outcome.active);
       this.logger.log(outcome.message);
     } else this.logger.warn(outcome.message);
     return outcome.applied;
+  }
+
+  /** The file's plan if it passes its rules and this app's check; the same errors either way. */
+  private async load(): Promise<PlanLoadResult> {
+    const result = await loadPlanFile(this.file);
+    const issues = result.ok && this.check ? this.check(result.plan) : [];
+    if (!result.ok || issues.length === 0) return result;
+    const errors = issues.map((issue) => ({
+      file: result.file,
+      path: formatPlanPath(issue.path),
+      message: issue.message,
+    }));
+    return { ok: false, file: result.file, errors };
   }
 
   private install(active: ActivePlan | undefined): void {

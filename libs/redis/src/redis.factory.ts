@@ -1,3 +1,4 @@
+import { redactCredentials, TocsinError } from '@tocsin/domain';
 import Redis, { type RedisOptions } from 'ioredis';
 import type { RedisSettings } from './redis.config';
 
@@ -25,6 +26,8 @@ export function createRedis(settings: RedisSettings, connectionName: string): Re
     password: url.password ? decodeURIComponent(url.password) : undefined,
     username: url.username ? decodeURIComponent(url.username) : undefined,
     db: Number(url.pathname.slice(1) || 0),
+    // rediss:// asks for TLS to the primary, as it does without sentinels.
+    ...(url.protocol === 'rediss:' ? { tls: {} } : {}),
     failoverDetector: true,
     sentinelRetryStrategy: (attempt) => Math.min(attempt * 200, 2000),
   });
@@ -45,4 +48,40 @@ export async function isRedisReady(redis: Redis): Promise<boolean> {
     (answer) => answer === 'PONG',
     () => false,
   );
+}
+
+/**
+ * Resolves once the client is ready, or at its first connection failure other than credentials
+ * (an unreachable Redis is retried by the client, as at run time); rejects when Redis refuses
+ * the credentials REDIS_URL gives, or asks for some it does not give: the app then stops at
+ * start naming the variable, instead of failing every command later. The password is never quoted.
+ */
+export function checkRedisCredentials(redis: Redis, url: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const settle = (error?: Error): void => {
+      redis.off('ready', onReady);
+      redis.off('error', onError);
+      if (error) reject(error);
+      else resolve();
+    };
+    const onReady = (): void => settle();
+    const onError = (error: Error): void => {
+      const where = `Redis at ${redactCredentials(url)}`;
+      if (error.message.startsWith('NOAUTH')) {
+        settle(
+          new TocsinError(
+            'redis_auth',
+            `REDIS_URL: ${where} asks for a password, and REDIS_URL gives none (redis://:PASSWORD@host:port)`,
+          ),
+        );
+      } else if (error.message.startsWith('WRONGPASS')) {
+        settle(
+          new TocsinError('redis_auth', `REDIS_URL: ${where} refused the user or password REDIS_URL gives (WRONGPASS)`),
+        );
+      } else settle();
+    };
+    if (redis.status === 'ready') return resolve();
+    redis.on('ready', onReady);
+    redis.on('error', onError);
+  });
 }
