@@ -1,5 +1,6 @@
 import type { Alert, AlertEvent, AlertEventKind } from '@tocsin/alerting';
 import type { EnrichedMention, SpikeSignal } from '@tocsin/domain';
+import type { ReplyQueueEvent, ReplyQueueEventKind } from '@tocsin/reply-queue';
 import { z } from 'zod';
 
 export interface CommandError {
@@ -33,7 +34,10 @@ export type ServerToClientEvents = {
   /** The detector's verdict on a brand's volume or negative volume for an interval just closed. */
   'signal.spike': (signal: SpikeSignal) => void;
   'connection.refused': (error: CommandError) => void;
-} & { [K in AlertEventKind]: (event: Extract<AlertEvent, { kind: K }>) => void };
+} & { [K in AlertEventKind]: (event: Extract<AlertEvent, { kind: K }>) => void } & {
+  /** A brand's reply queue changed: an entry came in, was closed, or went past its deadline. */
+  [K in ReplyQueueEventKind]: (event: ReplyQueueEvent) => void;
+};
 
 /** Commands a client sends, in the imperative, each answered through its ack. */
 export interface ClientToServerEvents {

@@ -1,5 +1,5 @@
 import { MAX_EVIDENCE_TEXT_CHARS } from '@tocsin/crisis-plan';
-import { PLATFORMS } from '@tocsin/domain';
+import { brandRecordKey, PLATFORMS } from '@tocsin/domain';
 import { z } from 'zod';
 
 /**
@@ -76,3 +76,8 @@ export const replyQueueEventSchema = z
   .strict();
 export type ReplyQueueEvent = z.infer<typeof replyQueueEventSchema>;
 export type ReplyQueueEventKind = ReplyQueueEvent['kind'];
+
+/** Records for `replies.events`, keyed by brand so a brand's changes stay in order. */
+export function replyEventRecords(events: readonly ReplyQueueEvent[]): Array<{ key: string; value: string }> {
+  return events.map((event) => ({ key: brandRecordKey(event.entry.brandId), value: JSON.stringify(event) }));
+}
