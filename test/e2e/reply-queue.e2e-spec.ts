@@ -5,19 +5,32 @@ import type { Socket } from 'socket.io-client';
 import { aMention, toNdjson } from '../support/mention-fixtures';
 import { TestRun } from '../support/test-infra';
 import { connectSocket, postMentions, startTocsin, type RunningTocsin } from '../support/tocsin-apps';
-import { waitForEvent } from '../support/wait-for';
+import { mailText, SmtpReceiver } from '../support/smtp-receiver';
+import { waitForEvent, waitUntil } from '../support/wait-for';
 
 type Opened = Extract<AlertEvent, { kind: 'alert.opened' }>;
 
 describe('reply queue: negative mentions wait for the brand’s answer, and an unanswered one raises an alert', () => {
   const run = new TestRun();
+  const smtp = new SmtpReceiver();
+  const publicUrl = 'https://tocsin.example.com';
   let tocsin: RunningTocsin;
+  let overdueAlertId: string | undefined;
   let watcher: Socket;
   let camille: Socket;
 
   beforeAll(async () => {
     await run.createTopics();
-    tocsin = await startTocsin(run.env({ PLAN_FILE: 'config/test/reply-queue-plan.yaml', ESCALATION_POLL_MS: '100' }));
+    const smtpUrl = await smtp.start();
+    tocsin = await startTocsin(
+      run.env({
+        PLAN_FILE: 'config/test/reply-queue-plan.yaml',
+        ESCALATION_POLL_MS: '100',
+        SMTP_URL: smtpUrl,
+        SMTP_FROM: 'Tocsin <oncall@tocsin.example.com>',
+        PUBLIC_URL: publicUrl,
+      }),
+    );
     watcher = await connectSocket(tocsin.gatewayUrl);
     camille = await connectSocket(tocsin.gatewayUrl, { userId: 'camille' });
     await watcher.emitWithAck('subscribe', { brandIds: ['fleurie'] });
@@ -26,6 +39,7 @@ describe('reply queue: negative mentions wait for the brand’s answer, and an u
   afterAll(async () => {
     for (const socket of [watcher, camille]) socket?.disconnect();
     await tocsin?.stop();
+    await smtp.stop();
     await run.cleanUp();
   });
 
@@ -110,10 +124,23 @@ describe('reply queue: negative mentions wait for the brand’s answer, and an u
       20_000,
     );
     expect(opened.alert).toMatchObject({ brandId: 'fleurie', level: 'watch', state: 'open' });
+    overdueAlertId = opened.alert.id;
     expect(opened.alert.evidence.samples[0]?.evidence).toMatchObject({ mentionKey: keyOf(small), author: '@jane' });
     expect(opened.alert.reason).toMatch(
       /^No reply for \d+s to a negative post by @jane \(40 followers\) on twitter; the playbook asks 4s$/,
     );
+  });
+
+  it('pages the CM, reachable only by e-mail, through the SMTP server with the console link', async () => {
+    const mail = await waitUntil(
+      'the e-mail page to camille.martin@example.com',
+      async () => smtp.received.find((received) => received.to.includes('camille.martin@example.com')),
+      20_000,
+    );
+    expect(mailText(mail.raw)).toContain(
+      `Open it in Tocsin to acknowledge: ${publicUrl}/console.html?alert=${overdueAlertId}`,
+    );
+    expect(mailText(mail.raw)).toContain('No reply for');
   });
 
   it('lets a CM close an entry as not to answer only with a reason, and tells the consoles', async () => {

@@ -39,6 +39,7 @@ import { createAlertHitsConsumer } from './alert-hits.consumer';
 import { ALERTER_CONFIG, type AlerterConfig } from './config';
 import { OutboxRelay } from './outbox.relay';
 import { createReplyQueueConsumer } from './reply-queue.consumer';
+import { SmtpMailer } from './smtp.mailer';
 
 /** A loop of `work` every `everyMs` whose runs never overlap; a failed run is logged and retried next time. */
 class PollingLoop {
@@ -76,6 +77,7 @@ class AlerterLifecycle implements OnModuleInit, OnApplicationBootstrap, OnModule
   private readonly replies: BatchConsumerRunner<EnrichedMention>;
   private readonly overdue: PollingLoop;
   private readonly relay: OutboxRelay;
+  private readonly mailer: SmtpMailer | undefined;
   private readonly timers: PollingLoop;
   private readonly relaying: PollingLoop;
   private readonly health: HealthServer;
@@ -99,7 +101,8 @@ class AlerterLifecycle implements OnModuleInit, OnApplicationBootstrap, OnModule
       clock: systemClock,
     });
     const eventsTopic = `${config.kafka.topicPrefix}${TOPICS.alertsEvents}`;
-    this.relay = new OutboxRelay(outbox, publisher, eventsTopic, systemClock, new Logger('relay'));
+    this.mailer = config.smtp ? new SmtpMailer(config.smtp) : undefined;
+    this.relay = new OutboxRelay(outbox, publisher, eventsTopic, systemClock, new Logger('relay'), this.mailer);
     // Two loops: escalation timing never waits on the relay, nor the relay on a webhook.
     const logger = new Logger('alerter');
     this.timers = new PollingLoop('escalations', config.escalationPollMs, () => actions.runDue(), logger);
@@ -142,6 +145,7 @@ class AlerterLifecycle implements OnModuleInit, OnApplicationBootstrap, OnModule
     await Promise.all([this.hits.stop(), this.replies.stop()]);
     await Promise.all([this.timers.stop(), this.relaying.stop(), this.overdue.stop()]);
     await this.relay.drain();
+    this.mailer?.close();
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -179,6 +183,7 @@ export class AlerterModule {
                 consoleUrl: `${config.publicUrl}/console.html`,
                 slackWebhookUrl: config.slackWebhookUrl,
                 alertWebhookUrl: config.alertWebhookUrl,
+                email: config.smtp !== undefined,
               },
               new Logger('alerts'),
             ),
