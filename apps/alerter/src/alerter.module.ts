@@ -192,7 +192,7 @@ export class AlerterModule {
         {
           provide: ReplyQueueActions,
           useFactory: (redis: Redis, keys: RedisKeys, plan: PlanSource) =>
-            new ReplyQueueActions(new ReplyQueueStore(redis, keys), plan),
+            new ReplyQueueActions(new ReplyQueueStore(redis, keys), plan, config.liveMaxAgeMs),
           inject: [REDIS_CLIENT, RedisKeys, PlanSource],
         },
         AlerterLifecycle,

@@ -1,4 +1,4 @@
-import { logLevelSchema, parseEnvironment, type Environment, type LogLevel } from '@tocsin/domain';
+import { liveMaxAgeSchema, logLevelSchema, parseEnvironment, type Environment, type LogLevel } from '@tocsin/domain';
 import { kafkaEnvironmentSchema, toKafkaSettings, type KafkaSettings } from '@tocsin/kafka';
 import { redisEnvironmentSchema, toRedisSettings, type RedisSettings } from '@tocsin/redis';
 import { z } from 'zod';
@@ -18,6 +18,8 @@ const alerterEnvironmentSchema = kafkaEnvironmentSchema
     RELAY_POLL_MS: z.coerce.number().int().positive().default(100),
     /** Where people reach the console; used in links sent by webhooks. */
     PUBLIC_URL: z.string().url().default('http://127.0.0.1:3001'),
+    /** Negative mentions posted longer ago than this when read do not enter the reply queue. */
+    LIVE_MAX_AGE_MS: liveMaxAgeSchema,
     /** Where `GET /health` answers supervisors (the alerter has no other HTTP surface). */
     ALERTER_HEALTH_HOST: z.string().min(1).default('0.0.0.0'),
     ALERTER_HEALTH_PORT: z.coerce.number().int().min(0).max(65535).default(3004),
@@ -53,6 +55,7 @@ export interface AlerterConfig {
   escalationPollMs: number;
   relayPollMs: number;
   publicUrl: string;
+  liveMaxAgeMs: number;
   slackWebhookUrl?: string;
   alertWebhookUrl?: string;
   /** E-mail pages; undefined when SMTP_URL is unset. */
@@ -74,6 +77,7 @@ export function loadAlerterConfig(env: Environment): AlerterConfig {
     escalationPollMs: parsed.ESCALATION_POLL_MS,
     relayPollMs: parsed.RELAY_POLL_MS,
     publicUrl: parsed.PUBLIC_URL,
+    liveMaxAgeMs: parsed.LIVE_MAX_AGE_MS,
     slackWebhookUrl: parsed.SLACK_WEBHOOK_URL,
     alertWebhookUrl: parsed.ALERT_WEBHOOK_URL,
     ...(parsed.SMTP_URL && parsed.SMTP_FROM ? { smtp: { url: parsed.SMTP_URL, from: parsed.SMTP_FROM } } : {}),

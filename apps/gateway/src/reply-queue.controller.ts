@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, HttpException, Inject, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpException, Inject, Param, Post, Query } from '@nestjs/common';
 import { ReplyQueueActions, type ReplyQueueView } from '@tocsin/alert-actions';
 import { describeZodError, systemClock, TOPICS } from '@tocsin/domain';
 import { RecordPublisher } from '@tocsin/kafka';
@@ -16,7 +16,13 @@ const handledBodySchema = z
   })
   .strict();
 
+const queueQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(1_000).default(100) }).strict();
+
 const STATUS_OF = { not_found: 404, unknown_user: 403, already_closed: 409, reason_required: 400 } as const;
+
+function badRequest(error: z.ZodError): HttpException {
+  return new HttpException({ statusCode: 400, message: 'invalid request', errors: describeZodError(error) }, 400);
+}
 
 /**
  * The brands' reply queues: what waits for an answer, most urgent first, with reply times and
@@ -36,11 +42,13 @@ export class ReplyQueueController {
   }
 
   @Get('brands/:brandId/reply-queue')
-  async queue(@Param('brandId') brandId: string): Promise<ReplyQueueView> {
+  async queue(@Param('brandId') brandId: string, @Query() query: Record<string, string>): Promise<ReplyQueueView> {
+    const parsed = queueQuerySchema.safeParse(query);
+    if (!parsed.success) throw badRequest(parsed.error);
     if (!this.plan.current().plan.brands.some((brand) => brand.id === brandId)) {
       throw new HttpException({ statusCode: 404, message: `no brand "${brandId}" in the crisis plan` }, 404);
     }
-    return this.actions.view(brandId, systemClock.now());
+    return this.actions.view(brandId, systemClock.now(), parsed.data.limit);
   }
 
   /** `mentionId` is the mention's key, `platform:id` (URL-encoded: ids may hold slashes). */
@@ -48,12 +56,7 @@ export class ReplyQueueController {
   @HttpCode(200)
   async handled(@Param('mentionId') mentionKey: string, @Body() body: unknown): Promise<{ entry: ReplyEntry }> {
     const parsed = handledBodySchema.safeParse(body);
-    if (!parsed.success) {
-      throw new HttpException(
-        { statusCode: 400, message: 'invalid request', errors: describeZodError(parsed.error) },
-        400,
-      );
-    }
+    if (!parsed.success) throw badRequest(parsed.error);
     const { brandId, userId, outcome, reason } = parsed.data;
     const closed = await this.actions.closeByHand(brandId, mentionKey, outcome, userId, reason, systemClock.now());
     if (!closed.ok) {

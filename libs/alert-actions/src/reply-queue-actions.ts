@@ -36,7 +36,7 @@ export type HandCloseOutcome =
 export interface ReplyQueueView {
   brandId: string;
   nowMs: number;
-  /** Waiting entries, most urgent first. */
+  /** Waiting entries, most urgent first (`stats.waiting` counts them all). */
   waiting: ReplyEntry[];
   /** Closed entries within the horizon, most recently closed first, with their time to first reply (ms). */
   closed: Array<ReplyEntry & { firstReplyMs?: number }>;
@@ -50,9 +50,14 @@ export interface ReplyQueueView {
  * the reply-queue library's pure functions; callers publish the events returned.
  */
 export class ReplyQueueActions {
+  /**
+   * @param liveMaxAgeMs mentions posted longer ago than this when read do not enter the queue
+   * (LIVE_MAX_AGE_MS: what is too old for the wall and for pages is too old to answer now).
+   */
   constructor(
     private readonly store: ReplyQueueStore,
     private readonly plan: PlanSource,
+    private readonly liveMaxAgeMs = Number.POSITIVE_INFINITY,
   ) {}
 
   /**
@@ -77,7 +82,7 @@ export class ReplyQueueActions {
       );
       if (closed) events.push({ kind: 'reply.closed', atMs: nowMs, entry: closed });
     }
-    const entry = admitToReplyQueue(plan, brandId, mention, nowMs);
+    const entry = admitToReplyQueue(plan, brandId, mention, nowMs, this.liveMaxAgeMs);
     if (entry) {
       const overdueAtMs = entry.queuedAtMs < entry.dueAtMs ? entry.dueAtMs : undefined;
       if (await this.store.add(entry, horizonMs, nowMs, overdueAtMs)) {
@@ -151,15 +156,16 @@ export class ReplyQueueActions {
     return due.length;
   }
 
-  /** The console's view of a brand's queue. */
-  async view(brandId: string, nowMs: number): Promise<ReplyQueueView> {
+  /** The console's view of a brand's queue: the `limit` most urgent and most recently closed, stats over all. */
+  async view(brandId: string, nowMs: number, limit: number): Promise<ReplyQueueView> {
     const { waiting, closed } = await this.store.list(brandId);
     return {
       brandId,
       nowMs,
-      waiting: orderByUrgency(waiting, nowMs),
+      waiting: orderByUrgency(waiting, nowMs).slice(0, limit),
       closed: closed
         .sort((a, b) => (b.closedAtMs ?? 0) - (a.closedAtMs ?? 0))
+        .slice(0, limit)
         .map((entry) => {
           const replyMs = firstReplyMs(entry);
           return replyMs === undefined ? entry : { ...entry, firstReplyMs: replyMs };

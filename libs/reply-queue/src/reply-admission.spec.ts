@@ -51,6 +51,12 @@ replyQueue:
     });
   });
 
+  it('leaves out a mention older than the live horizon it is given', () => {
+    const hourOld = mentionWith({ createdAt: '2026-03-02T08:59:00Z' });
+    expect(admitToReplyQueue(planWith(), 'acme', hourOld, nowMs)).toBeDefined();
+    expect(admitToReplyQueue(planWith(), 'acme', hourOld, nowMs, 3_600_000)).toBeUndefined();
+  });
+
   it('leaves out a mention no rule takes', () => {
     const mildGlobex = mentionWith({
       sentiment: { lang: 'en', label: 'negative', score: -0.2, confidence: 1, cues: [] },

@@ -47,20 +47,22 @@ export function matchReplyRule(
 
 /**
  * The reply-queue entry a mention of `brandId` makes, or undefined when it deserves no answer:
- * not negative, posted by the brand itself, met by no rule, or older than the queue's horizon
- * (a backfill does not fill the queue with last week's posts). `nowMs` is when it is read.
+ * not negative, posted by the brand itself, met by no rule, or posted more than `maxAgeMs`
+ * (or the queue's horizon, if shorter) before `nowMs`, when it is read: a backfill or a replay
+ * from a topic's start does not fill the queue with last week's posts.
  */
 export function admitToReplyQueue(
   plan: CrisisPlan,
   brandId: string,
   mention: EnrichedMention,
   nowMs: number,
+  maxAgeMs = Number.POSITIVE_INFINITY,
 ): ReplyEntry | undefined {
   if (mention.sentiment.label !== 'negative') return undefined;
   const brand = plan.brands.find((candidate) => candidate.id === brandId);
   if (!brand || isBrandAccount(brand, mention)) return undefined;
   const postedAtMs = Date.parse(mention.createdAt);
-  if (postedAtMs < nowMs - replyQueueRules(plan).horizonMs) return undefined;
+  if (postedAtMs < nowMs - Math.min(maxAgeMs, replyQueueRules(plan).horizonMs)) return undefined;
   const matched = matchReplyRule(plan, brandId, mention);
   if (!matched) return undefined;
   return {
