@@ -1,7 +1,15 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpException, Param, Post, Query } from '@nestjs/common';
 import { AlertActions, type CommandOutcome } from '@tocsin/alert-actions';
-import { ALERT_STATES, type Alert, type Silence } from '@tocsin/alerting';
+import {
+  ALERT_STATES,
+  planTargetResolver,
+  viewAlert,
+  type Alert,
+  type AlertView,
+  type Silence,
+} from '@tocsin/alerting';
 import { describeZodError, systemClock } from '@tocsin/domain';
+import { PlanSource } from '@tocsin/plan-source';
 import { AlertStore, OutboxStore, SilenceStore, type WebhookDelivery } from '@tocsin/redis';
 import { z } from 'zod';
 
@@ -40,38 +48,45 @@ export class AlertsController {
     private readonly silenceStore: SilenceStore,
     private readonly outbox: OutboxStore,
     private readonly actions: AlertActions,
+    private readonly plan: PlanSource,
   ) {}
 
+  /** Alerts leave with their escalation status derived from the plan in force. */
+  private view(alert: Alert): AlertView {
+    return viewAlert(alert, planTargetResolver(this.plan.current().plan));
+  }
+
   @Get('alerts')
-  async list(@Query() query: Record<string, string>): Promise<{ alerts: Alert[] }> {
+  async list(@Query() query: Record<string, string>): Promise<{ alerts: AlertView[] }> {
     const parsed = alertQuerySchema.safeParse(query);
     if (!parsed.success) throw badRequest(parsed.error);
     const { brand, state, level, from, to, limit } = parsed.data;
-    return { alerts: await this.alerts.list({ brandId: brand, state, level, fromMs: from, toMs: to, limit }) };
+    const alerts = await this.alerts.list({ brandId: brand, state, level, fromMs: from, toMs: to, limit });
+    return { alerts: alerts.map((alert) => this.view(alert)) };
   }
 
   /** One alert with its evidence, audit trail and webhook attempts (URLs shown as scheme and host only). */
   @Get('alerts/:id')
-  async get(@Param('id') id: string): Promise<{ alert: Alert; deliveries: WebhookDelivery[] }> {
+  async get(@Param('id') id: string): Promise<{ alert: AlertView; deliveries: WebhookDelivery[] }> {
     const alert = await this.alerts.get(id);
     if (!alert) throw new HttpException({ statusCode: 404, message: `no alert "${id}"` }, 404);
-    return { alert, deliveries: await this.outbox.deliveries(id) };
+    return { alert: this.view(alert), deliveries: await this.outbox.deliveries(id) };
   }
 
   @Post('alerts/:id/acknowledge')
   @HttpCode(200)
-  async acknowledge(@Param('id') id: string, @Body() body: unknown): Promise<Alert> {
+  async acknowledge(@Param('id') id: string, @Body() body: unknown): Promise<AlertView> {
     const parsed = commandBodySchema.safeParse(body);
     if (!parsed.success) throw badRequest(parsed.error);
-    return toHttp(await this.actions.acknowledge(id, parsed.data.userId, parsed.data.note));
+    return this.view(toHttp(await this.actions.acknowledge(id, parsed.data.userId, parsed.data.note)));
   }
 
   @Post('alerts/:id/resolve')
   @HttpCode(200)
-  async resolve(@Param('id') id: string, @Body() body: unknown): Promise<Alert> {
+  async resolve(@Param('id') id: string, @Body() body: unknown): Promise<AlertView> {
     const parsed = commandBodySchema.safeParse(body);
     if (!parsed.success) throw badRequest(parsed.error);
-    return toHttp(await this.actions.resolve(id, parsed.data.userId, parsed.data.note));
+    return this.view(toHttp(await this.actions.resolve(id, parsed.data.userId, parsed.data.note)));
   }
 
   /** Every transition of every alert of a brand, newest alert first. */

@@ -1,6 +1,15 @@
 import { Controller, Get } from '@nestjs/common';
-import type { SeverityLevel } from '@tocsin/crisis-plan';
+import type { Role, SeverityLevel } from '@tocsin/crisis-plan';
 import { PlanSource } from '@tocsin/plan-source';
+
+/** What a console is told of the plan in force: the answer of `GET /v1/plan`. */
+export interface PlanSummary {
+  version: string;
+  organisation: string;
+  brands: Array<{ id: string; name: string }>;
+  levels: SeverityLevel[];
+  people: Array<{ id: string; name: string; role: Role }>;
+}
 
 /** What consoles need of the crisis plan in force; contacts and schedules stay server-side. */
 @Controller('v1')
@@ -13,13 +22,7 @@ export class PlanController {
   }
 
   @Get('plan')
-  summary(): {
-    version: string;
-    organisation: string;
-    brands: Array<{ id: string; name: string }>;
-    levels: SeverityLevel[];
-    people: Array<{ id: string; name: string; role: string }>;
-  } {
+  summary(): PlanSummary {
     const { plan, version } = this.plan.current();
     return {
       version,

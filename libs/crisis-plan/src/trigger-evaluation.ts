@@ -1,5 +1,6 @@
 import {
   formatAmount,
+  formatFollowers,
   isBrandAccount,
   type EnrichedMention,
   type SignalMetric,
@@ -72,13 +73,6 @@ function appliesToMention(scope: MentionScope | undefined, mention: EnrichedMent
 function isOwnPost(plan: CrisisPlan, brandId: string, mention: EnrichedMention): boolean {
   const brand = plan.brands.find((candidate) => candidate.id === brandId);
   return brand !== undefined && isBrandAccount(brand, mention);
-}
-
-/** "120k", "1.2M": follower counts as people say them. */
-export function formatFollowers(count: number): string {
-  if (count >= 1_000_000) return `${Number((count / 1_000_000).toFixed(1))}M`;
-  if (count >= 1_000) return `${Number((count / 1_000).toFixed(1))}k`;
-  return String(count);
 }
 
 function handleOf(mention: EnrichedMention): string {

@@ -1,4 +1,5 @@
-import { formatDurationMs, formatFollowers, type CrisisPlan, type TriggerHit } from '@tocsin/crisis-plan';
+import { formatDurationMs, type CrisisPlan, type TriggerHit } from '@tocsin/crisis-plan';
+import { formatFollowers } from '@tocsin/domain';
 import type { ReplyEntry } from './reply-entry.schema';
 
 /**
