@@ -16,6 +16,7 @@ import { upsertAlert } from './alert-store';
 import { header, selectedAlert, state, STATES, STORAGE_KEYS, type StateFilter } from './console-state';
 import { bindIdentity, renderIdentity, renderPeople } from './identity.view';
 import { bindPager, dismissPages, page, renderBanner } from './pager.view';
+import { bindReplyQueue, loadReplyQueues, onReplyEvent } from './reply-queue.view';
 import { bindSilences, loadSilences, prefillSilence, renderSilenceBrands } from './silences.view';
 
 const HISTORY_LIMIT = 100;
@@ -252,6 +253,8 @@ function connect(): void {
     setConnection('connected', 'Live');
     clearError();
     syncSubscription();
+    // Queue changes made while the socket was down were not pushed: read the queues again.
+    void loadReplyQueues();
   });
   current.on('disconnect', (reason) => {
     if (!live()) return;
@@ -274,6 +277,7 @@ function connect(): void {
     renderIdentity();
   });
   for (const kind of ALERT_EVENTS) current.on(kind, onAlertEvent);
+  for (const kind of ['reply.queued', 'reply.closed', 'reply.overdue'] as const) current.on(kind, onReplyEvent);
 }
 
 // ---------------------------------------------------------------- identity, brands and filters
@@ -316,6 +320,7 @@ function onBrandToggled(): void {
   writeBrandSelection(state.selectedBrands, state.brands.length);
   refreshList();
   syncSubscription();
+  void loadReplyQueues();
 }
 
 function isStateFilter(value: string | undefined): value is StateFilter {
@@ -385,6 +390,7 @@ async function start(): Promise<void> {
   bindIdentity(chooseUser);
   bindPager((alertId) => select(alertId, true));
   bindSilences();
+  bindReplyQueue();
   for (const button of elements.stateButtons) button.addEventListener('click', () => onStateFilterClicked(button));
   elements.levelFilter.addEventListener('change', () => {
     state.levelFilter = elements.levelFilter.value;
@@ -419,6 +425,7 @@ async function start(): Promise<void> {
   renderDetail();
   if (state.selectedId) void loadDetail(state.selectedId);
   void loadSilences();
+  void loadReplyQueues();
   connect();
 }
 
