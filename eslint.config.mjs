@@ -9,6 +9,7 @@ const pureLibs = [
   'libs/crisis-plan/src/**/*.ts',
   'libs/alerting/src/**/*.ts',
   'libs/sources/src/**/*.ts',
+  'libs/reply-queue/src/**/*.ts',
 ];
 
 export default tseslint.config(

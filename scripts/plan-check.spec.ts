@@ -17,7 +17,7 @@ describe('plan-check', () => {
     expect({ status: run.status, stderr: run.stderr, first: lines[0] }).toEqual({
       status: 0,
       stderr: '',
-      first: 'config/crisis-plan.example.yaml: OK — 2 brands, 3 levels, 6 triggers, 7 people, 2 schedules',
+      first: 'config/crisis-plan.example.yaml: OK — 2 brands, 3 levels, 7 triggers, 7 people, 2 schedules',
     });
     expect(lines).toEqual(
       expect.arrayContaining(['  product-safety:', '    brûl* → brul…', '    recall → fr recall- / en recal-']),

@@ -110,6 +110,21 @@ describe(generateDemoStream.name, () => {
     expect(excluded.some((item) => item.mention.text.includes('#fleurie'))).toBe(true);
   });
 
+  it('answers complaints from the brand’s own accounts, on the platform and post they were made on', () => {
+    const byId = new Map(day.map((item) => [item.mention.id, item]));
+    const replies = day.filter((item) => item.mention.inReplyTo !== undefined);
+    expect(replies.length).toBeGreaterThan(50);
+    for (const reply of replies) {
+      const target = byId.get(reply.mention.inReplyTo ?? '');
+      expect(target?.brandId).toBe(reply.brandId);
+      expect(target?.mention.platform).toBe(reply.mention.platform);
+      expect(Date.parse(target?.mention.createdAt ?? '')).toBeLessThanOrEqual(Date.parse(reply.mention.createdAt));
+      expect(['fleurie_off', 'fleuriecare', 'voltaway', 'voltaway_help']).toContain(reply.mention.author.handle);
+    }
+    const answeredComplaints = replies.filter((reply) => byId.get(reply.mention.inReplyTo ?? '')?.tone === 'complaint');
+    expect(answeredComplaints.length).toBeGreaterThan(20);
+  });
+
   it('writes in both French and English', () => {
     const langs = new Set(day.map((item) => item.mention.lang?.slice(0, 2)));
     expect(langs).toEqual(new Set(['fr', 'en', undefined]));

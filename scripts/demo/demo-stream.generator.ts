@@ -375,7 +375,7 @@ export function* generateDemoStream(options: DemoStreamOptions): Generator<DemoM
   }
   const poolOf = (audience: Audience): DemoAuthor[] => pools.get(audience.key) ?? [];
   const idPrefix = `demo-${options.seed.toString(36)}-${options.startMs.toString(36)}`;
-  const lastReplyTargetIds = new Map<DemoBrandId, string>();
+  const lastReplyTargets = new Map<DemoBrandId, { id: string; platform: Platform }>();
   let sequence = 0;
 
   const endMs = options.startMs + options.durationMs;
@@ -391,14 +391,17 @@ export function* generateDemoStream(options: DemoStreamOptions): Generator<DemoM
     for (const draft of drafts) {
       const author = draft.author ?? chooseAuthor(random, draft, poolOf(draft.audience));
       const brandId = draft.brandId;
-      const platform = draft.platform ?? pickPlatform(random, brandId, draft.tone, author);
+      const target = draft.tone === 'reply' && brandId !== null ? lastReplyTargets.get(brandId) : undefined;
+      // A brand answers on the platform it was spoken to, which its reply queue checks.
+      const drawn = draft.platform ?? pickPlatform(random, brandId, draft.tone, author);
+      const platform = target?.platform ?? drawn;
       const text =
         draft.text ?? (brandId === null ? '' : composeBrandText(random, brandId, author.audience, draft.tone));
       sequence += 1;
       const id = `${idPrefix}-${sequence}`;
-      const inReplyTo = draft.tone === 'reply' && brandId !== null ? lastReplyTargetIds.get(brandId) : undefined;
+      const inReplyTo = target?.id;
       if (brandId !== null && (draft.tone === 'complaint' || draft.tone === 'outrage' || draft.tone === 'question')) {
-        lastReplyTargetIds.set(brandId, id);
+        lastReplyTargets.set(brandId, { id, platform });
       }
       yield {
         mention: toMention(random, { ...draft, author, platform, text, audience: author.audience }, id, inReplyTo),

@@ -8,9 +8,9 @@ import {
   type OnModuleDestroy,
   type OnModuleInit,
 } from '@nestjs/common';
-import { AlertActions } from '@tocsin/alert-actions';
+import { AlertActions, ReplyQueueActions } from '@tocsin/alert-actions';
 import type { AlertSignal, CrisisPlan } from '@tocsin/crisis-plan';
-import { systemClock, TOPICS } from '@tocsin/domain';
+import { brandRecordKey, systemClock, TOPICS, type EnrichedMention } from '@tocsin/domain';
 import {
   ensureTocsinTopics,
   HealthServer,
@@ -29,14 +29,18 @@ import {
   REDIS_CLIENT,
   redisProviders,
   RedisKeys,
+  ReplyQueueStore,
   SilenceStore,
 } from '@tocsin/redis';
+import { replyEventRecords } from '@tocsin/reply-queue';
 import type Redis from 'ioredis';
 import type { Kafka } from 'kafkajs';
 import { createAlertHitsConsumer } from './alert-hits.consumer';
 import { ALERTER_CONFIG, type AlerterConfig } from './config';
 import { OutboxRelay } from './outbox.relay';
 import { secretReaderOf, WebhookSigner } from './webhook-signer';
+import { createReplyQueueConsumer } from './reply-queue.consumer';
+import { SmtpMailer } from './smtp.mailer';
 
 /** A loop of `work` every `everyMs` whose runs never overlap; a failed run is logged and retried next time. */
 class PollingLoop {
@@ -71,7 +75,10 @@ class PollingLoop {
 
 class AlerterLifecycle implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy, OnApplicationShutdown {
   private readonly hits: BatchConsumerRunner<AlertSignal>;
+  private readonly replies: BatchConsumerRunner<EnrichedMention>;
+  private readonly overdue: PollingLoop;
   private readonly relay: OutboxRelay;
+  private readonly mailer: SmtpMailer | undefined;
   private readonly timers: PollingLoop;
   private readonly relaying: PollingLoop;
   private readonly health: HealthServer;
@@ -85,16 +92,37 @@ class AlerterLifecycle implements OnModuleInit, OnApplicationBootstrap, OnModule
     actions: AlertActions,
     outbox: OutboxStore,
     signer: WebhookSigner,
+    replyQueue: ReplyQueueActions,
   ) {
     this.health = new HealthServer('alerter', { kafka: () => isKafkaReady(kafka), redis: () => isRedisReady(redis) });
     const wiring = { kafka, publisher, topicPrefix: config.kafka.topicPrefix, onFatal: stopProcessOnFatal };
     this.hits = createAlertHitsConsumer(wiring, { actions, plan: () => plan.current(), groupId: config.groupId });
+    this.replies = createReplyQueueConsumer(wiring, {
+      actions: replyQueue,
+      groupId: config.groupId,
+      clock: systemClock,
+    });
     const eventsTopic = `${config.kafka.topicPrefix}${TOPICS.alertsEvents}`;
-    this.relay = new OutboxRelay(outbox, publisher, eventsTopic, systemClock, new Logger('relay'), signer);
+    this.mailer = config.smtp ? new SmtpMailer(config.smtp) : undefined;
+    this.relay = new OutboxRelay(outbox, publisher, eventsTopic, systemClock, new Logger('relay'), signer, this.mailer);
     // Two loops: escalation timing never waits on the relay, nor the relay on a webhook.
     const logger = new Logger('alerter');
     this.timers = new PollingLoop('escalations', config.escalationPollMs, () => actions.runDue(), logger);
     this.relaying = new PollingLoop('outbox relay', config.relayPollMs, () => this.relay.relayDue(), logger);
+    // Overdue replies become hits on alerts.signals, so the hits consumer folds them like any other.
+    const signalsTopic = `${config.kafka.topicPrefix}${TOPICS.alertsSignals}`;
+    const repliesTopic = `${config.kafka.topicPrefix}${TOPICS.repliesEvents}`;
+    this.overdue = new PollingLoop(
+      'reply deadlines',
+      config.escalationPollMs,
+      () =>
+        replyQueue.raiseOverdue(systemClock.now(), async (hits, events) => {
+          const signals = hits.map((hit) => ({ key: brandRecordKey(hit.brandId), value: JSON.stringify(hit) }));
+          if (signals.length > 0) await publisher.publish(signalsTopic, signals);
+          await publisher.publish(repliesTopic, replyEventRecords(events));
+        }),
+      logger,
+    );
   }
 
   async onModuleInit(): Promise<void> {
@@ -110,14 +138,16 @@ class AlerterLifecycle implements OnModuleInit, OnApplicationBootstrap, OnModule
   async onApplicationBootstrap(): Promise<void> {
     this.timers.start();
     this.relaying.start();
-    await this.hits.start();
+    this.overdue.start();
+    await Promise.all([this.hits.start(), this.replies.start()]);
   }
 
   async onModuleDestroy(): Promise<void> {
     await this.health.close();
-    await this.hits.stop();
-    await Promise.all([this.timers.stop(), this.relaying.stop()]);
+    await Promise.all([this.hits.stop(), this.replies.stop()]);
+    await Promise.all([this.timers.stop(), this.relaying.stop(), this.overdue.stop()]);
     await this.relay.drain();
+    this.mailer?.close();
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -166,10 +196,17 @@ export class AlerterModule {
                 consoleUrl: `${config.publicUrl}/console.html`,
                 slackWebhookUrl: config.slackWebhookUrl,
                 alertWebhookUrl: config.alertWebhookUrl,
+                email: config.smtp !== undefined,
               },
               new Logger('alerts'),
             ),
           inject: [REDIS_CLIENT, RedisKeys, OutboxStore, PlanSource],
+        },
+        {
+          provide: ReplyQueueActions,
+          useFactory: (redis: Redis, keys: RedisKeys, plan: PlanSource) =>
+            new ReplyQueueActions(new ReplyQueueStore(redis, keys), plan, config.liveMaxAgeMs),
+          inject: [REDIS_CLIENT, RedisKeys, PlanSource],
         },
         AlerterLifecycle,
       ],

@@ -1,4 +1,4 @@
-import { redactUrl, subjectOf, type SocketMessage, type WebhookMessage } from '@tocsin/alerting';
+import { redactUrl, subjectOf, type EmailMessage, type SocketMessage, type WebhookMessage } from '@tocsin/alerting';
 import type { Clock } from '@tocsin/domain';
 import type { RecordPublisher } from '@tocsin/kafka';
 import type { ClaimedMessage, OutboxStore, WebhookDelivery } from '@tocsin/redis';
@@ -32,7 +32,14 @@ export interface RelayLogger {
   error(message: string): void;
 }
 
-type PostOutcome = { ok: true; error?: undefined } | { ok: false; recoverable: boolean; error: string };
+export type PostOutcome = { ok: true; error?: undefined } | { ok: false; recoverable: boolean; error: string };
+
+/** Sends e-mail pages (SMTP); answers, like a webhook POST, whether a failure is worth retrying. */
+export interface PageMailer {
+  send(message: EmailMessage): Promise<PostOutcome>;
+}
+
+type PageMessage = WebhookMessage | EmailMessage;
 
 /** Signs a page for its receiver (`Tocsin-Signature`), or says why it must not go. */
 export interface WebhookSigning {
@@ -56,6 +63,7 @@ export class OutboxRelay {
     private readonly clock: Clock,
     private readonly logger: RelayLogger,
     private readonly signer: WebhookSigning,
+    private readonly mailer?: PageMailer,
   ) {}
 
   /** Claims what is due, publishes the console events and starts the webhooks; returns how many were claimed. */
@@ -66,9 +74,11 @@ export class OutboxRelay {
     // Webhooks first: they run in the background, so a broker outage that fails the publish
     // below does not hold the pages back.
     for (const { member, message } of claimed) {
-      if (message.channel !== 'webhook') continue;
+      if (message.channel === 'socket') continue;
       const sending = this.deliver(member, message).catch((error: unknown) =>
-        this.logger.error(`webhook ${message.key} to ${redactUrl(message.url)} left for a retry: ${describe(error)}`),
+        this.logger.error(
+          `${message.channel} ${message.key} to ${shownAddress(message)} left for a retry: ${describe(error)}`,
+        ),
       );
       this.inFlight.add(sending);
       void sending.finally(() => this.inFlight.delete(sending));
@@ -97,20 +107,21 @@ export class OutboxRelay {
     await Promise.all([...this.inFlight]);
   }
 
-  private async deliver(member: string, message: WebhookMessage): Promise<void> {
-    const attempt: WebhookMessage = { ...message, attempts: message.attempts + 1 };
-    const shown = redactUrl(message.url);
+  private async deliver(member: string, message: PageMessage): Promise<void> {
+    const attempt: PageMessage = { ...message, attempts: message.attempts + 1 };
+    const shown = shownAddress(message);
+    const secret = message.channel === 'webhook' ? message.url : message.to;
     const entry = (status: WebhookDelivery['status'], error?: string): WebhookDelivery => ({
       key: message.key,
       url: shown,
-      format: message.format,
+      format: message.channel === 'webhook' ? message.format : 'email',
       status,
       attempts: attempt.attempts,
       atMs: this.clock.now(),
-      ...(error === undefined ? {} : { error: error.split(message.url).join(shown) }),
+      ...(error === undefined ? {} : { error: error.split(secret).join(shown) }),
     });
     await this.outbox.startAttempt(member, attempt, entry('sending'), this.clock.now() + WEBHOOK_LEASE_MS);
-    const outcome = await this.post(attempt);
+    const outcome = attempt.channel === 'webhook' ? await this.post(attempt) : await this.mail(attempt);
     if (outcome.ok) {
       await this.outbox.finish([member], { alertId: message.alertId, delivery: entry('delivered') });
       return;
@@ -123,8 +134,13 @@ export class OutboxRelay {
       await this.outbox.retryAt(member, message.alertId, dueAtMs, delivery);
     }
     this.logger.warn(
-      `webhook ${shown} for alert ${message.alertId}: ${delivery.status} after ${attempt.attempts} attempt(s): ${delivery.error}`,
+      `${message.channel} ${shown} for alert ${message.alertId}: ${delivery.status} after ${attempt.attempts} attempt(s): ${delivery.error}`,
     );
+  }
+
+  private async mail(message: EmailMessage): Promise<PostOutcome> {
+    if (!this.mailer) return { ok: false, recoverable: false, error: 'e-mail is not set up (SMTP_URL)' };
+    return this.mailer.send(message);
   }
 
   private async post(message: WebhookMessage): Promise<PostOutcome> {
@@ -158,6 +174,11 @@ export class OutboxRelay {
       return { ok: false, recoverable: true, error: describe(error) };
     }
   }
+}
+
+/** Where a page goes, as logs and the delivery log show it: a webhook's scheme and host, an e-mail's address. */
+function shownAddress(message: PageMessage): string {
+  return message.channel === 'webhook' ? redactUrl(message.url) : `mailto:${message.to}`;
 }
 
 function describe(error: unknown): string {

@@ -8,7 +8,7 @@ import {
   type OnModuleDestroy,
   type OnModuleInit,
 } from '@nestjs/common';
-import { AlertActions } from '@tocsin/alert-actions';
+import { AlertActions, ReplyQueueActions } from '@tocsin/alert-actions';
 import { NO_REPLY_STATS, type SocketMessage } from '@tocsin/alerting';
 import type { AlertSignal } from '@tocsin/crisis-plan';
 import { systemClock, TOPICS, type EnrichedMention } from '@tocsin/domain';
@@ -30,8 +30,10 @@ import {
   RecentMentionsStore,
   RecentSignalsStore,
   RedisKeys,
+  ReplyQueueStore,
   SilenceStore,
 } from '@tocsin/redis';
+import type { ReplyQueueEvent } from '@tocsin/reply-queue';
 import type Redis from 'ioredis';
 import type { Kafka } from 'kafkajs';
 import { createAlertEventsConsumer } from './alert-events.consumer';
@@ -44,12 +46,16 @@ import { IncidentsGateway } from './incidents.gateway';
 import { createMentionDeliveryConsumer } from './mention-delivery.consumer';
 import { MentionsGateway } from './mentions.gateway';
 import { PlanController } from './plan.controller';
+import { createReplyEventsConsumer } from './reply-events.consumer';
+import { ReplyQueueController } from './reply-queue.controller';
+import { ReplyQueueGateway } from './reply-queue.gateway';
 import { createSpikeSignalsConsumer } from './spike-signals.consumer';
 
 class GatewayLifecycle implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy, OnApplicationShutdown {
   private readonly mentions: BatchConsumerRunner<EnrichedMention>;
   private readonly signals: BatchConsumerRunner<AlertSignal>;
   private readonly alertEvents: BatchConsumerRunner<SocketMessage>;
+  private readonly replyEvents: BatchConsumerRunner<ReplyQueueEvent>;
   private readonly logger = new Logger('gateway');
   private starting: Promise<void> = Promise.resolve();
 
@@ -65,6 +71,7 @@ class GatewayLifecycle implements OnModuleInit, OnApplicationBootstrap, OnModule
     recentSignals: RecentSignalsStore,
     mentionsGateway: MentionsGateway,
     alertsGateway: AlertsGateway,
+    replyQueueGateway: ReplyQueueGateway,
   ) {
     const wiring = { kafka, publisher, topicPrefix: config.kafka.topicPrefix, onFatal: stopProcessOnFatal };
     const common = { groupId: config.groupId, clock: systemClock, liveMaxAgeMs: config.liveMaxAgeMs };
@@ -75,7 +82,8 @@ class GatewayLifecycle implements OnModuleInit, OnApplicationBootstrap, OnModule
       gateway: alertsGateway,
       delivered: new DeliveredKeysStore(redis, keys, 'delivered-alert-events'),
     });
-    readiness.watch([this.mentions, this.signals, this.alertEvents]);
+    this.replyEvents = createReplyEventsConsumer(wiring, { ...common, gateway: replyQueueGateway });
+    readiness.watch([this.mentions, this.signals, this.alertEvents, this.replyEvents]);
   }
 
   async onModuleInit(): Promise<void> {
@@ -90,7 +98,12 @@ class GatewayLifecycle implements OnModuleInit, OnApplicationBootstrap, OnModule
    * end. /health says when every consumer has joined.
    */
   onApplicationBootstrap(): void {
-    this.starting = Promise.all([this.mentions.start(), this.signals.start(), this.alertEvents.start()]).then(
+    this.starting = Promise.all([
+      this.mentions.start(),
+      this.signals.start(),
+      this.alertEvents.start(),
+      this.replyEvents.start(),
+    ]).then(
       () => undefined,
       (error: unknown) => {
         this.logger.error(`a consumer failed to start: ${error instanceof Error ? error.message : String(error)}`);
@@ -101,7 +114,7 @@ class GatewayLifecycle implements OnModuleInit, OnApplicationBootstrap, OnModule
 
   async onModuleDestroy(): Promise<void> {
     await this.starting;
-    await Promise.all([this.mentions.stop(), this.signals.stop(), this.alertEvents.stop()]);
+    await Promise.all([this.mentions.stop(), this.signals.stop(), this.alertEvents.stop(), this.replyEvents.stop()]);
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -117,7 +130,7 @@ export class GatewayModule {
   static forConfig(config: GatewayConfig): DynamicModule {
     return {
       module: GatewayModule,
-      controllers: [PlanController, AlertsController, HealthController, IncidentsController],
+      controllers: [PlanController, AlertsController, HealthController, IncidentsController, ReplyQueueController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         ...kafkaProviders(config.kafka),
@@ -167,9 +180,16 @@ export class GatewayModule {
         },
         // The reply queue replaces this source; until then reports read "no reply data".
         { provide: INCIDENT_REPLY_STATS, useValue: NO_REPLY_STATS },
+        {
+          provide: ReplyQueueActions,
+          useFactory: (redis: Redis, keys: RedisKeys, plan: PlanSource) =>
+            new ReplyQueueActions(new ReplyQueueStore(redis, keys), plan, config.liveMaxAgeMs),
+          inject: [REDIS_CLIENT, RedisKeys, PlanSource],
+        },
         MentionsGateway,
         AlertsGateway,
         IncidentsGateway,
+        ReplyQueueGateway,
         GatewayLifecycle,
       ],
     };

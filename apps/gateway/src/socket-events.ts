@@ -8,6 +8,7 @@ import {
   type IncidentEventKind,
 } from '@tocsin/alerting';
 import type { EnrichedMention, SpikeSignal } from '@tocsin/domain';
+import type { ReplyQueueEvent, ReplyQueueEventKind } from '@tocsin/reply-queue';
 import { z } from 'zod';
 
 export interface CommandError {
@@ -58,6 +59,9 @@ export type ServerToClientEvents = {
   'connection.refused': (error: CommandError) => void;
 } & { [K in AlertEventKind]: (event: Extract<AlertEventView, { kind: K }>) => void } & {
   [K in IncidentEventKind]: (event: Extract<IncidentEvent, { kind: K }>) => void;
+} & {
+  /** A brand's reply queue changed: an entry came in, was closed, or went past its deadline. */
+  [K in ReplyQueueEventKind]: (event: ReplyQueueEvent) => void;
 };
 
 export type BrandSelection = z.input<typeof brandSelectionSchema>;

@@ -1,1 +1,2 @@
 export * from './alert-actions';
+export * from './reply-queue-actions';

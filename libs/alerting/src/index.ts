@@ -17,3 +17,4 @@ export * from './incident-lifecycle';
 export * from './incident-report';
 export * from './webhook-signature';
 export * from './webhook-url';
+export * from './email-page';

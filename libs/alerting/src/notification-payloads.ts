@@ -67,7 +67,7 @@ export function toSlackPayload(
 }
 
 /** The alerts a page names as joined since the previous page, with their reason. */
-function joinedOf(notification: IncidentNotification, incident: Incident): IncidentAlert[] {
+export function joinedOf(notification: IncidentNotification, incident: Incident): IncidentAlert[] {
   return notification.joinedAlertIds.flatMap(
     (alertId) => incident.alerts.find((member) => member.alertId === alertId) ?? [],
   );

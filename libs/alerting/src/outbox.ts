@@ -1,6 +1,7 @@
 import type { CrisisPlan } from '@tocsin/crisis-plan';
 import { z } from 'zod';
 import { alertEventSchema } from './alert-event.schema';
+import { composeEmailPages, emailMessageSchema } from './email-page';
 import type { Alert, AlertEvent } from './alert.schema';
 import { incidentEventSchema, type Incident, type IncidentEvent } from './incident.schema';
 import { toIncidentJsonPayload, toIncidentSlackPayload, toJsonPayload, toSlackPayload } from './notification-payloads';
@@ -44,7 +45,11 @@ export const webhookMessageSchema = z
   .strict();
 
 /** What an alert change has to tell the outside world; stored with the change, sent by the relay. */
-export const outboxMessageSchema = z.discriminatedUnion('channel', [socketMessageSchema, webhookMessageSchema]);
+export const outboxMessageSchema = z.discriminatedUnion('channel', [
+  socketMessageSchema,
+  webhookMessageSchema,
+  emailMessageSchema,
+]);
 
 export type SocketMessage = z.infer<typeof socketMessageSchema>;
 export type WebhookMessage = z.infer<typeof webhookMessageSchema>;
@@ -57,6 +62,8 @@ export interface OutboxOptions {
   slackWebhookUrl?: string;
   /** Org-wide generic JSON webhook, if any. */
   alertWebhookUrl?: string;
+  /** Whether pages also go by e-mail to the recipients with an e-mail contact (SMTP is set up). */
+  email?: boolean;
 }
 
 /**
@@ -116,5 +123,6 @@ export function composeOutbox(
       messages.push(webhook('org-slack', options.slackWebhookUrl, 'slack', slack));
     }
   }
+  if (options.email) messages.push(...composeEmailPages(events, last, plan, options.consoleUrl));
   return messages;
 }

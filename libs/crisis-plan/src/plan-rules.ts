@@ -92,6 +92,14 @@ export function checkPlanRules(plan: CrisisPlan): PlanIssue[] {
     });
   });
 
+  plan.replyQueue?.rules.forEach((rule, i) => {
+    const at = ['replyQueue', 'rules', i];
+    if (!levelIds.has(rule.level)) issues.push({ path: [...at, 'level'], message: `unknown level "${rule.level}"` });
+    rule.brands?.forEach((brand, j) => {
+      if (!brandIds.has(brand)) issues.push({ path: [...at, 'brands', j], message: `unknown brand "${brand}"` });
+    });
+  });
+
   const checkTarget = (target: NotifyTarget, path: (string | number)[]): void => {
     if ('schedule' in target && !scheduleIds.has(target.schedule)) {
       issues.push({ path: [...path, 'schedule'], message: `unknown schedule "${target.schedule}"` });

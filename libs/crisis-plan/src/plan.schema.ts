@@ -130,6 +130,12 @@ export const triggerSchema = z.discriminatedUnion('kind', [
     .strict(),
   z.object({ ...triggerBase, kind: z.literal('volume-spike'), minScore, scope: signalScopeSchema.optional() }).strict(),
   z.object({ ...triggerBase, kind: z.literal('reach-spike'), minScore, scope: signalScopeSchema.optional() }).strict(),
+  /**
+   * A mention of the brand's reply queue went past its answer deadline with no reply: the
+   * alerter raises it as a hit of this trigger (so it joins the brand's alerts and pages per
+   * its level). A plan without one shows overdue mentions on the console only.
+   */
+  z.object({ ...triggerBase, kind: z.literal('reply-overdue'), scope: signalScopeSchema.optional() }).strict(),
 ]);
 
 /**
@@ -282,6 +288,36 @@ export const incidentSettingsSchema = z
   })
   .strict();
 
+/**
+ * Which negative mentions deserve an answer, and by when. A mention enters its brand's reply
+ * queue under the first rule it meets; every condition a rule names must hold.
+ */
+export const replyRuleSchema = z
+  .object({
+    /** The severity level whose playbook's `responseDeadlineMs` is the answer deadline. */
+    level: planIdSchema,
+    /** Overrides the level's deadline for this rule. */
+    deadlineMs: positiveDurationMsSchema.optional(),
+    brands: z.array(z.string().min(1)).min(1).optional(),
+    platforms: z.array(z.enum(PLATFORMS)).min(1).optional(),
+    /** Languages as detected by the pipeline (`fr`, `en`). */
+    languages: z.array(z.string().min(2).max(8)).min(1).optional(),
+    countries: z.array(countryCode).min(1).optional(),
+    /** Reach: the author's followers, at least. */
+    minFollowers: z.number().int().nonnegative().optional(),
+    /** Sentiment: the polarity, at most (in [-1, 0]; the mention is negative in any case). */
+    maxSentimentScore: z.number().min(-1).max(0).optional(),
+  })
+  .strict();
+
+export const replyQueueSettingsSchema = z
+  .object({
+    rules: z.array(replyRuleSchema).min(1, 'list at least one rule, or leave replyQueue out for the default'),
+    /** An entry is forgotten this long after its mention was posted, answered or not. */
+    horizonMs: positiveDurationMsSchema.default('3d'),
+  })
+  .strict();
+
 export const crisisPlanSchema = z
   .object({
     version: z.union([z.string().min(1), z.number()]).transform(String),
@@ -296,6 +332,8 @@ export const crisisPlanSchema = z
     escalation: z.record(planIdSchema, escalationPolicySchema),
     /** Without this section each alert pages and escalates on its own, as before incidents. */
     incidents: incidentSettingsSchema.optional(),
+    /** Left out: every negative mention enters, with the lowest level's deadline, kept 3 days. */
+    replyQueue: replyQueueSettingsSchema.optional(),
   })
   .strict();
 
@@ -314,8 +352,11 @@ export type EscalationStep = z.infer<typeof escalationStepSchema>;
 export type EscalationRepeat = z.infer<typeof escalationRepeatSchema>;
 export type EscalationPolicy = z.infer<typeof escalationPolicySchema>;
 export type IncidentSettings = z.infer<typeof incidentSettingsSchema>;
+export type ReplyRule = z.infer<typeof replyRuleSchema>;
+export type ReplyQueueSettings = z.infer<typeof replyQueueSettingsSchema>;
 
 /** Trigger kinds that read spike signals rather than single mentions. */
 export const SIGNAL_TRIGGER_KINDS = ['negative-spike', 'volume-spike', 'reach-spike'] as const;
 export type SignalTrigger = Extract<Trigger, { kind: (typeof SIGNAL_TRIGGER_KINDS)[number] }>;
-export type MentionTrigger = Exclude<Trigger, SignalTrigger>;
+export type ReplyOverdueTrigger = Extract<Trigger, { kind: 'reply-overdue' }>;
+export type MentionTrigger = Exclude<Trigger, SignalTrigger | ReplyOverdueTrigger>;

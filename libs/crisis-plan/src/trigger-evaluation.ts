@@ -1,7 +1,7 @@
 import {
-  foldText,
   formatAmount,
   formatFollowers,
+  isBrandAccount,
   type EnrichedMention,
   type SignalMetric,
   type SpikeSignal,
@@ -71,9 +71,8 @@ function appliesToMention(scope: MentionScope | undefined, mention: EnrichedMent
  * complaints: their posts trip no mention trigger of that brand and do not count in its share.
  */
 function isOwnPost(plan: CrisisPlan, brandId: string, mention: EnrichedMention): boolean {
-  const handles = plan.brands.find((brand) => brand.id === brandId)?.handles ?? [];
-  const author = foldText(mention.author.handle.replace(/^@/, ''));
-  return handles.some((handle) => foldText(handle.replace(/^@/, '')) === author);
+  const brand = plan.brands.find((candidate) => candidate.id === brandId);
+  return brand !== undefined && isBrandAccount(brand, mention);
 }
 
 function handleOf(mention: EnrichedMention): string {
@@ -190,7 +189,9 @@ export function evaluateMention(
   const shareWindows = { ...current.shareWindows };
   const hits: TriggerHit[] = [];
   for (const trigger of plan.triggers) {
-    if (isSignalTrigger(trigger) || !appliesToMention(trigger.scope, mention)) continue;
+    // Reply-overdue hits come from the alerter's reply queue, not from a mention.
+    if (isSignalTrigger(trigger) || trigger.kind === 'reply-overdue') continue;
+    if (!appliesToMention(trigger.scope, mention)) continue;
     for (const brandId of mention.brandIds) {
       if (!appliesToBrand(trigger, brandId) || isOwnPost(plan, brandId, mention)) continue;
       const key = `${trigger.id}|${brandId}`;

@@ -28,6 +28,20 @@ export function foldMention(mention: Pick<Mention, 'text' | 'author'>): FoldedMe
   return { text: foldText(mention.text), handle: foldText(mention.author.handle.replace(/^@/, '')) };
 }
 
+function foldHandle(handle: string): string {
+  return foldText(handle.replace(/^@/, ''));
+}
+
+/** Whether a post's author is one of the brand's own accounts on that post's platform ("@" optional, case and accents ignored). */
+export function isBrandAccount(
+  brand: Pick<Brand, 'handles' | 'accounts'>,
+  mention: Pick<Mention, 'platform' | 'author'>,
+): boolean {
+  const handles = brand.accounts[mention.platform] ?? brand.handles;
+  const author = foldHandle(mention.author.handle);
+  return handles.some((handle) => foldHandle(handle) === author);
+}
+
 export interface BrandMatcher {
   readonly brandId: string;
   matches(mention: Pick<Mention, 'text' | 'author' | 'inReplyTo'>): boolean;
@@ -42,7 +56,8 @@ export function compileBrandMatcher(brand: Brand): BrandMatcher {
     ...brand.handles.map((handle) => termPattern(handle.startsWith('@') ? handle : `@${handle}`)),
   ];
   const exclusions = brand.exclusions.map(termPattern);
-  const ownHandles = new Set(brand.handles.map((h) => foldText(h.replace(/^@/, ''))));
+  const accounts = [...brand.handles, ...Object.values(brand.accounts).flat()];
+  const ownHandles = new Set(accounts.map((h) => foldText(h.replace(/^@/, ''))));
   const matchesFolded = ({ text, handle }: FoldedMention): boolean => {
     if (exclusions.some((pattern) => pattern.test(text))) return false;
     if (positives.some((pattern) => pattern.test(text))) return true;

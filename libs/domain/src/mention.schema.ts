@@ -56,6 +56,11 @@ export const mentionSchema = z
       .optional(),
     brandIds: z.array(z.string().min(1).max(128)).max(64).optional(),
     inReplyTo: z.string().min(1).max(256).optional(),
+    /**
+     * The conversation the post belongs to, as the source names it (a Bluesky thread's root
+     * post, a Mastodon status that starts a thread): replies in one thread share it.
+     */
+    threadId: z.string().min(1).max(256).optional(),
   })
   .strict();
 

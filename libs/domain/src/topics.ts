@@ -6,6 +6,8 @@ export const TOPICS = {
   alertsSignals: 'alerts.signals',
   /** Alert facts for the consoles, from the alerter's outbox relay to the gateways. */
   alertsEvents: 'alerts.events',
+  /** Reply-queue changes for the consoles, from the alerter (and a gateway's commands) to the gateways. */
+  repliesEvents: 'replies.events',
 } as const;
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];
 

@@ -131,6 +131,7 @@ export function tocsinTopicSpecs(prefix: string, topics: Readonly<Record<string,
     'mentions.dlq': 3,
     'alerts.signals': 3,
     'alerts.events': 3,
+    'replies.events': 3,
   };
   return Object.values(topics).map((topic) => ({ topic: `${prefix}${topic}`, numPartitions: partitions[topic] ?? 3 }));
 }

@@ -10,3 +10,4 @@ export * from './redis.providers';
 export * from './outbox.store';
 export * from './delivered-keys.store';
 export * from './ingest-key.store';
+export * from './reply-queue.store';

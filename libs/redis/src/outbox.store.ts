@@ -3,12 +3,13 @@ import type Redis from 'ioredis';
 import { DueQueue } from './due-queue';
 import type { RedisKeys } from './redis.factory';
 
-/** One attempt at a webhook, as the console and the API show it; the URL is stored redacted. */
+/** One attempt at a webhook or an e-mail, as the console and the API show it; the URL is stored redacted. */
 export interface WebhookDelivery {
   /** The page's idempotency key. */
   key: string;
+  /** The webhook's scheme and host, or `mailto:` and the address for an e-mail. */
   url: string;
-  format: (typeof WEBHOOK_FORMATS)[number];
+  format: (typeof WEBHOOK_FORMATS)[number] | 'email';
   /** `sending` stays only when the sender died during the attempt. */
   status: 'sending' | 'delivered' | 'retrying' | 'failed';
   attempts: number;

@@ -22,6 +22,7 @@ describe(readJetstreamFrame.name, () => {
       author: { id: 'did:plc:eygmaihciaxprqvxpfvl6flk', handle: 'did:plc:eygmaihciaxprqvxpfvl6flk' },
       url: 'https://bsky.app/profile/did:plc:eygmaihciaxprqvxpfvl6flk/post/3l3qo2vutsw2b',
       lang: 'fr',
+      threadId: 'at://did:plc:eygmaihciaxprqvxpfvl6flk/app.bsky.feed.post/3l3qo2vutsw2b',
     });
   });
 
@@ -34,10 +35,46 @@ describe(readJetstreamFrame.name, () => {
     });
   });
 
-  it('links a reply to its parent post', () => {
+  it('links a reply to its parent post and its thread root', () => {
     const frame = read(2);
     expect(frame).toMatchObject({
-      item: { mention: { inReplyTo: 'at://did:plc:eygmaihciaxprqvxpfvl6flk/app.bsky.feed.post/3l3qo2vutsw2b' } },
+      item: {
+        mention: {
+          inReplyTo: 'at://did:plc:eygmaihciaxprqvxpfvl6flk/app.bsky.feed.post/3l3qo2vutsw2b',
+          threadId: 'at://did:plc:eygmaihciaxprqvxpfvl6flk/app.bsky.feed.post/3l3qo2vutsw2b',
+        },
+      },
+    });
+  });
+
+  it("names a deep reply's thread by its root, not its parent", () => {
+    const frame = readJetstreamFrame(
+      JSON.stringify({
+        did: 'did:plc:brand',
+        time_us: 1725911162340000,
+        kind: 'commit',
+        commit: {
+          operation: 'create',
+          collection: 'app.bsky.feed.post',
+          rkey: 'r3',
+          record: {
+            text: 'Sorry about that, we are on it',
+            reply: {
+              parent: { uri: 'at://did:plc:b/app.bsky.feed.post/p2' },
+              root: { uri: 'at://did:plc:a/app.bsky.feed.post/p1' },
+            },
+          },
+        },
+      }),
+      context,
+    );
+    expect(frame).toMatchObject({
+      item: {
+        mention: {
+          inReplyTo: 'at://did:plc:b/app.bsky.feed.post/p2',
+          threadId: 'at://did:plc:a/app.bsky.feed.post/p1',
+        },
+      },
     });
   });
 

@@ -49,7 +49,8 @@ const BCP47 = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/;
 /**
  * Reads one Jetstream text frame. New posts become mentions whose id is the post's AT URI
  * (unique across the network) and whose author handle is the DID until a handle is known;
- * replies carry their parent's URI in `inReplyTo`. `time_us` is the resume cursor.
+ * replies carry their parent's URI in `inReplyTo` and every post its thread's root URI in
+ * `threadId`. `time_us` is the resume cursor.
  */
 export function readJetstreamFrame(frame: string, context: MappingContext): JetstreamFrame {
   let json: unknown;
@@ -99,6 +100,7 @@ export function readJetstreamFrame(frame: string, context: MappingContext): Jets
     return { kind: 'item', timeUs: value.time_us, item: { kind: 'skipped', reason: 'post without text' } };
   const createdAt = resolveCreatedAt(record.data.createdAt, context.nowMs, context.maxFutureSkewMs);
   const lang = record.data.langs?.find((tag) => BCP47.test(tag));
+  const postUri = `at://${value.did}/${BLUESKY_POST_COLLECTION}/${commit.rkey}`;
   return {
     kind: 'item',
     timeUs: value.time_us,
@@ -106,7 +108,7 @@ export function readJetstreamFrame(frame: string, context: MappingContext): Jets
       kind: 'mention',
       createdAt: createdAt.adjustment,
       mention: {
-        id: `at://${value.did}/${BLUESKY_POST_COLLECTION}/${commit.rkey}`,
+        id: postUri,
         platform: 'bluesky',
         text: fitMentionText(text),
         createdAt: createdAt.iso,
@@ -114,6 +116,8 @@ export function readJetstreamFrame(frame: string, context: MappingContext): Jets
         url: `https://bsky.app/profile/${value.did}/post/${commit.rkey}`,
         ...(lang ? { lang } : {}),
         ...(record.data.reply ? { inReplyTo: record.data.reply.parent.uri } : {}),
+        // A reply names its thread's root; a post that replies to nothing roots its own thread.
+        threadId: record.data.reply?.root?.uri ?? (record.data.reply ? record.data.reply.parent.uri : postUri),
       },
     },
   };

@@ -26,6 +26,7 @@ describe(mapMastodonStatus.name, () => {
         followers: 1523,
       },
       url: 'https://mastodon.example/@camille/113130000000000001',
+      threadId: 'mastodon.example:113130000000000001',
       lang: 'fr',
       engagement: { likes: 7, shares: 5, replies: 2 },
     });

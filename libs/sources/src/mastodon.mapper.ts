@@ -93,7 +93,12 @@ export function mapMastodonStatus(value: unknown, instanceUrl: string, context: 
         },
         ...(url ? { url } : {}),
         ...(status.language && BCP47.test(status.language) ? { lang: status.language } : {}),
-        ...(status.in_reply_to_id ? { inReplyTo: `${host}:${status.in_reply_to_id}` } : {}),
+        // A Status names its parent, not its thread's root (the API has no conversation id for
+        // public posts): a status that replies to nothing starts a thread, named as replies name
+        // their parent, so a reply to it is found in its thread.
+        ...(status.in_reply_to_id
+          ? { inReplyTo: `${host}:${status.in_reply_to_id}` }
+          : { threadId: `${host}:${status.id}` }),
         engagement: {
           ...(status.favourites_count === undefined ? {} : { likes: status.favourites_count }),
           ...(status.reblogs_count === undefined ? {} : { shares: status.reblogs_count }),

@@ -17,6 +17,7 @@ import { header, rankOf, selectedAlert, state, STATES, STORAGE_KEYS, type StateF
 import { bindIdentity, renderIdentity, renderPeople } from './identity.view';
 import { bindIncidents, renderIncidents, showIncidents } from './incidents.view';
 import { bindPager, dismissPages, page, renderBanner } from './pager.view';
+import { bindReplyQueue, loadReplyQueues, onReplyEvent } from './reply-queue.view';
 import { bindSilences, loadSilences, prefillSilence, renderSilenceBrands } from './silences.view';
 
 const HISTORY_LIMIT = 100;
@@ -266,6 +267,8 @@ function connect(): void {
     setConnection('connected', 'Live');
     clearError();
     syncSubscription();
+    // Queue changes made while the socket was down were not pushed: read the queues again.
+    void loadReplyQueues();
   });
   current.on('disconnect', (reason) => {
     if (!live()) return;
@@ -289,6 +292,7 @@ function connect(): void {
   });
   for (const kind of ALERT_EVENTS) current.on(kind, onAlertEvent);
   bindIncidents(current, () => (live() ? current : null), onIncidentPaged);
+  for (const kind of ['reply.queued', 'reply.closed', 'reply.overdue'] as const) current.on(kind, onReplyEvent);
 }
 
 // ---------------------------------------------------------------- identity, brands and filters
@@ -332,6 +336,7 @@ function onBrandToggled(): void {
   refreshList();
   renderIncidents();
   syncSubscription();
+  void loadReplyQueues();
 }
 
 function isStateFilter(value: string | undefined): value is StateFilter {
@@ -401,6 +406,7 @@ async function start(): Promise<void> {
   bindIdentity(chooseUser);
   bindPager((alertId) => select(alertId, true));
   bindSilences();
+  bindReplyQueue();
   for (const button of elements.stateButtons) button.addEventListener('click', () => onStateFilterClicked(button));
   elements.levelFilter.addEventListener('change', () => {
     state.levelFilter = elements.levelFilter.value;
@@ -435,6 +441,7 @@ async function start(): Promise<void> {
   renderDetail();
   if (state.selectedId) void loadDetail(state.selectedId);
   void loadSilences();
+  void loadReplyQueues();
   connect();
 }
 
