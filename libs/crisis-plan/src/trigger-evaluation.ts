@@ -63,10 +63,26 @@ function appliesToMention(scope: MentionScope | undefined, mention: EnrichedMent
  * The brand's own accounts answering complaints ("désolés pour le remboursement…") are not
  * complaints: their posts trip no mention trigger of that brand and do not count in its share.
  */
-function isOwnPost(plan: CrisisPlan, brandId: string, mention: EnrichedMention): boolean {
-  const handles = plan.brands.find((brand) => brand.id === brandId)?.handles ?? [];
-  const author = foldText(mention.author.handle.replace(/^@/, ''));
-  return handles.some((handle) => foldText(handle.replace(/^@/, '')) === author);
+function isOwnPost(plan: CrisisPlan, brandId: string, foldedAuthor: string): boolean {
+  return ownHandlesOf(plan).get(brandId)?.has(foldedAuthor) ?? false;
+}
+
+// Folded once per plan (plans are immutable once parsed), not once per mention, trigger and brand.
+const ownHandlesCache = new WeakMap<CrisisPlan, ReadonlyMap<string, ReadonlySet<string>>>();
+
+function ownHandlesOf(plan: CrisisPlan): ReadonlyMap<string, ReadonlySet<string>> {
+  let handles = ownHandlesCache.get(plan);
+  if (handles === undefined) {
+    handles = new Map(
+      plan.brands.map((brand) => [brand.id, new Set(brand.handles.map((handle) => foldHandle(handle)))]),
+    );
+    ownHandlesCache.set(plan, handles);
+  }
+  return handles;
+}
+
+function foldHandle(handle: string): string {
+  return foldText(handle.replace(/^@/, ''));
 }
 
 /** "120k", "1.2M": follower counts as people say them. */
@@ -189,10 +205,11 @@ export function evaluateMention(
   const current = prunedFor(plan, state);
   const shareWindows = { ...current.shareWindows };
   const hits: TriggerHit[] = [];
+  const author = foldHandle(mention.author.handle);
   for (const trigger of plan.triggers) {
     if (isSignalTrigger(trigger) || !appliesToMention(trigger.scope, mention)) continue;
     for (const brandId of mention.brandIds) {
-      if (!appliesToBrand(trigger, brandId) || isOwnPost(plan, brandId, mention)) continue;
+      if (!appliesToBrand(trigger, brandId) || isOwnPost(plan, brandId, author)) continue;
       const key = `${trigger.id}|${brandId}`;
       const outcome = evaluateMentionTrigger(trigger, mention, shareWindows[key], nowMs);
       if (outcome.window) shareWindows[key] = outcome.window;
