@@ -21,6 +21,7 @@ import {
   stopProcessOnFatal,
   type BatchConsumerRunner,
 } from '@tocsin/kafka';
+import { metricsProviders, TocsinMetrics } from '@tocsin/observability';
 import { PlanSource, planSourceProvider } from '@tocsin/plan-source';
 import {
   AlertStore,
@@ -83,12 +84,25 @@ class AlerterLifecycle implements OnModuleInit, OnApplicationBootstrap, OnModule
     private readonly plan: PlanSource,
     actions: AlertActions,
     outbox: OutboxStore,
+    metrics: TocsinMetrics,
   ) {
-    this.health = new HealthServer('alerter', { kafka: () => isKafkaReady(kafka), redis: () => isRedisReady(redis) });
-    const wiring = { kafka, publisher, topicPrefix: config.kafka.topicPrefix, onFatal: stopProcessOnFatal };
+    this.health = new HealthServer(
+      'alerter',
+      { kafka: () => isKafkaReady(kafka), redis: () => isRedisReady(redis) },
+      metrics,
+    );
+    // ioredis reconnects by itself; each failure is counted so a dashboard shows the outage.
+    redis.on('error', () => metrics.countError('redis', 'connection'));
+    const wiring = {
+      kafka,
+      publisher,
+      topicPrefix: config.kafka.topicPrefix,
+      onFatal: stopProcessOnFatal,
+      telemetry: metrics.kafka,
+    };
     this.hits = createAlertHitsConsumer(wiring, { actions, plan: () => plan.current(), groupId: config.groupId });
     const eventsTopic = `${config.kafka.topicPrefix}${TOPICS.alertsEvents}`;
-    this.relay = new OutboxRelay(outbox, publisher, eventsTopic, systemClock, new Logger('relay'));
+    this.relay = new OutboxRelay(outbox, publisher, eventsTopic, systemClock, new Logger('relay'), metrics.alerting);
     // Two loops: escalation timing never waits on the relay, nor the relay on a webhook.
     const logger = new Logger('alerter');
     this.timers = new PollingLoop('escalations', config.escalationPollMs, () => actions.runDue(), logger);
@@ -133,6 +147,7 @@ export class AlerterModule {
       module: AlerterModule,
       providers: [
         { provide: ALERTER_CONFIG, useValue: config },
+        ...metricsProviders('alerter'),
         ...kafkaProviders(config.kafka),
         ...redisProviders(config.redis, 'tocsin-alerter'),
         planSourceProvider(config.planFile),

@@ -31,6 +31,14 @@ export interface RelayLogger {
   error(message: string): void;
 }
 
+/** What the relay reports for monitoring (see TocsinMetrics.alerting); nothing by default. */
+export interface RelayTelemetry {
+  alertEvent(event: string): void;
+  page(outcome: 'delivered' | 'retrying' | 'failed', durationMs: number): void;
+}
+
+const noRelayTelemetry: RelayTelemetry = { alertEvent: () => undefined, page: () => undefined };
+
 type PostOutcome = { ok: true; error?: undefined } | { ok: false; recoverable: boolean; error: string };
 
 /**
@@ -49,6 +57,7 @@ export class OutboxRelay {
     private readonly eventsTopic: string,
     private readonly clock: Clock,
     private readonly logger: RelayLogger,
+    private readonly telemetry: RelayTelemetry = noRelayTelemetry,
   ) {}
 
   /** Claims what is due, publishes the console events and starts the webhooks; returns how many were claimed. */
@@ -79,6 +88,7 @@ export class OutboxRelay {
         })),
       );
       await this.outbox.finish(sockets.map((item) => item.member));
+      for (const { message } of sockets) this.telemetry.alertEvent(message.event.kind);
     }
     return claimed.length;
   }
@@ -101,12 +111,16 @@ export class OutboxRelay {
       ...(error === undefined ? {} : { error: error.split(message.url).join(shown) }),
     });
     await this.outbox.startAttempt(member, attempt, entry('sending'), this.clock.now() + WEBHOOK_LEASE_MS);
+    const startedMs = performance.now();
     const outcome = await this.post(attempt);
+    const durationMs = performance.now() - startedMs;
     if (outcome.ok) {
       await this.outbox.finish([member], { alertId: message.alertId, delivery: entry('delivered') });
+      this.telemetry.page('delivered', durationMs);
       return;
     }
     const giveUp = !outcome.recoverable || attempt.attempts >= WEBHOOK_MAX_ATTEMPTS;
+    this.telemetry.page(giveUp ? 'failed' : 'retrying', durationMs);
     const delivery = entry(giveUp ? 'failed' : 'retrying', outcome.error);
     if (giveUp) await this.outbox.finish([member], { alertId: message.alertId, delivery });
     else {

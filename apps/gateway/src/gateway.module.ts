@@ -20,6 +20,7 @@ import {
   stopProcessOnFatal,
   type BatchConsumerRunner,
 } from '@tocsin/kafka';
+import { MetricsController, metricsProviders, TocsinMetrics } from '@tocsin/observability';
 import { PlanSource, planSourceProvider } from '@tocsin/plan-source';
 import {
   AlertStore,
@@ -63,8 +64,16 @@ class GatewayLifecycle implements OnModuleInit, OnApplicationBootstrap, OnModule
     recentSignals: RecentSignalsStore,
     mentionsGateway: MentionsGateway,
     alertsGateway: AlertsGateway,
+    metrics: TocsinMetrics,
   ) {
-    const wiring = { kafka, publisher, topicPrefix: config.kafka.topicPrefix, onFatal: stopProcessOnFatal };
+    redis.on('error', () => metrics.countError('redis', 'connection'));
+    const wiring = {
+      kafka,
+      publisher,
+      topicPrefix: config.kafka.topicPrefix,
+      onFatal: stopProcessOnFatal,
+      telemetry: metrics.kafka,
+    };
     const common = { groupId: config.groupId, clock: systemClock, liveMaxAgeMs: config.liveMaxAgeMs };
     this.mentions = createMentionDeliveryConsumer(wiring, { ...common, recent, gateway: mentionsGateway });
     this.signals = createSpikeSignalsConsumer(wiring, { ...common, recentSignals, gateway: mentionsGateway });
@@ -115,9 +124,10 @@ export class GatewayModule {
   static forConfig(config: GatewayConfig): DynamicModule {
     return {
       module: GatewayModule,
-      controllers: [PlanController, AlertsController, HealthController],
+      controllers: [PlanController, AlertsController, HealthController, MetricsController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
+        ...metricsProviders('gateway'),
         ...kafkaProviders(config.kafka),
         ...redisProviders(config.redis, 'tocsin-gateway'),
         planSourceProvider(config.planFile),
