@@ -277,7 +277,7 @@ async function main(): Promise<void> {
   const loadStart = loadavg().map((value) => round(value, 2));
   const { brokers, redisUrl } = infraUp();
   if (options.build) {
-    say('building ingest, pipeline, gateway…');
+    say(`building ${APPS.join(', ')}…`);
     for (const app of APPS) {
       const built = spawnSync('npx', ['nest', 'build', app], { cwd: ROOT, stdio: 'inherit' });
       if (built.status !== 0) throw new Error(`nest build ${app} failed`);
