@@ -148,34 +148,6 @@ describe('AlertActions on real Redis', () => {
     await instance.close();
   });
 
-  it('absorbs a storm of hits in one batch: one alert per group, one page, one console update', async () => {
-    const clock = new ManualClock(Date.parse('2026-11-23T15:00:00Z'));
-    const instance = startInstance(clock);
-    const storm = Array.from({ length: 60 }, (_, i) => ({
-      ...influencerHit(clock.now() + i),
-      brandId: i % 3 === 0 ? 'fleurie' : 'voltaway',
-      group: 'storm',
-      evidence: { mentionKey: `twitter:storm-${i}` },
-    }));
-    const alerts = await instance.actions.handleHits(storm);
-
-    expect(alerts.map((alert) => [alert?.brandId, alert?.evidence.count])).toEqual([
-      ['fleurie', 20],
-      ['voltaway', 40],
-    ]);
-    const events = eventsOf(await drainOutbox());
-    // Per group: opened, one page, and one update carrying the whole evidence instead of 19 or 39.
-    expect(events.map((event) => `${event.alert.brandId} ${event.kind}`).sort()).toEqual([
-      'fleurie alert.escalated',
-      'fleurie alert.opened',
-      'fleurie alert.updated',
-      'voltaway alert.escalated',
-      'voltaway alert.opened',
-      'voltaway alert.updated',
-    ]);
-    await instance.close();
-  });
-
   it("feeds a lower-level hit into the brand's live crisis instead of paging again", async () => {
     const clock = new ManualClock(Date.parse('2026-11-23T16:00:00Z'));
     const instance = startInstance(clock);

@@ -1,14 +1,13 @@
 import {
   acknowledge,
   alertGroupKey,
-  applyHits,
+  applyHit,
   autoResolveAtMs,
   autoResolveDue,
   composeOutbox,
   dueEscalation,
   findInhibitor,
   findSilence,
-  groupHits,
   newSilenceSchema,
   planTargetResolver,
   resolve,
@@ -66,42 +65,17 @@ export class AlertActions {
 
   /** Folds one trigger hit in; a silenced hit opens nothing and is logged. */
   async handleHit(hit: TriggerHit): Promise<Alert | undefined> {
-    const [alert] = await this.handleHits([hit]);
-    return alert;
-  }
-
-  /**
-   * Folds a batch of trigger hits in: silences are read once, and each alert group's hits are
-   * applied in one transaction (groups one after the other, in the order of their first hit,
-   * so a group opened by this batch can inhibit a later one). A crisis sends hits by the
-   * hundred per group; one transaction each is what made a storm back up.
-   * @returns the alert each group of hits that no silence covers ended in, in group order
-   */
-  async handleHits(hits: readonly TriggerHit[]): Promise<Array<Alert | undefined>> {
     const nowMs = this.clock.now();
-    const silences = await this.silences.listActive(nowMs);
-    const audible = hits.filter((hit) => {
-      const silence = findSilence(silences, hit, nowMs);
-      if (silence)
-        this.logger.log(`hit ${hit.triggerId} for ${hit.brandId} silenced by ${silence.id} (${silence.reason})`);
-      return !silence;
-    });
-    const alerts: Array<Alert | undefined> = [];
-    for (const [groupKey, ofGroup] of groupHits(audible)) {
-      alerts.push(await this.applyGroup(groupKey, ofGroup, nowMs));
+    const silence = findSilence(await this.silences.listActive(nowMs), hit, nowMs);
+    if (silence) {
+      this.logger.log(`hit ${hit.triggerId} for ${hit.brandId} silenced by ${silence.id} (${silence.reason})`);
+      return undefined;
     }
-    return alerts;
-  }
-
-  private async applyGroup(groupKey: string, hits: readonly TriggerHit[], nowMs: number): Promise<Alert | undefined> {
     const { plan } = this.plan.current();
-    const [first] = hits;
-    if (first === undefined) return undefined;
-    const inhibitor = await this.inhibitorOf(first);
-    if (inhibitor) return this.foldIntoInhibitor(inhibitor, hits, nowMs);
-    return this.alerts.transactGroup<Alert | undefined>(groupKey, (live) => {
-      const applied = applyHits(live, hits, plan, nowMs, randomUUID());
-      if (!applied) return { result: undefined };
+    const inhibitor = await this.inhibitorOf(hit);
+    if (inhibitor) return this.foldIntoInhibitor(inhibitor, hit, nowMs);
+    return this.alerts.transactGroup(alertGroupKey(hit), (live) => {
+      const applied = applyHit(live, hit, plan, nowMs, randomUUID());
       const escalated = dueEscalation(applied.alert, planTargetResolver(plan), nowMs);
       const write = {
         alert: escalated.alert,
@@ -120,16 +94,12 @@ export class AlertActions {
     return findInhibitor(live, hit, this.plan.current().plan);
   }
 
-  /** The hits page nobody: they become evidence of the brand's higher alert. */
-  private async foldIntoInhibitor(
-    inhibitor: Alert,
-    hits: readonly TriggerHit[],
-    nowMs: number,
-  ): Promise<Alert | undefined> {
+  /** The hit pages nobody: it becomes evidence of the brand's higher alert. */
+  private async foldIntoInhibitor(inhibitor: Alert, hit: TriggerHit, nowMs: number): Promise<Alert | undefined> {
     const { plan } = this.plan.current();
     return this.alerts.transactAlert<Alert | undefined>(inhibitor.id, (current) => {
-      const applied = current && applyHits(current, hits, plan, nowMs, randomUUID());
-      if (!applied) return { result: undefined };
+      if (!current) return { result: undefined };
+      const applied = applyHit(current, hit, plan, nowMs, randomUUID());
       const write = {
         alert: applied.alert,
         autoResolveAtMs: autoResolveAtMs(applied.alert, plan),

@@ -9,4 +9,3 @@ export * from './notification-payloads';
 export * from './outbox';
 export * from './hit-trust';
 export * from './redact-url';
-export * from './hit-batch';
