@@ -367,7 +367,18 @@ start_redis_sentinel() {
   [[ -z "${REDIS_URL:-}" ]] || die "TOCSIN_REDIS_HA=sentinel starts its own Redis set; unset REDIS_URL"
   [[ -z "$REDIS_PASSWORD" ]] || die "TOCSIN_REDIS_PASSWORD is for the single Redis; the sentinel set runs without one"
   command -v redis-sentinel >/dev/null 2>&1 || die "redis-sentinel not found (apt-get install -y redis-sentinel)"
-  local t=$SECONDS i=1 port
+  local t=$SECONDS i=1 port name running=0
+  for name in primary replica sentinel-1 sentinel-2 sentinel-3; do
+    live_pid "$TOCSIN_RUN/redis-$name.pid" redis- >/dev/null && running=1
+  done
+  # A cold start begins afresh: after a failover, Sentinel has rewritten the configs (the primary
+  # port became a replica, the sentinels remember the other node as primary), so the set would come
+  # back with REDIS_URL naming a stale node that serves writes until it is demoted and resynced.
+  # With any node still up (a node restarted after a kill), the set's state is kept.
+  if ((!running)) && [[ -d "$REDIS_SENTINEL_DIR" ]]; then
+    rm -rf "$REDIS_SENTINEL_DIR"
+    say "redis sentinel set: cold start, previous roles and data cleared"
+  fi
   start_redis_instance primary "$REDIS_PORT" primary
   start_redis_instance replica "$REDIS_REPLICA_PORT" replica
   for port in "${REDIS_SENTINEL_PORTS[@]}"; do

@@ -22,6 +22,7 @@ describe(agePercentileMs.name, () => {
   const scraped = (counts: Array<[number, number]>): ScrapedMetrics => ({
     lagByGroup: new Map(),
     ageBucketsByGroup: new Map([['g', new Map(counts)]]),
+    pagesByOutcome: new Map(),
   });
 
   it('gives the upper bound of the bucket holding the percentile of the records between two scrapes', () => {

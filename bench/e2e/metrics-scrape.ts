@@ -27,6 +27,8 @@ export interface ScrapedMetrics {
   lagByGroup: Map<string, number>;
   /** Cumulative tocsin_record_age_seconds buckets (upper bound s → count) per consumer group. */
   ageBucketsByGroup: Map<string, Map<number, number>>;
+  /** tocsin_pages_total per outcome (the alerter's). */
+  pagesByOutcome: Map<string, number>;
 }
 
 export async function scrapeMetrics(url: string): Promise<ScrapedMetrics> {
@@ -34,6 +36,7 @@ export async function scrapeMetrics(url: string): Promise<ScrapedMetrics> {
   if (!response.ok) throw new Error(`${url} answered ${response.status}`);
   const lagByGroup = new Map<string, number>();
   const ageBucketsByGroup = new Map<string, Map<number, number>>();
+  const pagesByOutcome = new Map<string, number>();
   for (const sample of parseExposition(await response.text())) {
     const group = sample.labels.group ?? '';
     if (sample.name === 'tocsin_consumer_lag_records') {
@@ -42,9 +45,11 @@ export async function scrapeMetrics(url: string): Promise<ScrapedMetrics> {
       const buckets = ageBucketsByGroup.get(group) ?? new Map<number, number>();
       buckets.set(sample.labels.le === '+Inf' ? Number.POSITIVE_INFINITY : Number(sample.labels.le), sample.value);
       ageBucketsByGroup.set(group, buckets);
+    } else if (sample.name === 'tocsin_pages_total') {
+      pagesByOutcome.set(sample.labels.outcome ?? '', sample.value);
     }
   }
-  return { lagByGroup, ageBucketsByGroup };
+  return { lagByGroup, ageBucketsByGroup, pagesByOutcome };
 }
 
 /**

@@ -1,4 +1,3 @@
-import { IngestKeyStore, RedisKeys } from '@tocsin/redis';
 import Redis from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -7,6 +6,11 @@ import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { freePort } from '../../test/support/free-port';
+import { AlertActions } from '@tocsin/alert-actions';
+import { systemClock } from '@tocsin/domain';
+import { PlanSource } from '@tocsin/plan-source';
+import { AlertStore, IngestKeyStore, OutboxStore, RedisKeys, SilenceStore } from '@tocsin/redis';
+import { PageReceiver, runCrisisProbes } from './crisis-probe';
 import { IngestClient, percentile, runClosedLoop, runOpenLoop } from './load-generator';
 import { agePercentileMs, scrapeMetrics } from './metrics-scrape';
 import { ProcessSampler, type ProcessUsage } from './process-sampler';
@@ -14,7 +18,7 @@ import { measureRawCeiling, type RawCeiling } from './raw-ceiling';
 
 const USAGE = 'usage: npm run -s bench:e2e -- [--quick] [--no-build] [--out file.json]';
 const ROOT = resolve(__dirname, '../..');
-const APPS = ['ingest', 'pipeline', 'gateway'] as const;
+const APPS = ['ingest', 'pipeline', 'gateway', 'alerter'] as const;
 type AppName = (typeof APPS)[number];
 
 interface Options {
@@ -226,7 +230,11 @@ interface SustainedRun {
   /** Summed over partitions, from the pipeline's tocsin_consumer_lag_records. */
   lagAfter: { raw: number; enriched: number };
   /** Bucket bound of the p99 record age (append → handling) from tocsin_record_age_seconds. */
-  recordAgeP99Ms: { enrichment: number; signals: number };
+  recordAgeP99Ms: { enrichment: number; signals: number; alertHits: number };
+  /** Crisis mentions sent one at a time meanwhile, POST → page at a loopback webhook. */
+  crisis: { sent: number; paged: number; p50Ms: number; p99Ms: number; maxMs: number };
+  /** Pages delivered during the run, from the alerter's tocsin_pages_total. */
+  pagesDelivered: number;
   usage: Record<string, ProcessUsage>;
 }
 
@@ -269,7 +277,7 @@ async function main(): Promise<void> {
   const loadStart = loadavg().map((value) => round(value, 2));
   const { brokers, redisUrl } = infraUp();
   if (options.build) {
-    say('building ingest, pipeline, gateway…');
+    say(`building ${APPS.join(', ')}…`);
     for (const app of APPS) {
       const built = spawnSync('npx', ['nest', 'build', app], { cwd: ROOT, stdio: 'inherit' });
       if (built.status !== 0) throw new Error(`nest build ${app} failed`);
@@ -282,7 +290,14 @@ async function main(): Promise<void> {
   mkdirSync(logDir, { recursive: true });
   const kafka = new Kafka({ clientId: runId, brokers: brokers.split(','), logLevel: logLevel.NOTHING });
   const redis = new Redis(redisUrl);
-  const [ingestPort, pipelinePort, gatewayPort] = await Promise.all([freePort(), freePort(), freePort()]);
+  const [ingestPort, pipelinePort, gatewayPort, alerterPort] = await Promise.all([
+    freePort(),
+    freePort(),
+    freePort(),
+    freePort(),
+  ]);
+  const pages = new PageReceiver();
+  const pageUrl = await pages.listen();
   const apps = new AppProcesses(
     {
       PATH: process.env.PATH,
@@ -292,6 +307,7 @@ async function main(): Promise<void> {
       REDIS_KEY_PREFIX: keyPrefix,
       PIPELINE_GROUP_ID: `${runId}-pipeline`,
       GATEWAY_GROUP_ID: `${runId}-gateway`,
+      ALERTER_GROUP_ID: `${runId}-alerter`,
       LOG_LEVEL: 'warn',
     },
     logDir,
@@ -376,7 +392,31 @@ async function main(): Promise<void> {
     const redisAfter = await redisFootprint(redis, keyPrefix);
 
     apps.start('gateway', { GATEWAY_HOST: '127.0.0.1', GATEWAY_PORT: String(gatewayPort) });
+    apps.start('alerter', {
+      ALERTER_HEALTH_HOST: '127.0.0.1',
+      ALERTER_HEALTH_PORT: String(alerterPort),
+      ALERT_WEBHOOK_URL: pageUrl,
+    });
     await waitHealthy(`http://127.0.0.1:${gatewayPort}/health`, 60_000);
+    await waitHealthy(`http://127.0.0.1:${alerterPort}/health`, 60_000);
+    // What an on-call person does once paged, here so the next crisis probe opens a new alert.
+    const plan = new PlanSource('config/crisis-plan.example.yaml', { log: () => undefined, warn: () => undefined });
+    await plan.start({ watch: false });
+    const runKeys = new RedisKeys(keyPrefix);
+    const probeAlerts = new AlertStore(redis, runKeys, new OutboxStore(redis, runKeys));
+    const probeActions = new AlertActions(
+      probeAlerts,
+      new SilenceStore(redis, runKeys),
+      plan,
+      systemClock,
+      { consoleUrl: 'http://127.0.0.1/console.html' },
+      { log: () => undefined },
+    );
+    const resolveProbeAlerts = async (): Promise<void> => {
+      for (const alert of await probeAlerts.listLive('voltaway')) {
+        if (alert.groupKey === 'voltaway/crisis-words') await probeActions.resolve(alert.id, 'camille', 'bench probe');
+      }
+    };
     const wall = await connectWall(`http://127.0.0.1:${gatewayPort}`, ['voltaway', 'fleurie']);
     const sentAt = new Map<string, number>();
     let wallLatencies: number[] = [];
@@ -388,22 +428,34 @@ async function main(): Promise<void> {
     });
     const sustained: SustainedRun[] = [];
     const pipelineMetricsUrl = `http://127.0.0.1:${pipelinePort}/metrics`;
+    const alerterMetricsUrl = `http://127.0.0.1:${alerterPort}/metrics`;
     const sustainedClient = new IngestClient(ingestUrl, ingestKey, 4);
+    const probeClient = new IngestClient(ingestUrl, ingestKey, 1);
     for (const rate of sizes.rates) {
       say(`sustained: ${rate}/s offered for ${sizes.rateS}s…`);
       sentAt.clear();
       wallLatencies = [];
       const metricsBefore = await scrapeMetrics(pipelineMetricsUrl);
+      const alerterBefore = await scrapeMetrics(alerterMetricsUrl);
       sampler.begin();
-      const offered = await runOpenLoop(sustainedClient, {
-        ratePerSecond: rate,
-        seconds: sizes.rateS,
-        connections: 4,
-        idPrefix: `${runId}-r${rate}`,
-        onSent: (id, sentAtMs) => sentAt.set(id, sentAtMs),
-      });
+      const [offered, probes] = await Promise.all([
+        runOpenLoop(sustainedClient, {
+          ratePerSecond: rate,
+          seconds: sizes.rateS,
+          connections: 4,
+          idPrefix: `${runId}-r${rate}`,
+          onSent: (id, sentAtMs) => sentAt.set(id, sentAtMs),
+        }),
+        runCrisisProbes(probeClient, pages, {
+          seconds: sizes.rateS,
+          idPrefix: `${runId}-p${rate}`,
+          pageTimeoutMs: 10_000,
+          resolveProbeAlerts,
+        }),
+      ]);
       const usage = sampler.end();
       const metricsAfter = await scrapeMetrics(pipelineMetricsUrl);
+      const alerterAfter = await scrapeMetrics(alerterMetricsUrl);
       const lagAfter = {
         raw: metricsAfter.lagByGroup.get(`${runId}-pipeline-enrichment`) ?? Number.NaN,
         enriched: metricsAfter.lagByGroup.get(`${runId}-pipeline-signals`) ?? Number.NaN,
@@ -411,6 +463,7 @@ async function main(): Promise<void> {
       const recordAgeP99Ms = {
         enrichment: agePercentileMs(metricsBefore, metricsAfter, `${runId}-pipeline-enrichment`, 99),
         signals: agePercentileMs(metricsBefore, metricsAfter, `${runId}-pipeline-signals`, 99),
+        alertHits: agePercentileMs(alerterBefore, alerterAfter, `${runId}-alerter-hits`, 99),
       };
       // Mentions still on their way get a few seconds to arrive; later ones count as missing.
       const graceDeadline = Date.now() + 5_000;
@@ -435,6 +488,15 @@ async function main(): Promise<void> {
         },
         lagAfter,
         recordAgeP99Ms,
+        crisis: {
+          sent: probes.sent,
+          paged: probes.paged,
+          p50Ms: round(percentile(probes.latenciesMs, 50)),
+          p99Ms: round(percentile(probes.latenciesMs, 99)),
+          maxMs: round(percentile(probes.latenciesMs, 100)),
+        },
+        pagesDelivered:
+          (alerterAfter.pagesByOutcome.get('delivered') ?? 0) - (alerterBefore.pagesByOutcome.get('delivered') ?? 0),
         usage,
       });
       // The next rate starts from an empty pipeline, or its latencies would carry this one's backlog.
@@ -444,6 +506,8 @@ async function main(): Promise<void> {
       }
     }
     sustainedClient.close();
+    probeClient.close();
+    plan.stop();
     wall.close();
 
     const report: BenchReport = {
@@ -497,6 +561,7 @@ async function main(): Promise<void> {
     say(`JSON written to ${out}`);
   } finally {
     await apps.stopAll();
+    await pages.close();
     await cleanUp(kafka, redis, runId, keyPrefix);
     redis.disconnect();
   }
@@ -568,10 +633,17 @@ function printReport(report: BenchReport): void {
     `  drain:          ${usageText(report.drain.usage)} (pipeline start-up ${report.drain.startupSeconds}s not counted)`,
   );
   for (const run of report.sustained) console.log(`  ${run.offeredPerSecond}/s: ${usageText(run.usage)}`);
-  console.log('record age p99 (append → handling, bucket bound, from the pipeline /metrics):');
+  console.log('record age p99 (append → handling, bucket bound, from the pipeline and alerter /metrics):');
   for (const run of report.sustained) {
     console.log(
-      `  ${run.offeredPerSecond}/s: enrichment ≤ ${run.recordAgeP99Ms.enrichment} ms, signals ≤ ${run.recordAgeP99Ms.signals} ms`,
+      `  ${run.offeredPerSecond}/s: enrichment ≤ ${run.recordAgeP99Ms.enrichment} ms, signals ≤ ${run.recordAgeP99Ms.signals} ms, alert hits ≤ ${run.recordAgeP99Ms.alertHits} ms`,
+    );
+  }
+  console.log('crisis mention → page at a loopback webhook, one probe at a time under the background load:');
+  for (const run of report.sustained) {
+    const { crisis } = run;
+    console.log(
+      `  ${run.offeredPerSecond}/s: ${crisis.paged} of ${crisis.sent} paged, p50 ${crisis.p50Ms} ms, p99 ${crisis.p99Ms} ms, max ${crisis.maxMs} ms; pages delivered (alerter /metrics) ${run.pagesDelivered}`,
     );
   }
   console.log(

@@ -21,6 +21,7 @@ import {
   stopProcessOnFatal,
   type BatchConsumerRunner,
 } from '@tocsin/kafka';
+import { metricsProviders, TocsinMetrics } from '@tocsin/observability';
 import { PlanSource } from '@tocsin/plan-source';
 import {
   AlertStore,
@@ -93,9 +94,22 @@ class AlerterLifecycle implements OnModuleInit, OnApplicationBootstrap, OnModule
     outbox: OutboxStore,
     signer: WebhookSigner,
     replyQueue: ReplyQueueActions,
+    metrics: TocsinMetrics,
   ) {
-    this.health = new HealthServer('alerter', { kafka: () => isKafkaReady(kafka), redis: () => isRedisReady(redis) });
-    const wiring = { kafka, publisher, topicPrefix: config.kafka.topicPrefix, onFatal: stopProcessOnFatal };
+    this.health = new HealthServer(
+      'alerter',
+      { kafka: () => isKafkaReady(kafka), redis: () => isRedisReady(redis) },
+      metrics,
+    );
+    // ioredis reconnects by itself; each failure is counted so a dashboard shows the outage.
+    redis.on('error', () => metrics.countError('redis', 'connection'));
+    const wiring = {
+      kafka,
+      publisher,
+      topicPrefix: config.kafka.topicPrefix,
+      onFatal: stopProcessOnFatal,
+      telemetry: metrics.kafka,
+    };
     this.hits = createAlertHitsConsumer(wiring, { actions, plan: () => plan.current(), groupId: config.groupId });
     this.replies = createReplyQueueConsumer(wiring, {
       actions: replyQueue,
@@ -104,7 +118,16 @@ class AlerterLifecycle implements OnModuleInit, OnApplicationBootstrap, OnModule
     });
     const eventsTopic = `${config.kafka.topicPrefix}${TOPICS.alertsEvents}`;
     this.mailer = config.smtp ? new SmtpMailer(config.smtp) : undefined;
-    this.relay = new OutboxRelay(outbox, publisher, eventsTopic, systemClock, new Logger('relay'), signer, this.mailer);
+    this.relay = new OutboxRelay(
+      outbox,
+      publisher,
+      eventsTopic,
+      systemClock,
+      new Logger('relay'),
+      signer,
+      this.mailer,
+      metrics.alerting,
+    );
     // Two loops: escalation timing never waits on the relay, nor the relay on a webhook.
     const logger = new Logger('alerter');
     this.timers = new PollingLoop('escalations', config.escalationPollMs, () => actions.runDue(), logger);
@@ -175,6 +198,7 @@ export class AlerterModule {
       module: AlerterModule,
       providers: [
         { provide: ALERTER_CONFIG, useValue: config },
+        ...metricsProviders('alerter'),
         ...kafkaProviders(config.kafka),
         ...redisProviders(config.redis, 'tocsin-alerter'),
         { provide: PlanSource, useValue: planSource },

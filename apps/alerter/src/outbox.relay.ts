@@ -32,6 +32,14 @@ export interface RelayLogger {
   error(message: string): void;
 }
 
+/** What the relay reports for monitoring (see TocsinMetrics.alerting); nothing by default. */
+export interface RelayTelemetry {
+  alertEvent(event: string): void;
+  page(outcome: 'delivered' | 'retrying' | 'failed', durationMs: number): void;
+}
+
+const noRelayTelemetry: RelayTelemetry = { alertEvent: () => undefined, page: () => undefined };
+
 export type PostOutcome = { ok: true; error?: undefined } | { ok: false; recoverable: boolean; error: string };
 
 /** Sends e-mail pages (SMTP); answers, like a webhook POST, whether a failure is worth retrying. */
@@ -64,6 +72,7 @@ export class OutboxRelay {
     private readonly logger: RelayLogger,
     private readonly signer: WebhookSigning,
     private readonly mailer?: PageMailer,
+    private readonly telemetry: RelayTelemetry = noRelayTelemetry,
   ) {}
 
   /** Claims what is due, publishes the console events and starts the webhooks; returns how many were claimed. */
@@ -98,6 +107,7 @@ export class OutboxRelay {
         })),
       );
       await this.outbox.finish(sockets.map((item) => item.member));
+      for (const { message } of sockets) this.telemetry.alertEvent(message.event.kind);
     }
     return claimed.length;
   }
@@ -121,12 +131,16 @@ export class OutboxRelay {
       ...(error === undefined ? {} : { error: error.split(secret).join(shown) }),
     });
     await this.outbox.startAttempt(member, attempt, entry('sending'), this.clock.now() + WEBHOOK_LEASE_MS);
+    const startedMs = performance.now();
     const outcome = attempt.channel === 'webhook' ? await this.post(attempt) : await this.mail(attempt);
+    const durationMs = performance.now() - startedMs;
     if (outcome.ok) {
       await this.outbox.finish([member], { alertId: message.alertId, delivery: entry('delivered') });
+      this.telemetry.page('delivered', durationMs);
       return;
     }
     const giveUp = !outcome.recoverable || attempt.attempts >= WEBHOOK_MAX_ATTEMPTS;
+    this.telemetry.page(giveUp ? 'failed' : 'retrying', durationMs);
     const delivery = entry(giveUp ? 'failed' : 'retrying', outcome.error);
     if (giveUp) await this.outbox.finish([member], { alertId: message.alertId, delivery });
     else {

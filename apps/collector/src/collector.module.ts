@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import { systemClock, TOPICS } from '@tocsin/domain';
 import { ensureTocsinTopics, KAFKA_CLIENT, kafkaProviders, RecordPublisher } from '@tocsin/kafka';
+import { MetricsController, metricsProviders } from '@tocsin/observability';
 import { PlanSource, planSourceProvider } from '@tocsin/plan-source';
 import { REDIS_CLIENT, RedisKeys, redisProviders } from '@tocsin/redis';
 import type { Source } from '@tocsin/sources';
@@ -53,9 +54,10 @@ export class CollectorModule {
   static forConfig(config: CollectorConfig, sources: readonly Source[]): DynamicModule {
     return {
       module: CollectorModule,
-      controllers: [HealthController],
+      controllers: [HealthController, MetricsController],
       providers: [
         { provide: COLLECTOR_CONFIG, useValue: config },
+        ...metricsProviders('collector'),
         ...kafkaProviders(config.kafka),
         ...redisProviders(config.redis, `tocsin-collector-${config.instanceId}`),
         planSourceProvider(config.planFile),

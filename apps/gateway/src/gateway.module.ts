@@ -20,6 +20,7 @@ import {
   stopProcessOnFatal,
   type BatchConsumerRunner,
 } from '@tocsin/kafka';
+import { MetricsController, metricsProviders, TocsinMetrics } from '@tocsin/observability';
 import { PlanSource, planSourceProvider } from '@tocsin/plan-source';
 import {
   AlertStore,
@@ -72,8 +73,16 @@ class GatewayLifecycle implements OnModuleInit, OnApplicationBootstrap, OnModule
     mentionsGateway: MentionsGateway,
     alertsGateway: AlertsGateway,
     replyQueueGateway: ReplyQueueGateway,
+    metrics: TocsinMetrics,
   ) {
-    const wiring = { kafka, publisher, topicPrefix: config.kafka.topicPrefix, onFatal: stopProcessOnFatal };
+    redis.on('error', () => metrics.countError('redis', 'connection'));
+    const wiring = {
+      kafka,
+      publisher,
+      topicPrefix: config.kafka.topicPrefix,
+      onFatal: stopProcessOnFatal,
+      telemetry: metrics.kafka,
+    };
     const common = { groupId: config.groupId, clock: systemClock, liveMaxAgeMs: config.liveMaxAgeMs };
     this.mentions = createMentionDeliveryConsumer(wiring, { ...common, recent, gateway: mentionsGateway });
     this.signals = createSpikeSignalsConsumer(wiring, { ...common, recentSignals, gateway: mentionsGateway });
@@ -130,9 +139,17 @@ export class GatewayModule {
   static forConfig(config: GatewayConfig): DynamicModule {
     return {
       module: GatewayModule,
-      controllers: [PlanController, AlertsController, HealthController, IncidentsController, ReplyQueueController],
+      controllers: [
+        PlanController,
+        AlertsController,
+        HealthController,
+        IncidentsController,
+        ReplyQueueController,
+        MetricsController,
+      ],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
+        ...metricsProviders('gateway'),
         ...kafkaProviders(config.kafka),
         ...redisProviders(config.redis, 'tocsin-gateway'),
         planSourceProvider(config.planFile),

@@ -1,5 +1,12 @@
 import { Logger } from '@nestjs/common';
-import { brandOfRecordKey, enrichedMentionSchema, TOPICS, type Clock, type EnrichedMention } from '@tocsin/domain';
+import {
+  brandOfRecordKey,
+  ENRICHED_MENTION_FORMAT,
+  enrichedMentionSchema,
+  TOPICS,
+  type Clock,
+  type EnrichedMention,
+} from '@tocsin/domain';
 import { consumeTopic, type BatchConsumerRunner, type ConsumerWiring, type PartitionBatch } from '@tocsin/kafka';
 import type { RecentMentionsStore } from '@tocsin/redis';
 import { LiveFeedBatch } from './live-feed';
@@ -40,6 +47,7 @@ export function createMentionDeliveryConsumer(
     groupId: `${deps.groupId}-mentions`,
     topic: TOPICS.mentionsEnriched,
     schema: enrichedMentionSchema,
+    trustedFormat: ENRICHED_MENTION_FORMAT,
     logger,
     // From the beginning, like every consumer here: a partition without a committed offset is
     // not always a new group's (its owner may have died before its first commit), and skipping

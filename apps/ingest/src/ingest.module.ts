@@ -1,5 +1,4 @@
-import { loggingImports, metricsProviders } from '@tocsin/observability';
-import { MetricsController } from './metrics.controller';
+import { loggingImports, MetricsController, metricsProviders } from '@tocsin/observability';
 import {
   Inject,
   Logger,

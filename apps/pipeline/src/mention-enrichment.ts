@@ -1,5 +1,7 @@
 import {
   brandRecordKey,
+  ENRICHED_MENTION_FORMAT,
+  RECORD_FORMAT_HEADER,
   matchBrands,
   mentionKey,
   type BrandMatcher,
@@ -7,6 +9,18 @@ import {
   type Mention,
 } from '@tocsin/domain';
 import { analyzeSentiment } from '@tocsin/sentiment';
+
+// One set per plan's matchers (they are replaced, never changed, on a reload), not one per mention.
+const knownBrandIdsCache = new WeakMap<readonly BrandMatcher[], ReadonlySet<string>>();
+
+function knownBrandIds(matchers: readonly BrandMatcher[]): ReadonlySet<string> {
+  let known = knownBrandIdsCache.get(matchers);
+  if (known === undefined) {
+    known = new Set(matchers.map((matcher) => matcher.brandId));
+    knownBrandIdsCache.set(matchers, known);
+  }
+  return known;
+}
 
 /**
  * Language, sentiment and brands of one mention; the source's language hint is trusted first.
@@ -18,7 +32,7 @@ export function enrichMention(
   matchers: readonly BrandMatcher[],
   enrichedAtIso: string,
 ): { mention: EnrichedMention; unknownBrandIds: string[] } {
-  const known = new Set(matchers.map((matcher) => matcher.brandId));
+  const known = knownBrandIds(matchers);
   const named = mention.brandIds ?? [];
   const sentiment = analyzeSentiment(mention.text, { lang: mention.lang });
   return {
@@ -39,8 +53,11 @@ export function enrichMention(
  * is ordered within one partition (its windows live in one consumer). A mention of no brand
  * is kept, keyed by itself, for the archive.
  */
-export function toEnrichedRecords(mention: EnrichedMention): Array<{ key: string; value: string }> {
+export function toEnrichedRecords(
+  mention: EnrichedMention,
+): Array<{ key: string; value: string; headers: Record<string, string> }> {
   const value = JSON.stringify(mention);
-  if (mention.brandIds.length === 0) return [{ key: mention.key, value }];
-  return mention.brandIds.map((brandId) => ({ key: brandRecordKey(brandId), value }));
+  const headers = { [RECORD_FORMAT_HEADER]: ENRICHED_MENTION_FORMAT };
+  if (mention.brandIds.length === 0) return [{ key: mention.key, value, headers }];
+  return mention.brandIds.map((brandId) => ({ key: brandRecordKey(brandId), value, headers }));
 }

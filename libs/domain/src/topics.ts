@@ -20,3 +20,13 @@ export function brandRecordKey(brandId: string): string {
 export function brandOfRecordKey(key: string | null): string | undefined {
   return key?.startsWith('brand:') ? key.slice('brand:'.length) : undefined;
 }
+
+/**
+ * Header naming the schema and version a Tocsin app wrote a record's value in (`<schema>/<n>`).
+ * A consumer that knows that version decodes such records without validating them again: the
+ * writer validated them, and a re-validation of every internal hop cost more than the hop.
+ */
+export const RECORD_FORMAT_HEADER = 'tocsin-format';
+
+/** Format of the enrichment stage's records: enrichedMentionSchema. Bump it when that schema changes. */
+export const ENRICHED_MENTION_FORMAT = 'enriched-mention/1';

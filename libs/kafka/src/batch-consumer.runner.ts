@@ -1,3 +1,4 @@
+import { RECORD_FORMAT_HEADER } from '@tocsin/domain';
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { KafkaLogger } from './kafka.factory';
 import { noKafkaTelemetry, type KafkaTelemetry } from './kafka.telemetry';
@@ -11,6 +12,8 @@ export interface SourceRecord {
   key: string | null;
   value: Buffer | null;
   timestampMs: number;
+  /** The record's format header (see RECORD_FORMAT_HEADER), if its writer set one. */
+  format: string | null;
 }
 
 export type Decoded<T> = { ok: true; value: T } | { ok: false; reason: string };
@@ -80,6 +83,7 @@ export const DLQ_HEADERS = {
 } as const;
 
 function toSourceRecord(topic: string, partition: number, message: KafkaMessage): SourceRecord {
+  const format = message.headers?.[RECORD_FORMAT_HEADER];
   return {
     topic,
     partition,
@@ -87,6 +91,7 @@ function toSourceRecord(topic: string, partition: number, message: KafkaMessage)
     key: message.key ? message.key.toString('utf8') : null,
     value: message.value,
     timestampMs: Number(message.timestamp),
+    format: format === undefined || Array.isArray(format) ? null : format.toString(),
   };
 }
 

@@ -32,6 +32,8 @@ export interface TopicConsumerSpec<T> {
   topic: string;
   /** Schema of the JSON records; a record it refuses goes to mentions.dlq. */
   schema: ZodType<T, ZodTypeDef, unknown>;
+  /** Format header of records written by Tocsin in `schema`: decoded without validating again. */
+  trustedFormat?: string;
   logger: KafkaLogger & { log(message: string): void };
   fromBeginning?: boolean;
   /** See BatchConsumerOptions.partitionsConsumedConcurrently. */
@@ -50,7 +52,7 @@ export function consumeTopic<T>(wiring: ConsumerWiring, spec: TopicConsumerSpec<
     dlqTopic: `${wiring.topicPrefix}${TOPICS.mentionsDlq}`,
     fromBeginning: spec.fromBeginning,
     partitionsConsumedConcurrently: spec.partitionsConsumedConcurrently,
-    decode: jsonRecordDecoder(spec.schema),
+    decode: jsonRecordDecoder(spec.schema, spec.trustedFormat),
     handle: spec.handle,
     onFatal: wiring.onFatal,
     telemetry: wiring.telemetry,

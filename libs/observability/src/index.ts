@@ -1,3 +1,4 @@
 export * from './tocsin-metrics';
 export * from './metrics.providers';
 export * from './json-logging';
+export * from './metrics.controller';

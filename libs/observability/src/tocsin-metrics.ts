@@ -21,6 +21,9 @@ export class TocsinMetrics {
   private readonly errors: Counter<'component' | 'operation'>;
   readonly ingestMentions: Counter<'outcome'>;
   readonly ingestPublishDuration: Histogram;
+  private readonly alertEvents: Counter<'event'>;
+  private readonly pages: Counter<'outcome'>;
+  private readonly webhookDuration: Histogram<'outcome'>;
 
   constructor(app: string) {
     this.registry.setDefaultLabels({ app });
@@ -82,7 +85,35 @@ export class TocsinMetrics {
       buckets: LATENCY_BUCKETS_S,
       registers,
     });
+    this.alertEvents = new Counter({
+      name: 'tocsin_alert_events_total',
+      help: 'Alert changes relayed to consoles, per event (alert.opened, alert.escalated, alert.acknowledged, alert.resolved, alert.updated)',
+      labelNames: ['event'],
+      registers,
+    });
+    this.pages = new Counter({
+      name: 'tocsin_pages_total',
+      help: 'Webhook page attempts: delivered, retrying (a recoverable failure) or failed (given up)',
+      labelNames: ['outcome'],
+      registers,
+    });
+    this.webhookDuration = new Histogram({
+      name: 'tocsin_webhook_duration_seconds',
+      help: 'Time of one webhook POST, per outcome',
+      labelNames: ['outcome'],
+      buckets: LATENCY_BUCKETS_S,
+      registers,
+    });
   }
+
+  /** The alerter's relay reports: what consoles were told and what became of each page. */
+  readonly alerting = {
+    alertEvent: (event: string): void => void this.alertEvents.inc({ event }),
+    page: (outcome: 'delivered' | 'retrying' | 'failed', durationMs: number): void => {
+      this.pages.inc({ outcome });
+      this.webhookDuration.observe({ outcome }, durationMs / 1000);
+    },
+  };
 
   /** The Kafka adapters' reports, turned into the metrics above. */
   readonly kafka: KafkaTelemetry = {

@@ -1,0 +1,180 @@
+import Redis from 'ioredis';
+import { Kafka, logLevel } from 'kafkajs';
+import { spawn } from 'node:child_process';
+import { mkdirSync, openSync, readdirSync, readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join, resolve } from 'node:path';
+import { toRawRecord } from '@tocsin/kafka';
+import { freePort } from '../../test/support/free-port';
+import { benchMention } from './load-generator';
+
+const USAGE =
+  'usage: npx tsx bench/e2e/profile-drain.ts [--mentions N] [--hot] [--node-arg ARG]… (KAFKA_BROKERS, REDIS_URL; apps built)';
+const ROOT = resolve(__dirname, '../..');
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
+interface CpuProfile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc. */
+function cpuSecondsOf(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  // utime and stime are fields 14 and 15 of stat, in clock ticks (100 a second on Linux).
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+function say(message: string): void {
+  process.stderr.write(`profile-drain: ${message}\n`);
+}
+
+/** Self time per function, and per source file, as shares of all samples. */
+function summarize(profile: CpuProfile): void {
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const selfByFunction = new Map<string, number>();
+  const selfByFile = new Map<string, number>();
+  profile.samples.forEach((id, index) => {
+    const node = byId.get(id);
+    if (!node) return;
+    const delta = profile.timeDeltas[index] ?? 0;
+    const file = node.callFrame.url.replace(/^file:\/\//, '').replace(ROOT, '.') || '(native)';
+    const name = `${node.callFrame.functionName || '(anonymous)'} ${file}:${node.callFrame.lineNumber + 1}`;
+    selfByFunction.set(name, (selfByFunction.get(name) ?? 0) + delta);
+    const module = file.includes('node_modules/') ? file.replace(/.*node_modules\/((@[^/]+\/)?[^/]+).*/, '$1') : file;
+    selfByFile.set(module, (selfByFile.get(module) ?? 0) + delta);
+  });
+  const total = [...selfByFunction.values()].reduce((sum, value) => sum + value, 0);
+  const top = (map: Map<string, number>, count: number): void => {
+    for (const [name, micros] of [...map.entries()].sort((a, b) => b[1] - a[1]).slice(0, count)) {
+      console.log(`  ${((micros / total) * 100).toFixed(1).padStart(5)} %  ${name}`);
+    }
+  };
+  console.log(`self time, ${(total / 1e6).toFixed(1)} s sampled — by function:`);
+  top(selfByFunction, 30);
+  console.log('by file or package:');
+  top(selfByFile, 20);
+}
+
+/**
+ * Fills a run-private mentions.raw with a backlog, then starts the built pipeline under
+ * `node --cpu-prof` until both its groups have committed everything, and prints where the CPU
+ * went. `--hot` puts every mention on one brand.
+ */
+async function main(): Promise<void> {
+  const args = process.argv.slice(2).filter((arg) => arg !== '--');
+  let mentions = 100_000;
+  let hot = false;
+  const nodeArgs: string[] = [];
+  for (let i = 0; i < args.length; i += 1) {
+    if (args[i] === '--mentions' && args[i + 1]) mentions = Number(args[(i += 1)]);
+    else if (args[i] === '--hot') hot = true;
+    else if (args[i] === '--node-arg' && args[i + 1]) nodeArgs.push(args[(i += 1)] ?? '');
+    else throw new Error(USAGE);
+  }
+  const brokers = process.env.KAFKA_BROKERS;
+  const redisUrl = process.env.REDIS_URL;
+  if (!brokers || !redisUrl) throw new Error(USAGE);
+  const runId = `profile-${Date.now().toString(36)}`;
+  const prefix = `${runId}.`;
+  const dir = join(ROOT, '.tocsin', 'logs', runId);
+  mkdirSync(dir, { recursive: true });
+  const kafka = new Kafka({ clientId: runId, brokers: brokers.split(','), logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  const topics = ['mentions.raw', 'mentions.enriched', 'mentions.dlq', 'alerts.signals'];
+  await admin.createTopics({
+    waitForLeaders: true,
+    topics: topics.map((topic) => ({ topic: `${prefix}${topic}`, numPartitions: 6, replicationFactor: 1 })),
+  });
+  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  await producer.connect();
+  const startMs = Date.now() - 60 * 60_000;
+  const receivedAt = new Date().toISOString();
+  for (let first = 0; first < mentions; first += 1_000) {
+    const messages = [];
+    for (let i = first; i < Math.min(mentions, first + 1_000); i += 1) {
+      const mention = benchMention(`${runId}-${i}`, hot ? 0 : i, new Date(startMs + i * 20).toISOString());
+      const record = toRawRecord({ ...mention, text: `${mention.text} ${i}` }, receivedAt, []);
+      messages.push({ key: hot ? 'brand:voltaway' : record.key, value: record.value });
+    }
+    await producer.send({ topic: `${prefix}mentions.raw`, acks: -1, messages });
+  }
+  await producer.disconnect();
+  say(`${mentions} mentions in ${prefix}mentions.raw; starting the pipeline under --cpu-prof…`);
+
+  const port = await freePort();
+  const log = openSync(join(dir, 'pipeline.log'), 'w');
+  const startedMs = performance.now();
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, '--cpu-prof', '--cpu-prof-dir', dir, 'dist/apps/pipeline/apps/pipeline/src/main.js'],
+    {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH,
+        KAFKA_BROKERS: brokers,
+        REDIS_URL: redisUrl,
+        KAFKA_TOPIC_PREFIX: prefix,
+        REDIS_KEY_PREFIX: `${runId}:`,
+        PIPELINE_GROUP_ID: `${runId}-pipeline`,
+        PIPELINE_HEALTH_HOST: '127.0.0.1',
+        PIPELINE_HEALTH_PORT: String(port),
+        LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', log, log],
+    },
+  );
+  const lagOf = async (group: string, topic: string): Promise<number> => {
+    const [ends, committed] = await Promise.all([
+      admin.fetchTopicOffsets(topic),
+      admin.fetchOffsets({ groupId: group, topics: [topic] }),
+    ]);
+    const done = new Map((committed[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+    return ends.reduce((lag, end) => lag + Number(end.high) - Math.max(0, done.get(end.partition) ?? 0), 0);
+  };
+  let firstMs = 0;
+  let firstCpuS = 0;
+  const deadline = performance.now() + 300_000;
+  while (performance.now() < deadline) {
+    const rawLag = await lagOf(`${runId}-pipeline-enrichment`, `${prefix}mentions.raw`).catch(() => mentions);
+    if (!firstMs && rawLag < mentions) {
+      firstMs = performance.now();
+      firstCpuS = cpuSecondsOf(child.pid);
+    }
+    if (rawLag === 0 && (await lagOf(`${runId}-pipeline-signals`, `${prefix}mentions.enriched`)) === 0) break;
+    await new Promise((done) => setTimeout(done, 200));
+  }
+  const seconds = (performance.now() - (firstMs || startedMs)) / 1000;
+  const cpuS = cpuSecondsOf(child.pid) - firstCpuS;
+  console.log(
+    `drained ${mentions} mentions${hot ? ' (one brand)' : ''} in ${seconds.toFixed(1)} s: ${Math.round(mentions / seconds)}/s, ` +
+      `pipeline CPU ${cpuS.toFixed(1)} s (${Math.round((cpuS * 1e6) / mentions)} µs a mention); load average ${loadavg()
+        .map((value) => value.toFixed(2))
+        .join(' ')}`,
+  );
+  const exited = new Promise((done) => child.once('exit', done));
+  child.kill('SIGTERM');
+  await exited;
+  await admin.deleteTopics({ topics: topics.map((topic) => `${prefix}${topic}`) });
+  await admin.disconnect();
+  const redis = new Redis(redisUrl);
+  const keys = await redis.keys(`${runId}:*`);
+  if (keys.length > 0) await redis.unlink(...keys);
+  redis.disconnect();
+  const file = readdirSync(dir).find((name) => name.endsWith('.cpuprofile'));
+  if (!file) throw new Error(`no .cpuprofile written in ${dir}`);
+  summarize(JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile);
+  say(`profile: ${join(dir, file)}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  process.exit(1);
+});
