@@ -3,7 +3,14 @@ import type { SupportedLanguage } from './social-lexicon';
 import { SUPPORTED_LANGUAGES } from './social-lexicon';
 import type { RuleAnalysis } from './polarity-rules';
 import type { CharGramMemo, FeatureSink, FeatureVector } from './sentiment-features';
-import { FEATURE_BUCKETS, FEATURE_VERSION, blockValue, visitCharGrams, visitFeatures } from './sentiment-features';
+import {
+  DENSE_FEATURES,
+  FEATURE_BUCKETS,
+  FEATURE_VERSION,
+  blockValue,
+  visitCharGrams,
+  visitFeatures,
+} from './sentiment-features';
 import type { TokenizedText } from './social-tokenizer';
 
 export const CLASS_COUNT = SENTIMENT_LABELS.length;
@@ -78,7 +85,14 @@ function softmaxInto(z0: number, z1: number, z2: number, out: Float64Array): Flo
   return out;
 }
 
-/** Sums weights per block as features stream in, so scoring builds no feature vector. */
+// Per token, its word-feature and character-gram weight sums per class, side by side.
+const TOKEN_STRIDE = 2 * CLASS_COUNT;
+
+/**
+ * Sums weights per block as features stream in, so scoring builds no feature vector; and,
+ * per token, the weights of its own features, so the verdict can be explained without
+ * walking the features again.
+ */
 class LogitAccumulator implements FeatureSink {
   dense0 = 0;
   dense1 = 0;
@@ -91,15 +105,19 @@ class LogitAccumulator implements FeatureSink {
   char2 = 0;
   /** Flat (slot, value) pairs of the dense features. */
   readonly denseFeatures: number[] = [];
-  /** Flat (bucket, token, bigram 0/1) triples of the word features. */
-  readonly wordFeatures: number[] = [];
-  /** Per word token, its character n-gram weight sums (class-major, then the count). */
-  readonly charFeatures = new Map<number, Float64Array>();
+  /**
+   * `tokenSums[token * TOKEN_STRIDE + c]`: its unigram's weights plus half of each bigram it is
+   * in; at `+ CLASS_COUNT + c`, its character n-grams' weights.
+   */
+  readonly tokenSums: Float64Array;
 
   constructor(
     private readonly weights: Float32Array,
     private readonly charSums: Map<string, Float64Array>,
-  ) {}
+    tokenCount: number,
+  ) {
+    this.tokenSums = new Float64Array(tokenCount * TOKEN_STRIDE);
+  }
 
   dense(slot: number, value: number): void {
     const offset = slot * CLASS_COUNT;
@@ -111,10 +129,28 @@ class LogitAccumulator implements FeatureSink {
 
   word(bucket: number, token: number, bigram: boolean): void {
     const offset = bucket * CLASS_COUNT;
-    this.word0 += this.weights[offset] ?? 0;
-    this.word1 += this.weights[offset + 1] ?? 0;
-    this.word2 += this.weights[offset + 2] ?? 0;
-    this.wordFeatures.push(bucket, token, bigram ? 1 : 0);
+    const w0 = this.weights[offset] ?? 0;
+    const w1 = this.weights[offset + 1] ?? 0;
+    const w2 = this.weights[offset + 2] ?? 0;
+    this.word0 += w0;
+    this.word1 += w1;
+    this.word2 += w2;
+    const sums = this.tokenSums;
+    const at = token * TOKEN_STRIDE;
+    if (bigram) {
+      // A bigram is the reason of both its words, half each.
+      const before = at - TOKEN_STRIDE;
+      sums[before] = (sums[before] ?? 0) + w0 / 2;
+      sums[before + 1] = (sums[before + 1] ?? 0) + w1 / 2;
+      sums[before + 2] = (sums[before + 2] ?? 0) + w2 / 2;
+      sums[at] = (sums[at] ?? 0) + w0 / 2;
+      sums[at + 1] = (sums[at + 1] ?? 0) + w1 / 2;
+      sums[at + 2] = (sums[at + 2] ?? 0) + w2 / 2;
+    } else {
+      sums[at] = (sums[at] ?? 0) + w0;
+      sums[at + 1] = (sums[at + 1] ?? 0) + w1;
+      sums[at + 2] = (sums[at + 2] ?? 0) + w2;
+    }
   }
 
   charGrams(word: string, memo: CharGramMemo, token: number): number {
@@ -125,10 +161,16 @@ class LogitAccumulator implements FeatureSink {
       memo.owner = this.charSums;
       memo.value = sums;
     }
-    this.char0 += sums[0] ?? 0;
-    this.char1 += sums[1] ?? 0;
-    this.char2 += sums[2] ?? 0;
-    this.charFeatures.set(token, sums);
+    const s0 = sums[0] ?? 0;
+    const s1 = sums[1] ?? 0;
+    const s2 = sums[2] ?? 0;
+    this.char0 += s0;
+    this.char1 += s1;
+    this.char2 += s2;
+    const at = token * TOKEN_STRIDE + CLASS_COUNT;
+    this.tokenSums[at] = s0;
+    this.tokenSums[at + 1] = s1;
+    this.tokenSums[at + 2] = s2;
     return sums[CLASS_COUNT] ?? 0;
   }
 
@@ -168,10 +210,8 @@ export interface TextPrediction {
   readonly probabilities: Float64Array;
   /** Flat (slot, value) pairs of the dense features. */
   readonly denseFeatures: readonly number[];
-  /** Flat (bucket, token, bigram 0/1) triples of the word features. */
-  readonly wordFeatures: readonly number[];
-  /** Per word token, its character n-gram weight sums. */
-  readonly charFeatures: ReadonlyMap<number, Float64Array>;
+  /** Per token, the class weights of its word features, then of its character n-grams. */
+  readonly tokenSums: Float64Array;
   /** Value of each word feature and of each character n-gram (unit-length blocks). */
   readonly wordValue: number;
   readonly charValue: number;
@@ -182,7 +222,7 @@ export interface TextPrediction {
  * the same numbers as {@link predictProbabilities} over `extractFeatures`, without the vector.
  */
 export function predictText(model: LinearModel, tokenized: TokenizedText, rules: RuleAnalysis): TextPrediction {
-  const sums = new LogitAccumulator(model.weights, charSumCache(model));
+  const sums = new LogitAccumulator(model.weights, charSumCache(model), tokenized.tokens.length);
   const counts = visitFeatures(tokenized, rules, sums);
   const wordValue = blockValue(counts.words);
   const charValue = blockValue(counts.chars);
@@ -196,8 +236,7 @@ export function predictText(model: LinearModel, tokenized: TokenizedText, rules:
   return {
     probabilities,
     denseFeatures: sums.denseFeatures,
-    wordFeatures: sums.wordFeatures,
-    charFeatures: sums.charFeatures,
+    tokenSums: sums.tokenSums,
     wordValue,
     charValue,
   };
@@ -213,9 +252,9 @@ function towards(weights: ArrayLike<number>, offset: number, label: number): num
 /** What pushed a verdict toward a label, in logit units above the other classes' mean. */
 export interface Contributions {
   /** Per token index: its unigram, its character n-grams and half of each bigram it is in. */
-  readonly tokens: Map<number, number>;
+  readonly tokens: Float64Array;
   /** Per dense slot. */
-  readonly dense: Map<number, number>;
+  readonly dense: Float64Array;
 }
 
 /**
@@ -223,28 +262,16 @@ export interface Contributions {
  * the tokens and dense features that produced it: the contributions sum to that margin.
  */
 export function explainPrediction(model: LinearModel, prediction: TextPrediction, label: number): Contributions {
-  const { weights } = model;
-  const tokens = new Map<number, number>();
-  const add = (token: number, amount: number): void => {
-    tokens.set(token, (tokens.get(token) ?? 0) + amount);
-  };
-  const { wordFeatures, wordValue, charValue } = prediction;
-  for (let i = 0; i + 2 < wordFeatures.length; i += 3) {
-    const amount = wordValue * towards(weights, (wordFeatures[i] ?? 0) * CLASS_COUNT, label);
-    const token = wordFeatures[i + 1] ?? 0;
-    if (wordFeatures[i + 2] === 1) {
-      add(token, amount / 2);
-      add(token - 1, amount / 2);
-    } else {
-      add(token, amount);
-    }
+  const { tokenSums, wordValue, charValue, denseFeatures } = prediction;
+  const tokens = new Float64Array(tokenSums.length / TOKEN_STRIDE);
+  for (let token = 0; token < tokens.length; token++) {
+    const at = token * TOKEN_STRIDE;
+    tokens[token] = wordValue * towards(tokenSums, at, label) + charValue * towards(tokenSums, at + CLASS_COUNT, label);
   }
-  for (const [token, sums] of prediction.charFeatures) add(token, charValue * towards(sums, 0, label));
-  const dense = new Map<number, number>();
-  const { denseFeatures } = prediction;
+  const dense = new Float64Array(DENSE_FEATURES);
   for (let i = 0; i + 1 < denseFeatures.length; i += 2) {
     const slot = denseFeatures[i] ?? 0;
-    dense.set(slot, (dense.get(slot) ?? 0) + (denseFeatures[i + 1] ?? 0) * towards(weights, slot * CLASS_COUNT, label));
+    dense[slot] = (dense[slot] ?? 0) + (denseFeatures[i + 1] ?? 0) * towards(model.weights, slot * CLASS_COUNT, label);
   }
   return { tokens, dense };
 }
