@@ -103,8 +103,6 @@ class LogitAccumulator implements FeatureSink {
   char0 = 0;
   char1 = 0;
   char2 = 0;
-  /** Flat (slot, value) pairs of the dense features. */
-  readonly denseFeatures: number[] = [];
   /**
    * `tokenSums[token * TOKEN_STRIDE + c]`: its unigram's weights plus half of each bigram it is
    * in; at `+ CLASS_COUNT + c`, its character n-grams' weights.
@@ -114,9 +112,11 @@ class LogitAccumulator implements FeatureSink {
   constructor(
     private readonly weights: Float32Array,
     private readonly charSums: Map<string, Float64Array>,
-    tokenCount: number,
+    tokenSums: Float64Array,
+    /** Value of each dense feature, by slot (0 when absent). */
+    readonly denseValues: Float64Array,
   ) {
-    this.tokenSums = new Float64Array(tokenCount * TOKEN_STRIDE);
+    this.tokenSums = tokenSums;
   }
 
   dense(slot: number, value: number): void {
@@ -124,7 +124,7 @@ class LogitAccumulator implements FeatureSink {
     this.dense0 += (this.weights[offset] ?? 0) * value;
     this.dense1 += (this.weights[offset + 1] ?? 0) * value;
     this.dense2 += (this.weights[offset + 2] ?? 0) * value;
-    this.denseFeatures.push(slot, value);
+    this.denseValues[slot] = value;
   }
 
   word(bucket: number, token: number, bigram: boolean): void {
@@ -192,24 +192,54 @@ class LogitAccumulator implements FeatureSink {
 }
 
 const CHAR_SUM_CACHE_LIMIT = 50_000;
-// Per model, each word's character n-gram weights summed once: words repeat (Zipf), and the
-// 20-odd lookups per word were the largest cost of scoring.
-const charSumCaches = new WeakMap<LinearModel, Map<string, Float64Array>>();
 
-function charSumCache(model: LinearModel): Map<string, Float64Array> {
-  let cache = charSumCaches.get(model);
-  if (cache === undefined) {
-    cache = new Map();
-    charSumCaches.set(model, cache);
-  }
-  return cache;
+/** What scoring with one model keeps between texts. */
+interface ModelScratch {
+  /**
+   * Each word's character n-gram weights summed once: words repeat (Zipf), and the 20-odd
+   * lookups per word were the largest cost of scoring.
+   */
+  readonly charSums: Map<string, Float64Array>;
+  /** Room for the per-token sums of the text being scored; grown on demand. */
+  tokenSums: Float64Array;
+  /** The dense feature values of the text being scored. */
+  readonly denseValues: Float64Array;
 }
 
-/** Class probabilities of a text, and what fed them, to explain the verdict. */
+const scratches = new WeakMap<LinearModel, ModelScratch>();
+
+function scratchFor(model: LinearModel): ModelScratch {
+  let scratch = scratches.get(model);
+  if (scratch === undefined) {
+    scratch = {
+      charSums: new Map(),
+      tokenSums: new Float64Array(64 * TOKEN_STRIDE),
+      denseValues: new Float64Array(DENSE_FEATURES),
+    };
+    scratches.set(model, scratch);
+  }
+  return scratch;
+}
+
+/**
+ * A zeroed view of `length` numbers over `room`, grown when too small. A typed array allocated
+ * per text cost more than the arithmetic done in it.
+ */
+function zeroedView(room: Float64Array, length: number): { room: Float64Array; view: Float64Array } {
+  const large = room.length >= length ? room : new Float64Array(Math.max(length, 2 * room.length));
+  const view = large.subarray(0, length);
+  view.fill(0);
+  return { room: large, view };
+}
+
+/**
+ * Class probabilities of a text, and what fed them, to explain the verdict. `tokenSums` and
+ * `denseValues` are scratch space: valid until the next {@link predictText} with the same model.
+ */
 export interface TextPrediction {
-  readonly probabilities: Float64Array;
-  /** Flat (slot, value) pairs of the dense features. */
-  readonly denseFeatures: readonly number[];
+  readonly probabilities: readonly number[];
+  /** Value of each dense feature, by slot. */
+  readonly denseValues: Float64Array;
   /** Per token, the class weights of its word features, then of its character n-grams. */
   readonly tokenSums: Float64Array;
   /** Value of each word feature and of each character n-gram (unit-length blocks). */
@@ -222,20 +252,27 @@ export interface TextPrediction {
  * the same numbers as {@link predictProbabilities} over `extractFeatures`, without the vector.
  */
 export function predictText(model: LinearModel, tokenized: TokenizedText, rules: RuleAnalysis): TextPrediction {
-  const sums = new LogitAccumulator(model.weights, charSumCache(model), tokenized.tokens.length);
+  const scratch = scratchFor(model);
+  const { room, view } = zeroedView(scratch.tokenSums, tokenized.tokens.length * TOKEN_STRIDE);
+  scratch.tokenSums = room;
+  scratch.denseValues.fill(0);
+  const sums = new LogitAccumulator(model.weights, scratch.charSums, view, scratch.denseValues);
   const counts = visitFeatures(tokenized, rules, sums);
   const wordValue = blockValue(counts.words);
   const charValue = blockValue(counts.chars);
   const { bias } = model;
-  const probabilities = softmaxInto(
-    (bias[0] ?? 0) + sums.dense0 + wordValue * sums.word0 + charValue * sums.char0,
-    (bias[1] ?? 0) + sums.dense1 + wordValue * sums.word1 + charValue * sums.char1,
-    (bias[2] ?? 0) + sums.dense2 + wordValue * sums.word2 + charValue * sums.char2,
-    new Float64Array(CLASS_COUNT),
-  );
+  const z0 = (bias[0] ?? 0) + sums.dense0 + wordValue * sums.word0 + charValue * sums.char0;
+  const z1 = (bias[1] ?? 0) + sums.dense1 + wordValue * sums.word1 + charValue * sums.char1;
+  const z2 = (bias[2] ?? 0) + sums.dense2 + wordValue * sums.word2 + charValue * sums.char2;
+  const top = Math.max(z0, z1, z2);
+  const e0 = Math.exp(z0 - top);
+  const e1 = Math.exp(z1 - top);
+  const e2 = Math.exp(z2 - top);
+  const total = e0 + e1 + e2;
+  const probabilities = [e0 / total, e1 / total, e2 / total];
   return {
     probabilities,
-    denseFeatures: sums.denseFeatures,
+    denseValues: sums.denseValues,
     tokenSums: sums.tokenSums,
     wordValue,
     charValue,
@@ -249,7 +286,10 @@ function towards(weights: ArrayLike<number>, offset: number, label: number): num
   return (weights[offset + label] ?? 0) - others / (CLASS_COUNT - 1);
 }
 
-/** What pushed a verdict toward a label, in logit units above the other classes' mean. */
+/**
+ * What pushed a verdict toward a label, in logit units above the other classes' mean; scratch
+ * space, valid until the next {@link explainPrediction}.
+ */
 export interface Contributions {
   /** Per token index: its unigram, its character n-grams and half of each bigram it is in. */
   readonly tokens: Float64Array;
@@ -257,21 +297,27 @@ export interface Contributions {
   readonly dense: Float64Array;
 }
 
+let explanationRoom = new Float64Array(64);
+const denseExplanation = new Float64Array(DENSE_FEATURES);
+
 /**
  * Splits the logit margin of `label` (its logit minus the mean of the others, bias aside) over
  * the tokens and dense features that produced it: the contributions sum to that margin.
  */
 export function explainPrediction(model: LinearModel, prediction: TextPrediction, label: number): Contributions {
-  const { tokenSums, wordValue, charValue, denseFeatures } = prediction;
-  const tokens = new Float64Array(tokenSums.length / TOKEN_STRIDE);
+  const { tokenSums, wordValue, charValue, denseValues } = prediction;
+  const explained = zeroedView(explanationRoom, tokenSums.length / TOKEN_STRIDE);
+  explanationRoom = explained.room;
+  const tokens = explained.view;
   for (let token = 0; token < tokens.length; token++) {
     const at = token * TOKEN_STRIDE;
     tokens[token] = wordValue * towards(tokenSums, at, label) + charValue * towards(tokenSums, at + CLASS_COUNT, label);
   }
-  const dense = new Float64Array(DENSE_FEATURES);
-  for (let i = 0; i + 1 < denseFeatures.length; i += 2) {
-    const slot = denseFeatures[i] ?? 0;
-    dense[slot] = (dense[slot] ?? 0) + (denseFeatures[i + 1] ?? 0) * towards(model.weights, slot * CLASS_COUNT, label);
+  const dense = denseExplanation;
+  dense.fill(0);
+  for (let slot = 0; slot < DENSE_FEATURES; slot++) {
+    const value = denseValues[slot] ?? 0;
+    if (value !== 0) dense[slot] = value * towards(model.weights, slot * CLASS_COUNT, label);
   }
   return { tokens, dense };
 }
