@@ -2,7 +2,7 @@ import { SENTIMENT_LABELS } from '@tocsin/domain';
 import type { SupportedLanguage } from './social-lexicon';
 import { SUPPORTED_LANGUAGES } from './social-lexicon';
 import type { RuleAnalysis } from './polarity-rules';
-import type { CharGramMemo, FeatureSink, FeatureVector } from './sentiment-features';
+import type { FeatureSink, FeatureVector, WordHashes } from './sentiment-features';
 import {
   DENSE_FEATURES,
   FEATURE_BUCKETS,
@@ -111,7 +111,8 @@ class LogitAccumulator implements FeatureSink {
 
   constructor(
     private readonly weights: Float32Array,
-    private readonly charSums: Map<string, Float64Array>,
+    /** The model's scratch space, which also tells its memos from the other model's. */
+    private readonly scratch: ModelScratch,
     tokenSums: Float64Array,
     /** Value of each dense feature, by slot (0 when absent). */
     readonly denseValues: Float64Array,
@@ -127,7 +128,16 @@ class LogitAccumulator implements FeatureSink {
     this.denseValues[slot] = value;
   }
 
-  word(bucket: number, token: number, bigram: boolean): void {
+  unigram(hashes: WordHashes, negated: boolean, token: number): void {
+    if (negated) {
+      this.addWord(this.weights, hashes.negated * CLASS_COUNT, token);
+    } else {
+      // The plain unigram's weights are copied into the word's memo: one read fewer in the table.
+      this.addWord(this.derived(hashes), 0, token);
+    }
+  }
+
+  bigram(bucket: number, token: number): void {
     const offset = bucket * CLASS_COUNT;
     const w0 = this.weights[offset] ?? 0;
     const w1 = this.weights[offset + 1] ?? 0;
@@ -135,35 +145,37 @@ class LogitAccumulator implements FeatureSink {
     this.word0 += w0;
     this.word1 += w1;
     this.word2 += w2;
+    // A bigram is the reason of both its words, half each.
     const sums = this.tokenSums;
     const at = token * TOKEN_STRIDE;
-    if (bigram) {
-      // A bigram is the reason of both its words, half each.
-      const before = at - TOKEN_STRIDE;
-      sums[before] = (sums[before] ?? 0) + w0 / 2;
-      sums[before + 1] = (sums[before + 1] ?? 0) + w1 / 2;
-      sums[before + 2] = (sums[before + 2] ?? 0) + w2 / 2;
-      sums[at] = (sums[at] ?? 0) + w0 / 2;
-      sums[at + 1] = (sums[at + 1] ?? 0) + w1 / 2;
-      sums[at + 2] = (sums[at + 2] ?? 0) + w2 / 2;
-    } else {
-      sums[at] = (sums[at] ?? 0) + w0;
-      sums[at + 1] = (sums[at + 1] ?? 0) + w1;
-      sums[at + 2] = (sums[at + 2] ?? 0) + w2;
-    }
+    const before = at - TOKEN_STRIDE;
+    sums[before] = (sums[before] ?? 0) + w0 / 2;
+    sums[before + 1] = (sums[before + 1] ?? 0) + w1 / 2;
+    sums[before + 2] = (sums[before + 2] ?? 0) + w2 / 2;
+    sums[at] = (sums[at] ?? 0) + w0 / 2;
+    sums[at + 1] = (sums[at + 1] ?? 0) + w1 / 2;
+    sums[at + 2] = (sums[at + 2] ?? 0) + w2 / 2;
   }
 
-  charGrams(word: string, memo: CharGramMemo, token: number): number {
-    // The word's memo skips the cache lookup while one model scores the stream.
-    let sums = memo.owner === this.charSums ? memo.value : undefined;
-    if (sums === undefined) {
-      sums = this.cachedCharSums(word);
-      memo.owner = this.charSums;
-      memo.value = sums;
-    }
-    const s0 = sums[0] ?? 0;
-    const s1 = sums[1] ?? 0;
-    const s2 = sums[2] ?? 0;
+  private addWord(row: ArrayLike<number>, offset: number, token: number): void {
+    const w0 = row[offset] ?? 0;
+    const w1 = row[offset + 1] ?? 0;
+    const w2 = row[offset + 2] ?? 0;
+    this.word0 += w0;
+    this.word1 += w1;
+    this.word2 += w2;
+    const sums = this.tokenSums;
+    const at = token * TOKEN_STRIDE;
+    sums[at] = (sums[at] ?? 0) + w0;
+    sums[at + 1] = (sums[at + 1] ?? 0) + w1;
+    sums[at + 2] = (sums[at + 2] ?? 0) + w2;
+  }
+
+  charGrams(word: string, hashes: WordHashes, token: number): number {
+    const derived = this.derived(hashes, word);
+    const s0 = derived[CHARS_AT] ?? 0;
+    const s1 = derived[CHARS_AT + 1] ?? 0;
+    const s2 = derived[CHARS_AT + 2] ?? 0;
     this.char0 += s0;
     this.char1 += s1;
     this.char2 += s2;
@@ -171,35 +183,50 @@ class LogitAccumulator implements FeatureSink {
     this.tokenSums[at] = s0;
     this.tokenSums[at + 1] = s1;
     this.tokenSums[at + 2] = s2;
-    return sums[CLASS_COUNT] ?? 0;
+    return derived[CHAR_COUNT_AT] ?? 0;
   }
 
-  private cachedCharSums(word: string): Float64Array {
-    let sums = this.charSums.get(word);
-    if (sums === undefined) {
-      const fresh = new Float64Array(CLASS_COUNT + 1);
-      const { weights } = this;
-      fresh[CLASS_COUNT] = visitCharGrams(word, (bucket) => {
-        const offset = bucket * CLASS_COUNT;
-        for (let c = 0; c < CLASS_COUNT; c++) fresh[c] = (fresh[c] ?? 0) + (weights[offset + c] ?? 0);
-      });
-      if (this.charSums.size >= CHAR_SUM_CACHE_LIMIT) this.charSums.clear();
-      this.charSums.set(word, fresh);
-      sums = fresh;
+  /**
+   * What this model derives from a written form, kept in its memo (two ways: the other
+   * language's model keeps its own): the plain unigram's weights, then, once asked for a word,
+   * the sums of its character n-grams' weights and their count.
+   */
+  private derived(hashes: WordHashes, word?: string): Float64Array {
+    const memo = hashes.sinks;
+    const owner = this.scratch;
+    let value: Float64Array | undefined;
+    if (memo.owner0 === owner) value = memo.value0;
+    else if (memo.owner1 === owner) value = memo.value1;
+    if (value === undefined) {
+      value = new Float64Array(DERIVED_LENGTH).fill(NaN);
+      const offset = hashes.unigram * CLASS_COUNT;
+      for (let c = 0; c < CLASS_COUNT; c++) value[c] = this.weights[offset + c] ?? 0;
+      memo.owner1 = memo.owner0;
+      memo.value1 = memo.value0;
+      memo.owner0 = owner;
+      memo.value0 = value;
     }
-    return sums;
+    if (word !== undefined && Number.isNaN(value[CHAR_COUNT_AT])) {
+      const { weights } = this;
+      const sums = value;
+      for (let c = 0; c < CLASS_COUNT; c++) sums[CHARS_AT + c] = 0;
+      sums[CHAR_COUNT_AT] = visitCharGrams(word, (bucket) => {
+        const offset = bucket * CLASS_COUNT;
+        for (let c = 0; c < CLASS_COUNT; c++)
+          sums[CHARS_AT + c] = (sums[CHARS_AT + c] ?? 0) + (weights[offset + c] ?? 0);
+      });
+    }
+    return value;
   }
 }
 
-const CHAR_SUM_CACHE_LIMIT = 50_000;
+// Layout of a written form's derived values: unigram weights, char-gram weight sums, their count.
+const CHARS_AT = CLASS_COUNT;
+const CHAR_COUNT_AT = 2 * CLASS_COUNT;
+const DERIVED_LENGTH = CHAR_COUNT_AT + 1;
 
 /** What scoring with one model keeps between texts. */
 interface ModelScratch {
-  /**
-   * Each word's character n-gram weights summed once: words repeat (Zipf), and the 20-odd
-   * lookups per word were the largest cost of scoring.
-   */
-  readonly charSums: Map<string, Float64Array>;
   /** Room for the per-token sums of the text being scored; grown on demand. */
   tokenSums: Float64Array;
   /** The dense feature values of the text being scored. */
@@ -212,7 +239,6 @@ function scratchFor(model: LinearModel): ModelScratch {
   let scratch = scratches.get(model);
   if (scratch === undefined) {
     scratch = {
-      charSums: new Map(),
       tokenSums: new Float64Array(64 * TOKEN_STRIDE),
       denseValues: new Float64Array(DENSE_FEATURES),
     };
@@ -256,7 +282,7 @@ export function predictText(model: LinearModel, tokenized: TokenizedText, rules:
   const { room, view } = zeroedView(scratch.tokenSums, tokenized.tokens.length * TOKEN_STRIDE);
   scratch.tokenSums = room;
   scratch.denseValues.fill(0);
-  const sums = new LogitAccumulator(model.weights, scratch.charSums, view, scratch.denseValues);
+  const sums = new LogitAccumulator(model.weights, scratch, view, scratch.denseValues);
   const counts = visitFeatures(tokenized, rules, sums);
   const wordValue = blockValue(counts.words);
   const charValue = blockValue(counts.chars);
