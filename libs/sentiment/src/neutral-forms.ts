@@ -61,7 +61,7 @@ export function detectNeutralForm(
   text: string,
   tokens: readonly SocialToken[] = tokenizeSocial(text).tokens,
 ): NeutralForm | undefined {
-  const mayReply = tokens.some((token) => SERVICE_REPLY_WORDS.has(token.norm));
+  const mayReply = tokens.some((token) => (token.memo.replyWord ??= SERVICE_REPLY_WORDS.has(token.norm)));
   const asks = text.includes('?');
   if (!mayReply && !asks) return undefined;
   const folded = fold(text);

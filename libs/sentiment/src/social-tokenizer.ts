@@ -26,6 +26,8 @@ export interface TokenMemo {
   facts0: WordFacts | undefined;
   factsLexicon1: object | undefined;
   facts1: WordFacts | undefined;
+  /** Whether it is a word a customer-service reply is made of (neutral-forms). */
+  replyWord: boolean | undefined;
 }
 
 function emptyMemo(): TokenMemo {
@@ -35,6 +37,7 @@ function emptyMemo(): TokenMemo {
     facts0: undefined,
     factsLexicon1: undefined,
     facts1: undefined,
+    replyWord: undefined,
   };
 }
 
