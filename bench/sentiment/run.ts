@@ -1,3 +1,4 @@
+import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import type { SupportedLanguage } from '@tocsin/sentiment';
 import { SENTIMENT_LABELS } from '@tocsin/domain';
@@ -15,8 +16,18 @@ interface BenchRow {
   readonly name: string;
   readonly lang: SupportedLanguage;
   readonly report: ClassificationReport;
-  readonly perSecond: number;
+  readonly speed: Throughput;
   readonly note: string;
+}
+
+/**
+ * Mentions per second of one pass, on the wall clock and per second of this process's CPU
+ * time, with the reference loop's CPU rate over the same minutes.
+ */
+interface Throughput {
+  readonly wall: number;
+  readonly cpu: number;
+  readonly reference: number;
 }
 
 const MIN_TIMING_MS = 2000;
@@ -32,24 +43,52 @@ function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 }
 
+// A fixed reference workload: lower-casing and splitting the same texts into words and counting
+// them. It shares the machine with the timed passes, so on a loaded VM the ratio to it stays
+// meaningful when absolute rates do not.
+const REFERENCE_WORD = /[\p{L}\p{N}']+/gu;
+
+function referencePass(texts: readonly string[]): number {
+  const counts = new Map<string, number>();
+  for (const text of texts) {
+    for (const word of text.toLowerCase().match(REFERENCE_WORD) ?? []) counts.set(word, (counts.get(word) ?? 0) + 1);
+  }
+  return counts.size;
+}
+
+function cpuSeconds(since: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / 1e6;
+}
+
 /**
- * Mentions per second on this thread: one warm-up pass, then passes until the time is spent;
- * the median pass counts, since other work on a shared machine only ever slows a pass down.
+ * Mentions per second on this thread: one warm-up pass, then passes until the time is spent,
+ * each followed by a pass of the reference loop; medians count, since other work on a shared
+ * machine only ever slows a pass down. The CPU rate counts this process's CPU time only, i.e.
+ * what one core does when the machine is shared.
  */
 async function measureThroughput(
   run: (texts: readonly string[]) => Promise<unknown> | unknown,
   texts: readonly string[],
   minMs = MIN_TIMING_MS,
-): Promise<number> {
+): Promise<Throughput> {
   await run(texts);
-  const rates: number[] = [];
+  referencePass(texts);
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  const reference: number[] = [];
   const started = performance.now();
   do {
     const passStarted = performance.now();
+    const cpuStarted = process.cpuUsage();
     await run(texts);
-    rates.push(texts.length / ((performance.now() - passStarted) / 1000));
-  } while (performance.now() - started < minMs || rates.length < MIN_TIMED_PASSES);
-  return median(rates);
+    cpu.push(texts.length / cpuSeconds(cpuStarted));
+    wall.push(texts.length / ((performance.now() - passStarted) / 1000));
+    const referenceStarted = process.cpuUsage();
+    referencePass(texts);
+    reference.push(texts.length / cpuSeconds(referenceStarted));
+  } while (performance.now() - started < minMs || wall.length < MIN_TIMED_PASSES);
+  return { wall: median(wall), cpu: median(cpu), reference: median(reference) };
 }
 
 async function benchTocsin(lang: SupportedLanguage, val: LabelledSplit, timed: readonly string[]): Promise<BenchRow[]> {
@@ -63,14 +102,14 @@ async function benchTocsin(lang: SupportedLanguage, val: LabelledSplit, timed: r
       name: 'tocsin (lang hint)',
       lang,
       report: scoreClassification(val.labels, hinted(val.texts)),
-      perSecond: await measureThroughput(hinted, timed),
+      speed: await measureThroughput(hinted, timed),
       note: 'own label',
     },
     {
       name: 'tocsin (auto-detect)',
       lang,
       report: scoreClassification(val.labels, detected(val.texts)),
-      perSecond: await measureThroughput(detected, timed),
+      speed: await measureThroughput(detected, timed),
       note: `own label; detected ${lang} on ${(100 * detectedShare).toFixed(0)}%`,
     },
   ];
@@ -89,7 +128,18 @@ function formatRow(cells: readonly string[], widths: readonly number[]): string 
 }
 
 function printTable(rows: readonly BenchRow[]): void {
-  const header = ['analyzer', 'lang', 'macro-F1', 'neg P', 'neg R', 'neg F1', 'mentions/s', 'label mapping'];
+  const header = [
+    'analyzer',
+    'lang',
+    'macro-F1',
+    'neg P',
+    'neg R',
+    'neg F1',
+    'mentions/s',
+    'per CPU-s',
+    'reference',
+    'label mapping',
+  ];
   const body = rows.map((row) => {
     const negative = row.report.perClass[0] ?? { precision: 0, recall: 0, f1: 0 };
     return [
@@ -99,7 +149,9 @@ function printTable(rows: readonly BenchRow[]): void {
       negative.precision.toFixed(3),
       negative.recall.toFixed(3),
       negative.f1.toFixed(3),
-      Math.round(row.perSecond).toLocaleString('en-US'),
+      Math.round(row.speed.wall).toLocaleString('en-US'),
+      Math.round(row.speed.cpu).toLocaleString('en-US'),
+      `${(row.speed.cpu / row.speed.reference).toFixed(2)}×`,
       row.note,
     ];
   });
@@ -172,7 +224,14 @@ async function printDomainTable(dataDir: string, peers: readonly PeerAnalyzer[])
   process.stdout.write('\n');
 }
 
+function formatLoad(): string {
+  return loadavg()
+    .map((load) => load.toFixed(1))
+    .join(' ');
+}
+
 async function main(argv: readonly string[]): Promise<void> {
+  const loadAtStart = formatLoad();
   const dataDir = resolve(readFlag(argv, 'data', DEFAULT_DATA_DIR));
   const splits = new Map(
     SUPPORTED_LANGUAGES.map((lang) => [
@@ -202,7 +261,7 @@ async function main(argv: readonly string[]): Promise<void> {
       valScores.map((score) => labelByThresholds(score, low, high)),
     );
     const timed = peer.timingLimit === undefined ? timingTexts(split) : split.val.texts.slice(0, peer.timingLimit);
-    const perSecond = await measureThroughput(
+    const speed = await measureThroughput(
       (texts) => peer.scoreAll(texts),
       timed,
       peer.timingLimit === undefined ? MIN_TIMING_MS : 0,
@@ -212,13 +271,17 @@ async function main(argv: readonly string[]): Promise<void> {
       name: peer.name,
       lang: peer.lang,
       report,
-      perSecond,
+      speed,
       note: `score < ${low.toPrecision(3)} neg, > ${high.toPrecision(3)} pos (fit on ${fitted})`,
     });
   }
   rows.sort((a, b) => a.lang.localeCompare(b.lang) || b.report.macroF1 - a.report.macroF1);
+  const reference = median(rows.map((row) => row.speed.reference));
   process.stdout.write(
-    `UMSAB val (${dataDir}): quality on val; throughput = median pass over train + val texts on one thread, after a warm-up pass\n`,
+    `UMSAB val (${dataDir}): quality on val; throughput = median pass over train + val texts on one thread, ` +
+      `after a warm-up pass: mentions per second of wall clock and per second of this process's CPU time; ` +
+      `reference = CPU rate over that of a word-splitting loop on the same texts, run after each pass ` +
+      `(${Math.round(reference).toLocaleString('en-US')} texts/s); load average ${loadAtStart} at start, ${formatLoad()} at end\n`,
   );
   printTable(rows);
 }

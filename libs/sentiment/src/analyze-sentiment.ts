@@ -9,7 +9,7 @@ import type { LinearModel, TextPrediction } from './linear-model';
 import { deserializeSentimentModel, explainPrediction, predictText } from './linear-model';
 import type { PolarityLexicon } from './polarity-lexicon';
 import { getPolarityLexicon } from './polarity-lexicon';
-import type { RuleAnalysis } from './polarity-rules';
+import type { PolarityHit, RuleAnalysis } from './polarity-rules';
 import { applyPolarityRules } from './polarity-rules';
 import type { NeutralForm } from './neutral-forms';
 import { detectNeutralForm } from './neutral-forms';
@@ -94,7 +94,7 @@ function byPush(a: Cue, b: Cue): number {
 }
 
 // Dense features computed from the polarity lexicons: their push belongs to the words that hit.
-const LEXICON_SLOTS: ReadonlySet<number> = new Set([0, 1, 2, 3, 4, 5, 6, 17, 18]);
+const LEXICON_SLOTS: readonly number[] = [0, 1, 2, 3, 4, 5, 6, 17, 18];
 const EXCLAMATION_SLOT = 8;
 
 /**
@@ -105,32 +105,35 @@ const EXCLAMATION_SLOT = 8;
  */
 function collectCues(pass: LanguagePass, tokenized: TokenizedText, labelIndex: number): string[] {
   const { tokens: pushes, dense } = explainPrediction(pass.model, pass.prediction, labelIndex);
+  const { hits } = pass.rules;
   const label = SENTIMENT_LABELS[labelIndex];
-  const hitAt = new Map(pass.rules.hits.map((hit) => [hit.index, hit]));
-  if (label !== 'neutral') {
+  if (label !== 'neutral' && hits.length > 0) {
     const direction = label === 'positive' ? 1 : -1;
     let lexiconPush = 0;
-    for (const [slot, push] of dense) if (LEXICON_SLOTS.has(slot)) lexiconPush += push;
-    const agreeing = pass.rules.hits.filter((hit) => hit.weight * direction > 0);
-    const strength = agreeing.reduce((sum, hit) => sum + Math.abs(hit.weight), 0);
+    for (const slot of LEXICON_SLOTS) lexiconPush += dense[slot] ?? 0;
+    let strength = 0;
+    for (const hit of hits) if (hit.weight * direction > 0) strength += Math.abs(hit.weight);
     if (lexiconPush > 0 && strength > 0) {
-      for (const hit of agreeing)
-        pushes.set(hit.index, (pushes.get(hit.index) ?? 0) + (lexiconPush * Math.abs(hit.weight)) / strength);
+      for (const hit of hits)
+        if (hit.weight * direction > 0)
+          pushes[hit.index] = (pushes[hit.index] ?? 0) + (lexiconPush * Math.abs(hit.weight)) / strength;
     }
   }
   const cues: Cue[] = [];
-  for (const [index, push] of pushes) {
+  for (let index = 0; index < pushes.length; index++) {
+    const push = pushes[index] ?? 0;
     const token = tokenized.tokens[index];
     if (push < MIN_CUE_PUSH || token === undefined) continue;
-    const hit = hitAt.get(index);
+    const hit = hitAt(hits, index);
     if (hit === undefined && token.kind === 'word' && (token.norm.length < 3 || UNEXPLAINING_WORDS.has(token.norm)))
       continue;
     const text = token.source === 'hashtag' ? `#${token.text}` : token.text;
     cues.push({ text: hit?.cue ?? (pass.rules.negatedTokens[index] === true ? `¬${text}` : text), push });
   }
-  const exclamationPush = dense.get(EXCLAMATION_SLOT) ?? 0;
+  const exclamationPush = dense[EXCLAMATION_SLOT] ?? 0;
   if (pass.rules.exclamations >= 2 && exclamationPush >= MIN_CUE_PUSH)
     cues.push({ text: '!'.repeat(Math.min(pass.rules.exclamations, 3)), push: exclamationPush });
+  if (cues.length === 0) return [];
   const shown: string[] = [];
   // Words already shown, lower-cased: "trop" adds nothing next to "trop bien", whichever pushed more.
   const shownWords = new Set<string>();
@@ -142,6 +145,15 @@ function collectCues(pass: LanguagePass, tokenized: TokenizedText, labelIndex: n
     for (const word of words) shownWords.add(word);
   }
   return shown;
+}
+
+/** The lexicon hit on a token, if any; hits are few and in text order. */
+function hitAt(hits: readonly PolarityHit[], index: number): PolarityHit | undefined {
+  for (const hit of hits) {
+    if (hit.index === index) return hit;
+    if (hit.index > index) return undefined;
+  }
+  return undefined;
 }
 
 function clamp(value: number, low: number, high: number): number {
@@ -173,7 +185,7 @@ function scoreSentiment(text: string, options: AnalyzeOptions): Sentiment {
   const tokenized = tokenizeSocial(normalized, bothVocabularies);
   const scorable = tokenized.tokens.some((token) => token.kind !== 'punct');
   if (!scorable || tokenized.letterShare < MIN_LETTER_SHARE) return neutralUnknown(hint ?? 'und');
-  const form = detectNeutralForm(normalized);
+  const form = detectNeutralForm(normalized, tokenized.tokens);
 
   if (hint !== undefined)
     return decide(tokenized, scoreInLanguage(tokenized, hint, getPolarityLexicon(hint)), hint, form);

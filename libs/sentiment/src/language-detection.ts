@@ -338,6 +338,8 @@ export function detectLanguage(text: string): DetectedLanguage {
 /** Reads a BCP-47 hint ("fr-CA", "EN") down to a supported language, if it is one. */
 export function parseLanguageHint(hint: string | undefined): SupportedLanguage | undefined {
   if (hint === undefined) return undefined;
+  // The common case, a bare code, without the string work below.
+  if (hint === 'fr' || hint === 'en') return hint;
   const primary = hint.trim().toLowerCase().split(/[-_]/)[0];
   return primary === 'fr' || primary === 'en' ? primary : undefined;
 }

@@ -70,7 +70,9 @@ describe(explainPrediction.name, () => {
     const lexicon = getPolarityLexicon('en');
     const tokenized = tokenizeSocial(normalizeText('great service today'), (norm) => lexicon.isKnown(norm));
     const prediction = predictText(model, tokenized, applyPolarityRules(tokenized.tokens, 'en', lexicon));
-    expect([...explainPrediction(model, prediction, 2).tokens.keys()].sort()).toEqual([0, 1, 2]);
+    const { tokens } = explainPrediction(model, prediction, 2);
+    expect(tokens).toHaveLength(3);
+    for (const push of tokens) expect(push).not.toBe(0);
   });
 });
 

@@ -2,8 +2,15 @@ import { SENTIMENT_LABELS } from '@tocsin/domain';
 import type { SupportedLanguage } from './social-lexicon';
 import { SUPPORTED_LANGUAGES } from './social-lexicon';
 import type { RuleAnalysis } from './polarity-rules';
-import type { CharGramMemo, FeatureSink, FeatureVector } from './sentiment-features';
-import { FEATURE_BUCKETS, FEATURE_VERSION, blockValue, visitCharGrams, visitFeatures } from './sentiment-features';
+import type { FeatureSink, FeatureVector, WordHashes } from './sentiment-features';
+import {
+  DENSE_FEATURES,
+  FEATURE_BUCKETS,
+  FEATURE_VERSION,
+  blockValue,
+  visitCharGrams,
+  visitFeatures,
+} from './sentiment-features';
 import type { TokenizedText } from './social-tokenizer';
 
 export const CLASS_COUNT = SENTIMENT_LABELS.length;
@@ -78,7 +85,14 @@ function softmaxInto(z0: number, z1: number, z2: number, out: Float64Array): Flo
   return out;
 }
 
-/** Sums weights per block as features stream in, so scoring builds no feature vector. */
+// Per token, its word-feature and character-gram weight sums per class, side by side.
+const TOKEN_STRIDE = 2 * CLASS_COUNT;
+
+/**
+ * Sums weights per block as features stream in, so scoring builds no feature vector; and,
+ * per token, the weights of its own features, so the verdict can be explained without
+ * walking the features again.
+ */
 class LogitAccumulator implements FeatureSink {
   dense0 = 0;
   dense1 = 0;
@@ -89,89 +103,171 @@ class LogitAccumulator implements FeatureSink {
   char0 = 0;
   char1 = 0;
   char2 = 0;
-  /** Flat (slot, value) pairs of the dense features. */
-  readonly denseFeatures: number[] = [];
-  /** Flat (bucket, token, bigram 0/1) triples of the word features. */
-  readonly wordFeatures: number[] = [];
-  /** Per word token, its character n-gram weight sums (class-major, then the count). */
-  readonly charFeatures = new Map<number, Float64Array>();
+  /**
+   * `tokenSums[token * TOKEN_STRIDE + c]`: its unigram's weights plus half of each bigram it is
+   * in; at `+ CLASS_COUNT + c`, its character n-grams' weights.
+   */
+  readonly tokenSums: Float64Array;
 
   constructor(
     private readonly weights: Float32Array,
-    private readonly charSums: Map<string, Float64Array>,
-  ) {}
+    /** The model's scratch space, which also tells its memos from the other model's. */
+    private readonly scratch: ModelScratch,
+    tokenSums: Float64Array,
+    /** Value of each dense feature, by slot (0 when absent). */
+    readonly denseValues: Float64Array,
+  ) {
+    this.tokenSums = tokenSums;
+  }
 
   dense(slot: number, value: number): void {
     const offset = slot * CLASS_COUNT;
     this.dense0 += (this.weights[offset] ?? 0) * value;
     this.dense1 += (this.weights[offset + 1] ?? 0) * value;
     this.dense2 += (this.weights[offset + 2] ?? 0) * value;
-    this.denseFeatures.push(slot, value);
+    this.denseValues[slot] = value;
   }
 
-  word(bucket: number, token: number, bigram: boolean): void {
+  unigram(hashes: WordHashes, negated: boolean, token: number): void {
+    if (negated) {
+      this.addWord(this.weights, hashes.negated * CLASS_COUNT, token);
+    } else {
+      // The plain unigram's weights are copied into the word's memo: one read fewer in the table.
+      this.addWord(this.derived(hashes), 0, token);
+    }
+  }
+
+  bigram(bucket: number, token: number): void {
     const offset = bucket * CLASS_COUNT;
-    this.word0 += this.weights[offset] ?? 0;
-    this.word1 += this.weights[offset + 1] ?? 0;
-    this.word2 += this.weights[offset + 2] ?? 0;
-    this.wordFeatures.push(bucket, token, bigram ? 1 : 0);
+    const w0 = this.weights[offset] ?? 0;
+    const w1 = this.weights[offset + 1] ?? 0;
+    const w2 = this.weights[offset + 2] ?? 0;
+    this.word0 += w0;
+    this.word1 += w1;
+    this.word2 += w2;
+    // A bigram is the reason of both its words, half each.
+    const sums = this.tokenSums;
+    const at = token * TOKEN_STRIDE;
+    const before = at - TOKEN_STRIDE;
+    sums[before] = (sums[before] ?? 0) + w0 / 2;
+    sums[before + 1] = (sums[before + 1] ?? 0) + w1 / 2;
+    sums[before + 2] = (sums[before + 2] ?? 0) + w2 / 2;
+    sums[at] = (sums[at] ?? 0) + w0 / 2;
+    sums[at + 1] = (sums[at + 1] ?? 0) + w1 / 2;
+    sums[at + 2] = (sums[at + 2] ?? 0) + w2 / 2;
   }
 
-  charGrams(word: string, memo: CharGramMemo, token: number): number {
-    // The word's memo skips the cache lookup while one model scores the stream.
-    let sums = memo.owner === this.charSums ? memo.value : undefined;
-    if (sums === undefined) {
-      sums = this.cachedCharSums(word);
-      memo.owner = this.charSums;
-      memo.value = sums;
+  private addWord(row: ArrayLike<number>, offset: number, token: number): void {
+    const w0 = row[offset] ?? 0;
+    const w1 = row[offset + 1] ?? 0;
+    const w2 = row[offset + 2] ?? 0;
+    this.word0 += w0;
+    this.word1 += w1;
+    this.word2 += w2;
+    const sums = this.tokenSums;
+    const at = token * TOKEN_STRIDE;
+    sums[at] = (sums[at] ?? 0) + w0;
+    sums[at + 1] = (sums[at + 1] ?? 0) + w1;
+    sums[at + 2] = (sums[at + 2] ?? 0) + w2;
+  }
+
+  charGrams(word: string, hashes: WordHashes, token: number): number {
+    const derived = this.derived(hashes, word);
+    const s0 = derived[CHARS_AT] ?? 0;
+    const s1 = derived[CHARS_AT + 1] ?? 0;
+    const s2 = derived[CHARS_AT + 2] ?? 0;
+    this.char0 += s0;
+    this.char1 += s1;
+    this.char2 += s2;
+    const at = token * TOKEN_STRIDE + CLASS_COUNT;
+    this.tokenSums[at] = s0;
+    this.tokenSums[at + 1] = s1;
+    this.tokenSums[at + 2] = s2;
+    return derived[CHAR_COUNT_AT] ?? 0;
+  }
+
+  /**
+   * What this model derives from a written form, kept in its memo (two ways: the other
+   * language's model keeps its own): the plain unigram's weights, then, once asked for a word,
+   * the sums of its character n-grams' weights and their count.
+   */
+  private derived(hashes: WordHashes, word?: string): Float64Array {
+    const memo = hashes.sinks;
+    const owner = this.scratch;
+    let value: Float64Array | undefined;
+    if (memo.owner0 === owner) value = memo.value0;
+    else if (memo.owner1 === owner) value = memo.value1;
+    if (value === undefined) {
+      value = new Float64Array(DERIVED_LENGTH).fill(NaN);
+      const offset = hashes.unigram * CLASS_COUNT;
+      for (let c = 0; c < CLASS_COUNT; c++) value[c] = this.weights[offset + c] ?? 0;
+      memo.owner1 = memo.owner0;
+      memo.value1 = memo.value0;
+      memo.owner0 = owner;
+      memo.value0 = value;
     }
-    this.char0 += sums[0] ?? 0;
-    this.char1 += sums[1] ?? 0;
-    this.char2 += sums[2] ?? 0;
-    this.charFeatures.set(token, sums);
-    return sums[CLASS_COUNT] ?? 0;
-  }
-
-  private cachedCharSums(word: string): Float64Array {
-    let sums = this.charSums.get(word);
-    if (sums === undefined) {
-      const fresh = new Float64Array(CLASS_COUNT + 1);
+    if (word !== undefined && Number.isNaN(value[CHAR_COUNT_AT])) {
       const { weights } = this;
-      fresh[CLASS_COUNT] = visitCharGrams(word, (bucket) => {
+      const sums = value;
+      for (let c = 0; c < CLASS_COUNT; c++) sums[CHARS_AT + c] = 0;
+      sums[CHAR_COUNT_AT] = visitCharGrams(word, (bucket) => {
         const offset = bucket * CLASS_COUNT;
-        for (let c = 0; c < CLASS_COUNT; c++) fresh[c] = (fresh[c] ?? 0) + (weights[offset + c] ?? 0);
+        for (let c = 0; c < CLASS_COUNT; c++)
+          sums[CHARS_AT + c] = (sums[CHARS_AT + c] ?? 0) + (weights[offset + c] ?? 0);
       });
-      if (this.charSums.size >= CHAR_SUM_CACHE_LIMIT) this.charSums.clear();
-      this.charSums.set(word, fresh);
-      sums = fresh;
     }
-    return sums;
+    return value;
   }
 }
 
-const CHAR_SUM_CACHE_LIMIT = 50_000;
-// Per model, each word's character n-gram weights summed once: words repeat (Zipf), and the
-// 20-odd lookups per word were the largest cost of scoring.
-const charSumCaches = new WeakMap<LinearModel, Map<string, Float64Array>>();
+// Layout of a written form's derived values: unigram weights, char-gram weight sums, their count.
+const CHARS_AT = CLASS_COUNT;
+const CHAR_COUNT_AT = 2 * CLASS_COUNT;
+const DERIVED_LENGTH = CHAR_COUNT_AT + 1;
 
-function charSumCache(model: LinearModel): Map<string, Float64Array> {
-  let cache = charSumCaches.get(model);
-  if (cache === undefined) {
-    cache = new Map();
-    charSumCaches.set(model, cache);
-  }
-  return cache;
+/** What scoring with one model keeps between texts. */
+interface ModelScratch {
+  /** Room for the per-token sums of the text being scored; grown on demand. */
+  tokenSums: Float64Array;
+  /** The dense feature values of the text being scored. */
+  readonly denseValues: Float64Array;
 }
 
-/** Class probabilities of a text, and what fed them, to explain the verdict. */
+const scratches = new WeakMap<LinearModel, ModelScratch>();
+
+function scratchFor(model: LinearModel): ModelScratch {
+  let scratch = scratches.get(model);
+  if (scratch === undefined) {
+    scratch = {
+      tokenSums: new Float64Array(64 * TOKEN_STRIDE),
+      denseValues: new Float64Array(DENSE_FEATURES),
+    };
+    scratches.set(model, scratch);
+  }
+  return scratch;
+}
+
+/**
+ * A zeroed view of `length` numbers over `room`, grown when too small. A typed array allocated
+ * per text cost more than the arithmetic done in it.
+ */
+function zeroedView(room: Float64Array, length: number): { room: Float64Array; view: Float64Array } {
+  const large = room.length >= length ? room : new Float64Array(Math.max(length, 2 * room.length));
+  const view = large.subarray(0, length);
+  view.fill(0);
+  return { room: large, view };
+}
+
+/**
+ * Class probabilities of a text, and what fed them, to explain the verdict. `tokenSums` and
+ * `denseValues` are scratch space: valid until the next {@link predictText} with the same model.
+ */
 export interface TextPrediction {
-  readonly probabilities: Float64Array;
-  /** Flat (slot, value) pairs of the dense features. */
-  readonly denseFeatures: readonly number[];
-  /** Flat (bucket, token, bigram 0/1) triples of the word features. */
-  readonly wordFeatures: readonly number[];
-  /** Per word token, its character n-gram weight sums. */
-  readonly charFeatures: ReadonlyMap<number, Float64Array>;
+  readonly probabilities: readonly number[];
+  /** Value of each dense feature, by slot. */
+  readonly denseValues: Float64Array;
+  /** Per token, the class weights of its word features, then of its character n-grams. */
+  readonly tokenSums: Float64Array;
   /** Value of each word feature and of each character n-gram (unit-length blocks). */
   readonly wordValue: number;
   readonly charValue: number;
@@ -182,22 +278,28 @@ export interface TextPrediction {
  * the same numbers as {@link predictProbabilities} over `extractFeatures`, without the vector.
  */
 export function predictText(model: LinearModel, tokenized: TokenizedText, rules: RuleAnalysis): TextPrediction {
-  const sums = new LogitAccumulator(model.weights, charSumCache(model));
+  const scratch = scratchFor(model);
+  const { room, view } = zeroedView(scratch.tokenSums, tokenized.tokens.length * TOKEN_STRIDE);
+  scratch.tokenSums = room;
+  scratch.denseValues.fill(0);
+  const sums = new LogitAccumulator(model.weights, scratch, view, scratch.denseValues);
   const counts = visitFeatures(tokenized, rules, sums);
   const wordValue = blockValue(counts.words);
   const charValue = blockValue(counts.chars);
   const { bias } = model;
-  const probabilities = softmaxInto(
-    (bias[0] ?? 0) + sums.dense0 + wordValue * sums.word0 + charValue * sums.char0,
-    (bias[1] ?? 0) + sums.dense1 + wordValue * sums.word1 + charValue * sums.char1,
-    (bias[2] ?? 0) + sums.dense2 + wordValue * sums.word2 + charValue * sums.char2,
-    new Float64Array(CLASS_COUNT),
-  );
+  const z0 = (bias[0] ?? 0) + sums.dense0 + wordValue * sums.word0 + charValue * sums.char0;
+  const z1 = (bias[1] ?? 0) + sums.dense1 + wordValue * sums.word1 + charValue * sums.char1;
+  const z2 = (bias[2] ?? 0) + sums.dense2 + wordValue * sums.word2 + charValue * sums.char2;
+  const top = Math.max(z0, z1, z2);
+  const e0 = Math.exp(z0 - top);
+  const e1 = Math.exp(z1 - top);
+  const e2 = Math.exp(z2 - top);
+  const total = e0 + e1 + e2;
+  const probabilities = [e0 / total, e1 / total, e2 / total];
   return {
     probabilities,
-    denseFeatures: sums.denseFeatures,
-    wordFeatures: sums.wordFeatures,
-    charFeatures: sums.charFeatures,
+    denseValues: sums.denseValues,
+    tokenSums: sums.tokenSums,
     wordValue,
     charValue,
   };
@@ -210,41 +312,38 @@ function towards(weights: ArrayLike<number>, offset: number, label: number): num
   return (weights[offset + label] ?? 0) - others / (CLASS_COUNT - 1);
 }
 
-/** What pushed a verdict toward a label, in logit units above the other classes' mean. */
+/**
+ * What pushed a verdict toward a label, in logit units above the other classes' mean; scratch
+ * space, valid until the next {@link explainPrediction}.
+ */
 export interface Contributions {
   /** Per token index: its unigram, its character n-grams and half of each bigram it is in. */
-  readonly tokens: Map<number, number>;
+  readonly tokens: Float64Array;
   /** Per dense slot. */
-  readonly dense: Map<number, number>;
+  readonly dense: Float64Array;
 }
+
+let explanationRoom = new Float64Array(64);
+const denseExplanation = new Float64Array(DENSE_FEATURES);
 
 /**
  * Splits the logit margin of `label` (its logit minus the mean of the others, bias aside) over
  * the tokens and dense features that produced it: the contributions sum to that margin.
  */
 export function explainPrediction(model: LinearModel, prediction: TextPrediction, label: number): Contributions {
-  const { weights } = model;
-  const tokens = new Map<number, number>();
-  const add = (token: number, amount: number): void => {
-    tokens.set(token, (tokens.get(token) ?? 0) + amount);
-  };
-  const { wordFeatures, wordValue, charValue } = prediction;
-  for (let i = 0; i + 2 < wordFeatures.length; i += 3) {
-    const amount = wordValue * towards(weights, (wordFeatures[i] ?? 0) * CLASS_COUNT, label);
-    const token = wordFeatures[i + 1] ?? 0;
-    if (wordFeatures[i + 2] === 1) {
-      add(token, amount / 2);
-      add(token - 1, amount / 2);
-    } else {
-      add(token, amount);
-    }
+  const { tokenSums, wordValue, charValue, denseValues } = prediction;
+  const explained = zeroedView(explanationRoom, tokenSums.length / TOKEN_STRIDE);
+  explanationRoom = explained.room;
+  const tokens = explained.view;
+  for (let token = 0; token < tokens.length; token++) {
+    const at = token * TOKEN_STRIDE;
+    tokens[token] = wordValue * towards(tokenSums, at, label) + charValue * towards(tokenSums, at + CLASS_COUNT, label);
   }
-  for (const [token, sums] of prediction.charFeatures) add(token, charValue * towards(sums, 0, label));
-  const dense = new Map<number, number>();
-  const { denseFeatures } = prediction;
-  for (let i = 0; i + 1 < denseFeatures.length; i += 2) {
-    const slot = denseFeatures[i] ?? 0;
-    dense.set(slot, (dense.get(slot) ?? 0) + (denseFeatures[i + 1] ?? 0) * towards(weights, slot * CLASS_COUNT, label));
+  const dense = denseExplanation;
+  dense.fill(0);
+  for (let slot = 0; slot < DENSE_FEATURES; slot++) {
+    const value = denseValues[slot] ?? 0;
+    if (value !== 0) dense[slot] = value * towards(model.weights, slot * CLASS_COUNT, label);
   }
   return { tokens, dense };
 }

@@ -13,6 +13,8 @@ describe(detectNeutralForm.name, () => {
     ['Hi, really sorry about that! DM us the scooter ID and we will look into it right away.', 'service reply'],
     ['Thanks for flagging, a street team is on its way.', 'service reply'],
     ['We are so sorry, could you send us your order number?', 'service reply'],
+    ['NOUS SOMMES DÉSOLÉS, notre équipe vous répond au plus vite', 'service reply'],
+    ['#merci pour votre patience, le service reprend', 'service reply'],
   ])('reads %j as a %s', (text, form) => {
     expect(detectNeutralForm(text)).toBe(form);
   });
@@ -23,6 +25,7 @@ describe(detectNeutralForm.name, () => {
     'Le pass mensuel Voltaway est rentabilisé en une semaine, trop bien',
     'Worst customer service ever',
     'Sorry but this cream is awful',
+    '@notre_equipe_fan qui a vu le match hier',
   ])('finds no neutral form in %j', (text) => {
     expect(detectNeutralForm(text)).toBeUndefined();
   });

@@ -1,4 +1,5 @@
-import { foldWord } from './social-tokenizer';
+import type { SocialToken } from './social-tokenizer';
+import { foldWord, tokenizeSocial } from './social-tokenizer';
 
 /**
  * Shapes of text that state no opinion by themselves: a question asked ("Est-ce que Fleurie
@@ -26,6 +27,25 @@ const SERVICE_REPLY_PATTERNS: readonly RegExp[] = [
   /\bmerci pour (?:votre retour|votre message|votre signalement|le signalement|votre patience)\b/,
 ];
 
+// A word every reply pattern above needs, looked up among the text's tokens: most mentions have
+// none, and folding a French text and running fourteen patterns over it was 6 % of scoring.
+const SERVICE_REPLY_WORDS: ReadonlySet<string> = new Set([
+  'us',
+  'sorry',
+  'apologise',
+  'apologize',
+  'thank',
+  'thanks',
+  'our',
+  'nous',
+  'excuses',
+  'mp',
+  'dm',
+  'prive',
+  'notre',
+  'merci',
+]);
+
 // Questions that are complaints in disguise ("why is my refund still not here??") keep the model's verdict.
 const COMPLAINING_QUESTION = /\b(?:why|pourquoi|wtf|serieux|seriously|c'est normal)\b/;
 
@@ -35,11 +55,17 @@ function fold(text: string): string {
 
 /**
  * The neutral form of a text, if it has one: a service reply first (it often ends on a question,
- * "could you DM us?"), then a question. `text` is the normalized text.
+ * "could you DM us?"), then a question. `text` is the normalized text, `tokens` its tokens.
  */
-export function detectNeutralForm(text: string): NeutralForm | undefined {
+export function detectNeutralForm(
+  text: string,
+  tokens: readonly SocialToken[] = tokenizeSocial(text).tokens,
+): NeutralForm | undefined {
+  const mayReply = tokens.some((token) => (token.memo.replyWord ??= SERVICE_REPLY_WORDS.has(token.norm)));
+  const asks = text.includes('?');
+  if (!mayReply && !asks) return undefined;
   const folded = fold(text);
-  if (SERVICE_REPLY_PATTERNS.some((pattern) => pattern.test(folded))) return 'service reply';
-  if (folded.includes('?') && !COMPLAINING_QUESTION.test(folded)) return 'question';
+  if (mayReply && SERVICE_REPLY_PATTERNS.some((pattern) => pattern.test(folded))) return 'service reply';
+  if (asks && !COMPLAINING_QUESTION.test(folded)) return 'question';
   return undefined;
 }

@@ -75,7 +75,7 @@ const EMOJI_PRIORS = symbolPriors(EMOJI_POLARITY);
 const EMOTICON_PRIORS = symbolPriors(EMOTICON_POLARITY);
 
 /** Everything the rules ask about a word in one language, whatever its neighbours. */
-interface WordFacts {
+export interface WordFacts {
   readonly prior: TokenPrior | undefined;
   readonly contrast: boolean;
   readonly negator: boolean;
@@ -89,21 +89,18 @@ interface WordFacts {
   readonly secondary: ReadonlyArray<number | undefined> | undefined;
 }
 
-const WORD_FACTS_CACHE_LIMIT = 50_000;
-// Words repeat (Zipf): one lookup per word replaces a dozen set and map lookups. Keyed by the
-// lower-case form, from which the folded, de-elongated and stemmed forms all derive.
-const wordFactsCaches: Readonly<Record<SupportedLanguage, WeakMap<PolarityLexicon, Map<string, WordFacts>>>> = {
-  fr: new WeakMap(),
-  en: new WeakMap(),
-};
-
-function wordFactsCache(lang: SupportedLanguage, lexicon: PolarityLexicon): Map<string, WordFacts> {
-  let cache = wordFactsCaches[lang].get(lexicon);
-  if (cache === undefined) {
-    cache = new Map();
-    wordFactsCaches[lang].set(lexicon, cache);
-  }
-  return cache;
+/** The facts of a word token under a lexicon, computed once per cached token and lexicon. */
+function wordFactsOf(token: SocialToken, lang: SupportedLanguage, lexicon: PolarityLexicon): WordFacts {
+  const { memo } = token;
+  if (memo.factsLexicon0 === lexicon && memo.facts0 !== undefined) return memo.facts0;
+  if (memo.factsLexicon1 === lexicon && memo.facts1 !== undefined) return memo.facts1;
+  const facts = computeWordFacts(token, lang, lexicon);
+  // The newest goes first; the other language's facts stay in the second slot.
+  memo.factsLexicon1 = memo.factsLexicon0;
+  memo.facts1 = memo.facts0;
+  memo.factsLexicon0 = lexicon;
+  memo.facts0 = facts;
+  return facts;
 }
 
 function computeWordFacts(token: SocialToken, lang: SupportedLanguage, lexicon: PolarityLexicon): WordFacts {
@@ -161,7 +158,6 @@ export function applyPolarityRules(
   lang: SupportedLanguage,
   lexicon: PolarityLexicon,
 ): RuleAnalysis {
-  const factsCache = wordFactsCache(lang, lexicon);
   const facts: Array<WordFacts | undefined> = [];
   const priors: Array<TokenPrior | undefined> = [];
   let words = 0;
@@ -172,12 +168,7 @@ export function applyPolarityRules(
     if (token.kind === 'word') {
       words++;
       if (token.caps) capsWords++;
-      wordFacts = factsCache.get(token.lower);
-      if (wordFacts === undefined) {
-        if (factsCache.size >= WORD_FACTS_CACHE_LIMIT) factsCache.clear();
-        wordFacts = computeWordFacts(token, lang, lexicon);
-        factsCache.set(token.lower, wordFacts);
-      }
+      wordFacts = wordFactsOf(token, lang, lexicon);
       prior = wordFacts.prior;
     } else if (token.kind === 'emoji') {
       prior = EMOJI_PRIORS.get(token.norm);

@@ -1,5 +1,5 @@
 import type { RuleAnalysis } from './polarity-rules';
-import type { TokenizedText } from './social-tokenizer';
+import type { SocialToken, TokenizedText } from './social-tokenizer';
 
 /** Bumped whenever extraction changes, so a model trained on other features is refused. */
 export const FEATURE_VERSION = 4;
@@ -52,19 +52,23 @@ export interface FeatureVector {
  */
 export interface FeatureSink {
   dense(slot: number, value: number): void;
-  /** A word unigram, or a bigram of the token and the one before it; `token` is the token's index. */
-  word(bucket: number, token: number, bigram: boolean): void;
   /**
-   * The character n-grams of one word: expand them with {@link visitCharGrams}; returns their
-   * count. `memo` is the same object whenever the word comes back, for the sink to remember it.
+   * A token's unigram, hashed apart when negated; `token` is its index. `hashes` is the same
+   * object whenever the written form comes back, for the sink to remember what it derived.
    */
-  charGrams(word: string, memo: CharGramMemo, token: number): number;
+  unigram(hashes: WordHashes, negated: boolean, token: number): void;
+  /** A bigram of the token and the one before it. */
+  bigram(bucket: number, token: number): void;
+  /** The character n-grams of one word: expand them with {@link visitCharGrams}; returns their count. */
+  charGrams(word: string, hashes: WordHashes, token: number): number;
 }
 
-/** Per-word room for one sink's character n-gram result; `owner` tells whose it is. */
-export interface CharGramMemo {
-  owner: object | undefined;
-  value: Float64Array | undefined;
+/** Per written form, room for two sinks' results (one per language's model); `owner` tells whose. */
+export interface SinkMemo {
+  owner0: object | undefined;
+  value0: Float64Array | undefined;
+  owner1: object | undefined;
+  value1: Float64Array | undefined;
 }
 
 /** Value of each feature in a hashed block of `count` features: the block has unit length. */
@@ -94,28 +98,25 @@ const NO_PREVIOUS = 2 ** 32;
 const NEGATED_SEED = hashInto(SEEDS.unigram, '!');
 
 /** The hashes a token contributes whatever its neighbours: its unigram (plain and negated) and its bigram prefix. */
-interface WordHashes {
+export interface WordHashes {
+  /** Buckets of the unigram, plain and negated. */
   readonly unigram: number;
   readonly negated: number;
   readonly bigramPrefix: number;
-  readonly charGrams: CharGramMemo;
+  readonly sinks: SinkMemo;
 }
 
-const WORD_HASH_CACHE_LIMIT = 50_000;
-// Tokens repeat (Zipf) and every text is visited once per language it is scored in.
-const wordHashCache = new Map<string, WordHashes>();
-
-function wordHashes(norm: string): WordHashes {
-  let hashes = wordHashCache.get(norm);
+function wordHashes(token: SocialToken): WordHashes {
+  let hashes = token.memo.hashes;
   if (hashes === undefined) {
-    if (wordHashCache.size >= WORD_HASH_CACHE_LIMIT) wordHashCache.clear();
+    const { norm } = token;
     hashes = {
-      unigram: hashInto(SEEDS.unigram, norm),
-      negated: hashInto(NEGATED_SEED, norm),
+      unigram: toBucket(hashInto(SEEDS.unigram, norm)),
+      negated: toBucket(hashInto(NEGATED_SEED, norm)),
       bigramPrefix: hashInto(hashInto(SEEDS.bigram, norm), ' '),
-      charGrams: { owner: undefined, value: undefined },
+      sinks: { owner0: undefined, value0: undefined, owner1: undefined, value1: undefined },
     };
-    wordHashCache.set(norm, hashes);
+    token.memo.hashes = hashes;
   }
   return hashes;
 }
@@ -171,15 +172,15 @@ export function visitFeatures(
       bigramPrefix = NO_PREVIOUS;
       continue;
     }
-    const hashes = wordHashes(token.norm);
-    sink.word(toBucket(rules.negatedTokens[index] === true ? hashes.negated : hashes.unigram), index, false);
+    const hashes = wordHashes(token);
+    sink.unigram(hashes, rules.negatedTokens[index] === true, index);
     words++;
     if (bigramPrefix !== NO_PREVIOUS) {
-      sink.word(toBucket(hashInto(bigramPrefix, token.norm)), index, true);
+      sink.bigram(toBucket(hashInto(bigramPrefix, token.norm)), index);
       words++;
     }
     bigramPrefix = hashes.bigramPrefix;
-    if (token.kind === 'word') chars += sink.charGrams(token.norm, hashes.charGrams, index);
+    if (token.kind === 'word') chars += sink.charGrams(token.norm, hashes, index);
   }
   return { words, chars };
 }
@@ -223,7 +224,8 @@ export function extractFeatures(
       indices.push(slot);
       values.push(value);
     },
-    word: (bucket) => wordBuckets.push(bucket),
+    unigram: (hashes, negated) => wordBuckets.push(negated ? hashes.negated : hashes.unigram),
+    bigram: (bucket) => wordBuckets.push(bucket),
     charGrams: (word) => visitCharGrams(word, (bucket) => charBuckets.push(bucket)),
   });
   const wordValue = blockValue(counts.words);

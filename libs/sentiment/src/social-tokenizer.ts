@@ -1,4 +1,6 @@
 import { EMOTICON_POLARITY } from './emoji-lexicon';
+import type { WordFacts } from './polarity-rules';
+import type { WordHashes } from './sentiment-features';
 
 /**
  * Longest text scored, in UTF-16 code units. Mentions are at most 10,000 characters and the
@@ -10,6 +12,34 @@ export type TokenKind = 'word' | 'emoji' | 'emoticon' | 'punct';
 
 /** Where a word came from: running text or a split hashtag. */
 export type TokenSource = 'text' | 'hashtag';
+
+/**
+ * What later stages derive from a token's written form alone, kept on the token. Tokens are
+ * cached per written form, so the words a stream repeats (Zipf) skip the map each stage would
+ * otherwise look them up in: those lookups were the largest cost of scoring.
+ */
+export interface TokenMemo {
+  /** Its feature hashes (sentiment-features). */
+  hashes: WordHashes | undefined;
+  /** Its rule facts under the last two lexicons that asked, one per language (polarity-rules). */
+  factsLexicon0: object | undefined;
+  facts0: WordFacts | undefined;
+  factsLexicon1: object | undefined;
+  facts1: WordFacts | undefined;
+  /** Whether it is a word a customer-service reply is made of (neutral-forms). */
+  replyWord: boolean | undefined;
+}
+
+function emptyMemo(): TokenMemo {
+  return {
+    hashes: undefined,
+    factsLexicon0: undefined,
+    facts0: undefined,
+    factsLexicon1: undefined,
+    facts1: undefined,
+    replyWord: undefined,
+  };
+}
 
 export interface SocialToken {
   readonly kind: TokenKind;
@@ -26,6 +56,7 @@ export interface SocialToken {
   readonly elongated: boolean;
   /** For punctuation: how many marks in the run ("!!!" → 3). */
   readonly repeat: number;
+  readonly memo: TokenMemo;
 }
 
 /** What the tokenizer saw besides tokens: placeholders it dropped. */
@@ -140,7 +171,7 @@ function makeWordToken(text: string, source: TokenSource): SocialToken {
   const folded = foldLowerCase(lower);
   const norm = hasTripleRun(folded) ? folded.replace(ELONGATION, '$1$1') : folded;
   const caps = text !== lower && text.length > 1 && text === text.toUpperCase() && /\p{L}.*\p{L}/u.test(text);
-  return { kind: 'word', text, norm, lower, source, caps, elongated: norm !== folded, repeat: 1 };
+  return { kind: 'word', text, norm, lower, source, caps, elongated: norm !== folded, repeat: 1, memo: emptyMemo() };
 }
 
 /**
@@ -287,7 +318,31 @@ function plainWordEnd(text: string, start: number): number {
 
 /** An emoji or emoticon: kept as written, it carries its polarity by itself. */
 function symbolToken(kind: 'emoji' | 'emoticon', value: string): SocialToken {
-  return { kind, text: value, norm: value, lower: value, source: 'text', caps: false, elongated: false, repeat: 1 };
+  return cachedToken(symbolTokenCache, value, () => ({
+    kind,
+    text: value,
+    norm: value,
+    lower: value,
+    source: 'text',
+    caps: false,
+    elongated: false,
+    repeat: 1,
+    memo: emptyMemo(),
+  }));
+}
+
+// Hashtag words and symbols are cached like running words, so their memos last too.
+const hashtagTokenCache = new Map<string, SocialToken>();
+const symbolTokenCache = new Map<string, SocialToken>();
+
+function cachedToken(cache: Map<string, SocialToken>, key: string, make: () => SocialToken): SocialToken {
+  let token = cache.get(key);
+  if (token === undefined) {
+    if (cache.size >= WORD_TOKEN_CACHE_LIMIT) cache.clear();
+    token = make();
+    cache.set(key, token);
+  }
+  return token;
 }
 
 /**
@@ -332,7 +387,7 @@ export function tokenizeSocial(text: string, isKnown?: KnownWordTest): Tokenized
       letters += value.length;
       const body = value.slice(1);
       const parts = isKnown === undefined ? splitCompound(body) : splitCompoundCached(body, isKnown);
-      for (const part of parts) tokens.push(makeWordToken(part, 'hashtag'));
+      for (const part of parts) tokens.push(cachedToken(hashtagTokenCache, part, () => makeWordToken(part, 'hashtag')));
     } else if (match[6] !== undefined) {
       tokens.push(symbolToken('emoticon', value));
     } else if (match[4] !== undefined) {
@@ -352,6 +407,7 @@ export function tokenizeSocial(text: string, isKnown?: KnownWordTest): Tokenized
         caps: false,
         elongated: false,
         repeat: value.length,
+        memo: emptyMemo(),
       });
     }
   }
