@@ -8,6 +8,7 @@ const pureLibs = [
   'libs/crisis-plan/src/**/*.ts',
   'libs/alerting/src/**/*.ts',
   'libs/sources/src/**/*.ts',
+  'libs/access/src/**/*.ts',
 ];
 
 export default tseslint.config(

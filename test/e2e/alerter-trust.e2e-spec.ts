@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Socket } from 'socket.io-client';
 import { isGroupCaughtUp, TestRun } from '../support/test-infra';
+import { signInNewAccount, type SignedInClient } from '../support/sessions';
 import { connectSocket, startAlerter, startGateway, type RunningGateway } from '../support/tocsin-apps';
 import { recordEvents, waitForEvent, waitUntil } from '../support/wait-for';
 import { WebhookReceiver } from '../support/webhook-receiver';
@@ -61,6 +62,7 @@ describe('alerter: trust at the Kafka boundary, pages once, secrets never shown'
   let gateway: RunningGateway;
   let camille: Socket;
   let watcher: Socket;
+  let viewer: SignedInClient;
 
   beforeAll(async () => {
     await run.createTopics();
@@ -74,8 +76,18 @@ describe('alerter: trust at the Kafka boundary, pages once, secrets never shown'
     const env = run.env({ PLAN_FILE: planFile, ESCALATION_POLL_MS: '100' });
     alerter = await startAlerter(env);
     gateway = await startGateway(env);
-    camille = await connectSocket(gateway.url, { userId: 'camille' });
-    watcher = await connectSocket(gateway.url);
+    const brandIds = ['fleurie', 'voltaway'];
+    camille = await connectSocket(
+      gateway.url,
+      await signInNewAccount(run, gateway.url, { username: 'camille', personId: 'camille', role: 'cm', brandIds }),
+    );
+    viewer = await signInNewAccount(run, gateway.url, {
+      username: 'watcher',
+      personId: 'camille',
+      role: 'viewer',
+      brandIds,
+    });
+    watcher = await connectSocket(gateway.url, viewer);
     await watcher.emitWithAck('subscribe', { brandIds: ['fleurie', 'voltaway'] });
   });
 
@@ -109,7 +121,7 @@ describe('alerter: trust at the Kafka boundary, pages once, secrets never shown'
     const answer = await waitUntil(
       'the delivery to be logged',
       async () => {
-        const body = (await (await fetch(`${gateway.url}/v1/alerts/${alert.id}`)).json()) as {
+        const body = (await (await viewer.fetch(`/v1/alerts/${alert.id}`)).json()) as {
           deliveries: Array<{ status: string; url: string }>;
         };
         return body.deliveries.some((delivery) => delivery.status === 'delivered') ? body : undefined;
@@ -135,7 +147,7 @@ describe('alerter: trust at the Kafka boundary, pages once, secrets never shown'
         (await isGroupCaughtUp(run.kafka, `${run.id}-alerter-hits`, run.topic('alerts.signals'))) ? true : undefined,
       20_000,
     );
-    const { alerts } = (await (await fetch(`${gateway.url}/v1/alerts?brand=voltaway`)).json()) as { alerts: unknown[] };
+    const { alerts } = (await (await viewer.fetch(`/v1/alerts?brand=voltaway`)).json()) as { alerts: unknown[] };
     expect(alerts).toEqual([]);
     expect(openedSeen).toEqual([]);
     const paged = receiver.pages.map((page) => (page.body as { brand?: { id?: string } }).brand?.id);
@@ -143,9 +155,8 @@ describe('alerter: trust at the Kafka boundary, pages once, secrets never shown'
   });
 
   it('delivers an alert event sent twice on alerts.events to the sockets once', async () => {
-    const [fleurie] = (
-      (await (await fetch(`${gateway.url}/v1/alerts?brand=fleurie`)).json()) as { alerts: Opened['alert'][] }
-    ).alerts;
+    const [fleurie] = ((await (await viewer.fetch(`/v1/alerts?brand=fleurie`)).json()) as { alerts: Opened['alert'][] })
+      .alerts;
     if (!fleurie) throw new Error('the first test opens a Fleurie alert');
     const message: SocketMessage = {
       channel: 'socket',

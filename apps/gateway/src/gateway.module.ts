@@ -8,6 +8,7 @@ import {
   type OnModuleDestroy,
   type OnModuleInit,
 } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import { AlertActions } from '@tocsin/alert-actions';
 import type { SocketMessage } from '@tocsin/alerting';
 import type { AlertSignal } from '@tocsin/crisis-plan';
@@ -31,12 +32,17 @@ import {
   RecentSignalsStore,
   RedisKeys,
   SilenceStore,
+  UserStore,
 } from '@tocsin/redis';
 import type Redis from 'ioredis';
 import type { Kafka } from 'kafkajs';
 import { createAlertEventsConsumer } from './alert-events.consumer';
 import { AlertsController } from './alerts.controller';
 import { AlertsGateway } from './alerts.gateway';
+import { AccessGuard } from './auth/access.guard';
+import { SessionController } from './auth/session.controller';
+import { SessionGate } from './auth/session.store';
+import { SignInService } from './auth/sign-in.service';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config';
 import { ConsumerReadiness, HealthController } from './health.controller';
 import { createMentionDeliveryConsumer } from './mention-delivery.consumer';
@@ -115,7 +121,7 @@ export class GatewayModule {
   static forConfig(config: GatewayConfig): DynamicModule {
     return {
       module: GatewayModule,
-      controllers: [PlanController, AlertsController, HealthController],
+      controllers: [PlanController, AlertsController, HealthController, SessionController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         ...kafkaProviders(config.kafka),
@@ -163,6 +169,25 @@ export class GatewayModule {
             ),
           inject: [AlertStore, SilenceStore, PlanSource],
         },
+        {
+          provide: UserStore,
+          useFactory: (redis: Redis, keys: RedisKeys) => new UserStore(redis, keys),
+          inject: [REDIS_CLIENT, RedisKeys],
+        },
+        {
+          provide: SessionGate,
+          useFactory: (redis: Redis, keys: RedisKeys, users: UserStore) =>
+            new SessionGate(redis, keys, users, config.session, systemClock),
+          inject: [REDIS_CLIENT, RedisKeys, UserStore],
+        },
+        {
+          provide: SignInService,
+          useFactory: (redis: Redis, keys: RedisKeys, users: UserStore) =>
+            new SignInService(redis, keys, users, config.login),
+          inject: [REDIS_CLIENT, RedisKeys, UserStore],
+        },
+        // Every HTTP route is closed unless it carries an access rule (auth/access.guard.ts).
+        { provide: APP_GUARD, useClass: AccessGuard },
         MentionsGateway,
         AlertsGateway,
         GatewayLifecycle,

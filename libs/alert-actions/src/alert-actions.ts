@@ -17,6 +17,7 @@ import {
   type OutboxOptions,
   type Silence,
 } from '@tocsin/alerting';
+import { authorize, checkSilence, type AccessDenialCode, type Actor } from '@tocsin/access';
 import type { TriggerHit } from '@tocsin/crisis-plan';
 import { describeZodError, type Clock } from '@tocsin/domain';
 import type { PlanSource } from '@tocsin/plan-source';
@@ -28,7 +29,18 @@ export interface AlertActionsLogger {
 }
 
 export type CommandOutcome =
-  AlertCommandResult | { ok: false; error: { code: 'not-found' | 'unknown-user'; message: string } };
+  AlertCommandResult | { ok: false; error: { code: 'not-found' | 'unknown-user' | AccessDenialCode; message: string } };
+
+export type SilenceErrorCode = 'invalid_payload' | 'not_found' | AccessDenialCode | 'silence_too_long' | 'silence_over';
+
+export type SilenceOutcome =
+  | { ok: true; silence: Silence }
+  | {
+      ok: false;
+      error: { code: SilenceErrorCode; message: string };
+      /** Per field, when the body itself was malformed. */
+      errors?: Array<{ field: string; message: string }>;
+    };
 
 /**
  * How long a claimed escalation or auto-resolve stays with the instance that took it: if that
@@ -109,26 +121,31 @@ export class AlertActions {
     });
   }
 
-  acknowledge(alertId: string, userId: string, note?: string): Promise<CommandOutcome> {
-    return this.command(alertId, userId, (alert, nowMs) => acknowledge(alert, userId, nowMs, note));
+  /** The actor's person acknowledges, if their role and brands allow it on this alert. */
+  acknowledge(alertId: string, actor: Actor, note?: string): Promise<CommandOutcome> {
+    return this.command(alertId, actor, (alert, nowMs) => acknowledge(alert, actor.personId, nowMs, note));
   }
 
-  resolve(alertId: string, userId: string, reason?: string): Promise<CommandOutcome> {
-    return this.command(alertId, userId, (alert, nowMs) => resolve(alert, userId, nowMs, reason));
+  resolve(alertId: string, actor: Actor, reason?: string): Promise<CommandOutcome> {
+    return this.command(alertId, actor, (alert, nowMs) => resolve(alert, actor.personId, nowMs, reason));
   }
 
   private async command(
     alertId: string,
-    userId: string,
+    actor: Actor,
     apply: (alert: Alert, nowMs: number) => AlertCommandResult,
   ): Promise<CommandOutcome> {
     const { plan } = this.plan.current();
+    const userId = actor.personId;
     if (!plan.people.some((person) => person.id === userId)) {
       return { ok: false, error: { code: 'unknown-user', message: `no person "${userId}" in the crisis plan` } };
     }
     const nowMs = this.clock.now();
     return this.alerts.transactAlert<CommandOutcome>(alertId, (alert) => {
       if (!alert) return { result: { ok: false, error: { code: 'not-found', message: `no alert "${alertId}"` } } };
+      // Judged on the alert as read in the transaction: its brand is the one acted on.
+      const denied = authorize(actor, 'alerts.act', alert.brandId);
+      if (denied) return { result: { ok: false, error: denied } };
       const result = apply(alert, nowMs);
       if (!result.ok) return { result };
       const write = {
@@ -174,16 +191,40 @@ export class AlertActions {
     return escalations.length + autoResolves.length;
   }
 
-  async createSilence(
-    input: unknown,
-  ): Promise<{ ok: true; silence: Silence } | { ok: false; errors: Array<{ field: string; message: string }> }> {
+  /** A silence set by the actor's person, within their brands and the plan's longest silence. */
+  async createSilence(input: unknown, actor: Actor): Promise<SilenceOutcome> {
     const parsed = newSilenceSchema.safeParse(input);
-    if (!parsed.success) return { ok: false, errors: describeZodError(parsed.error) };
-    const silence: Silence = { id: randomUUID(), ...parsed.data };
+    if (!parsed.success) {
+      const errors = describeZodError(parsed.error);
+      const message = `invalid silence: ${errors.map((error) => `${error.field}: ${error.message}`).join('; ')}`;
+      return { ok: false, error: { code: 'invalid_payload', message }, errors };
+    }
+    const nowMs = this.clock.now();
+    const problem = checkSilence(actor, parsed.data, this.plan.current().plan.silenceMaxDurationMs, nowMs);
+    if (problem) return { ok: false, error: problem };
+    const silence: Silence = { id: randomUUID(), ...parsed.data, createdBy: actor.personId, createdAtMs: nowMs };
     await this.silences.put(silence);
     this.logger.log(
-      `silence ${silence.id} by ${silence.createdBy} until ${new Date(silence.endsAtMs).toISOString()}: ${silence.reason}`,
+      `silence ${silence.id} of ${JSON.stringify(silence.matchers)} set by ${actor.personId} (${actor.username}) until ${new Date(silence.endsAtMs).toISOString()}: ${silence.reason}`,
     );
     return { ok: true, silence };
+  }
+
+  /** Ends a silence now; it stays in the expired trail with who ended it. */
+  async endSilence(silenceId: string, actor: Actor): Promise<SilenceOutcome> {
+    const silence = await this.silences.get(silenceId);
+    if (!silence) return { ok: false, error: { code: 'not_found', message: `no active silence "${silenceId}"` } };
+    const denied = authorize(actor, 'silences.manage', silence.matchers.brandId);
+    if (denied) return { ok: false, error: denied };
+    if (silence.matchers.brandId === undefined && actor.role !== 'admin') {
+      return {
+        ok: false,
+        error: { code: 'brand_out_of_scope', message: 'a silence of every brand can only be ended by an admin' },
+      };
+    }
+    const ended = await this.silences.end(silenceId, actor.personId, this.clock.now());
+    if (!ended) return { ok: false, error: { code: 'not_found', message: `no active silence "${silenceId}"` } };
+    this.logger.log(`silence ${silenceId} ended early by ${actor.personId} (${actor.username})`);
+    return { ok: true, silence: ended };
   }
 }

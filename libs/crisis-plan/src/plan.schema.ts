@@ -246,6 +246,9 @@ export const escalationPolicySchema = z
   })
   .strict();
 
+/** A working day: long enough for a known campaign, short enough that nobody forgets it for a week. */
+export const DEFAULT_SILENCE_MAX_DURATION_MS = 86_400_000;
+
 export const crisisPlanSchema = z
   .object({
     version: z.union([z.string().min(1), z.number()]).transform(String),
@@ -258,6 +261,8 @@ export const crisisPlanSchema = z
     people: z.array(personSchema).min(1, 'a plan needs at least one person'),
     schedules: z.array(scheduleSchema).default([]),
     escalation: z.record(planIdSchema, escalationPolicySchema),
+    /** How long a manager may mute a brand at most: a forgotten silence must not hide the next crisis. */
+    silenceMaxDurationMs: positiveDurationMsSchema.default(DEFAULT_SILENCE_MAX_DURATION_MS),
   })
   .strict();
 

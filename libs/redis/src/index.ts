@@ -9,3 +9,4 @@ export * from './alert.store';
 export * from './redis.providers';
 export * from './outbox.store';
 export * from './delivered-keys.store';
+export * from './user.store';
