@@ -33,7 +33,7 @@ export interface RunningGateway {
  * accept) is its own unless `env` names one.
  */
 export async function startGateway(env: Environment): Promise<RunningGateway> {
-  const port = await freePort();
+  const port = env.GATEWAY_PORT && env.GATEWAY_PORT !== '0' ? Number(env.GATEWAY_PORT) : await freePort();
   const app = await createGatewayApp(
     loadGatewayConfig({ PUBLIC_URL: `http://127.0.0.1:${port}`, ...env, GATEWAY_PORT: String(port) }),
   );

@@ -40,6 +40,7 @@ import { createAlertEventsConsumer } from './alert-events.consumer';
 import { AlertsController } from './alerts.controller';
 import { AlertsGateway } from './alerts.gateway';
 import { AccessGuard } from './auth/access.guard';
+import { OidcController } from './auth/oidc.controller';
 import { SessionController } from './auth/session.controller';
 import { SessionGate } from './auth/session.store';
 import { SignInService } from './auth/sign-in.service';
@@ -121,7 +122,7 @@ export class GatewayModule {
   static forConfig(config: GatewayConfig): DynamicModule {
     return {
       module: GatewayModule,
-      controllers: [PlanController, AlertsController, HealthController, SessionController],
+      controllers: [PlanController, AlertsController, HealthController, SessionController, OidcController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         ...kafkaProviders(config.kafka),
