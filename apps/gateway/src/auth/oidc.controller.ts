@@ -121,8 +121,10 @@ export class OidcController {
         nonce: pending.nonce,
         code_verifier: pending.codeVerifier,
       });
-      const claims = tokens.claims();
-      subject = claims.sub;
+      subject = tokens.claims().sub;
+      // Many providers put the e-mail only in userinfo, not in the ID token.
+      const claims = tokens.claims().email === undefined ? await client.userinfo(tokens) : tokens.claims();
+      if (claims.sub !== subject) throw new Error(`userinfo answered for ${claims.sub}, not ${subject}`);
       email = claims.email_verified === true && typeof claims.email === 'string' ? claims.email : undefined;
     } catch (error) {
       return this.fail(response, 'oidc_failed', String(error));
