@@ -5,7 +5,9 @@ import { mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
+import { randomBytes } from 'node:crypto';
 import { freePort } from '../../test/support/free-port';
+import { signInNewAccount, type SignedInClient } from '../../test/support/sessions';
 import { IngestClient, percentile, runClosedLoop, runOpenLoop } from './load-generator';
 import { agePercentileMs, scrapeMetrics } from './metrics-scrape';
 import { ProcessSampler, type ProcessUsage } from './process-sampler';
@@ -202,8 +204,13 @@ async function deleteRunKeys(redis: Redis, prefix: string): Promise<void> {
   } while (cursor !== '0');
 }
 
-async function connectWall(url: string, brandIds: string[]): Promise<Socket> {
-  const socket = io(url, { transports: ['websocket'], forceNew: true, reconnection: false });
+async function connectWall(url: string, session: SignedInClient, brandIds: string[]): Promise<Socket> {
+  const socket = io(url, {
+    transports: ['websocket'],
+    forceNew: true,
+    reconnection: false,
+    extraHeaders: { cookie: session.cookie },
+  });
   await new Promise<void>((done, fail) => {
     socket.once('connect', () => done());
     socket.once('connect_error', (error) => fail(new Error(`socket to ${url} failed: ${error.message}`)));
@@ -291,6 +298,7 @@ async function main(): Promise<void> {
       REDIS_KEY_PREFIX: keyPrefix,
       PIPELINE_GROUP_ID: `${runId}-pipeline`,
       GATEWAY_GROUP_ID: `${runId}-gateway`,
+      SESSION_SECRET: randomBytes(36).toString('base64'),
       LOG_LEVEL: 'warn',
     },
     logDir,
@@ -371,7 +379,14 @@ async function main(): Promise<void> {
 
     apps.start('gateway', { GATEWAY_HOST: '127.0.0.1', GATEWAY_PORT: String(gatewayPort) });
     await waitHealthy(`http://127.0.0.1:${gatewayPort}/health`, 60_000);
-    const wall = await connectWall(`http://127.0.0.1:${gatewayPort}`, ['voltaway', 'fleurie']);
+    const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
+    const viewer = await signInNewAccount({ redis, keyPrefix }, gatewayUrl, {
+      username: 'bench-wall',
+      personId: 'camille',
+      role: 'viewer',
+      brandIds: ['voltaway', 'fleurie'],
+    });
+    const wall = await connectWall(gatewayUrl, viewer, ['voltaway', 'fleurie']);
     const sentAt = new Map<string, number>();
     let wallLatencies: number[] = [];
     wall.on('mention.created', (mention: { id: string }) => {

@@ -291,6 +291,16 @@ describe('who may do what: sessions, roles and brand scopes on every door', () =
     });
   });
 
+  it('refuses a sign-in posted from another origin', async () => {
+    const response = await fetch(`${gateway.url}/v1/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: 'http://evil.example' },
+      body: JSON.stringify({ username: 'camille', password: ACCOUNTS.camille.password }),
+    });
+    expect(response.status).toBe(403);
+    expect(response.headers.get('set-cookie')).toBeNull();
+  });
+
   it('answers a sign-in with a wrong password 401 invalid_credentials, the same as an unknown name', async () => {
     const wrong = await postSignIn(gateway.url, 'camille', 'not-her-password');
     const unknown = await postSignIn(gateway.url, 'nobody', 'not-her-password');

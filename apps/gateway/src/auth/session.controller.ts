@@ -57,6 +57,13 @@ export class SessionController {
   @Post()
   @HttpCode(200)
   async signIn(@Req() request: Request, @Body() body: unknown): Promise<SessionView> {
+    // No CSRF token exists before sign-in: a form on another site must not sign a browser in
+    // to an account of its choosing, so a cross-origin sign-in is refused by its Origin.
+    const origin = request.get('origin');
+    const allowed = new URL(this.config.publicUrl).origin;
+    if (origin !== undefined && origin !== allowed) {
+      throw accessError(403, 'origin_refused', `sign-in from ${origin} refused; only from ${allowed} (PUBLIC_URL)`);
+    }
     const parsed = signInSchema.safeParse(body);
     if (!parsed.success) {
       throw new HttpException(
