@@ -61,6 +61,9 @@ if [[ -n "${SOURCES_FILE:-}" ]]; then
   export COLLECTOR_PORT="${COLLECTOR_PORT:-3003}"
   apps+=(collector)
 fi
+# The pages' scripts are rebuilt on every change under apps/gateway/web: reload the page to see it.
+npx tsx scripts/web-build.ts --watch >"$LOGS/web.log" 2>&1 &
+pids+=($!)
 # Each app under its own supervisor: an app that dies is said so and started again (backoff).
 for app in "${apps[@]}"; do
   : >"$LOGS/$app.log"
@@ -88,8 +91,9 @@ echo
 echo "tocsin: ready in $(( $(date +%s) - started ))s"
 echo "tocsin: mention wall   → http://127.0.0.1:$GATEWAY_PORT/"
 echo "tocsin: alert console  → http://127.0.0.1:$GATEWAY_PORT/console.html"
+echo "tocsin: page scripts   → rebuilt from apps/gateway/web on change (log: .tocsin/logs/web.log)"
 echo "tocsin: sign in        → $PUBLIC_URL/signin.html"
-echo "$accounts" | sed 's/^/tocsin: /' 
+echo "$accounts" | sed 's/^/tocsin: /'
 echo "tocsin: ingest API     → POST http://127.0.0.1:$INGEST_PORT/v1/mentions"
 if [[ -n "${SOURCES_FILE:-}" ]]; then
   echo "tocsin: collector      → $SOURCES_FILE, health http://127.0.0.1:$COLLECTOR_PORT/health"

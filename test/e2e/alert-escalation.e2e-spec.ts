@@ -1,4 +1,4 @@
-import type { AlertEvent } from '@tocsin/alerting';
+import type { AlertEvent, AlertEventView } from '@tocsin/alerting';
 import type { EnrichedMention } from '@tocsin/domain';
 import type { Socket } from 'socket.io-client';
 import { aMention, toNdjson } from '../support/mention-fixtures';
@@ -7,8 +7,8 @@ import { connectSocket, postMentions, startTocsin, type RunningTocsin } from '..
 import { signInNewAccount, type SignedInClient } from '../support/sessions';
 import { recordEvents, waitForEvent, waitUntil } from '../support/wait-for';
 
-type Opened = Extract<AlertEvent, { kind: 'alert.opened' }>;
-type Escalated = Extract<AlertEvent, { kind: 'alert.escalated' }>;
+type Opened = Extract<AlertEventView, { kind: 'alert.opened' }>;
+type Escalated = Extract<AlertEventView, { kind: 'alert.escalated' }>;
 
 describe('alerts: crisis plan → on-call CM → escalation to the manager', () => {
   const run = new TestRun();
@@ -78,6 +78,14 @@ describe('alerts: crisis plan → on-call CM → escalation to the manager', () 
       planVersion: 'e2e-1',
     });
     expect(cmLatencyMs).toBeLessThan(10_000);
+    // The server says what comes next and whom it reaches: the on-call CM, Camille, at once.
+    expect(opened.alert.escalationStatus).toEqual({
+      kind: 'step',
+      atMs: opened.alert.openedAtMs,
+      step: 0,
+      targets: [{ schedule: 'cm-on-call' }],
+      recipients: ['camille'],
+    });
 
     const escalation = await waitForEvent<Escalated>(
       sophie,
@@ -86,6 +94,8 @@ describe('alerts: crisis plan → on-call CM → escalation to the manager', () 
       20_000,
     );
     expect(escalation.atMs - opened.alert.openedAtMs).toBeGreaterThanOrEqual(3_000);
+    // Once the manager is paged the steps have run out: next, everyone paged hears it again.
+    expect(escalation.alert.escalationStatus).toMatchObject({ kind: 'repeat', repeat: 1 });
 
     const repeatsAfterAck = recordEvents<Escalated>(sophie, 'alert.escalated');
     const acknowledgedForWatcher = waitForEvent<AlertEvent>(
@@ -95,7 +105,10 @@ describe('alerts: crisis plan → on-call CM → escalation to the manager', () 
       10_000,
     );
     const ack = await camille.emitWithAck('alert.acknowledge', { alertId: opened.alert.id, note: 'on it' });
-    expect(ack).toMatchObject({ ok: true, alert: { state: 'acknowledged', acknowledgedBy: 'camille' } });
+    expect(ack).toMatchObject({
+      ok: true,
+      alert: { state: 'acknowledged', acknowledgedBy: 'camille', escalationStatus: { kind: 'stopped' } },
+    });
     await acknowledgedForWatcher;
 
     // The policy repeats every 2 s while unacknowledged: 5 s of silence shows the chain stopped.
@@ -103,8 +116,13 @@ describe('alerts: crisis plan → on-call CM → escalation to the manager', () 
     expect(repeatsAfterAck).toEqual([]);
 
     const { alert } = (await getJson(`/v1/alerts/${opened.alert.id}`)) as {
-      alert: { audit: Array<{ action: string; actor: string; reason: string }>; evidence: { count: number } };
+      alert: {
+        audit: Array<{ action: string; actor: string; reason: string }>;
+        evidence: { count: number };
+        escalationStatus: unknown;
+      };
     };
+    expect(alert.escalationStatus).toEqual({ kind: 'stopped' });
     expect(alert.audit.map((entry) => entry.action)).toEqual(
       expect.arrayContaining(['opened', 'notified', 'acknowledged']),
     );
@@ -128,6 +146,7 @@ describe('alerts: crisis plan → on-call CM → escalation to the manager', () 
       body: JSON.stringify({ note: 'statement posted, refunds offered' }),
     });
     expect(resolved.status).toBe(200);
+    await expect(resolved.json()).resolves.toMatchObject({ state: 'resolved', escalationStatus: { kind: 'resolved' } });
     await resolvedForWatcher;
     const audit = (await getJson('/v1/brands/fleurie/audit')) as { entries: Array<{ action: string; actor: string }> };
     expect(audit.entries.map((entry) => `${entry.action}:${entry.actor}`)).toEqual(

@@ -1,5 +1,9 @@
 import type { Environment } from '@tocsin/domain';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildWebBundles, PUBLIC_DIR, WEB_BUNDLE_DIR } from '../../scripts/web-build';
 import { TestRun } from './test-infra';
 import { startTocsin, type RunningTocsin } from './tocsin-apps';
 
@@ -26,17 +30,25 @@ export interface BrowserStack {
 }
 
 /**
- * For the calling describe block: its own topics, the three apps started with `overrides` and
- * a Chromium page before its tests, all stopped after them. Fields are set once beforeAll ran.
+ * For the calling describe block: the pages' bundles built, its own topics, the three apps
+ * started with `overrides` and a Chromium page before its tests, all stopped after them.
+ * Fields are set once beforeAll ran.
  */
 export function useTocsinInChromium(overrides: Environment = {}): BrowserStack {
   const run = new TestRun();
   const stack = {} as BrowserStack;
   let browser: Browser | undefined;
   let tocsin: RunningTocsin | undefined;
+  let publicDir: string | undefined;
   beforeAll(async () => {
+    // The pages' scripts are built from apps/gateway/web, not committed: each suite builds the
+    // sources it runs against into a folder of its own, which suites running side by side and
+    // a developer's `npm run dev` watcher never rewrite under it.
+    publicDir = await mkdtemp(join(tmpdir(), 'tocsin-pages-'));
+    await cp(PUBLIC_DIR, publicDir, { recursive: true, filter: (source) => source !== WEB_BUNDLE_DIR });
+    await buildWebBundles(join(publicDir, 'js'));
     await run.createTopics();
-    tocsin = await startTocsin(run.env(overrides));
+    tocsin = await startTocsin(run.env({ GATEWAY_PUBLIC_DIR: publicDir, ...overrides }));
     stack.tocsin = tocsin;
     browser = await launchChromium();
     stack.page = await browser.newPage();
@@ -45,6 +57,7 @@ export function useTocsinInChromium(overrides: Environment = {}): BrowserStack {
     await browser?.close();
     await tocsin?.stop();
     await run.cleanUp();
+    if (publicDir) await rm(publicDir, { recursive: true, force: true });
   });
   return stack;
 }

@@ -1,7 +1,14 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpException, Param, Post, Query } from '@nestjs/common';
 import { authorize, brandsInScope, isInScope, type Actor } from '@tocsin/access';
 import { AlertActions, type CommandOutcome, type SilenceOutcome } from '@tocsin/alert-actions';
-import { ALERT_STATES, type Alert, type Silence } from '@tocsin/alerting';
+import {
+  ALERT_STATES,
+  planTargetResolver,
+  viewAlert,
+  type Alert,
+  type AlertView,
+  type Silence,
+} from '@tocsin/alerting';
 import { describeZodError, systemClock } from '@tocsin/domain';
 import { PlanSource } from '@tocsin/plan-source';
 import { AlertStore, OutboxStore, SilenceStore, type WebhookDelivery } from '@tocsin/redis';
@@ -67,10 +74,15 @@ export class AlertsController {
     private readonly plan: PlanSource,
   ) {}
 
+  /** Alerts leave with their escalation status derived from the plan in force. */
+  private view(alert: Alert): AlertView {
+    return viewAlert(alert, planTargetResolver(this.plan.current().plan));
+  }
+
   /** Alerts of the actor's brands only; naming a brand outside them is refused. */
   @Allow('alerts.read')
   @Get('alerts')
-  async list(@Query() query: Record<string, string>, @CurrentActor() actor: Actor): Promise<{ alerts: Alert[] }> {
+  async list(@Query() query: Record<string, string>, @CurrentActor() actor: Actor): Promise<{ alerts: AlertView[] }> {
     const parsed = alertQuerySchema.safeParse(query);
     if (!parsed.success) throw badRequest(parsed.error);
     const { brand, state, level, from, to, limit } = parsed.data;
@@ -78,9 +90,9 @@ export class AlertsController {
     if (brand !== undefined) {
       const denied = authorize(actor, 'alerts.read', brand);
       if (denied) throw forbidden(denied);
-      return { alerts: await this.alerts.list({ ...filters, brandId: brand }) };
+      return { alerts: (await this.alerts.list({ ...filters, brandId: brand })).map((alert) => this.view(alert)) };
     }
-    if (actor.role === 'admin') return { alerts: await this.alerts.list(filters) };
+    if (actor.role === 'admin') return { alerts: (await this.alerts.list(filters)).map((alert) => this.view(alert)) };
     const brandIds = brandsInScope(
       actor,
       this.plan.current().plan.brands.map((known) => known.id),
@@ -90,7 +102,8 @@ export class AlertsController {
       alerts: lists
         .flat()
         .sort((a, b) => b.openedAtMs - a.openedAtMs)
-        .slice(0, limit),
+        .slice(0, limit)
+        .map((alert) => this.view(alert)),
     };
   }
 
@@ -100,30 +113,30 @@ export class AlertsController {
   async get(
     @Param('id') id: string,
     @CurrentActor() actor: Actor,
-  ): Promise<{ alert: Alert; deliveries: WebhookDelivery[] }> {
+  ): Promise<{ alert: AlertView; deliveries: WebhookDelivery[] }> {
     const alert = await this.alerts.get(id);
     if (!alert) throw new HttpException({ statusCode: 404, code: 'not-found', message: `no alert "${id}"` }, 404);
     const denied = authorize(actor, 'alerts.read', alert.brandId);
     if (denied) throw forbidden(denied);
-    return { alert, deliveries: await this.outbox.deliveries(id) };
+    return { alert: this.view(alert), deliveries: await this.outbox.deliveries(id) };
   }
 
   @Allow('alerts.act')
   @Post('alerts/:id/acknowledge')
   @HttpCode(200)
-  async acknowledge(@Param('id') id: string, @Body() body: unknown, @CurrentActor() actor: Actor): Promise<Alert> {
+  async acknowledge(@Param('id') id: string, @Body() body: unknown, @CurrentActor() actor: Actor): Promise<AlertView> {
     const parsed = commandBodySchema.safeParse(body ?? {});
     if (!parsed.success) throw badRequest(parsed.error);
-    return toHttp(await this.actions.acknowledge(id, actor, parsed.data.note));
+    return this.view(toHttp(await this.actions.acknowledge(id, actor, parsed.data.note)));
   }
 
   @Allow('alerts.act')
   @Post('alerts/:id/resolve')
   @HttpCode(200)
-  async resolve(@Param('id') id: string, @Body() body: unknown, @CurrentActor() actor: Actor): Promise<Alert> {
+  async resolve(@Param('id') id: string, @Body() body: unknown, @CurrentActor() actor: Actor): Promise<AlertView> {
     const parsed = commandBodySchema.safeParse(body ?? {});
     if (!parsed.success) throw badRequest(parsed.error);
-    return toHttp(await this.actions.resolve(id, actor, parsed.data.note));
+    return this.view(toHttp(await this.actions.resolve(id, actor, parsed.data.note)));
   }
 
   /** Every transition of every alert of a brand, newest alert first, and the brand's silences. */

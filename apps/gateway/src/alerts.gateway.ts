@@ -1,7 +1,8 @@
 import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
 import type { Actor } from '@tocsin/access';
 import { AlertActions, type CommandOutcome } from '@tocsin/alert-actions';
-import type { AlertEvent } from '@tocsin/alerting';
+import { planTargetResolver, viewAlert, viewAlertEvent, type AlertEvent } from '@tocsin/alerting';
+import { PlanSource } from '@tocsin/plan-source';
 import { describeZodError } from '@tocsin/domain';
 import type { Server } from 'socket.io';
 import type { TocsinSocket } from './mentions.gateway';
@@ -15,10 +16,6 @@ import {
   type SocketData,
 } from './socket-events';
 
-function toAnswer(outcome: CommandOutcome): AlertCommandAnswer {
-  return outcome.ok ? { ok: true, alert: outcome.alert } : { ok: false, error: outcome.error };
-}
-
 /**
  * Alert commands from consoles (applied through the same transactional actions as the
  * alerter's, their events coming back through the outbox), and alert facts to the brand's
@@ -29,12 +26,21 @@ export class AlertsGateway {
   @WebSocketServer()
   server!: Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
-  constructor(private readonly alerts: AlertActions) {}
+  constructor(
+    private readonly alerts: AlertActions,
+    private readonly plan: PlanSource,
+  ) {}
 
   broadcast(event: AlertEvent, userIds: readonly string[]): void {
     // One emit to the union of rooms: a socket in several of them gets the event once.
     const rooms = [brandRoom(event.alert.brandId), ...userIds.map(userRoom)];
-    this.server.to(rooms).emit(event.kind, event as never);
+    const view = viewAlertEvent(event, planTargetResolver(this.plan.current().plan));
+    this.server.to(rooms).emit(view.kind, view as never);
+  }
+
+  private toAnswer(outcome: CommandOutcome): AlertCommandAnswer {
+    if (!outcome.ok) return { ok: false, error: outcome.error };
+    return { ok: true, alert: viewAlert(outcome.alert, planTargetResolver(this.plan.current().plan)) };
   }
 
   private async run(
@@ -52,7 +58,7 @@ export class AlertsGateway {
         error: { code: 'invalid_payload', message: `expected { alertId, note? }; ${detail.join('; ')}` },
       };
     }
-    return toAnswer(await command(parsed.data.alertId, actor, parsed.data.note));
+    return this.toAnswer(await command(parsed.data.alertId, actor, parsed.data.note));
   }
 
   @SubscribeMessage('alert.acknowledge')

@@ -8,7 +8,7 @@ import {
   type OnGatewayConnection,
 } from '@nestjs/websockets';
 import { authorize, brandsInScope } from '@tocsin/access';
-import type { Alert } from '@tocsin/alerting';
+import { planTargetResolver, viewAlert, type Alert } from '@tocsin/alerting';
 import {
   describeZodError,
   enrichedMentionSchema,
@@ -132,7 +132,14 @@ export class MentionsGateway implements OnGatewayConnection {
       this.latestSignals(selection.brandIds),
       this.liveAlerts(selection.brandIds),
     ]);
-    return { ok: true, brandIds: selection.brandIds, recent, signals, alerts };
+    const resolver = planTargetResolver(this.plan.current().plan);
+    return {
+      ok: true,
+      brandIds: selection.brandIds,
+      recent,
+      signals,
+      alerts: alerts.map((alert) => viewAlert(alert, resolver)),
+    };
   }
 
   @SubscribeMessage('unsubscribe')

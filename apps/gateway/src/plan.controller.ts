@@ -1,9 +1,18 @@
 import { Controller, Get } from '@nestjs/common';
 import { brandsInScope, isInScope, type Actor } from '@tocsin/access';
-import type { SeverityLevel } from '@tocsin/crisis-plan';
+import type { Role, SeverityLevel } from '@tocsin/crisis-plan';
 import { PlanSource } from '@tocsin/plan-source';
 import { UserStore } from '@tocsin/redis';
 import { Allow, CurrentActor } from './auth/access.guard';
+
+/** What a console is told of the plan in force: the answer of `GET /v1/plan`. */
+export interface PlanSummary {
+  version: string;
+  organisation: string;
+  brands: Array<{ id: string; name: string }>;
+  levels: SeverityLevel[];
+  people: Array<{ id: string; name: string; role: Role }>;
+}
 
 /**
  * What consoles need of the crisis plan in force, within the reader's brands; contacts and
@@ -35,13 +44,7 @@ export class PlanController {
    */
   @Allow('plan.read')
   @Get('plan')
-  async summary(@CurrentActor() actor: Actor): Promise<{
-    version: string;
-    organisation: string;
-    brands: Array<{ id: string; name: string }>;
-    levels: SeverityLevel[];
-    people: Array<{ id: string; name: string; role: string }>;
-  }> {
+  async summary(@CurrentActor() actor: Actor): Promise<PlanSummary> {
     const { plan, version } = this.plan.current();
     const colleagues = new Set([actor.personId]);
     if (actor.role !== 'admin') {

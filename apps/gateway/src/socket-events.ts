@@ -1,4 +1,4 @@
-import type { Alert, AlertEvent, AlertEventKind } from '@tocsin/alerting';
+import type { AlertEventKind, AlertEventView, AlertView } from '@tocsin/alerting';
 import type { EnrichedMention, SpikeSignal } from '@tocsin/domain';
 import { z } from 'zod';
 
@@ -13,14 +13,17 @@ export const brandSelectionSchema = z
   .object({ brandIds: z.array(z.string().min(1).max(128)).min(1).max(200) })
   .strict();
 
-/** `signals`: the brands' latest volume verdicts, oldest first, for the wall's trend. */
+/**
+ * `signals`: the brands' latest volume verdicts, oldest first, for the wall's trend. Alerts go
+ * out with their escalation status derived, here as in every event and HTTP answer.
+ */
 export type SubscribeAnswer = CommandAnswer<{
   brandIds: string[];
   recent: EnrichedMention[];
   signals: SpikeSignal[];
-  alerts: Alert[];
+  alerts: AlertView[];
 }>;
-export type AlertCommandAnswer = CommandAnswer<{ alert: Alert }>;
+export type AlertCommandAnswer = CommandAnswer<{ alert: AlertView }>;
 
 export const alertCommandSchema = z
   .object({ alertId: z.string().min(1).max(128), note: z.string().max(2_000).optional() })
@@ -33,7 +36,7 @@ export type ServerToClientEvents = {
   /** The detector's verdict on a brand's volume or negative volume for an interval just closed. */
   'signal.spike': (signal: SpikeSignal) => void;
   'connection.refused': (error: CommandError) => void;
-} & { [K in AlertEventKind]: (event: Extract<AlertEvent, { kind: K }>) => void };
+} & { [K in AlertEventKind]: (event: Extract<AlertEventView, { kind: K }>) => void };
 
 /** Commands a client sends, in the imperative, each answered through its ack. */
 export interface ClientToServerEvents {

@@ -8,6 +8,7 @@ import {
   type AuditEntry,
   type EscalationSnapshot,
 } from './alert.schema';
+import { levelRank } from './level-rank';
 
 const MINUTE_MS = 60_000;
 
@@ -23,11 +24,6 @@ export type AlertCommandResult =
 /** The key grouping hits into one alert: one brand, one trigger group. */
 export function alertGroupKey(hit: Pick<TriggerHit, 'brandId' | 'group'>): string {
   return `${hit.brandId}/${hit.group}`;
-}
-
-/** Severity rank of a level in the plan, lowest first; -1 for a level the plan no longer has. */
-export function levelRank(plan: CrisisPlan, levelId: string): number {
-  return plan.levels.findIndex((level) => level.id === levelId);
 }
 
 function snapshotEscalation(

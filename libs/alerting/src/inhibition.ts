@@ -1,5 +1,5 @@
 import type { CrisisPlan, TriggerHit } from '@tocsin/crisis-plan';
-import { levelRank } from './alert-lifecycle';
+import { levelRank } from './level-rank';
 import type { Alert } from './alert.schema';
 
 /**

@@ -1,10 +1,4 @@
-import {
-  createTriggerState,
-  evaluateMention,
-  evaluateSignal,
-  formatFollowers,
-  triggerStateSchema,
-} from './trigger-evaluation';
+import { createTriggerState, evaluateMention, evaluateSignal, triggerStateSchema } from './trigger-evaluation';
 import { triggerHitSchema } from './trigger-hit.schema';
 import { mentionWith, planWith, signalWith } from './testing/plan-fixture';
 
@@ -244,16 +238,5 @@ triggers:
     const signal = signalWith({ metric: 'volume', score: 0.54, observed: 27, expected: 0.44003249247224996 });
     const { hits } = evaluateSignal(planWith(snippet), createTriggerState(), signal, T0);
     expect(hits[0]?.reason).toBe('Spike in mention volume: 27 observed, 0.44 expected (score 0.54)');
-  });
-});
-
-describe(formatFollowers.name, () => {
-  it.each([
-    [950, '950'],
-    [120_000, '120k'],
-    [1_250, '1.3k'],
-    [2_400_000, '2.4M'],
-  ])('formats %d as %s', (count, text) => {
-    expect(formatFollowers(count)).toBe(text);
   });
 });

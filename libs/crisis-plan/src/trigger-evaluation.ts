@@ -1,4 +1,11 @@
-import { foldText, formatAmount, type EnrichedMention, type SignalMetric, type SpikeSignal } from '@tocsin/domain';
+import {
+  foldText,
+  formatAmount,
+  formatFollowers,
+  type EnrichedMention,
+  type SignalMetric,
+  type SpikeSignal,
+} from '@tocsin/domain';
 import { z } from 'zod';
 import {
   countInShareWindow,
@@ -67,13 +74,6 @@ function isOwnPost(plan: CrisisPlan, brandId: string, mention: EnrichedMention):
   const handles = plan.brands.find((brand) => brand.id === brandId)?.handles ?? [];
   const author = foldText(mention.author.handle.replace(/^@/, ''));
   return handles.some((handle) => foldText(handle.replace(/^@/, '')) === author);
-}
-
-/** "120k", "1.2M": follower counts as people say them. */
-export function formatFollowers(count: number): string {
-  if (count >= 1_000_000) return `${Number((count / 1_000_000).toFixed(1))}M`;
-  if (count >= 1_000) return `${Number((count / 1_000).toFixed(1))}k`;
-  return String(count);
 }
 
 function handleOf(mention: EnrichedMention): string {

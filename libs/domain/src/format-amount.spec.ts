@@ -1,4 +1,4 @@
-import { formatAmount } from './format-amount';
+import { formatAmount, formatFollowers } from './format-amount';
 
 describe(formatAmount.name, () => {
   it.each([
@@ -9,5 +9,16 @@ describe(formatAmount.name, () => {
     [0, '0'],
   ])('writes %d as %s', (value, expected) => {
     expect(formatAmount(value)).toBe(expected);
+  });
+});
+
+describe(formatFollowers.name, () => {
+  it.each([
+    [950, '950'],
+    [120_000, '120k'],
+    [1_250, '1.3k'],
+    [2_400_000, '2.4M'],
+  ])('formats %d as %s', (count, text) => {
+    expect(formatFollowers(count)).toBe(text);
   });
 });

@@ -9,6 +9,7 @@ export * from './topics';
 export * from './environment';
 export * from './seeded-random';
 export * from './format-amount';
+export * from './format-duration';
 export * from './event-time';
 export * from './redaction';
 export * from './instant.schema';
