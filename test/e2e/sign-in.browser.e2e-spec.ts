@@ -1,5 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../support/browser';
+import { rm } from 'node:fs/promises';
+import { buildPagesFolder, launchChromium, openLivePage } from '../support/browser';
 import { freePort } from '../support/free-port';
 import { startIdentityProvider, type TestIdentityProvider } from '../support/oidc-provider';
 import { createAccounts, type TestAccount } from '../support/sessions';
@@ -36,8 +37,10 @@ describe('sign-in in Chromium: password and OpenID Connect', () => {
   let idp: TestIdentityProvider;
   let gateway: RunningGateway;
   let browser: Browser;
+  let publicDir: string | undefined;
 
   beforeAll(async () => {
+    publicDir = await buildPagesFolder();
     await run.createTopics();
     const port = await freePort();
     const publicUrl = `http://127.0.0.1:${port}`;
@@ -56,6 +59,7 @@ describe('sign-in in Chromium: password and OpenID Connect', () => {
     gateway = await startGateway(
       run.env({
         PLAN_FILE: 'config/test/e2e-plan.yaml',
+        GATEWAY_PUBLIC_DIR: publicDir,
         GATEWAY_PORT: String(port),
         PUBLIC_URL: publicUrl,
         OIDC_ISSUER_URL: idp.issuerUrl,
@@ -71,6 +75,7 @@ describe('sign-in in Chromium: password and OpenID Connect', () => {
     await gateway?.app.close();
     await idp?.stop();
     await run.cleanUp();
+    if (publicDir) await rm(publicDir, { recursive: true, force: true });
   });
 
   async function freshPage(): Promise<Page> {
@@ -98,6 +103,9 @@ describe('sign-in in Chromium: password and OpenID Connect', () => {
     await page.fill('[data-testid="signin-password"]', CAMILLE.password);
     await Promise.all([page.waitForURL(`${gateway.url}/`), page.click('[data-testid="signin-submit"]')]);
     expect(await whoAmI(page)).toEqual({ status: 200, username: 'camille', role: 'cm' });
+    // The wall, live, as that person.
+    await page.waitForSelector('[data-testid="connection-status"][data-state="connected"]', { timeout: 15_000 });
+    expect(await page.textContent('[data-testid="signed-in-as"]')).toBe('Camille Martin · community manager');
     const cookie = (await page.context().cookies()).find((c) => c.name === 'tocsin.sid');
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax' });
     await page.context().close();
@@ -109,6 +117,20 @@ describe('sign-in in Chromium: password and OpenID Connect', () => {
     await page.fill('[data-testid="signin-username"]', 'camille');
     await page.fill('[data-testid="signin-password"]', CAMILLE.password);
     await Promise.all([page.waitForURL(`${gateway.url}/console.html`), page.click('[data-testid="signin-submit"]')]);
+    await page.context().close();
+  });
+
+  it('sends a page opened without a session to sign in, shows the console as that person, and signs out', async () => {
+    const page = await freshPage();
+    await openLivePage(page, `${gateway.url}/console.html`, CAMILLE);
+    expect(await page.textContent('[data-testid="signed-in-as"] .who__name')).toBe(
+      'Camille Martin · community manager',
+    );
+    await Promise.all([page.waitForURL(`${gateway.url}/signin.html`), page.click('[data-testid="sign-out"]')]);
+    expect((await whoAmI(page)).status).toBe(401);
+    // The console again: without a session it sends the browser back to sign in.
+    await page.goto(`${gateway.url}/console.html`);
+    await page.waitForURL(`${gateway.url}/signin.html?next=%2Fconsole.html`);
     await page.context().close();
   });
 
@@ -124,6 +146,8 @@ describe('sign-in in Chromium: password and OpenID Connect', () => {
     await page.click('button[type="submit"]');
     await page.waitForURL(`${gateway.url}/console.html`);
     expect(await whoAmI(page)).toEqual({ status: 200, username: 'sophie', role: 'manager' });
+    await page.waitForSelector('[data-testid="connection-status"][data-state="connected"]', { timeout: 15_000 });
+    expect(await page.textContent('[data-testid="signed-in-as"] .who__name')).toBe('Sophie Bernard · manager');
     const linked = await new UserStore(run.redis, new RedisKeys(run.keyPrefix)).get('sophie');
     expect(linked?.oidcSubject).toBe('oidc-user');
     await page.context().close();
