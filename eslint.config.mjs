@@ -10,6 +10,7 @@ const pureLibs = [
   'libs/alerting/src/**/*.ts',
   'libs/sources/src/**/*.ts',
   'libs/reply-queue/src/**/*.ts',
+  'libs/access/src/**/*.ts',
 ];
 
 export default tseslint.config(

@@ -32,6 +32,16 @@ echo "tocsin: building the apps…"
 npm run -s build >"$LOGS/build.log" 2>&1 || { tail -40 "$LOGS/build.log"; exit 1; }
 
 export INGEST_PORT="${INGEST_PORT:-3000}" GATEWAY_PORT="${GATEWAY_PORT:-3001}" PIPELINE_HEALTH_PORT="${PIPELINE_HEALTH_PORT:-3002}" ALERTER_HEALTH_PORT="${ALERTER_HEALTH_PORT:-3004}"
+# The console's sockets are accepted only from the public URL's origin: open the pages at it.
+export PUBLIC_URL="${PUBLIC_URL:-http://127.0.0.1:$GATEWAY_PORT}"
+# Session cookies are signed with a secret made once for this checkout and kept in .tocsin/.
+if [[ -z "${SESSION_SECRET:-}" ]]; then
+  [[ -s "$ROOT/.tocsin/session-secret" ]] ||
+    (umask 077 && mkdir -p "$ROOT/.tocsin" &&
+      node -e "process.stdout.write(require('node:crypto').randomBytes(48).toString('base64'))" >"$ROOT/.tocsin/session-secret")
+  SESSION_SECRET="$(cat "$ROOT/.tocsin/session-secret")"
+  export SESSION_SECRET
+fi
 # The demo plays event time 60× faster than the clock, so its mentions run hours ahead of it:
 # here that is the point, not a wrong clock, and the allowance is a week instead of 5 minutes.
 export MAX_CLOCK_SKEW_MS="${MAX_CLOCK_SKEW_MS:-604800000}"
@@ -78,13 +88,17 @@ wait_for_http() {
 }
 wait_for_http "http://127.0.0.1:$INGEST_PORT/health" ingest
 wait_for_http "http://127.0.0.1:$PIPELINE_HEALTH_PORT/health" pipeline
-wait_for_http "http://127.0.0.1:$GATEWAY_PORT/v1/brands" gateway
+wait_for_http "http://127.0.0.1:$GATEWAY_PORT/health" gateway
+# One account per role (viewer, cm, manager, admin), new passwords each start; `npm run users` manages real ones.
+accounts="$(npx tsx scripts/users.ts demo)"
 
 echo
 echo "tocsin: ready in $(( $(date +%s) - started ))s"
 echo "tocsin: mention wall   → http://127.0.0.1:$GATEWAY_PORT/"
 echo "tocsin: alert console  → http://127.0.0.1:$GATEWAY_PORT/console.html"
 echo "tocsin: page scripts   → rebuilt from apps/gateway/web on change (log: .tocsin/logs/web.log)"
+echo "tocsin: sign in        → $PUBLIC_URL/signin.html"
+echo "$accounts" | sed 's/^/tocsin: /'
 echo "tocsin: ingest API     → POST http://127.0.0.1:$INGEST_PORT/v1/mentions (Authorization: Bearer <key from npm run -s keys -- create --source NAME>)"
 if [[ -n "${SOURCES_FILE:-}" ]]; then
   echo "tocsin: collector      → $SOURCES_FILE, health http://127.0.0.1:$COLLECTOR_PORT/health"

@@ -5,12 +5,14 @@ import { mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
+import { randomBytes } from 'node:crypto';
 import { freePort } from '../../test/support/free-port';
 import { AlertActions } from '@tocsin/alert-actions';
 import { systemClock } from '@tocsin/domain';
 import { PlanSource } from '@tocsin/plan-source';
 import { AlertStore, IngestKeyStore, OutboxStore, RedisKeys, SilenceStore } from '@tocsin/redis';
 import { PageReceiver, runCrisisProbes } from './crisis-probe';
+import { signInNewAccount, type SignedInClient } from '../../test/support/sessions';
 import { IngestClient, percentile, runClosedLoop, runOpenLoop } from './load-generator';
 import { agePercentileMs, scrapeMetrics } from './metrics-scrape';
 import { ProcessSampler, type ProcessUsage } from './process-sampler';
@@ -207,8 +209,13 @@ async function deleteRunKeys(redis: Redis, prefix: string): Promise<void> {
   } while (cursor !== '0');
 }
 
-async function connectWall(url: string, brandIds: string[]): Promise<Socket> {
-  const socket = io(url, { transports: ['websocket'], forceNew: true, reconnection: false });
+async function connectWall(url: string, session: SignedInClient, brandIds: string[]): Promise<Socket> {
+  const socket = io(url, {
+    transports: ['websocket'],
+    forceNew: true,
+    reconnection: false,
+    extraHeaders: { cookie: session.cookie },
+  });
   await new Promise<void>((done, fail) => {
     socket.once('connect', () => done());
     socket.once('connect_error', (error) => fail(new Error(`socket to ${url} failed: ${error.message}`)));
@@ -308,6 +315,7 @@ async function main(): Promise<void> {
       PIPELINE_GROUP_ID: `${runId}-pipeline`,
       GATEWAY_GROUP_ID: `${runId}-gateway`,
       ALERTER_GROUP_ID: `${runId}-alerter`,
+      SESSION_SECRET: randomBytes(36).toString('base64'),
       LOG_LEVEL: 'warn',
     },
     logDir,
@@ -414,10 +422,20 @@ async function main(): Promise<void> {
     );
     const resolveProbeAlerts = async (): Promise<void> => {
       for (const alert of await probeAlerts.listLive('voltaway')) {
-        if (alert.groupKey === 'voltaway/crisis-words') await probeActions.resolve(alert.id, 'camille', 'bench probe');
+        if (alert.groupKey === 'voltaway/crisis-words')
+          await probeActions.resolve(alert.id, probeResponder, 'bench probe');
       }
     };
-    const wall = await connectWall(`http://127.0.0.1:${gatewayPort}`, ['voltaway', 'fleurie']);
+    // The on-call CM of the example plan, acting as the gateway's sign-in would make them.
+    const probeResponder = { username: 'bench-cm', personId: 'camille', role: 'cm' as const, brandIds: ['voltaway'] };
+    const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
+    const viewer = await signInNewAccount({ redis, keyPrefix }, gatewayUrl, {
+      username: 'bench-wall',
+      personId: 'camille',
+      role: 'viewer',
+      brandIds: ['voltaway', 'fleurie'],
+    });
+    const wall = await connectWall(gatewayUrl, viewer, ['voltaway', 'fleurie']);
     const sentAt = new Map<string, number>();
     let wallLatencies: number[] = [];
     wall.on('mention.created', (mention: { id: string }) => {

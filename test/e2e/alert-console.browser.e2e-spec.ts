@@ -14,7 +14,7 @@ describe('alert console in Chromium', () => {
 
   it('pages the on-call CM live, and acknowledging from the console stops the escalation', async () => {
     const { tocsin, page } = stack;
-    await openLivePage(page, `${tocsin.gatewayUrl}/console.html?user=camille`);
+    await openLivePage(page, `${tocsin.gatewayUrl}/console.html`);
 
     await postMentions(
       tocsin.ingest,
@@ -33,10 +33,14 @@ describe('alert console in Chromium', () => {
     await page
       .locator(`[data-testid="alert-row"][data-alert-id="${alertId}"][data-state="acknowledged"]`)
       .waitFor({ timeout: 10_000 });
-    const response = await fetch(`${tocsin.gatewayUrl}/v1/alerts/${alertId}`);
-    const { alert } = (await response.json()) as {
-      alert: { state: string; acknowledgedBy: string; nextEscalationAtMs: number | null };
-    };
+    // Read with the page's own session, as the console reads it.
+    const { alert } = await page.evaluate(
+      async (id) =>
+        (await (await fetch(`/v1/alerts/${id}`)).json()) as {
+          alert: { state: string; acknowledgedBy: string; nextEscalationAtMs: number | null };
+        },
+      alertId,
+    );
     expect(alert).toMatchObject({ state: 'acknowledged', acknowledgedBy: 'camille', nextEscalationAtMs: null });
     await expect(page.locator('[data-testid="audit-entry"]').allInnerTexts()).resolves.toEqual(
       expect.arrayContaining([expect.stringMatching(/acknowledged/)]),

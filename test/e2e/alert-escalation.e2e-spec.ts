@@ -4,6 +4,7 @@ import type { Socket } from 'socket.io-client';
 import { aMention, toNdjson } from '../support/mention-fixtures';
 import { isGroupCaughtUp, TestRun } from '../support/test-infra';
 import { connectSocket, postMentions, startTocsin, type RunningTocsin } from '../support/tocsin-apps';
+import { signInNewAccount, type SignedInClient } from '../support/sessions';
 import { recordEvents, waitForEvent, waitUntil } from '../support/wait-for';
 
 type Opened = Extract<AlertEventView, { kind: 'alert.opened' }>;
@@ -15,13 +16,32 @@ describe('alerts: crisis plan → on-call CM → escalation to the manager', () 
   let camille: Socket;
   let sophie: Socket;
   let watcher: Socket;
+  let camilleSession: SignedInClient;
+  let sophieSession: SignedInClient;
 
   beforeAll(async () => {
     await run.createTopics();
     tocsin = await startTocsin(run.env({ PLAN_FILE: 'config/test/e2e-plan.yaml', ESCALATION_POLL_MS: '100' }));
-    camille = await connectSocket(tocsin.gatewayUrl, { userId: 'camille' });
-    sophie = await connectSocket(tocsin.gatewayUrl, { userId: 'sophie' });
-    watcher = await connectSocket(tocsin.gatewayUrl);
+    const url = tocsin.gatewayUrl;
+    const brandIds = ['fleurie', 'voltaway'];
+    camilleSession = await signInNewAccount(run, url, {
+      username: 'camille',
+      personId: 'camille',
+      role: 'cm',
+      brandIds,
+    });
+    sophieSession = await signInNewAccount(run, url, {
+      username: 'sophie',
+      personId: 'sophie',
+      role: 'manager',
+      brandIds,
+    });
+    camille = await connectSocket(url, camilleSession);
+    sophie = await connectSocket(url, sophieSession);
+    watcher = await connectSocket(
+      url,
+      await signInNewAccount(run, url, { username: 'watcher', personId: 'hugo', role: 'viewer', brandIds }),
+    );
     await watcher.emitWithAck('subscribe', { brandIds: ['fleurie', 'voltaway'] });
   });
 
@@ -32,7 +52,7 @@ describe('alerts: crisis plan → on-call CM → escalation to the manager', () 
   });
 
   async function getJson(path: string): Promise<unknown> {
-    const response = await fetch(`${tocsin.gatewayUrl}${path}`);
+    const response = await camilleSession.fetch(path);
     expect(response.status).toBe(200);
     return response.json();
   }
@@ -120,10 +140,10 @@ describe('alerts: crisis plan → on-call CM → escalation to the manager', () 
       (e) => e.alert.id === opened.alert.id,
       10_000,
     );
-    const resolved = await fetch(`${tocsin.gatewayUrl}/v1/alerts/${opened.alert.id}/resolve`, {
+    // Resolved as the signed-in person: the body carries only the note.
+    const resolved = await camilleSession.fetch(`/v1/alerts/${opened.alert.id}/resolve`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ userId: 'camille', note: 'statement posted, refunds offered' }),
+      body: JSON.stringify({ note: 'statement posted, refunds offered' }),
     });
     expect(resolved.status).toBe(200);
     await expect(resolved.json()).resolves.toMatchObject({ state: 'resolved', escalationStatus: { kind: 'resolved' } });
@@ -132,7 +152,7 @@ describe('alerts: crisis plan → on-call CM → escalation to the manager', () 
     expect(audit.entries.map((entry) => `${entry.action}:${entry.actor}`)).toEqual(
       expect.arrayContaining(['opened:tocsin', 'acknowledged:camille', 'resolved:camille']),
     );
-    const badRequest = await fetch(`${tocsin.gatewayUrl}/v1/alerts?state=sleeping`);
+    const badRequest = await camilleSession.fetch('/v1/alerts?state=sleeping');
     expect(badRequest.status).toBe(400);
   });
 
@@ -147,14 +167,12 @@ describe('alerts: crisis plan → on-call CM → escalation to the manager', () 
   });
 
   it('raises nothing for a silenced brand', async () => {
-    const response = await fetch(`${tocsin.gatewayUrl}/v1/silences`, {
+    const response = await sophieSession.fetch('/v1/silences', {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
         matchers: { brandId: 'voltaway' },
         startsAtMs: Date.now() - 1_000,
         endsAtMs: Date.now() + 3_600_000,
-        createdBy: 'camille',
         reason: 'known outage, statement already posted',
       }),
     });

@@ -1,5 +1,5 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import type { AlertEvent, AlertView, SocketMessage } from '@tocsin/alerting';
+import type { AlertEvent, SocketMessage } from '@tocsin/alerting';
 import type { TriggerHit } from '@tocsin/crisis-plan';
 import { DLQ_HEADERS, RecordPublisher } from '@tocsin/kafka';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Socket } from 'socket.io-client';
 import { isGroupCaughtUp, TestRun } from '../support/test-infra';
+import { signInNewAccount, type SignedInClient } from '../support/sessions';
 import { connectSocket, startAlerter, startGateway, type RunningGateway } from '../support/tocsin-apps';
 import { recordEvents, waitForEvent, waitUntil } from '../support/wait-for';
 import { WebhookReceiver } from '../support/webhook-receiver';
@@ -63,6 +64,7 @@ describe('alerter: trust at the Kafka boundary, pages once, secrets never shown'
   let gateway: RunningGateway;
   let camille: Socket;
   let watcher: Socket;
+  let viewer: SignedInClient;
 
   beforeAll(async () => {
     await run.createTopics();
@@ -76,8 +78,18 @@ describe('alerter: trust at the Kafka boundary, pages once, secrets never shown'
     const env = run.env({ PLAN_FILE: planFile, ESCALATION_POLL_MS: '100', CAMILLE_WEBHOOK_SECRET: SIGNING_SECRET });
     alerter = await startAlerter(env);
     gateway = await startGateway(env);
-    camille = await connectSocket(gateway.url, { userId: 'camille' });
-    watcher = await connectSocket(gateway.url);
+    const brandIds = ['fleurie', 'voltaway'];
+    camille = await connectSocket(
+      gateway.url,
+      await signInNewAccount(run, gateway.url, { username: 'camille', personId: 'camille', role: 'cm', brandIds }),
+    );
+    viewer = await signInNewAccount(run, gateway.url, {
+      username: 'watcher',
+      personId: 'camille',
+      role: 'viewer',
+      brandIds,
+    });
+    watcher = await connectSocket(gateway.url, viewer);
     await watcher.emitWithAck('subscribe', { brandIds: ['fleurie', 'voltaway'] });
   });
 
@@ -115,7 +127,7 @@ describe('alerter: trust at the Kafka boundary, pages once, secrets never shown'
     const answer = await waitUntil(
       'the delivery to be logged',
       async () => {
-        const body = (await (await fetch(`${gateway.url}/v1/alerts/${alert.id}`)).json()) as {
+        const body = (await (await viewer.fetch(`/v1/alerts/${alert.id}`)).json()) as {
           deliveries: Array<{ status: string; url: string }>;
         };
         return body.deliveries.some((delivery) => delivery.status === 'delivered') ? body : undefined;
@@ -141,7 +153,7 @@ describe('alerter: trust at the Kafka boundary, pages once, secrets never shown'
         (await isGroupCaughtUp(run.kafka, `${run.id}-alerter-hits`, run.topic('alerts.signals'))) ? true : undefined,
       20_000,
     );
-    const { alerts } = (await (await fetch(`${gateway.url}/v1/alerts?brand=voltaway`)).json()) as { alerts: unknown[] };
+    const { alerts } = (await (await viewer.fetch(`/v1/alerts?brand=voltaway`)).json()) as { alerts: unknown[] };
     expect(alerts).toEqual([]);
     expect(openedSeen).toEqual([]);
     const paged = receiver.pages.map((page) => (page.body as { brand?: { id?: string } }).brand?.id);
@@ -149,17 +161,20 @@ describe('alerter: trust at the Kafka boundary, pages once, secrets never shown'
   });
 
   it('delivers an alert event sent twice on alerts.events to the sockets once', async () => {
-    const [view] = ((await (await fetch(`${gateway.url}/v1/alerts?brand=fleurie`)).json()) as { alerts: AlertView[] })
-      .alerts;
-    if (!view) throw new Error('the first test opens a Fleurie alert');
-    // The alerter writes alerts to alerts.events; the view's derived status is the gateway's own.
-    const { escalationStatus: _derived, ...fleurie } = view;
+    const [fleurie] = (
+      (await (await viewer.fetch(`/v1/alerts?brand=fleurie`)).json()) as {
+        alerts: Array<Opened['alert'] & { escalationStatus: unknown }>;
+      }
+    ).alerts;
+    if (!fleurie) throw new Error('the first test opens a Fleurie alert');
+    // The API adds the derived escalation status; the outbox carries the stored alert only.
+    const { escalationStatus: _derived, ...stored } = fleurie;
     const message: SocketMessage = {
       channel: 'socket',
       key: `${fleurie.id}/replayed-by-test`,
       alertId: fleurie.id,
       userIds: ['camille'],
-      event: { kind: 'alert.updated', atMs: Date.now(), alert: fleurie },
+      event: { kind: 'alert.updated', atMs: Date.now(), alert: stored },
     };
     const seen = recordEvents<AlertEvent>(watcher, 'alert.updated');
     const record = { key: `alert:${fleurie.id}`, value: JSON.stringify(message) };

@@ -9,6 +9,7 @@ import { parseMentionLines } from '../../scripts/plan-replay';
 import { replayPlan } from '../../scripts/replay/plan-replay.engine';
 import { toNdjson } from '../support/mention-fixtures';
 import { isGroupCaughtUp, TestRun } from '../support/test-infra';
+import { signInNewAccount, type SignedInClient } from '../support/sessions';
 import { connectSocket, postMentions, startTocsin, type RunningTocsin } from '../support/tocsin-apps';
 import { recordEvents, waitForEvent, waitUntil } from '../support/wait-for';
 import { WebhookReceiver } from '../support/webhook-receiver';
@@ -68,6 +69,8 @@ describe('incidents: the demo buzz is one incident, paged once per step, rehears
   let watcher: Socket;
   let marc: Socket;
   let sophie: Socket;
+  let marcSession: SignedInClient;
+  let sophieSession: SignedInClient;
   let recorded: Mention[];
   let incidentEvents: IncidentEvent[][];
 
@@ -83,9 +86,21 @@ describe('incidents: the demo buzz is one incident, paged once per step, rehears
     tocsin = await startTocsin(
       run.env({ PLAN_FILE: planFile, ESCALATION_POLL_MS: '100', ALERT_WEBHOOK_URL: `${receiver.url}/org` }),
     );
-    watcher = await connectSocket(tocsin.gatewayUrl);
-    marc = await connectSocket(tocsin.gatewayUrl, { userId: 'marc' });
-    sophie = await connectSocket(tocsin.gatewayUrl, { userId: 'sophie' });
+    const url = tocsin.gatewayUrl;
+    const brandIds = ['fleurie', 'voltaway'];
+    marcSession = await signInNewAccount(run, url, { username: 'marc', personId: 'marc', role: 'manager', brandIds });
+    sophieSession = await signInNewAccount(run, url, {
+      username: 'sophie',
+      personId: 'sophie',
+      role: 'manager',
+      brandIds,
+    });
+    watcher = await connectSocket(
+      url,
+      await signInNewAccount(run, url, { username: 'watcher', personId: 'hugo', role: 'viewer', brandIds }),
+    );
+    marc = await connectSocket(url, marcSession);
+    sophie = await connectSocket(url, sophieSession);
     await watcher.emitWithAck('subscribe', { brandIds: ['fleurie', 'voltaway'] });
     incidentEvents = (['incident.opened', 'incident.upgraded', 'incident.escalated'] as const).map((kind) =>
       recordEvents<IncidentEvent>(watcher, kind),
@@ -102,7 +117,7 @@ describe('incidents: the demo buzz is one incident, paged once per step, rehears
   });
 
   async function getJson<T>(path: string): Promise<T> {
-    const response = await fetch(`${tocsin.gatewayUrl}${path}`);
+    const response = await sophieSession.fetch(path);
     expect(response.status).toBe(200);
     return (await response.json()) as T;
   }
@@ -166,10 +181,9 @@ describe('incidents: the demo buzz is one incident, paged once per step, rehears
   });
 
   it('acknowledges the incident and its alerts at once, and keeps notes and the owner in one timeline', async () => {
-    const acknowledged = await fetch(`${tocsin.gatewayUrl}/v1/incidents/${incident.id}/acknowledge`, {
+    const acknowledged = await sophieSession.fetch(`/v1/incidents/${incident.id}/acknowledge`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ userId: 'sophie', note: 'crisis bridge open' }),
+      body: JSON.stringify({ note: 'crisis bridge open' }),
     });
     expect(acknowledged.status).toBe(200);
     const noted = waitForEvent<IncidentEvent>(
@@ -184,10 +198,9 @@ describe('incidents: the demo buzz is one incident, paged once per step, rehears
     })) as { ok: boolean };
     expect(answer.ok).toBe(true);
     await noted;
-    const owner = await fetch(`${tocsin.gatewayUrl}/v1/incidents/${incident.id}/owner`, {
+    const owner = await sophieSession.fetch(`/v1/incidents/${incident.id}/owner`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ userId: 'sophie', ownerId: 'marc' }),
+      body: JSON.stringify({ ownerId: 'marc' }),
     });
     expect(owner.status).toBe(200);
 
@@ -208,19 +221,17 @@ describe('incidents: the demo buzz is one incident, paged once per step, rehears
       'note',
       'owner-changed',
     ]);
-    const refused = await fetch(`${tocsin.gatewayUrl}/v1/incidents/${incident.id}/owner`, {
+    const refused = await sophieSession.fetch(`/v1/incidents/${incident.id}/owner`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ userId: 'sophie', ownerId: 'nobody' }),
+      body: JSON.stringify({ ownerId: 'nobody' }),
     });
     expect(refused.status).toBe(403);
   });
 
   it('reports the resolved incident in JSON, Markdown and HTML: timeline, volume, top mentions, who did what', async () => {
-    const resolved = await fetch(`${tocsin.gatewayUrl}/v1/incidents/${incident.id}/resolve`, {
+    const resolved = await marcSession.fetch(`/v1/incidents/${incident.id}/resolve`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ userId: 'marc', note: 'holding statement out, recall announced' }),
+      body: JSON.stringify({ note: 'holding statement out, recall announced' }),
     });
     expect(resolved.status).toBe(200);
     const report = await getJson<IncidentReport>(`/v1/incidents/${incident.id}/report`);
@@ -230,7 +241,7 @@ describe('incidents: the demo buzz is one incident, paged once per step, rehears
     expect(report.replies).toBeNull();
     expect(report.people.map((person) => person.actor)).toEqual(['tocsin', 'sophie', 'marc']);
 
-    const markdown = await fetch(`${tocsin.gatewayUrl}/v1/incidents/${incident.id}/report`, {
+    const markdown = await sophieSession.fetch(`/v1/incidents/${incident.id}/report`, {
       headers: { accept: 'text/markdown' },
     });
     expect(markdown.headers.get('content-type')).toMatch(/^text\/markdown/);
@@ -238,7 +249,7 @@ describe('incidents: the demo buzz is one incident, paged once per step, rehears
     expect(text).toContain('**level-raised** by tocsin');
     expect(text).toContain('**note** by sophie: Legal is checking the batch numbers');
     expect(text).toContain('No reply data.');
-    const html = await fetch(`${tocsin.gatewayUrl}/v1/incidents/${incident.id}/report?format=html`);
+    const html = await sophieSession.fetch(`/v1/incidents/${incident.id}/report?format=html`);
     expect(html.headers.get('content-type')).toMatch(/^text\/html/);
     expect(await html.text()).toContain('<h2>Timeline</h2>');
   });

@@ -2,6 +2,7 @@ import { DLQ_HEADERS } from '@tocsin/kafka';
 import type { EnrichedMention } from '@tocsin/domain';
 import type { Socket } from 'socket.io-client';
 import { aMention, toNdjson } from '../support/mention-fixtures';
+import { signInNewAccount } from '../support/sessions';
 import { TestRun } from '../support/test-infra';
 import { connectSocket, postMentions, startTocsin, type RunningTocsin } from '../support/tocsin-apps';
 import { recordEvents, waitForEvent } from '../support/wait-for';
@@ -15,8 +16,14 @@ describe('mention flow: ingest → pipeline → gateway', () => {
   beforeAll(async () => {
     await run.createTopics();
     tocsin = await startTocsin(run.env());
-    fleurieWall = await connectSocket(tocsin.gatewayUrl);
-    voltawayWall = await connectSocket(tocsin.gatewayUrl);
+    const viewer = await signInNewAccount(run, tocsin.gatewayUrl, {
+      username: 'wall',
+      personId: 'camille',
+      role: 'viewer',
+      brandIds: ['fleurie', 'voltaway'],
+    });
+    fleurieWall = await connectSocket(tocsin.gatewayUrl, viewer);
+    voltawayWall = await connectSocket(tocsin.gatewayUrl, viewer);
     await expect(fleurieWall.emitWithAck('subscribe', { brandIds: ['fleurie'] })).resolves.toMatchObject({ ok: true });
     await expect(voltawayWall.emitWithAck('subscribe', { brandIds: ['voltaway'] })).resolves.toMatchObject({
       ok: true,

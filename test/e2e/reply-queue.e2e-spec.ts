@@ -4,6 +4,7 @@ import type { ReplyQueueEvent } from '@tocsin/reply-queue';
 import type { Socket } from 'socket.io-client';
 import { aMention, toNdjson } from '../support/mention-fixtures';
 import { TestRun } from '../support/test-infra';
+import { signInNewAccount, type SignedInClient } from '../support/sessions';
 import { connectSocket, postMentions, startTocsin, type RunningTocsin } from '../support/tocsin-apps';
 import { mailText, SmtpReceiver } from '../support/smtp-receiver';
 import { waitForEvent, waitUntil } from '../support/wait-for';
@@ -13,11 +14,13 @@ type Opened = Extract<AlertEvent, { kind: 'alert.opened' }>;
 describe('reply queue: negative mentions wait for the brand’s answer, and an unanswered one raises an alert', () => {
   const run = new TestRun();
   const smtp = new SmtpReceiver();
-  const publicUrl = 'https://tocsin.example.com';
+  // Plain http: over https the session cookie would be Secure, which this loopback test cannot carry.
+  const publicUrl = 'http://tocsin.example.com';
   let tocsin: RunningTocsin;
   let overdueAlertId: string | undefined;
   let watcher: Socket;
   let camille: Socket;
+  let camilleSession: SignedInClient;
 
   beforeAll(async () => {
     await run.createTopics();
@@ -31,8 +34,19 @@ describe('reply queue: negative mentions wait for the brand’s answer, and an u
         PUBLIC_URL: publicUrl,
       }),
     );
-    watcher = await connectSocket(tocsin.gatewayUrl);
-    camille = await connectSocket(tocsin.gatewayUrl, { userId: 'camille' });
+    const url = tocsin.gatewayUrl;
+    const brandIds = ['fleurie'];
+    camilleSession = await signInNewAccount(run, url, {
+      username: 'camille',
+      personId: 'camille',
+      role: 'cm',
+      brandIds,
+    });
+    watcher = await connectSocket(
+      url,
+      await signInNewAccount(run, url, { username: 'watcher', personId: 'camille', role: 'viewer', brandIds }),
+    );
+    camille = await connectSocket(url, camilleSession);
     await watcher.emitWithAck('subscribe', { brandIds: ['fleurie'] });
   });
 
@@ -44,15 +58,14 @@ describe('reply queue: negative mentions wait for the brand’s answer, and an u
   });
 
   async function queueOf(brandId: string): Promise<ReplyQueueView> {
-    const response = await fetch(`${tocsin.gatewayUrl}/v1/brands/${brandId}/reply-queue`);
+    const response = await camilleSession.fetch(`/v1/brands/${brandId}/reply-queue`);
     expect(response.status).toBe(200);
     return (await response.json()) as ReplyQueueView;
   }
 
   async function markHandled(mentionKey: string, body: unknown): Promise<{ status: number; json: unknown }> {
-    const response = await fetch(`${tocsin.gatewayUrl}/v1/reply-queue/${encodeURIComponent(mentionKey)}/handled`, {
+    const response = await camilleSession.fetch(`/v1/reply-queue/${encodeURIComponent(mentionKey)}/handled`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body),
     });
     return { status: response.status, json: await response.json() };
@@ -146,7 +159,6 @@ describe('reply queue: negative mentions wait for the brand’s answer, and an u
   it('lets a CM close an entry as not to answer only with a reason, and tells the consoles', async () => {
     const refused = await markHandled(keyOf(small), {
       brandId: 'fleurie',
-      userId: 'camille',
       outcome: 'not-to-answer',
     });
     expect(refused).toMatchObject({ status: 400, json: { code: 'reason_required' } });
@@ -159,14 +171,13 @@ describe('reply queue: negative mentions wait for the brand’s answer, and an u
     );
     const accepted = await markHandled(keyOf(small), {
       brandId: 'fleurie',
-      userId: 'camille',
       outcome: 'not-to-answer',
       reason: 'Answered by phone by the customer service',
     });
     expect(accepted).toMatchObject({ status: 200, json: { entry: { state: 'not-to-answer', closedBy: 'camille' } } });
     expect((await closed).entry.reason).toBe('Answered by phone by the customer service');
 
-    const again = await markHandled(keyOf(small), { brandId: 'fleurie', userId: 'camille' });
+    const again = await markHandled(keyOf(small), { brandId: 'fleurie' });
     expect(again).toMatchObject({ status: 409, json: { code: 'already_closed' } });
     expect((await queueOf('fleurie')).waiting.map((entry) => entry.mentionKey)).not.toContain(keyOf(small));
   });

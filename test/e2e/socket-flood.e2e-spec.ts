@@ -1,5 +1,6 @@
 import type { Socket } from 'socket.io-client';
 import { TestRun } from '../support/test-infra';
+import { signInNewAccount, type SignedInClient } from '../support/sessions';
 import { connectSocket, startGateway, type RunningGateway } from '../support/tocsin-apps';
 
 const FLOOD = 3_000;
@@ -16,6 +17,7 @@ describe('gateway sockets under a flood', () => {
   const run = new TestRun();
   let gateway: RunningGateway | undefined;
   const sockets: Socket[] = [];
+  let viewer: SignedInClient | undefined;
 
   beforeAll(async () => {
     await run.createTopics();
@@ -36,7 +38,9 @@ describe('gateway sockets under a flood', () => {
   });
 
   async function connect(): Promise<Socket> {
-    const socket = await connectSocket(gateway?.url ?? '');
+    const url = gateway?.url ?? '';
+    viewer ??= await signInNewAccount(run, url, { username: 'wall', personId: 'camille', role: 'admin', brandIds: [] });
+    const socket = await connectSocket(url, viewer);
     sockets.push(socket);
     return socket;
   }

@@ -15,6 +15,7 @@ import {
   rssDocument,
 } from '../support/source-servers';
 import { readWholeTopic, TestRun } from '../support/test-infra';
+import { signInNewAccount } from '../support/sessions';
 import {
   connectSocket,
   startCollector,
@@ -68,7 +69,15 @@ describe('sources → collector → pipeline → gateway', () => {
 `);
     pipeline = await startPipeline(run.env());
     gateway = await startGateway(run.env());
-    wall = await connectSocket(gateway.url);
+    wall = await connectSocket(
+      gateway.url,
+      await signInNewAccount(run, gateway.url, {
+        username: 'wall',
+        personId: 'camille',
+        role: 'viewer',
+        brandIds: ['fleurie'],
+      }),
+    );
     await expect(wall.emitWithAck('subscribe', { brandIds: ['fleurie'] })).resolves.toMatchObject({ ok: true });
     collector = await startCollector(collectorEnv(run, sourcesFile, 'solo'));
     await waitUntil(

@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { AppProcess, freePort, type AppRole } from '../support/app-process';
 import { restartService } from '../support/infra-control';
+import { signInNewAccount, type SignedInClient } from '../support/sessions';
 import { isGroupCaughtUp, readWholeTopic, TestRun } from '../support/test-infra';
 import { waitForEvent, waitUntil } from '../support/wait-for';
 import { createIngestKey, type IngestEndpoint } from '../support/tocsin-apps';
@@ -119,8 +120,13 @@ async function timeBackUp(url: string): Promise<string> {
   }
 }
 
-async function connectReconnecting(url: string, auth?: Record<string, string>): Promise<Socket> {
-  const socket = io(url, { transports: ['websocket'], forceNew: true, reconnectionDelay: 200, auth });
+async function connectReconnecting(url: string, session: SignedInClient): Promise<Socket> {
+  const socket = io(url, {
+    transports: ['websocket'],
+    forceNew: true,
+    reconnectionDelay: 200,
+    extraHeaders: { cookie: session.cookie },
+  });
   await new Promise<void>((done, fail) => {
     socket.once('connect', () => done());
     socket.once('connect_error', (error) => fail(new Error(`socket to ${url} failed: ${error.message}`)));
@@ -203,8 +209,18 @@ async function runScenario(fault: Fault): Promise<Row> {
 
     // The wall and the CM's console stay on gateway B; gateway A is the one that dies. They
     // reconnect as browsers do, should gateway B restart too (a broker restart can stop it).
-    watcher = await connectReconnecting(gatewayB);
-    camille = await connectReconnecting(gatewayB, { userId: 'camille' });
+    const brandIds = ['fleurie', 'voltaway'];
+    const viewer = await signInNewAccount(run, gatewayB, {
+      username: 'wall',
+      personId: 'camille',
+      role: 'viewer',
+      brandIds,
+    });
+    watcher = await connectReconnecting(gatewayB, viewer);
+    camille = await connectReconnecting(
+      gatewayB,
+      await signInNewAccount(run, gatewayB, { username: 'camille', personId: 'camille', role: 'cm', brandIds }),
+    );
     const wall = watcher;
     wall.on('connect', () => void wall.emitWithAck('subscribe', { brandIds: ['fleurie', 'voltaway'] }));
     await wall.emitWithAck('subscribe', { brandIds: ['fleurie', 'voltaway'] });
@@ -302,7 +318,7 @@ async function runScenario(fault: Fault): Promise<Row> {
       return seen?.size === 1 && seen.has(count);
     }).length;
 
-    const { alerts } = (await (await fetch(`${gatewayB}/v1/alerts`)).json()) as { alerts: unknown[] };
+    const { alerts } = (await (await viewer.fetch('/v1/alerts')).json()) as { alerts: unknown[] };
     const people = ['/camille', '/sophie', '/org'];
     const row: Row = {
       scenario: `kill -9 ${fault}`.replace('kill -9 redis', 'restart redis').replace('kill -9 kafka', 'restart kafka'),

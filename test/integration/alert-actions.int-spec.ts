@@ -1,3 +1,4 @@
+import type { Actor } from '@tocsin/access';
 import { AlertActions } from '@tocsin/alert-actions';
 import type { AlertEvent, ConsoleEvent, OutboxMessage } from '@tocsin/alerting';
 import type { TriggerHit } from '@tocsin/crisis-plan';
@@ -8,6 +9,7 @@ import Redis from 'ioredis';
 import { REDIS_URL, TestRun } from '../support/test-infra';
 
 const silentLogger = { log: () => undefined, warn: () => undefined };
+const CAMILLE: Actor = { username: 'camille', personId: 'camille', role: 'cm', brandIds: ['fleurie'] };
 
 /** A clock the test moves by hand, shared by every instance of a scenario. */
 class ManualClock implements Clock {
@@ -108,7 +110,7 @@ describe('AlertActions on real Redis', () => {
     ]);
     expect(messages.every((message) => message.alertId === alert?.id)).toBe(true);
 
-    const acknowledged = await instance.actions.acknowledge(alert?.id ?? '', 'camille', 'on it');
+    const acknowledged = await instance.actions.acknowledge(alert?.id ?? '', CAMILLE, 'on it');
     expect(acknowledged.ok).toBe(true);
     expect(eventsOf(await drainOutbox()).map((event) => event.kind)).toEqual(['alert.acknowledged']);
     await instance.close();

@@ -3,6 +3,7 @@ import { TOPICS, type Environment } from '@tocsin/domain';
 import Redis from 'ioredis';
 import type { Kafka, KafkaMessage } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
+import { TEST_SESSION_SECRET } from './sessions';
 
 export const KAFKA_BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -53,6 +54,7 @@ export class TestRun {
       LOG_LEVEL: process.env.TOCSIN_TEST_VERBOSE === '1' ? 'log' : 'error',
       // Test receivers listen on loopback over plain http, which only development and test allow.
       NODE_ENV: 'test',
+      SESSION_SECRET: TEST_SESSION_SECRET,
       ...overrides,
     };
   }

@@ -14,6 +14,8 @@ import { loadIngestConfig } from '../../apps/ingest/src/config';
 import { createIngestApp } from '../../apps/ingest/src/ingest.app';
 import { loadPipelineConfig } from '../../apps/pipeline/src/config';
 import { createPipelineApp } from '../../apps/pipeline/src/pipeline.app';
+import { freePort } from './free-port';
+import type { SignedInClient } from './sessions';
 import { waitUntil } from './wait-for';
 
 function urlOf(app: INestApplication): string {
@@ -29,11 +31,15 @@ export interface RunningGateway {
 /**
  * A gateway listening, its consumers joined: the gateway serves sockets before it joins, but
  * a test that sends right away wants the wall's consumer (which starts at the end of the
- * stream) in place.
+ * stream) in place. Its port is chosen first, so its PUBLIC_URL (the one origin its sockets
+ * accept) is its own unless `env` names one.
  */
 export async function startGateway(env: Environment): Promise<RunningGateway> {
-  const app = await createGatewayApp(loadGatewayConfig(env));
-  await app.listen(0, '127.0.0.1');
+  const port = env.GATEWAY_PORT && env.GATEWAY_PORT !== '0' ? Number(env.GATEWAY_PORT) : await freePort();
+  const app = await createGatewayApp(
+    loadGatewayConfig({ PUBLIC_URL: `http://127.0.0.1:${port}`, ...env, GATEWAY_PORT: String(port) }),
+  );
+  await app.listen(port, '127.0.0.1');
   const url = urlOf(app);
   await waitUntil(
     "the gateway's consumers to join their groups",
@@ -113,14 +119,31 @@ export async function startTocsin(env: Environment): Promise<RunningTocsin> {
   };
 }
 
+/** A socket.io client of a signed-in session, sending the browser's Origin (the gateway's own by default). */
+export function openSocket(url: string, session: SignedInClient | undefined, origin = url): Socket {
+  const extraHeaders: Record<string, string> = { origin };
+  if (session) extraHeaders.cookie = session.cookie;
+  return io(url, { transports: ['websocket'], forceNew: true, reconnection: false, extraHeaders });
+}
+
 /** A real socket.io client, connected, over WebSocket only (as behind a non-sticky balancer). */
-export async function connectSocket(url: string, auth?: Record<string, string>): Promise<Socket> {
-  const socket = io(url, { transports: ['websocket'], forceNew: true, reconnection: false, auth });
+export async function connectSocket(url: string, session: SignedInClient): Promise<Socket> {
+  const socket = openSocket(url, session);
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', () => resolve());
     socket.once('connect_error', (error) => reject(new Error(`socket to ${url} failed: ${error.message}`)));
   });
   return socket;
+}
+
+/** The handshake's refusal code (`connect_error`'s data), or 'connected' when it was let in. */
+export function handshakeOutcome(socket: Socket): Promise<string> {
+  return new Promise((resolve) => {
+    socket.once('connect', () => resolve('connected'));
+    socket.once('connect_error', (error: Error & { data?: { code?: string } }) =>
+      resolve(error.data?.code ?? `no code: ${error.message}`),
+    );
+  });
 }
 
 export async function postMentions(

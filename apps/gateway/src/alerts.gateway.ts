@@ -1,4 +1,5 @@
 import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
+import type { Actor } from '@tocsin/access';
 import { AlertActions, type CommandOutcome } from '@tocsin/alert-actions';
 import { planTargetResolver, subjectOf, viewAlert, viewAlertEvent, type ConsoleEvent } from '@tocsin/alerting';
 import { PlanSource } from '@tocsin/plan-source';
@@ -46,15 +47,10 @@ export class AlertsGateway {
   private async run(
     socket: TocsinSocket,
     payload: unknown,
-    command: (alertId: string, userId: string, note?: string) => Promise<CommandOutcome>,
+    command: (alertId: string, actor: Actor, note?: string) => Promise<CommandOutcome>,
   ): Promise<AlertCommandAnswer> {
-    const userId = socket.data.userId;
-    if (!userId) {
-      return {
-        ok: false,
-        error: { code: 'unauthenticated', message: 'connect with auth { userId } to act on alerts' },
-      };
-    }
+    const actor = socket.data.actor;
+    if (!actor) return { ok: false, error: { code: 'unauthenticated', message: 'sign in to act on alerts' } };
     const parsed = alertCommandSchema.safeParse(payload);
     if (!parsed.success) {
       const detail = describeZodError(parsed.error).map((issue) => `${issue.field}: ${issue.message}`);
@@ -63,16 +59,16 @@ export class AlertsGateway {
         error: { code: 'invalid_payload', message: `expected { alertId, note? }; ${detail.join('; ')}` },
       };
     }
-    return this.toAnswer(await command(parsed.data.alertId, userId, parsed.data.note));
+    return this.toAnswer(await command(parsed.data.alertId, actor, parsed.data.note));
   }
 
   @SubscribeMessage('alert.acknowledge')
   acknowledge(@ConnectedSocket() socket: TocsinSocket, @MessageBody() payload: unknown): Promise<AlertCommandAnswer> {
-    return this.run(socket, payload, (alertId, userId, note) => this.alerts.acknowledge(alertId, userId, note));
+    return this.run(socket, payload, (alertId, actor, note) => this.alerts.acknowledge(alertId, actor, note));
   }
 
   @SubscribeMessage('alert.resolve')
   resolve(@ConnectedSocket() socket: TocsinSocket, @MessageBody() payload: unknown): Promise<AlertCommandAnswer> {
-    return this.run(socket, payload, (alertId, userId, note) => this.alerts.resolve(alertId, userId, note));
+    return this.run(socket, payload, (alertId, actor, note) => this.alerts.resolve(alertId, actor, note));
   }
 }

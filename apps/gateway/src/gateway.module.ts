@@ -8,6 +8,7 @@ import {
   type OnModuleDestroy,
   type OnModuleInit,
 } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import { AlertActions, ReplyQueueActions } from '@tocsin/alert-actions';
 import { NO_REPLY_STATS, type SocketMessage } from '@tocsin/alerting';
 import type { AlertSignal } from '@tocsin/crisis-plan';
@@ -33,6 +34,7 @@ import {
   RedisKeys,
   ReplyQueueStore,
   SilenceStore,
+  UserStore,
 } from '@tocsin/redis';
 import type { ReplyQueueEvent } from '@tocsin/reply-queue';
 import type Redis from 'ioredis';
@@ -40,6 +42,11 @@ import type { Kafka } from 'kafkajs';
 import { createAlertEventsConsumer } from './alert-events.consumer';
 import { AlertsController } from './alerts.controller';
 import { AlertsGateway } from './alerts.gateway';
+import { AccessGuard } from './auth/access.guard';
+import { OidcController } from './auth/oidc.controller';
+import { SessionController } from './auth/session.controller';
+import { SessionGate } from './auth/session.store';
+import { SignInService } from './auth/sign-in.service';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config';
 import { ConsumerReadiness, HealthController } from './health.controller';
 import { INCIDENT_REPLY_STATS, IncidentsController } from './incidents.controller';
@@ -146,6 +153,8 @@ export class GatewayModule {
         IncidentsController,
         ReplyQueueController,
         MetricsController,
+        SessionController,
+        OidcController,
       ],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
@@ -203,6 +212,25 @@ export class GatewayModule {
             new ReplyQueueActions(new ReplyQueueStore(redis, keys), plan, config.liveMaxAgeMs),
           inject: [REDIS_CLIENT, RedisKeys, PlanSource],
         },
+        {
+          provide: UserStore,
+          useFactory: (redis: Redis, keys: RedisKeys) => new UserStore(redis, keys),
+          inject: [REDIS_CLIENT, RedisKeys],
+        },
+        {
+          provide: SessionGate,
+          useFactory: (redis: Redis, keys: RedisKeys, users: UserStore) =>
+            new SessionGate(redis, keys, users, config.session, systemClock),
+          inject: [REDIS_CLIENT, RedisKeys, UserStore],
+        },
+        {
+          provide: SignInService,
+          useFactory: (redis: Redis, keys: RedisKeys, users: UserStore) =>
+            new SignInService(redis, keys, users, config.login),
+          inject: [REDIS_CLIENT, RedisKeys, UserStore],
+        },
+        // Every HTTP route is closed unless it carries an access rule (auth/access.guard.ts).
+        { provide: APP_GUARD, useClass: AccessGuard },
         MentionsGateway,
         AlertsGateway,
         IncidentsGateway,

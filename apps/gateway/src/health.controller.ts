@@ -4,6 +4,7 @@ import { PlanSource } from '@tocsin/plan-source';
 import { isRedisReady, REDIS_CLIENT } from '@tocsin/redis';
 import type Redis from 'ioredis';
 import type { Kafka } from 'kafkajs';
+import { Public } from './auth/access.guard';
 
 interface Health {
   status: 'ok' | 'unavailable';
@@ -29,6 +30,7 @@ export class ConsumerReadiness {
 }
 
 /** Readiness for a load balancer: 200 when Kafka and Redis answer, 503 naming what does not. */
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(

@@ -1,4 +1,5 @@
 import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
+import type { Actor } from '@tocsin/access';
 import { AlertActions, type IncidentOutcome } from '@tocsin/alert-actions';
 import { describeZodError } from '@tocsin/domain';
 import type { z } from 'zod';
@@ -27,48 +28,43 @@ export class IncidentsGateway {
     payload: unknown,
     schema: T,
     expected: string,
-    command: (input: z.output<T>, userId: string) => Promise<IncidentOutcome>,
+    command: (input: z.output<T>, actor: Actor) => Promise<IncidentOutcome>,
   ): Promise<IncidentCommandAnswer> {
-    const userId = socket.data.userId;
-    if (!userId) {
-      return {
-        ok: false,
-        error: { code: 'unauthenticated', message: 'connect with auth { userId } to act on incidents' },
-      };
-    }
+    const actor = socket.data.actor;
+    if (!actor) return { ok: false, error: { code: 'unauthenticated', message: 'sign in to act on incidents' } };
     const parsed = schema.safeParse(payload);
     if (!parsed.success) {
       const detail = describeZodError(parsed.error).map((issue) => `${issue.field}: ${issue.message}`);
       return { ok: false, error: { code: 'invalid_payload', message: `expected ${expected}; ${detail.join('; ')}` } };
     }
-    return toAnswer(await command(parsed.data as z.output<T>, userId));
+    return toAnswer(await command(parsed.data as z.output<T>, actor));
   }
 
   @SubscribeMessage('incident.acknowledge')
   acknowledge(@ConnectedSocket() socket: TocsinSocket, @MessageBody() payload: unknown) {
-    return this.run(socket, payload, incidentCommandSchema, '{ incidentId, note? }', (input, userId) =>
-      this.actions.acknowledgeIncident(input.incidentId, userId, input.note),
+    return this.run(socket, payload, incidentCommandSchema, '{ incidentId, note? }', (input, actor) =>
+      this.actions.acknowledgeIncident(input.incidentId, actor, input.note),
     );
   }
 
   @SubscribeMessage('incident.resolve')
   resolve(@ConnectedSocket() socket: TocsinSocket, @MessageBody() payload: unknown) {
-    return this.run(socket, payload, incidentCommandSchema, '{ incidentId, note? }', (input, userId) =>
-      this.actions.resolveIncident(input.incidentId, userId, input.note),
+    return this.run(socket, payload, incidentCommandSchema, '{ incidentId, note? }', (input, actor) =>
+      this.actions.resolveIncident(input.incidentId, actor, input.note),
     );
   }
 
   @SubscribeMessage('incident.note')
   note(@ConnectedSocket() socket: TocsinSocket, @MessageBody() payload: unknown) {
-    return this.run(socket, payload, incidentNoteSchema, '{ incidentId, text }', (input, userId) =>
-      this.actions.addIncidentNote(input.incidentId, userId, input.text),
+    return this.run(socket, payload, incidentNoteSchema, '{ incidentId, text }', (input, actor) =>
+      this.actions.addIncidentNote(input.incidentId, actor, input.text),
     );
   }
 
   @SubscribeMessage('incident.assign')
   assign(@ConnectedSocket() socket: TocsinSocket, @MessageBody() payload: unknown) {
-    return this.run(socket, payload, incidentOwnerSchema, '{ incidentId, ownerId }', (input, userId) =>
-      this.actions.setIncidentOwner(input.incidentId, input.ownerId, userId),
+    return this.run(socket, payload, incidentOwnerSchema, '{ incidentId, ownerId }', (input, actor) =>
+      this.actions.setIncidentOwner(input.incidentId, input.ownerId, actor),
     );
   }
 }

@@ -7,6 +7,7 @@ import {
   WebSocketServer,
   type OnGatewayConnection,
 } from '@nestjs/websockets';
+import { authorize, brandsInScope } from '@tocsin/access';
 import { planTargetResolver, viewAlert, type Alert, type Incident } from '@tocsin/alerting';
 import {
   describeZodError,
@@ -18,6 +19,7 @@ import {
 import { PlanSource } from '@tocsin/plan-source';
 import { AlertStore, RecentMentionsStore, RecentSignalsStore } from '@tocsin/redis';
 import type { Server, Socket } from 'socket.io';
+import { sessionRoom } from './auth/session.store';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config';
 import {
   brandRoom,
@@ -54,28 +56,29 @@ export class MentionsGateway implements OnGatewayConnection {
   ) {}
 
   /**
-   * A console says who uses it in the handshake (`auth: { userId }`) and joins that person's
-   * room, where their pages arrive; a wall needs no identity. An unknown person is refused.
+   * The handshake admitted only a live session (auth/socket-auth.ts): the socket joins its
+   * person's room, where their pages arrive, and its session's room, which sign-out empties.
    */
   async handleConnection(socket: TocsinSocket): Promise<void> {
-    const auth: unknown = socket.handshake.auth;
-    const userId = typeof auth === 'object' && auth !== null && 'userId' in auth ? auth.userId : undefined;
-    if (userId === undefined) return;
-    const known = typeof userId === 'string' && this.plan.current().plan.people.some((person) => person.id === userId);
-    if (!known) {
-      socket.emit('connection.refused', {
-        code: 'unknown_user',
-        message: `no person ${JSON.stringify(userId)} in the crisis plan`,
-      });
+    const { actor, sessionId } = socket.data;
+    if (!actor || sessionId === undefined) {
       socket.disconnect(true);
       return;
     }
-    socket.data.userId = userId;
-    await socket.join(userRoom(userId));
-    this.logger.debug(`socket ${socket.id} connected as ${userId}`);
+    await socket.join([userRoom(actor.personId), sessionRoom(sessionId)]);
+    this.logger.debug(`socket ${socket.id} connected as ${actor.username} (${actor.personId})`);
   }
 
-  private selectBrands(payload: unknown): { ok: true; brandIds: string[] } | { ok: false; error: CommandError } {
+  /** Closes a session's sockets on every gateway instance (the Redis adapter carries it). */
+  endSession(room: string): void {
+    this.server.to(room).emit('connection.refused', { code: 'signed_out', message: 'the session was signed out' });
+    this.server.in(room).disconnectSockets(true);
+  }
+
+  private selectBrands(
+    socket: TocsinSocket,
+    payload: unknown,
+  ): { ok: true; brandIds: string[] } | { ok: false; error: CommandError } {
     const parsed = brandSelectionSchema.safeParse(payload);
     if (!parsed.success) {
       const detail = describeZodError(parsed.error).map((issue) => `${issue.field}: ${issue.message}`);
@@ -89,12 +92,27 @@ export class MentionsGateway implements OnGatewayConnection {
     if (unknown.length > 0) {
       return { ok: false, error: { code: 'unknown_brand', message: `unknown brand(s): ${unknown.join(', ')}` } };
     }
+    const actor = socket.data.actor;
+    if (!actor) return { ok: false, error: { code: 'unauthenticated', message: 'sign in first' } };
+    const denied = authorize(actor, 'mentions.read');
+    if (denied) return { ok: false, error: denied };
+    const allowed = new Set(brandsInScope(actor, parsed.data.brandIds));
+    const outside = parsed.data.brandIds.filter((id) => !allowed.has(id));
+    if (outside.length > 0) {
+      return {
+        ok: false,
+        error: {
+          code: 'brand_out_of_scope',
+          message: `brand(s) ${outside.join(', ')} outside ${actor.username}'s brands (${actor.brandIds.join(', ') || 'none'})`,
+        },
+      };
+    }
     return { ok: true, brandIds: [...new Set(parsed.data.brandIds)] };
   }
 
   @SubscribeMessage('subscribe')
   async subscribe(@ConnectedSocket() socket: TocsinSocket, @MessageBody() payload: unknown): Promise<SubscribeAnswer> {
-    const selection = this.selectBrands(payload);
+    const selection = this.selectBrands(socket, payload);
     if (!selection.ok) return selection;
     const rooms = new Set([...socket.rooms].filter((room) => room.startsWith(brandRoom(''))));
     for (const id of selection.brandIds) rooms.add(brandRoom(id));
@@ -131,7 +149,7 @@ export class MentionsGateway implements OnGatewayConnection {
     @ConnectedSocket() socket: TocsinSocket,
     @MessageBody() payload: unknown,
   ): Promise<UnsubscribeAnswer> {
-    const selection = this.selectBrands(payload);
+    const selection = this.selectBrands(socket, payload);
     if (!selection.ok) return selection;
     await Promise.all(selection.brandIds.map((id) => socket.leave(brandRoom(id))));
     return { ok: true, brandIds: selection.brandIds };

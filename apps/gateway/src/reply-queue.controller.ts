@@ -1,16 +1,17 @@
 import { Body, Controller, Get, HttpCode, HttpException, Inject, Param, Post, Query } from '@nestjs/common';
+import { authorize, type Actor } from '@tocsin/access';
 import { ReplyQueueActions, type ReplyQueueView } from '@tocsin/alert-actions';
 import { describeZodError, systemClock, TOPICS } from '@tocsin/domain';
 import { RecordPublisher } from '@tocsin/kafka';
 import { PlanSource } from '@tocsin/plan-source';
 import { HAND_OUTCOMES, replyEventRecords, type ReplyEntry } from '@tocsin/reply-queue';
 import { z } from 'zod';
+import { Allow, CurrentActor, forbidden } from './auth/access.guard';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config';
 
 const handledBodySchema = z
   .object({
     brandId: z.string().min(1).max(128),
-    userId: z.string().min(1).max(128),
     outcome: z.enum(HAND_OUTCOMES).default('handled'),
     reason: z.string().max(2_000).optional(),
   })
@@ -41,10 +42,17 @@ export class ReplyQueueController {
     this.repliesTopic = `${config.kafka.topicPrefix}${TOPICS.repliesEvents}`;
   }
 
+  @Allow('alerts.read')
   @Get('brands/:brandId/reply-queue')
-  async queue(@Param('brandId') brandId: string, @Query() query: Record<string, string>): Promise<ReplyQueueView> {
+  async queue(
+    @Param('brandId') brandId: string,
+    @Query() query: Record<string, string>,
+    @CurrentActor() actor: Actor,
+  ): Promise<ReplyQueueView> {
     const parsed = queueQuerySchema.safeParse(query);
     if (!parsed.success) throw badRequest(parsed.error);
+    const denied = authorize(actor, 'alerts.read', brandId);
+    if (denied) throw forbidden(denied);
     if (!this.plan.current().plan.brands.some((brand) => brand.id === brandId)) {
       throw new HttpException({ statusCode: 404, message: `no brand "${brandId}" in the crisis plan` }, 404);
     }
@@ -52,13 +60,28 @@ export class ReplyQueueController {
   }
 
   /** `mentionId` is the mention's key, `platform:id` (URL-encoded: ids may hold slashes). */
+  /** A CM of the brand closes an entry by hand; the person is the session's. */
+  @Allow('alerts.act')
   @Post('reply-queue/:mentionId/handled')
   @HttpCode(200)
-  async handled(@Param('mentionId') mentionKey: string, @Body() body: unknown): Promise<{ entry: ReplyEntry }> {
+  async handled(
+    @Param('mentionId') mentionKey: string,
+    @Body() body: unknown,
+    @CurrentActor() actor: Actor,
+  ): Promise<{ entry: ReplyEntry }> {
     const parsed = handledBodySchema.safeParse(body);
     if (!parsed.success) throw badRequest(parsed.error);
-    const { brandId, userId, outcome, reason } = parsed.data;
-    const closed = await this.actions.closeByHand(brandId, mentionKey, outcome, userId, reason, systemClock.now());
+    const { brandId, outcome, reason } = parsed.data;
+    const denied = authorize(actor, 'alerts.act', brandId);
+    if (denied) throw forbidden(denied);
+    const closed = await this.actions.closeByHand(
+      brandId,
+      mentionKey,
+      outcome,
+      actor.personId,
+      reason,
+      systemClock.now(),
+    );
     if (!closed.ok) {
       const status = STATUS_OF[closed.error.code];
       throw new HttpException({ statusCode: status, code: closed.error.code, message: closed.error.message }, status);

@@ -86,10 +86,8 @@ export interface ClientToServerEvents {
   'incident.assign': (payload: IncidentOwner, ack: (answer: IncidentCommandAnswer) => void) => void;
 }
 
-/** What a socket said about itself at connection: the person of the crisis plan using it, if any. */
-export interface SocketData {
-  userId?: string;
-}
+/** Who uses the socket, as its session says (never what the client declares). */
+export type { AuthenticatedSocketData as SocketData } from './auth/socket-auth';
 
 export function userRoom(userId: string): string {
   return `user:${userId}`;

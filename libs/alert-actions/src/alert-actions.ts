@@ -30,6 +30,7 @@ import {
   type OutboxOptions,
   type Silence,
 } from '@tocsin/alerting';
+import { authorize, checkSilence, type AccessDenialCode, type Actor } from '@tocsin/access';
 import type { CrisisPlan, TriggerHit } from '@tocsin/crisis-plan';
 import { describeZodError, type Clock } from '@tocsin/domain';
 import type { PlanSource } from '@tocsin/plan-source';
@@ -40,11 +41,22 @@ export interface AlertActionsLogger {
   log(message: string): void;
 }
 
-type LookupError = { ok: false; error: { code: 'not-found' | 'unknown-user'; message: string } };
+type LookupError = { ok: false; error: { code: 'not-found' | 'unknown-user' | AccessDenialCode; message: string } };
 
 export type CommandOutcome = AlertCommandResult | Extract<IncidentCommandResult, { ok: false }> | LookupError;
 
 export type IncidentOutcome = IncidentCommandResult | LookupError;
+
+export type SilenceErrorCode = 'invalid_payload' | 'not_found' | AccessDenialCode | 'silence_too_long' | 'silence_over';
+
+export type SilenceOutcome =
+  | { ok: true; silence: Silence }
+  | {
+      ok: false;
+      error: { code: SilenceErrorCode; message: string };
+      /** Per field, when the body itself was malformed. */
+      errors?: Array<{ field: string; message: string }>;
+    };
 
 /**
  * How long a claimed escalation or auto-resolve stays with the instance that took it: if that
@@ -172,10 +184,10 @@ export class AlertActions {
    * Acknowledges an alert; an alert in an incident is acknowledged with its whole incident (one
    * acknowledgement stops the one escalation), and the answer carries the alert as it now stands.
    */
-  async acknowledge(alertId: string, userId: string, note?: string): Promise<CommandOutcome> {
+  async acknowledge(alertId: string, actor: Actor, note?: string): Promise<CommandOutcome> {
     const incidentId = (await this.alerts.get(alertId))?.incidentId;
     if (incidentId !== undefined) {
-      const outcome = await this.acknowledgeIncident(incidentId, userId, note);
+      const outcome = await this.acknowledgeIncident(incidentId, actor, note);
       if (!outcome.ok) return outcome;
       const alert = await this.alerts.get(alertId);
       const events = outcome.events.filter((event): event is AlertEvent => 'alert' in event);
@@ -183,39 +195,39 @@ export class AlertActions {
         ? { ok: true, alert, events }
         : { ok: false, error: { code: 'not-found', message: `no alert "${alertId}"` } };
     }
-    return this.command(alertId, userId, (alert, nowMs) => acknowledge(alert, userId, nowMs, note));
+    return this.command(alertId, actor, (alert, nowMs) => acknowledge(alert, actor.personId, nowMs, note));
   }
 
-  resolve(alertId: string, userId: string, reason?: string): Promise<CommandOutcome> {
-    return this.command(alertId, userId, (alert, nowMs) => resolve(alert, userId, nowMs, reason));
+  resolve(alertId: string, actor: Actor, reason?: string): Promise<CommandOutcome> {
+    return this.command(alertId, actor, (alert, nowMs) => resolve(alert, actor.personId, nowMs, reason));
   }
 
-  acknowledgeIncident(incidentId: string, userId: string, note?: string): Promise<IncidentOutcome> {
-    return this.incidentCommand(incidentId, userId, (incident, alerts, nowMs) =>
-      acknowledgeIncident(incident, alerts, userId, nowMs, note),
+  acknowledgeIncident(incidentId: string, actor: Actor, note?: string): Promise<IncidentOutcome> {
+    return this.incidentCommand(incidentId, actor, (incident, alerts, nowMs) =>
+      acknowledgeIncident(incident, alerts, actor.personId, nowMs, note),
     );
   }
 
-  resolveIncident(incidentId: string, userId: string, reason?: string): Promise<IncidentOutcome> {
-    return this.incidentCommand(incidentId, userId, (incident, alerts, nowMs) =>
-      resolveIncident(incident, alerts, userId, nowMs, reason),
+  resolveIncident(incidentId: string, actor: Actor, reason?: string): Promise<IncidentOutcome> {
+    return this.incidentCommand(incidentId, actor, (incident, alerts, nowMs) =>
+      resolveIncident(incident, alerts, actor.personId, nowMs, reason),
     );
   }
 
-  addIncidentNote(incidentId: string, userId: string, text: string): Promise<IncidentOutcome> {
-    return this.incidentCommand(incidentId, userId, (incident, _alerts, nowMs) => ({
+  addIncidentNote(incidentId: string, actor: Actor, text: string): Promise<IncidentOutcome> {
+    return this.incidentCommand(incidentId, actor, (incident, _alerts, nowMs) => ({
       ok: true,
-      ...addIncidentNote(incident, userId, text, nowMs),
+      ...addIncidentNote(incident, actor.personId, text, nowMs),
     }));
   }
 
-  /** Gives the incident to `ownerId`, a person of the plan, as decided by `userId`. */
-  async setIncidentOwner(incidentId: string, ownerId: string, userId: string): Promise<IncidentOutcome> {
+  /** Gives the incident to `ownerId`, a person of the plan, as decided by the actor. */
+  async setIncidentOwner(incidentId: string, ownerId: string, actor: Actor): Promise<IncidentOutcome> {
     const unknown = this.unknownPerson(ownerId);
     if (unknown) return unknown;
-    return this.incidentCommand(incidentId, userId, (incident, _alerts, nowMs) => ({
+    return this.incidentCommand(incidentId, actor, (incident, _alerts, nowMs) => ({
       ok: true,
-      ...setIncidentOwner(incident, ownerId, userId, nowMs),
+      ...setIncidentOwner(incident, ownerId, actor.personId, nowMs),
     }));
   }
 
@@ -226,16 +238,19 @@ export class AlertActions {
 
   private async incidentCommand(
     incidentId: string,
-    userId: string,
+    actor: Actor,
     apply: (incident: Incident, alerts: Alert[], nowMs: number) => IncidentCommandResult,
   ): Promise<IncidentOutcome> {
-    const unknown = this.unknownPerson(userId);
+    const unknown = this.unknownPerson(actor.personId);
     if (unknown) return unknown;
     const nowMs = this.clock.now();
     return this.alerts.transactIncident<IncidentOutcome>(incidentId, (incident, alerts) => {
       if (!incident) {
         return { result: { ok: false, error: { code: 'not-found', message: `no incident "${incidentId}"` } } };
       }
+      // Judged on the incident as read in the transaction: its brand is the one acted on.
+      const denied = authorize(actor, 'alerts.act', incident.brandId);
+      if (denied) return { result: { ok: false, error: denied } };
       const result = apply(incident, alerts, nowMs);
       if (!result.ok || (result.events.length === 0 && result.incident === incident)) return { result };
       const write = {
@@ -250,15 +265,18 @@ export class AlertActions {
 
   private async command(
     alertId: string,
-    userId: string,
+    actor: Actor,
     apply: (alert: Alert, nowMs: number) => AlertCommandResult,
   ): Promise<CommandOutcome> {
     const { plan } = this.plan.current();
-    const unknown = this.unknownPerson(userId);
+    const unknown = this.unknownPerson(actor.personId);
     if (unknown) return unknown;
     const nowMs = this.clock.now();
     return this.alerts.transactAlert<CommandOutcome>(alertId, async (alert) => {
       if (!alert) return { result: { ok: false, error: { code: 'not-found', message: `no alert "${alertId}"` } } };
+      // Judged on the alert as read in the transaction: its brand is the one acted on.
+      const denied = authorize(actor, 'alerts.act', alert.brandId);
+      if (denied) return { result: { ok: false, error: denied } };
       const result = apply(alert, nowMs);
       if (!result.ok) return { result };
       const grouped = await this.inIncident(result, plan, nowMs);
@@ -321,16 +339,40 @@ export class AlertActions {
     return escalations.length + incidentEscalations.length + autoResolves.length;
   }
 
-  async createSilence(
-    input: unknown,
-  ): Promise<{ ok: true; silence: Silence } | { ok: false; errors: Array<{ field: string; message: string }> }> {
+  /** A silence set by the actor's person, within their brands and the plan's longest silence. */
+  async createSilence(input: unknown, actor: Actor): Promise<SilenceOutcome> {
     const parsed = newSilenceSchema.safeParse(input);
-    if (!parsed.success) return { ok: false, errors: describeZodError(parsed.error) };
-    const silence: Silence = { id: randomUUID(), ...parsed.data };
+    if (!parsed.success) {
+      const errors = describeZodError(parsed.error);
+      const message = `invalid silence: ${errors.map((error) => `${error.field}: ${error.message}`).join('; ')}`;
+      return { ok: false, error: { code: 'invalid_payload', message }, errors };
+    }
+    const nowMs = this.clock.now();
+    const problem = checkSilence(actor, parsed.data, this.plan.current().plan.silenceMaxDurationMs, nowMs);
+    if (problem) return { ok: false, error: problem };
+    const silence: Silence = { id: randomUUID(), ...parsed.data, createdBy: actor.personId, createdAtMs: nowMs };
     await this.silences.put(silence);
     this.logger.log(
-      `silence ${silence.id} by ${silence.createdBy} until ${new Date(silence.endsAtMs).toISOString()}: ${silence.reason}`,
+      `silence ${silence.id} of ${JSON.stringify(silence.matchers)} set by ${actor.personId} (${actor.username}) until ${new Date(silence.endsAtMs).toISOString()}: ${silence.reason}`,
     );
     return { ok: true, silence };
+  }
+
+  /** Ends a silence now; it stays in the expired trail with who ended it. */
+  async endSilence(silenceId: string, actor: Actor): Promise<SilenceOutcome> {
+    const silence = await this.silences.get(silenceId);
+    if (!silence) return { ok: false, error: { code: 'not_found', message: `no active silence "${silenceId}"` } };
+    const denied = authorize(actor, 'silences.manage', silence.matchers.brandId);
+    if (denied) return { ok: false, error: denied };
+    if (silence.matchers.brandId === undefined && actor.role !== 'admin') {
+      return {
+        ok: false,
+        error: { code: 'brand_out_of_scope', message: 'a silence of every brand can only be ended by an admin' },
+      };
+    }
+    const ended = await this.silences.end(silenceId, actor.personId, this.clock.now());
+    if (!ended) return { ok: false, error: { code: 'not_found', message: `no active silence "${silenceId}"` } };
+    this.logger.log(`silence ${silenceId} ended early by ${actor.personId} (${actor.username})`);
+    return { ok: true, silence: ended };
   }
 }

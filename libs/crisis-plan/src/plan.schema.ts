@@ -317,6 +317,8 @@ export const replyQueueSettingsSchema = z
     horizonMs: positiveDurationMsSchema.default('3d'),
   })
   .strict();
+/** A working day: long enough for a known campaign, short enough that nobody forgets it for a week. */
+export const DEFAULT_SILENCE_MAX_DURATION_MS = 86_400_000;
 
 export const crisisPlanSchema = z
   .object({
@@ -334,6 +336,8 @@ export const crisisPlanSchema = z
     incidents: incidentSettingsSchema.optional(),
     /** Left out: every negative mention enters, with the lowest level's deadline, kept 3 days. */
     replyQueue: replyQueueSettingsSchema.optional(),
+    /** How long a manager may mute a brand at most: a forgotten silence must not hide the next crisis. */
+    silenceMaxDurationMs: positiveDurationMsSchema.default(DEFAULT_SILENCE_MAX_DURATION_MS),
   })
   .strict();
 

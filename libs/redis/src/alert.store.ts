@@ -368,35 +368,97 @@ export class AlertStore {
   }
 }
 
-/** Silences by id; expired ones are dropped when read. */
+/** Expired silences kept as a trail; the oldest beyond this are dropped. */
+const EXPIRED_SILENCES_KEPT = 1_000;
+
+/** Silences by id; one that runs out or is ended moves to the expired trail instead of vanishing. */
 export class SilenceStore {
   constructor(
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
   ) {}
 
-  private hashKey(): string {
+  private activeKey(): string {
     return this.keys.key('silences');
   }
 
+  private expiredKey(): string {
+    return this.keys.key('silences-expired');
+  }
+
+  private expiredByEndKey(): string {
+    return this.keys.key('silences-expired-by-end');
+  }
+
   async put(silence: Silence): Promise<void> {
-    await this.redis.hset(this.hashKey(), silence.id, JSON.stringify(silence));
+    await this.redis.hset(this.activeKey(), silence.id, JSON.stringify(silence));
   }
 
-  async remove(silenceId: string): Promise<boolean> {
-    return (await this.redis.hdel(this.hashKey(), silenceId)) > 0;
+  /** A silence not yet over (future ones included). */
+  async get(silenceId: string): Promise<Silence | undefined> {
+    const raw = await this.redis.hget(this.activeKey(), silenceId);
+    if (raw === null) return undefined;
+    const parsed = silenceSchema.safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : undefined;
   }
 
+  /** Silences not yet over, earliest start first; those that ran out are moved to the expired trail. */
   async listActive(nowMs: number): Promise<Silence[]> {
-    const all = await this.redis.hgetall(this.hashKey());
+    const all = await this.redis.hgetall(this.activeKey());
     const silences: Silence[] = [];
-    const expired: string[] = [];
+    const expired: Silence[] = [];
+    const unreadable: string[] = [];
     for (const [id, raw] of Object.entries(all)) {
       const parsed = silenceSchema.safeParse(JSON.parse(raw));
-      if (!parsed.success || parsed.data.endsAtMs <= nowMs) expired.push(id);
+      if (!parsed.success) unreadable.push(id);
+      else if (parsed.data.endsAtMs <= nowMs) expired.push(parsed.data);
       else silences.push(parsed.data);
     }
-    if (expired.length > 0) await this.redis.hdel(this.hashKey(), ...expired);
+    if (unreadable.length > 0) await this.redis.hdel(this.activeKey(), ...unreadable);
+    if (expired.length > 0) await this.retire(expired);
     return silences.sort((a, b) => a.startsAtMs - b.startsAtMs);
+  }
+
+  /**
+   * Ends a silence now, recording who ended it; it joins the expired trail.
+   * @returns the silence as ended, or undefined when no such silence is active
+   */
+  async end(silenceId: string, endedBy: string, nowMs: number): Promise<Silence | undefined> {
+    const silence = await this.get(silenceId);
+    if (!silence) return undefined;
+    const ended: Silence = { ...silence, endsAtMs: Math.max(silence.startsAtMs + 1, nowMs), endedBy };
+    await this.retire([ended]);
+    return ended;
+  }
+
+  /** Silences that ran out or were ended, most recently ended first: who muted what, when, and why. */
+  async listExpired(limit: number): Promise<Silence[]> {
+    const ids = await this.redis.zrevrange(this.expiredByEndKey(), 0, limit - 1);
+    if (ids.length === 0) return [];
+    const raws = await this.redis.hmget(this.expiredKey(), ...ids);
+    return raws.flatMap((raw) => {
+      if (raw === null) return [];
+      const parsed = silenceSchema.safeParse(JSON.parse(raw));
+      return parsed.success ? [parsed.data] : [];
+    });
+  }
+
+  /** Moves silences to the expired trail in one transaction, keeping the newest EXPIRED_SILENCES_KEPT. */
+  private async retire(silences: readonly Silence[]): Promise<void> {
+    const multi = this.redis.multi();
+    for (const silence of silences) {
+      multi.hdel(this.activeKey(), silence.id);
+      multi.hset(this.expiredKey(), silence.id, JSON.stringify(silence));
+      multi.zadd(this.expiredByEndKey(), silence.endsAtMs, silence.id);
+    }
+    await multi.exec();
+    const overflow = await this.redis.zrange(this.expiredByEndKey(), '0', String(-EXPIRED_SILENCES_KEPT - 1));
+    if (overflow.length > 0) {
+      await this.redis
+        .multi()
+        .zrem(this.expiredByEndKey(), ...overflow)
+        .hdel(this.expiredKey(), ...overflow)
+        .exec();
+    }
   }
 }

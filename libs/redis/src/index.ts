@@ -11,3 +11,4 @@ export * from './outbox.store';
 export * from './delivered-keys.store';
 export * from './ingest-key.store';
 export * from './reply-queue.store';
+export * from './user.store';

@@ -28,7 +28,6 @@ export const STATE_LABELS: Record<AlertView['state'], string> = {
 export const ROLE_LABELS: Record<Role, string> = { cm: 'community manager', manager: 'manager', director: 'director' };
 
 export const STORAGE_KEYS = {
-  user: 'tocsin.console.user',
   sound: 'tocsin.console.sound',
   checklist: (alertId: string): string => `tocsin.console.checklist.${alertId}`,
 };

@@ -1,6 +1,6 @@
 /*
  * The on-call alert console: entry point of the console's bundle, loaded by console.html. It
- * loads the plan summary, connects as the person chosen, keeps the alerts of the chosen brands
+ * loads the session and the plan summary, connects as the signed-in person, keeps the alerts of the chosen brands
  * up to date and wires the views (list, detail, pager, silences, identity) together.
  */
 import type { AlertEventView, AlertView, Incident, IncidentNotification } from '@tocsin/alerting';
@@ -8,13 +8,13 @@ import type { WebhookDelivery } from '@tocsin/redis';
 import type { PlanSummary } from '../../src/plan.controller';
 import { readBrandSelection, writeBrandSelection } from '../shared/brand-selection';
 import { find, findAll, h, replaceQuery } from '../shared/dom';
-import { requestJson } from '../shared/http.client';
+import { loadSession, requestJson, signOut } from '../shared/http.client';
 import { connectGateway, describeError, sendCommand, type GatewaySocket } from '../shared/socket.client';
 import { detailElements, renderActions, renderDetail, tickDetail } from './alert-detail.view';
 import { markSelectedRow, orderedVisibleIds, renderList, tickRows } from './alert-list.view';
 import { upsertAlert } from './alert-store';
-import { header, rankOf, selectedAlert, state, STATES, STORAGE_KEYS, type StateFilter } from './console-state';
-import { bindIdentity, renderIdentity, renderPeople } from './identity.view';
+import { header, rankOf, selectedAlert, state, STATES, type StateFilter } from './console-state';
+import { bindIdentity, renderIdentity } from './identity.view';
 import { bindIncidents, renderIncidents, showIncidents } from './incidents.view';
 import { bindPager, dismissPages, page, renderBanner } from './pager.view';
 import { bindReplyQueue, loadReplyQueues, onReplyEvent } from './reply-queue.view';
@@ -116,7 +116,8 @@ type CommandAnswer = { ok: true; alert: AlertView } | { ok: false; error: { code
 async function httpCommand(command: Command, alertId: string, note: string): Promise<CommandAnswer> {
   const answer = await requestJson<AlertView & { code?: string; message?: string }>(
     `/v1/alerts/${encodeURIComponent(alertId)}/${command}`,
-    { method: 'POST', body: note ? { userId: state.userId, note } : { userId: state.userId } },
+    // Who acts is the session's person: the body carries only the note.
+    { method: 'POST', body: note ? { note } : {} },
   );
   if (answer.ok && answer.body) return { ok: true, alert: answer.body };
   return {
@@ -254,12 +255,8 @@ function connect(): void {
   }
   state.subscribed = [];
   state.refused = false;
-  if (!state.userId) {
-    setConnection('idle', 'Choose who you are');
-    return;
-  }
   setConnection('connecting', 'Connecting…');
-  const current = connectGateway({ userId: state.userId });
+  const current = connectGateway();
   socket = current;
   const live = (): boolean => current === socket && !state.refused;
   current.on('connect', () => {
@@ -287,8 +284,7 @@ function connect(): void {
     if (current !== socket) return;
     state.refused = true;
     setConnection('refused', 'Refused');
-    showError(`The gateway refused this console: ${describeError(error)}. Choose who you are below.`);
-    renderIdentity();
+    showError(`The gateway refused this console: ${describeError(error)}.`);
   });
   for (const kind of ALERT_EVENTS) current.on(kind, onAlertEvent);
   bindIncidents(current, () => (live() ? current : null), onIncidentPaged);
@@ -296,24 +292,6 @@ function connect(): void {
 }
 
 // ---------------------------------------------------------------- identity, brands and filters
-
-function chooseUser(userId: string | null): void {
-  state.userId = userId;
-  if (userId) localStorage.setItem(STORAGE_KEYS.user, userId);
-  else localStorage.removeItem(STORAGE_KEYS.user);
-  replaceQuery((params) => (userId ? params.set('user', userId) : params.delete('user')));
-  clearError();
-  state.refused = false;
-  state.pages.clear();
-  state.seenPages.clear();
-  renderPeople();
-  renderIdentity();
-  renderBanner();
-  refreshList();
-  state.detailKey = '';
-  renderDetail();
-  connect();
-}
 
 function renderFilters(): void {
   elements.brandList.replaceChildren();
@@ -403,7 +381,11 @@ function applyPlan(plan: PlanSummary): void {
 }
 
 async function start(): Promise<void> {
-  bindIdentity(chooseUser);
+  // Without a session this leaves for the sign-in page, which comes back here.
+  const session = await loadSession();
+  state.userId = session.personId;
+  bindIdentity(() => void signOut());
+  renderIdentity(session);
   bindPager((alertId) => select(alertId, true));
   bindSilences();
   bindReplyQueue();
@@ -423,7 +405,6 @@ async function start(): Promise<void> {
   }, DETAIL_REFRESH_MS);
 
   const params = new URLSearchParams(window.location.search);
-  state.userId = params.get('user') || localStorage.getItem(STORAGE_KEYS.user) || null;
   state.selectedId = params.get('alert');
 
   try {
@@ -433,10 +414,7 @@ async function start(): Promise<void> {
   }
   state.selectedBrands = readBrandSelection(state.brands.map((brand) => brand.id));
 
-  if (state.userId && params.get('user')) localStorage.setItem(STORAGE_KEYS.user, state.userId);
-  renderPeople();
   renderFilters();
-  renderIdentity();
   refreshList();
   renderDetail();
   if (state.selectedId) void loadDetail(state.selectedId);

@@ -4,6 +4,7 @@
  */
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, CommandError, ServerToClientEvents } from '../../src/socket-events';
+import { goToSignIn } from './http.client';
 
 export type GatewaySocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -13,13 +14,25 @@ export type AnswerTo<E extends CommandName> = Parameters<Parameters<ClientToServ
 
 const ACK_TIMEOUT_MS = 8000;
 
+/** Refusals that mean the session is gone: only signing in again helps. */
+const SESSION_ENDED = new Set(['unauthenticated', 'session_expired', 'account_disabled', 'signed_out']);
+
 /**
  * A socket to the gateway that served the page, over WebSocket only (as behind a non-sticky
- * balancer). `auth` is what the handshake declares; a new manager per socket, so one
- * identity's handshake is never reused for another.
+ * balancer). The handshake carries the session cookie, as any same-origin request does: who
+ * the socket is comes from the session, never from the page. When the gateway refuses the
+ * session, at the handshake or later, the browser goes to the sign-in page.
  */
-export function connectGateway(auth?: Record<string, string>): GatewaySocket {
-  return io({ transports: ['websocket'], forceNew: true, ...(auth ? { auth } : {}) });
+export function connectGateway(): GatewaySocket {
+  const socket: GatewaySocket = io({ transports: ['websocket'], forceNew: true });
+  socket.on('connect_error', (error: Error & { data?: { code?: string } }) => {
+    const code = error.data?.code;
+    if (code && SESSION_ENDED.has(code)) goToSignIn(code === 'unauthenticated' ? undefined : code);
+  });
+  socket.on('connection.refused', (error) => {
+    if (SESSION_ENDED.has(error.code)) goToSignIn(error.code === 'signed_out' ? undefined : error.code);
+  });
+  return socket;
 }
 
 /** Emits a command and resolves with its ack, or with a timeout error shaped like one. */

@@ -5,7 +5,8 @@
 import type { EnrichedMention, SentimentLabel, SpikeSignal } from '@tocsin/domain';
 import { readBrandSelection, writeBrandSelection } from '../shared/brand-selection';
 import { find, findAll } from '../shared/dom';
-import { requestJson } from '../shared/http.client';
+import { ACCESS_ROLE_LABELS } from '../shared/access-labels';
+import { loadSession, requestJson, signOut } from '../shared/http.client';
 import { bindPageHeader } from '../shared/page-header';
 import { connectGateway, describeError, sendCommand, type GatewaySocket } from '../shared/socket.client';
 import { createMentionCard, mentionKeyOf } from './mention-card';
@@ -313,6 +314,11 @@ function connect(): void {
 }
 
 async function start(): Promise<void> {
+  // Without a session this leaves for the sign-in page, which comes back here.
+  const session = await loadSession();
+  find('[data-testid="signed-in-as"]', HTMLElement).textContent =
+    `${session.name} · ${ACCESS_ROLE_LABELS[session.role]}`;
+  find('[data-testid="sign-out"]', HTMLButtonElement).addEventListener('click', () => void signOut());
   elements.pause.addEventListener('click', onPauseClicked);
   for (const button of elements.filterButtons) button.addEventListener('click', () => onFilterClicked(button));
   setInterval(() => {

@@ -1,0 +1,2 @@
+export * from './access.schema';
+export * from './access-policy';
