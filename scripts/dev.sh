@@ -110,6 +110,6 @@ INGEST_KEY="$(npx tsx scripts/ingest-keys.ts create --source demo 2>/dev/null)" 
 demo_key_id="${INGEST_KEY:4:12}"
 revoke_demo_key() { npx tsx scripts/ingest-keys.ts revoke "$demo_key_id" >/dev/null 2>&1 || true; }
 echo "tocsin: demo ingest key $demo_key_id (revoked when this stops; npm run -s keys -- list)"
-INGEST_KEY="$INGEST_KEY" npx tsx scripts/demo-stream.ts --ingest "http://127.0.0.1:$INGEST_PORT" "$@" &
+INGEST_KEY="$INGEST_KEY" node_modules/.bin/tsx scripts/demo-stream.ts --ingest "http://127.0.0.1:$INGEST_PORT" "$@" &
 pids+=($!)
 wait

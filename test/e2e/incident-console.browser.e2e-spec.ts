@@ -18,7 +18,7 @@ describe('incident console in Chromium', () => {
 
   it('shows the incident first with its alerts and timeline, and adds a note typed on the page', async () => {
     const { tocsin, page } = stack;
-    await openLivePage(page, `${tocsin.gatewayUrl}/console.html?user=camille`);
+    await openLivePage(page, `${tocsin.gatewayUrl}/console.html`);
 
     const influential = aMention({
       text: 'Fleurie Cosmetics night cream is the worst, my skin is ruined 😡',
@@ -48,7 +48,8 @@ describe('incident console in Chromium', () => {
       .waitFor({ timeout: 10_000 });
 
     const incidentId = await incident.getAttribute('data-incident-id');
-    const stored = (await (await fetch(`${tocsin.gatewayUrl}/v1/incidents/${incidentId}`)).json()) as {
+    // Read with the page's own session: the API answers only signed-in people.
+    const stored = (await (await page.request.get(`${tocsin.gatewayUrl}/v1/incidents/${incidentId}`)).json()) as {
       incident: Incident;
     };
     expect(stored.incident.timeline.filter((entry) => entry.action === 'note')).toEqual([

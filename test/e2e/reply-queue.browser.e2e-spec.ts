@@ -7,7 +7,7 @@ describe('reply queue in the console, in Chromium', () => {
 
   it('shows waiting mentions live, the influencer first, and moves one to answered with its reply time', async () => {
     const { tocsin, page } = stack;
-    await openLivePage(page, `${tocsin.gatewayUrl}/console.html?user=camille`);
+    await openLivePage(page, `${tocsin.gatewayUrl}/console.html`);
     const createdAt = new Date().toISOString();
     const influencer = aMention({
       text: 'Fleurie Cosmetics is terrible, the worst service ever, I hate this brand 😡',

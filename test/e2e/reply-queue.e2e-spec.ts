@@ -2,6 +2,7 @@ import type { AlertEvent } from '@tocsin/alerting';
 import type { ReplyQueueView } from '@tocsin/alert-actions';
 import type { ReplyQueueEvent } from '@tocsin/reply-queue';
 import type { Socket } from 'socket.io-client';
+import { freePort } from '../support/free-port';
 import { aMention, toNdjson } from '../support/mention-fixtures';
 import { TestRun } from '../support/test-infra';
 import { signInNewAccount, type SignedInClient } from '../support/sessions';
@@ -14,8 +15,8 @@ type Opened = Extract<AlertEvent, { kind: 'alert.opened' }>;
 describe('reply queue: negative mentions wait for the brand’s answer, and an unanswered one raises an alert', () => {
   const run = new TestRun();
   const smtp = new SmtpReceiver();
-  // Plain http: over https the session cookie would be Secure, which this loopback test cannot carry.
-  const publicUrl = 'http://tocsin.example.com';
+  // The gateway's own address: sockets come from it, and e-mail pages link to its console.
+  let publicUrl: string;
   let tocsin: RunningTocsin;
   let overdueAlertId: string | undefined;
   let watcher: Socket;
@@ -25,6 +26,8 @@ describe('reply queue: negative mentions wait for the brand’s answer, and an u
   beforeAll(async () => {
     await run.createTopics();
     const smtpUrl = await smtp.start();
+    const gatewayPort = await freePort();
+    publicUrl = `http://127.0.0.1:${gatewayPort}`;
     tocsin = await startTocsin(
       run.env({
         PLAN_FILE: 'config/test/reply-queue-plan.yaml',
@@ -32,6 +35,7 @@ describe('reply queue: negative mentions wait for the brand’s answer, and an u
         SMTP_URL: smtpUrl,
         SMTP_FROM: 'Tocsin <oncall@tocsin.example.com>',
         PUBLIC_URL: publicUrl,
+        GATEWAY_PORT: String(gatewayPort),
       }),
     );
     const url = tocsin.gatewayUrl;

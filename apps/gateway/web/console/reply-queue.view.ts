@@ -88,7 +88,7 @@ async function close(
   }
   const answer = await requestJson<{ entry?: ReplyEntry; message?: string }>(
     `/v1/reply-queue/${encodeURIComponent(entry.mentionKey)}/handled`,
-    { method: 'POST', body: { brandId: entry.brandId, userId: state.userId, outcome, ...(reason ? { reason } : {}) } },
+    { method: 'POST', body: { brandId: entry.brandId, outcome, ...(reason ? { reason } : {}) } },
   ).catch(() => null);
   if (!answer?.ok) {
     header.showError(
