@@ -209,7 +209,8 @@ async function runScenario(fault: Fault): Promise<Row> {
 
     // The wall and the CM's console stay on gateway B; gateway A is the one that dies. They
     // reconnect as browsers do, should gateway B restart too (a broker restart can stop it).
-    const brandIds = ['fleurie', 'voltaway'];
+    // Aurore too: its alert is the failover probe the CM must see.
+    const brandIds = ['fleurie', 'voltaway', 'aurore'];
     const viewer = await signInNewAccount(run, gatewayB, {
       username: 'wall',
       personId: 'camille',

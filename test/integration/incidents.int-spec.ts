@@ -110,14 +110,14 @@ describe('incidents on real Redis', () => {
     });
   });
 
-  it('opens one incident when two alerter instances open alerts of one brand at the same instant', async () => {
-    const [first, second] = [instance(plans.after), instance(plans.after)];
+  it('opens one incident when four alerter instances open alerts of one brand at the same instant', async () => {
+    // One instance per hit: an alerter applies its hits one at a time on its own connection,
+    // and WATCH guards a transaction only against other connections.
+    const instances = ['g1', 'g2', 'g3', 'g4'].map(() => instance(plans.after));
     const opened = await Promise.all(
-      ['g1', 'g2', 'g3', 'g4'].map((group, index) =>
-        (index % 2 === 0 ? first : second).actions.handleHit(hitOf(group, 'fleurie', nowMs)),
-      ),
+      instances.map(({ actions }, index) => actions.handleHit(hitOf(`g${index + 1}`, 'fleurie', nowMs))),
     );
-    const incidents = await first.alerts.listLiveIncidents('fleurie');
+    const incidents = await instances[0]!.alerts.listLiveIncidents('fleurie');
     expect({
       incidents: incidents.length,
       members: incidents[0]?.alerts.length,

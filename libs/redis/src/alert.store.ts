@@ -180,11 +180,15 @@ export class AlertStore {
     nowMs: number,
   ): Promise<Incident | undefined> {
     await this.redis.watch(this.liveIncidentsKey(brandId));
-    const joinable = (await this.listLiveIncidents(brandId)).filter(
+    const candidate = (await this.listLiveIncidents(brandId)).filter(
       (incident) => incident.groupKey === groupKey && acceptsAlerts(incident, settings, nowMs),
     )[0];
-    if (joinable) await this.redis.watch(this.incidentKey(joinable.id));
-    return joinable;
+    if (!candidate) return undefined;
+    // Read again once watched: a copy read before the WATCH may already be stale, and writing
+    // it back would drop an alert another instance joined in between.
+    await this.redis.watch(this.incidentKey(candidate.id));
+    const joinable = await this.getIncident(candidate.id);
+    return joinable && joinable.state !== 'resolved' && acceptsAlerts(joinable, settings, nowMs) ? joinable : undefined;
   }
 
   /** Inside a transaction: one incident by id, watched. */
@@ -249,8 +253,9 @@ export class AlertStore {
   ): Promise<R> {
     return this.transact([this.groupKey(groupKey)], async () => {
       const liveId = await this.redis.get(this.groupKey(groupKey));
+      // Watched before it is read, so a change by another instance in between is not lost.
+      if (liveId) await this.redis.watch(this.alertKey(liveId));
       const live = liveId ? await this.get(liveId) : undefined;
-      if (live) await this.redis.watch(this.alertKey(live.id));
       return decide(live?.state === 'resolved' ? undefined : live);
     });
   }
