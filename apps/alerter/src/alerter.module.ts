@@ -18,10 +18,9 @@ import {
   KAFKA_CLIENT,
   kafkaProviders,
   RecordPublisher,
-  stopProcessOnFatal,
   type BatchConsumerRunner,
 } from '@tocsin/kafka';
-import { metricsProviders, TocsinMetrics } from '@tocsin/observability';
+import { metricsProviders, monitoredWiring, TocsinMetrics } from '@tocsin/observability';
 import { PlanSource } from '@tocsin/plan-source';
 import {
   AlertStore,
@@ -101,15 +100,7 @@ class AlerterLifecycle implements OnModuleInit, OnApplicationBootstrap, OnModule
       { kafka: () => isKafkaReady(kafka), redis: () => isRedisReady(redis) },
       metrics,
     );
-    // ioredis reconnects by itself; each failure is counted so a dashboard shows the outage.
-    redis.on('error', () => metrics.countError('redis', 'connection'));
-    const wiring = {
-      kafka,
-      publisher,
-      topicPrefix: config.kafka.topicPrefix,
-      onFatal: stopProcessOnFatal,
-      telemetry: metrics.kafka,
-    };
+    const wiring = monitoredWiring({ kafka, publisher, topicPrefix: config.kafka.topicPrefix, redis, metrics });
     this.hits = createAlertHitsConsumer(wiring, { actions, plan: () => plan.current(), groupId: config.groupId });
     this.replies = createReplyQueueConsumer(wiring, {
       actions: replyQueue,

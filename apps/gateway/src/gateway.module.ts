@@ -21,7 +21,7 @@ import {
   stopProcessOnFatal,
   type BatchConsumerRunner,
 } from '@tocsin/kafka';
-import { MetricsController, metricsProviders, TocsinMetrics } from '@tocsin/observability';
+import { MetricsController, metricsProviders, monitoredWiring, TocsinMetrics } from '@tocsin/observability';
 import { PlanSource, planSourceProvider } from '@tocsin/plan-source';
 import {
   AlertStore,
@@ -82,14 +82,7 @@ class GatewayLifecycle implements OnModuleInit, OnApplicationBootstrap, OnModule
     replyQueueGateway: ReplyQueueGateway,
     metrics: TocsinMetrics,
   ) {
-    redis.on('error', () => metrics.countError('redis', 'connection'));
-    const wiring = {
-      kafka,
-      publisher,
-      topicPrefix: config.kafka.topicPrefix,
-      onFatal: stopProcessOnFatal,
-      telemetry: metrics.kafka,
-    };
+    const wiring = monitoredWiring({ kafka, publisher, topicPrefix: config.kafka.topicPrefix, redis, metrics });
     const common = { groupId: config.groupId, clock: systemClock, liveMaxAgeMs: config.liveMaxAgeMs };
     this.mentions = createMentionDeliveryConsumer(wiring, { ...common, recent, gateway: mentionsGateway });
     this.signals = createSpikeSignalsConsumer(wiring, { ...common, recentSignals, gateway: mentionsGateway });

@@ -14,10 +14,9 @@ import {
   KAFKA_CLIENT,
   kafkaProviders,
   RecordPublisher,
-  stopProcessOnFatal,
   type BatchConsumerRunner,
 } from '@tocsin/kafka';
-import { loggingImports, metricsProviders, TocsinMetrics } from '@tocsin/observability';
+import { loggingImports, metricsProviders, monitoredWiring, TocsinMetrics } from '@tocsin/observability';
 import { PlanSource, planSourceProvider } from '@tocsin/plan-source';
 import { prepareSentiment } from '@tocsin/sentiment';
 import {
@@ -53,15 +52,7 @@ class PipelineLifecycle implements OnModuleInit, OnApplicationShutdown {
       { kafka: () => isKafkaReady(kafka), redis: () => isRedisReady(redis) },
       metrics,
     );
-    // ioredis reconnects by itself; each failure is counted so a dashboard shows the outage.
-    redis.on('error', () => metrics.countError('redis', 'connection'));
-    const wiring = {
-      kafka,
-      publisher,
-      topicPrefix: config.kafka.topicPrefix,
-      onFatal: stopProcessOnFatal,
-      telemetry: metrics.kafka,
-    };
+    const wiring = monitoredWiring({ kafka, publisher, topicPrefix: config.kafka.topicPrefix, redis, metrics });
     this.enrichment = createEnrichmentConsumer(wiring, {
       // As long as a mention can still be counted in its interval: a copy later than that is late.
       seen: new DedupeWindowStore(
