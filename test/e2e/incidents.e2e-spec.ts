@@ -238,7 +238,8 @@ describe('incidents: the demo buzz is one incident, paged once per step, rehears
     expect(report.incident).toMatchObject({ state: 'resolved', resolvedBy: 'marc', acknowledgedBy: 'sophie' });
     expect(report.timeline.map((entry) => entry.action).slice(-2)).toEqual(['owner-changed', 'resolved']);
     expect(report.topMentions.items.length).toBeGreaterThan(0);
-    expect(report.replies).toBeNull();
+    // The recording's complaints entered the reply queue while the incident was open.
+    expect(report.replies?.due).toBeGreaterThan(0);
     expect(report.people.map((person) => person.actor)).toEqual(['tocsin', 'sophie', 'marc']);
 
     const markdown = await sophieSession.fetch(`/v1/incidents/${incident.id}/report`, {
@@ -248,7 +249,7 @@ describe('incidents: the demo buzz is one incident, paged once per step, rehears
     const text = await markdown.text();
     expect(text).toContain('**level-raised** by tocsin');
     expect(text).toContain('**note** by sophie: Legal is checking the batch numbers');
-    expect(text).toContain('No reply data.');
+    expect(text).toMatch(/\d+ of \d+ answered/);
     const html = await sophieSession.fetch(`/v1/incidents/${incident.id}/report?format=html`);
     expect(html.headers.get('content-type')).toMatch(/^text\/html/);
     expect(await html.text()).toContain('<h2>Timeline</h2>');

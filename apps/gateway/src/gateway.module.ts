@@ -10,7 +10,7 @@ import {
 } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { AlertActions, ReplyQueueActions } from '@tocsin/alert-actions';
-import { NO_REPLY_STATS, type SocketMessage } from '@tocsin/alerting';
+import type { SocketMessage } from '@tocsin/alerting';
 import type { AlertSignal } from '@tocsin/crisis-plan';
 import { systemClock, TOPICS, type EnrichedMention } from '@tocsin/domain';
 import {
@@ -197,8 +197,8 @@ export class GatewayModule {
             ),
           inject: [AlertStore, SilenceStore, PlanSource],
         },
-        // The reply queue replaces this source; until then reports read "no reply data".
-        { provide: INCIDENT_REPLY_STATS, useValue: NO_REPLY_STATS },
+        // Crisis reports read reply times from the brands' reply queues.
+        { provide: INCIDENT_REPLY_STATS, useExisting: ReplyQueueActions },
         {
           provide: ReplyQueueActions,
           useFactory: (redis: Redis, keys: RedisKeys, plan: PlanSource) =>

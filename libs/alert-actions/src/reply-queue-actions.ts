@@ -1,5 +1,11 @@
+import {
+  REPORT_LEAD_IN_MS,
+  type Incident,
+  type IncidentReplyStats,
+  type IncidentReplyStatsSource,
+} from '@tocsin/alerting';
 import type { TriggerHit } from '@tocsin/crisis-plan';
-import { isBrandAccount, type EnrichedMention } from '@tocsin/domain';
+import { isBrandAccount, systemClock, type Clock, type EnrichedMention } from '@tocsin/domain';
 import type { PlanSource } from '@tocsin/plan-source';
 import type { ReplyQueueStore, StoredReplyEntry } from '@tocsin/redis';
 import {
@@ -49,7 +55,7 @@ export interface ReplyQueueView {
  * overdue checks) and the gateway (a CM closing an entry, the console's view). Decisions are
  * the reply-queue library's pure functions; callers publish the events returned.
  */
-export class ReplyQueueActions {
+export class ReplyQueueActions implements IncidentReplyStatsSource {
   /**
    * @param liveMaxAgeMs mentions posted longer ago than this when read do not enter the queue
    * (LIVE_MAX_AGE_MS: what is too old for the wall and for pages is too old to answer now).
@@ -58,6 +64,7 @@ export class ReplyQueueActions {
     private readonly store: ReplyQueueStore,
     private readonly plan: PlanSource,
     private readonly liveMaxAgeMs = Number.POSITIVE_INFINITY,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   /**
@@ -172,6 +179,28 @@ export class ReplyQueueActions {
         }),
       stats: computeReplyStats([...waiting, ...closed], nowMs),
       horizonMs: this.horizonMs(),
+    };
+  }
+
+  /**
+   * Reply times for a crisis report: the brand's queue entries posted from the report's lead-in
+   * before the incident opened (the complaints that opened it come first) until it was resolved,
+   * as far back as the queue keeps them (its horizon, 5,000 entries per brand).
+   */
+  async statsFor(incident: Incident): Promise<IncidentReplyStats | undefined> {
+    const { waiting, closed } = await this.store.list(incident.brandId);
+    const endMs = incident.resolvedAtMs ?? Number.MAX_SAFE_INTEGER;
+    const during = [...waiting, ...closed].filter(
+      (entry) => entry.postedAtMs >= incident.openedAtMs - REPORT_LEAD_IN_MS && entry.postedAtMs <= endMs,
+    );
+    if (during.length === 0) return undefined;
+    const stats = computeReplyStats(during, incident.resolvedAtMs ?? this.clock.now());
+    return {
+      due: during.length - stats.notToAnswer,
+      answered: stats.answered + stats.handled,
+      ...(stats.medianReplyMs !== null && { medianFirstReplyMs: stats.medianReplyMs }),
+      ...(stats.p90ReplyMs !== null && { p90FirstReplyMs: stats.p90ReplyMs }),
+      ...(stats.inTimePct !== null && { withinDeadlinePct: stats.inTimePct }),
     };
   }
 

@@ -24,9 +24,6 @@ export interface IncidentReplyStatsSource {
   statsFor(incident: Incident): Promise<IncidentReplyStats | undefined>;
 }
 
-/** Until a reply queue is wired in, reports say "no reply data". */
-export const NO_REPLY_STATS: IncidentReplyStatsSource = { statsFor: () => Promise.resolve(undefined) };
-
 export const VOLUME_SOURCE =
   "the spike detector's 1-minute intervals of the brand on alerts.signals, as the gateway keeps them for the wall (its last 240 verdicts: about two hours of volume and negative volume)";
 export const TOP_MENTIONS_SOURCE =
@@ -34,7 +31,7 @@ export const TOP_MENTIONS_SOURCE =
 
 const TOP_MENTIONS = 10;
 /** The chart starts this long before the incident opened, to show what it grew from. */
-const LEAD_IN_MS = 30 * 60_000;
+export const REPORT_LEAD_IN_MS = 30 * 60_000;
 
 export interface VolumePoint {
   intervalStartMs: number;
@@ -93,7 +90,7 @@ export interface IncidentReport {
       triggerId: string;
     }>;
   };
-  /** Filled by the reply queue; `null` reads "no reply data". */
+  /** Filled by the reply queue; `null` (nothing queued while it was open) reads "no reply data". */
   replies: IncidentReplyStats | null;
   /** Every person who acted, with what they did; `tocsin` for what it did by itself. */
   people: Array<{ actor: string; name: string; actions: Record<string, number> }>;
@@ -114,7 +111,7 @@ function sharePct(negative: number, mentions: number): number | null {
 }
 
 function volumeOf(incident: Incident, signals: readonly SpikeSignal[], untilMs: number): IncidentReport['volume'] {
-  const fromMs = incident.openedAtMs - LEAD_IN_MS;
+  const fromMs = incident.openedAtMs - REPORT_LEAD_IN_MS;
   const byInterval = new Map<number, VolumePoint>();
   for (const signal of signals) {
     if (signal.brandId !== incident.brandId) continue;
