@@ -28,6 +28,41 @@ export function toJsonPayload(notification: Notification, alert: Alert, plan: Cr
   };
 }
 
+/** What an alert page and an incident page say in Slack, around the same frame. */
+interface SlackPage {
+  recipients: readonly string[];
+  reason: Notification['reason'];
+  step: number;
+  level: string;
+  brandId: string;
+  /** What happened: the alert's reason, or the incident's title and the signals that joined it. */
+  summary: string;
+  /** The count line's lead, e.g. "*3* hit(s)". */
+  tally: string;
+  url: string;
+}
+
+/** A Slack incoming-webhook message mentioning the people paged, with a button to the console. */
+function toSlackMessage(page: SlackPage, plan: CrisisPlan): { text: string; blocks: unknown[] } {
+  const handles = page.recipients.map((id) => plan.people.find((person) => person.id === id)?.contacts.slack ?? id);
+  const level = plan.levels.find((candidate) => candidate.id === page.level);
+  const title = `:rotating_light: ${level?.name ?? page.level} — ${brandName(plan, page.brandId)}`;
+  return {
+    text: `${title}\n${page.summary}\n${handles.join(' ')} (${page.reason}, step ${page.step + 1})`,
+    blocks: [
+      { type: 'header', text: { type: 'plain_text', text: title.replace(':rotating_light: ', '') } },
+      {
+        type: 'section',
+        text: { type: 'mrkdwn', text: `${page.summary}\n${page.tally}, paged: ${handles.join(' ')}` },
+      },
+      {
+        type: 'actions',
+        elements: [{ type: 'button', text: { type: 'plain_text', text: 'Open in Tocsin' }, url: page.url }],
+      },
+    ],
+  };
+}
+
 /** A Slack incoming-webhook message mentioning the people paged. */
 export function toSlackPayload(
   notification: Notification,
@@ -35,35 +70,17 @@ export function toSlackPayload(
   plan: CrisisPlan,
   consoleUrl: string,
 ): { text: string; blocks: unknown[] } {
-  const handles = notification.recipients.map(
-    (id) => plan.people.find((person) => person.id === id)?.contacts.slack ?? id,
+  return toSlackMessage(
+    {
+      ...notification,
+      level: alert.level,
+      brandId: alert.brandId,
+      summary: alert.reason,
+      tally: `*${alert.evidence.count}* hit(s)`,
+      url: `${consoleUrl}?alert=${encodeURIComponent(alert.id)}`,
+    },
+    plan,
   );
-  const level = plan.levels.find((candidate) => candidate.id === alert.level);
-  const title = `:rotating_light: ${level?.name ?? alert.level} — ${brandName(plan, alert.brandId)}`;
-  const text = `${title}\n${alert.reason}\n${handles.join(' ')} (${notification.reason}, step ${notification.step + 1})`;
-  return {
-    text,
-    blocks: [
-      { type: 'header', text: { type: 'plain_text', text: title.replace(':rotating_light: ', '') } },
-      {
-        type: 'section',
-        text: {
-          type: 'mrkdwn',
-          text: `${alert.reason}\n*${alert.evidence.count}* hit(s), paged: ${handles.join(' ')}`,
-        },
-      },
-      {
-        type: 'actions',
-        elements: [
-          {
-            type: 'button',
-            text: { type: 'plain_text', text: 'Open in Tocsin' },
-            url: `${consoleUrl}?alert=${encodeURIComponent(alert.id)}`,
-          },
-        ],
-      },
-    ],
-  };
 }
 
 /** The alerts a page names as joined since the previous page, with their reason. */
@@ -111,31 +128,18 @@ export function toIncidentSlackPayload(
   plan: CrisisPlan,
   consoleUrl: string,
 ): { text: string; blocks: unknown[] } {
-  const handles = notification.recipients.map(
-    (id) => plan.people.find((person) => person.id === id)?.contacts.slack ?? id,
-  );
-  const level = plan.levels.find((candidate) => candidate.id === incident.level);
-  const title = `:rotating_light: ${level?.name ?? incident.level} — ${brandName(plan, incident.brandId)}`;
   const joined = joinedOf(notification, incident);
   const joinedText =
     joined.length > 0 ? `\n${describeJoined(joined.length)}: ${joined.map((member) => member.reason).join('; ')}` : '';
-  const text = `${title}\n${incident.title}${joinedText}\n${handles.join(' ')} (${notification.reason}, step ${notification.step + 1})`;
-  const url = `${consoleUrl}?incident=${encodeURIComponent(incident.id)}`;
-  return {
-    text,
-    blocks: [
-      { type: 'header', text: { type: 'plain_text', text: title.replace(':rotating_light: ', '') } },
-      {
-        type: 'section',
-        text: {
-          type: 'mrkdwn',
-          text: `${incident.title}${joinedText}\n*${incident.alerts.length}* signal(s) in the incident, paged: ${handles.join(' ')}`,
-        },
-      },
-      {
-        type: 'actions',
-        elements: [{ type: 'button', text: { type: 'plain_text', text: 'Open in Tocsin' }, url }],
-      },
-    ],
-  };
+  return toSlackMessage(
+    {
+      ...notification,
+      level: incident.level,
+      brandId: incident.brandId,
+      summary: `${incident.title}${joinedText}`,
+      tally: `*${incident.alerts.length}* signal(s) in the incident`,
+      url: `${consoleUrl}?incident=${encodeURIComponent(incident.id)}`,
+    },
+    plan,
+  );
 }
