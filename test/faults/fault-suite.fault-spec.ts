@@ -131,6 +131,10 @@ async function connectReconnecting(url: string, session: SignedInClient): Promis
     socket.once('connect', () => done());
     socket.once('connect_error', (error) => fail(new Error(`socket to ${url} failed: ${error.message}`)));
   });
+  // As the console does: a handshake refused while Redis restarts is tried again.
+  socket.on('connect_error', () => {
+    if (!socket.active) setTimeout(() => socket.connect(), 500);
+  });
   return socket;
 }
 

@@ -17,6 +17,9 @@ const ACK_TIMEOUT_MS = 8000;
 /** Refusals that mean the session is gone: only signing in again helps. */
 const SESSION_ENDED = new Set(['unauthenticated', 'session_expired', 'account_disabled', 'signed_out']);
 
+/** How long a console waits before trying a refused handshake again. */
+const HANDSHAKE_RETRY_MS = 1_000;
+
 /**
  * A socket to the gateway that served the page, over WebSocket only (as behind a non-sticky
  * balancer). The handshake carries the session cookie, as any same-origin request does: who
@@ -28,6 +31,9 @@ export function connectGateway(): GatewaySocket {
   socket.on('connect_error', (error: Error & { data?: { code?: string } }) => {
     const code = error.data?.code;
     if (code && SESSION_ENDED.has(code)) goToSignIn(code === 'unauthenticated' ? undefined : code);
+    // The session store was briefly unreachable (a Redis restart): socket.io does not retry a
+    // refused handshake by itself, and a console left offline at 3 a.m. misses the next page.
+    else if (code === 'unavailable' && !socket.active) setTimeout(() => socket.connect(), HANDSHAKE_RETRY_MS);
   });
   socket.on('connection.refused', (error) => {
     if (SESSION_ENDED.has(error.code)) goToSignIn(error.code === 'signed_out' ? undefined : error.code);
