@@ -3,9 +3,33 @@ import type { AddressInfo } from 'node:net';
 import type { IngestClient } from './load-generator';
 
 interface Page {
-  alertId: string;
+  /** The alert's id, or the incident's when the plan groups alerts into incidents. */
+  subjectId: string;
+  /** The alert's reason, or the incident's title and the reasons of the alerts that joined it. */
   reason: string;
   receivedAtMs: number;
+}
+
+interface PageBody {
+  alertId?: unknown;
+  reason?: unknown;
+  incidentId?: unknown;
+  title?: unknown;
+  joined?: { alerts?: { reason?: unknown }[] };
+}
+
+/** What a page is about and says, from an alert page's body or an incident page's. */
+function readPage(body: PageBody): Omit<Page, 'receivedAtMs'> | undefined {
+  if (typeof body.alertId === 'string' && typeof body.reason === 'string') {
+    return { subjectId: body.alertId, reason: body.reason };
+  }
+  if (typeof body.incidentId === 'string' && typeof body.title === 'string') {
+    const joined = (body.joined?.alerts ?? []).flatMap((alert) =>
+      typeof alert.reason === 'string' ? [alert.reason] : [],
+    );
+    return { subjectId: body.incidentId, reason: [body.title, ...joined].join('\n') };
+  }
+  return undefined;
 }
 
 /** A pager on loopback: answers 200 to every webhook and hands each page's body to who waits. */
@@ -22,10 +46,8 @@ export class PageReceiver {
         const receivedAtMs = Date.now();
         response.writeHead(200).end();
         this.pages += 1;
-        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { alertId?: unknown; reason?: unknown };
-        if (typeof body.alertId === 'string' && typeof body.reason === 'string') {
-          this.waiting?.({ alertId: body.alertId, reason: body.reason, receivedAtMs });
-        }
+        const page = readPage(JSON.parse(Buffer.concat(chunks).toString('utf8')) as PageBody);
+        if (page) this.waiting?.({ ...page, receivedAtMs });
       });
     });
   }

@@ -1,3 +1,4 @@
+import { ensureTopics, type TopicReplication } from '@tocsin/kafka';
 import { CompressionTypes, type Kafka } from 'kafkajs';
 import { benchMention } from './load-generator';
 
@@ -19,11 +20,14 @@ export interface RawCeiling {
  * concurrently, with nothing done per record.
  * The ratios in the report divide Tocsin's figures by these.
  */
-export async function measureRawCeiling(kafka: Kafka, topic: string, records: number): Promise<RawCeiling> {
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 6, replicationFactor: 1 }] });
-  await admin.disconnect();
+export async function measureRawCeiling(
+  kafka: Kafka,
+  topic: string,
+  records: number,
+  replication: TopicReplication,
+): Promise<RawCeiling> {
+  // Replicated as Tocsin's own topics are, so the ratios compare like with like on a cluster.
+  await ensureTopics(kafka, [{ topic, numPartitions: 6 }], replication);
 
   // No idempotence and requests pipelined: the most a bare client gets, not what ingest may do.
   const producer = kafka.producer({ allowAutoTopicCreation: false });

@@ -1,7 +1,7 @@
 import Redis from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
@@ -10,6 +10,7 @@ import { freePort } from '../../test/support/free-port';
 import { AlertActions } from '@tocsin/alert-actions';
 import { systemClock } from '@tocsin/domain';
 import { PlanSource } from '@tocsin/plan-source';
+import type { TopicReplication } from '@tocsin/kafka';
 import { AlertStore, IngestKeyStore, OutboxStore, RedisKeys, SilenceStore } from '@tocsin/redis';
 import { PageReceiver, runCrisisProbes } from './crisis-probe';
 import { signInNewAccount, type SignedInClient } from '../../test/support/sessions';
@@ -66,33 +67,55 @@ function round(value: number, digits = 0): number {
   return Math.round(value * scale) / scale;
 }
 
-/** infra-up.sh starts or reuses Kafka and Redis on the ports of the environment and writes their addresses. */
-function infraUp(): { brokers: string; redisUrl: string } {
+/**
+ * infra-up.sh starts or reuses Kafka and Redis on the ports of the environment and writes what the
+ * apps need to reach them (on a cluster also the replication settings and the Sentinels).
+ */
+function infraUp(): {
+  brokers: string;
+  redisUrl: string;
+  replication: TopicReplication;
+  appEnv: Record<string, string>;
+} {
   const up = spawnSync('bash', ['scripts/infra-up.sh'], {
     cwd: ROOT,
     env: { ...process.env, TOCSIN_SKIP_CHROMIUM: '1' },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   if (up.status !== 0) throw new Error(`scripts/infra-up.sh failed with status ${String(up.status)}`);
-  const home = process.env.TOCSIN_HOME ?? join(ROOT, '.tocsin');
-  const env = Object.fromEntries(
-    readFileSync(join(home, 'env'), 'utf8')
+  const envFile = join(infraHome(), 'env');
+  const appEnv = Object.fromEntries(
+    readFileSync(envFile, 'utf8')
       .split('\n')
       .filter((line) => line.includes('='))
       .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
   );
-  const brokers = env.KAFKA_BROKERS;
-  const redisUrl = env.REDIS_URL;
-  if (!brokers || !redisUrl) throw new Error(`${join(home, 'env')} names no KAFKA_BROKERS or REDIS_URL`);
-  return { brokers, redisUrl };
+  const brokers = appEnv.KAFKA_BROKERS;
+  const redisUrl = appEnv.REDIS_URL;
+  if (!brokers || !redisUrl) throw new Error(`${envFile} names no KAFKA_BROKERS or REDIS_URL`);
+  const replication = {
+    factor: Number(appEnv.KAFKA_REPLICATION_FACTOR ?? '1'),
+    minInsyncReplicas: Number(appEnv.KAFKA_MIN_INSYNC_REPLICAS ?? '1'),
+    allowUnderReplicated: false,
+  };
+  if (![replication.factor, replication.minInsyncReplicas].every((n) => Number.isInteger(n) && n >= 1)) {
+    throw new Error(`${envFile}: KAFKA_REPLICATION_FACTOR and KAFKA_MIN_INSYNC_REPLICAS must be positive integers`);
+  }
+  return { brokers, redisUrl, replication, appEnv };
 }
 
+function infraHome(): string {
+  return process.env.TOCSIN_HOME ?? join(ROOT, '.tocsin');
+}
+
+/** Every Kafka node and Redis process infra-up.sh started (one of each, or a cluster's). */
 function infraPids(): Map<string, number> {
-  const run = join(process.env.TOCSIN_HOME ?? join(ROOT, '.tocsin'), 'run');
+  const run = join(infraHome(), 'run');
   const pids = new Map<string, number>();
-  for (const name of ['kafka', 'redis']) {
-    const pid = Number(readFileSyncOrEmpty(join(run, `${name}.pid`)).trim());
-    if (pid > 0) pids.set(name, pid);
+  const files = existsSync(run) ? readdirSync(run) : [];
+  for (const file of files.filter((name) => /^(kafka|redis).*\.pid$/.test(name))) {
+    const pid = Number(readFileSyncOrEmpty(join(run, file)).trim());
+    if (pid > 0) pids.set(file.slice(0, -'.pid'.length), pid);
   }
   return pids;
 }
@@ -282,7 +305,7 @@ async function main(): Promise<void> {
   }
   const sizes = sizesOf(options.quick);
   const loadStart = loadavg().map((value) => round(value, 2));
-  const { brokers, redisUrl } = infraUp();
+  const { brokers, redisUrl, replication, appEnv } = infraUp();
   if (options.build) {
     say(`building ${APPS.join(', ')}…`);
     for (const app of APPS) {
@@ -293,7 +316,7 @@ async function main(): Promise<void> {
   const runId = `bench-${Date.now().toString(36)}`;
   const topicPrefix = `${runId}.`;
   const keyPrefix = `${runId}:`;
-  const logDir = join(process.env.TOCSIN_HOME ?? join(ROOT, '.tocsin'), 'logs', runId);
+  const logDir = join(infraHome(), 'logs', runId);
   mkdirSync(logDir, { recursive: true });
   const kafka = new Kafka({ clientId: runId, brokers: brokers.split(','), logLevel: logLevel.NOTHING });
   const redis = new Redis(redisUrl);
@@ -307,9 +330,10 @@ async function main(): Promise<void> {
   const pageUrl = await pages.listen();
   const apps = new AppProcesses(
     {
+      ...appEnv,
       PATH: process.env.PATH,
-      KAFKA_BROKERS: brokers,
-      REDIS_URL: redisUrl,
+      // Loopback pages over plain http, which production refuses.
+      NODE_ENV: 'test',
       KAFKA_TOPIC_PREFIX: topicPrefix,
       REDIS_KEY_PREFIX: keyPrefix,
       PIPELINE_GROUP_ID: `${runId}-pipeline`,
@@ -325,7 +349,7 @@ async function main(): Promise<void> {
   const enrichedTopic = `${topicPrefix}mentions.enriched`;
   try {
     say(`raw kafkajs ceiling with ${sizes.raw} records…`);
-    const raw = await measureRawCeiling(kafka, `${runId}.raw-ceiling`, sizes.raw);
+    const raw = await measureRawCeiling(kafka, `${runId}.raw-ceiling`, sizes.raw, replication);
 
     apps.start('ingest', { INGEST_HOST: '127.0.0.1', INGEST_PORT: String(ingestPort) });
     await waitHealthy(`http://127.0.0.1:${ingestPort}/health`, 60_000);
@@ -399,6 +423,19 @@ async function main(): Promise<void> {
     const drainSeconds = (drainEnd - (firstProgressMs || pipelineStartedMs)) / 1000;
     const redisAfter = await redisFootprint(redis, keyPrefix);
 
+    // The wall starts where the drain ended: delivering the backlog first would leave the sustained
+    // phases' mentions, the ones timed, behind it.
+    const admin = kafka.admin();
+    await admin.connect();
+    // Explicit offsets: kafkajs's resetOffsets commits -1, which a consumer reading from the
+    // beginning takes for no offset at all.
+    const ends = await admin.fetchTopicOffsets(enrichedTopic);
+    await admin.setOffsets({
+      groupId: `${runId}-gateway-mentions`,
+      topic: enrichedTopic,
+      partitions: ends.map(({ partition, high }) => ({ partition, offset: high })),
+    });
+    await admin.disconnect();
     apps.start('gateway', { GATEWAY_HOST: '127.0.0.1', GATEWAY_PORT: String(gatewayPort) });
     apps.start('alerter', {
       ALERTER_HEALTH_HOST: '127.0.0.1',
@@ -420,10 +457,11 @@ async function main(): Promise<void> {
       { consoleUrl: 'http://127.0.0.1/console.html' },
       { log: () => undefined },
     );
+    // Every live alert of the brand, the background's too: the plan groups a brand's alerts into
+    // one incident, which closes with its last alert, so the next probe opens (and pages) a new one.
     const resolveProbeAlerts = async (): Promise<void> => {
       for (const alert of await probeAlerts.listLive('voltaway')) {
-        if (alert.groupKey === 'voltaway/crisis-words')
-          await probeActions.resolve(alert.id, probeResponder, 'bench probe');
+        await probeActions.resolve(alert.id, probeResponder, 'bench probe');
       }
     };
     // The on-call CM of the example plan, acting as the gateway's sign-in would make them.
