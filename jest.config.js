@@ -24,7 +24,7 @@ module.exports = {
       testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],
       setupFilesAfterEnv: ['<rootDir>/test/support/long-timeout.setup.ts'],
     },
-    // Kills cluster nodes: only on the cluster scripts/test-cluster.sh starts (npm test runs it last).
+    // Kills cluster nodes: only on the cluster scripts/test-cluster.sh starts, never under npm test.
     ...(process.env.TOCSIN_CLUSTER_SUITE === '1'
       ? [
           {

@@ -30,6 +30,9 @@ export function createRedis(settings: RedisSettings, connectionName: string): Re
     ...(url.protocol === 'rediss:' ? { tls: {} } : {}),
     failoverDetector: true,
     sentinelRetryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+    // A command that reached a primary demoted in the meantime (before the failover was announced
+    // to this client) was refused, not run: reconnect to the current primary and send it again.
+    reconnectOnError: (error) => (error.message.startsWith('READONLY') ? 2 : false),
   });
 }
 
