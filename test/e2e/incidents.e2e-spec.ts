@@ -1,3 +1,4 @@
+import type { ReplyQueueView } from '@tocsin/alert-actions';
 import type { Alert, Incident, IncidentEvent, IncidentReport } from '@tocsin/alerting';
 import { formatPlanError, parsePlan, type CrisisPlan } from '@tocsin/crisis-plan';
 import type { Mention } from '@tocsin/domain';
@@ -176,8 +177,31 @@ describe('incidents: the demo buzz is one incident, paged once per step, rehears
   });
 
   it('rehearses the same incidents, alerts and page targets with plan:replay on the same recording', () => {
-    const replay = replayPlan(plan, recorded);
+    // Timers up to now: the live system has not yet reached the complaints' deadlines either.
+    const replay = replayPlan(plan, recorded, { untilMs: Date.now() });
     expect(replay.incidents.map(outline)).toEqual([outline(incident)]);
+  });
+
+  it('rehearses the same reply queues: the complaints that entered and those the brand answered', async () => {
+    await waitUntil(
+      'the alerter to read every enriched mention into the reply queues',
+      async () =>
+        (await isGroupCaughtUp(run.kafka, `${run.id}-alerter-replies`, run.topic('mentions.enriched')))
+          ? true
+          : undefined,
+      30_000,
+    );
+    const replay = replayPlan(plan, recorded, { untilMs: Date.now() });
+    for (const brandId of ['fleurie', 'voltaway']) {
+      const live = await getJson<ReplyQueueView>(`/v1/brands/${brandId}/reply-queue?limit=500`);
+      const states = (entries: ReadonlyArray<{ mentionKey: string; state: string }>) =>
+        entries.map((entry) => `${entry.mentionKey} ${entry.state}`).sort();
+      expect({
+        brandId,
+        entries: states(replay.replyQueue.entries.filter((entry) => entry.brandId === brandId)),
+      }).toEqual({ brandId, entries: states([...live.waiting, ...live.closed]) });
+    }
+    expect(replay.replyQueue.stats.answered).toBeGreaterThan(0);
   });
 
   it('acknowledges the incident and its alerts at once, and keeps notes and the owner in one timeline', async () => {

@@ -1,7 +1,10 @@
 import type { Alert, Incident, IncidentEvent, IncidentReport } from '@tocsin/alerting';
+import type { ReplyQueueView } from '@tocsin/alert-actions';
+import { loadPlanFile, formatPlanError } from '@tocsin/crisis-plan';
 import type { Mention } from '@tocsin/domain';
 import type { ReplyQueueEvent } from '@tocsin/reply-queue';
 import type { Socket } from 'socket.io-client';
+import { replayPlan } from '../../scripts/replay/plan-replay.engine';
 import { aMention, toNdjson } from '../support/mention-fixtures';
 import { signInNewAccount, type SignedInClient } from '../support/sessions';
 import { TestRun } from '../support/test-infra';
@@ -183,6 +186,30 @@ describe('a complaint left unanswered past its deadline joins the brand’s open
     expect(overdueAlert?.evidence.samples.map((sample) => sample.evidence.mentionKey)).toEqual([keyOf(scam)]);
     expect(overdueAlert?.audit.filter((entry) => entry.action === 'notified')).toEqual([]);
     incident = detail.incident;
+  });
+
+  it('rehearses the same reply queue, overdue signal and raised incident with plan:replay on the same mentions', async () => {
+    const loaded = await loadPlanFile(PLAN_FILE);
+    if (!loaded.ok) throw new Error(loaded.errors.map(formatPlanError).join('\n'));
+    const replay = replayPlan(loaded.plan, [scam, angry, answer], { untilMs: Date.now() });
+    // What the system did by itself; the CM's acknowledgement is not replayed.
+    const outline = (run: Incident) => ({
+      level: run.level,
+      alerts: run.alerts.map((member) => `${member.triggerId} ${member.level}`),
+      timeline: run.timeline.filter((entry) => entry.actor === 'tocsin').map((entry) => entry.action),
+    });
+    expect(replay.incidents.map(outline)).toEqual([outline(incident)]);
+    expect(replay.pages.map((page) => page.recipients)).toEqual([['camille'], ['camille', 'sophie']]);
+
+    const live = await getJson<ReplyQueueView>('/v1/brands/fleurie/reply-queue');
+    const states = (entries: ReadonlyArray<{ mentionKey: string; state: string }>) =>
+      entries.map((entry) => `${entry.mentionKey} ${entry.state}`).sort();
+    expect(states(replay.replyQueue.entries)).toEqual(states([...live.waiting, ...live.closed]));
+    expect(replay.replyQueue.stats).toMatchObject({
+      answered: live.stats.answered,
+      overdue: live.stats.overdue,
+      inTimePct: live.stats.inTimePct,
+    });
   });
 
   it('reports the incident with its reply times once resolved', async () => {
