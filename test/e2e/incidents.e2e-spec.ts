@@ -258,10 +258,19 @@ describe('incidents: the demo buzz is one incident, paged once per step, rehears
       body: JSON.stringify({ note: 'holding statement out, recall announced' }),
     });
     expect(resolved.status).toBe(200);
+    await waitUntil(
+      'the gateway to keep every volume interval of alerts.signals',
+      async () =>
+        (await isGroupCaughtUp(run.kafka, `${run.id}-gateway-signals`, run.topic('alerts.signals'))) ? true : undefined,
+      30_000,
+    );
     const report = await getJson<IncidentReport>(`/v1/incidents/${incident.id}/report`);
     expect(report.incident).toMatchObject({ state: 'resolved', resolvedBy: 'marc', acknowledgedBy: 'sophie' });
     expect(report.timeline.map((entry) => entry.action).slice(-2)).toEqual(['owner-changed', 'resolved']);
     expect(report.topMentions.items.length).toBeGreaterThan(0);
+    // The pipeline's closed intervals, kept by the gateway's volume history, from the lead-in on.
+    expect(report.volume.totals.mentions).toBeGreaterThan(0);
+    expect(report.volume.points[0]?.intervalStartMs).toBeLessThan(report.incident.openedAtMs);
     // The recording's complaints entered the reply queue while the incident was open.
     expect(report.replies?.due).toBeGreaterThan(0);
     expect(report.people.map((person) => person.actor)).toEqual(['tocsin', 'sophie', 'marc']);
