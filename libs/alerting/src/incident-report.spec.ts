@@ -167,6 +167,16 @@ describe(buildIncidentReport.name, () => {
       ),
     ).toEqual(['No reply data.', '8 of 10 answered, first reply after 12m 00s (median), 70 % within the deadline.']);
   });
+
+  it('gives the printable page the same reply times as the Markdown, the 90th percentile included', () => {
+    const replies = { due: 4, answered: 3, medianFirstReplyMs: 5 * MINUTE_MS, p90FirstReplyMs: 40 * MINUTE_MS };
+    const filled = buildIncidentReport({ incident, alerts, volume, replies, plan, nowMs: T0 });
+    const line = '3 of 4 answered, first reply after 5m 00s (median; 90 % within 40m 00s).';
+    expect({
+      markdown: renderReportMarkdown(filled).split('## Reply times\n\n')[1]?.split('\n')[0],
+      html: renderReportHtml(filled).includes(`<p class="replies">${line}</p>`),
+    }).toEqual({ markdown: line, html: true });
+  });
 });
 
 describe(renderReportMarkdown.name, () => {

@@ -283,6 +283,20 @@ function describeActions(actions: Record<string, number>): string {
     .join(', ');
 }
 
+/** "8 of 10 answered, first reply after 12m 00s (median), 70 % within the deadline.": one line for both renderings. */
+function describeReplies(replies: IncidentReplyStats | null): string {
+  if (replies === null) return 'No reply data.';
+  return (
+    `${replies.answered} of ${replies.due} answered` +
+    (replies.medianFirstReplyMs === undefined
+      ? ''
+      : `, first reply after ${formatElapsed(replies.medianFirstReplyMs)} (median` +
+        (replies.p90FirstReplyMs === undefined ? ')' : `; 90 % within ${formatElapsed(replies.p90FirstReplyMs)})`)) +
+    (replies.withinDeadlinePct === undefined ? '' : `, ${replies.withinDeadlinePct} % within the deadline`) +
+    '.'
+  );
+}
+
 /** The report as Markdown, to paste into an e-mail or a wiki. */
 export function renderReportMarkdown(report: IncidentReport): string {
   const { incident } = report;
@@ -346,16 +360,7 @@ export function renderReportMarkdown(report: IncidentReport): string {
     '',
     '## Reply times',
     '',
-    report.replies === null
-      ? 'No reply data.'
-      : `${report.replies.answered} of ${report.replies.due} answered` +
-        (report.replies.medianFirstReplyMs === undefined
-          ? ''
-          : `, first reply after ${formatElapsed(report.replies.medianFirstReplyMs)} (median)`) +
-        (report.replies.withinDeadlinePct === undefined
-          ? ''
-          : `, ${report.replies.withinDeadlinePct} % within the deadline`) +
-        '.',
+    describeReplies(report.replies),
     '',
     '## Who did what',
     '',
@@ -460,11 +465,7 @@ ${volumeChart(report)}
     ]),
   )}</tbody></table>
 <h2>Reply times</h2>
-<p class="replies">${
-    report.replies === null
-      ? 'No reply data.'
-      : escapeHtml(`${report.replies.answered} of ${report.replies.due} answered`)
-  }</p>
+<p class="replies">${escapeHtml(describeReplies(report.replies))}</p>
 <h2>Who did what</h2>
 <ul>${report.people.map((p) => `<li>${escapeHtml(p.name)} (${escapeHtml(p.actor)}): ${escapeHtml(describeActions(p.actions))}</li>`).join('')}</ul>
 <p class="source">Generated ${at(report.generatedAtMs)} by Tocsin.</p>
