@@ -81,9 +81,10 @@ function describeReplyQueue(report: ReplayReport): string {
   ];
   const overdue = entries.filter((entry) => entry.overdueRaisedAtMs !== undefined).length;
   return (
-    `reply queue: ${plural(entries.length, 'negative mention')} to answer, ${stats.answered} answered by the brand` +
+    `reply queue: ${plural(entries.length, 'negative mention')} to answer, ` +
+    `${stats.answered.toLocaleString('en-US')} answered by the brand` +
     (timing.length > 0 ? ` (${timing.join(', ')})` : '') +
-    `, ${overdue} left past ${overdue === 1 ? 'its' : 'their'} deadline`
+    `, ${overdue.toLocaleString('en-US')} left past ${overdue === 1 ? 'its' : 'their'} deadline`
   );
 }
 
@@ -126,7 +127,7 @@ export function describeReplay(report: ReplayReport, timezone: string): string[]
       .filter((alert) => !inIncident.has(alert.id))
       .reduce((sum, alert) => sum + alert.notificationCount, 0);
     lines.push(
-      `${plural(report.alerts.length - inIncident.size, 'alert')} paging on ${report.incidents.length > 0 ? 'their' : 'its'} own, ` +
+      `${plural(report.alerts.length - inIncident.size, 'alert')} paging on ${report.alerts.length - inIncident.size === 1 ? 'its' : 'their'} own, ` +
         `${plural(pages, 'page')} (nobody acknowledges in a replay), ${timezone} time:`,
       ...ownTimeline.map(
         (entry) => `  ${at(entry.atMs)}  ${entry.alertId} ${entry.brandId}  ${entry.action}: ${entry.reason}`,
