@@ -8,6 +8,7 @@ import { replayPlan } from '../../scripts/replay/plan-replay.engine';
 import { aMention, toNdjson } from '../support/mention-fixtures';
 import { signInNewAccount, type SignedInClient } from '../support/sessions';
 import { TestRun } from '../support/test-infra';
+import { mailText, SmtpReceiver } from '../support/smtp-receiver';
 import { connectSocket, postMentions, startTocsin, type RunningTocsin } from '../support/tocsin-apps';
 import { waitForEvent, waitUntil } from '../support/wait-for';
 import { WebhookReceiver } from '../support/webhook-receiver';
@@ -25,6 +26,7 @@ interface IncidentPage {
 describe('a complaint left unanswered past its deadline joins the brand’s open incident and raises it', () => {
   const run = new TestRun();
   const receiver = new WebhookReceiver();
+  const smtp = new SmtpReceiver();
   let tocsin: RunningTocsin;
   let watcher: Socket;
   let camilleSession: SignedInClient;
@@ -44,9 +46,16 @@ describe('a complaint left unanswered past its deadline joins the brand’s open
 
   beforeAll(async () => {
     await receiver.start();
+    const smtpUrl = await smtp.start();
     await run.createTopics();
     tocsin = await startTocsin(
-      run.env({ PLAN_FILE, ESCALATION_POLL_MS: '100', ALERT_WEBHOOK_URL: `${receiver.url}/org` }),
+      run.env({
+        PLAN_FILE,
+        ESCALATION_POLL_MS: '100',
+        ALERT_WEBHOOK_URL: `${receiver.url}/org`,
+        SMTP_URL: smtpUrl,
+        SMTP_FROM: 'Tocsin <oncall@tocsin.example.com>',
+      }),
     );
     const url = tocsin.gatewayUrl;
     const brandIds = ['fleurie'];
@@ -67,6 +76,7 @@ describe('a complaint left unanswered past its deadline joins the brand’s open
     watcher?.disconnect();
     await tocsin?.stop();
     await receiver.stop();
+    await smtp.stop();
     await run.cleanUp();
   });
 
@@ -212,7 +222,7 @@ describe('a complaint left unanswered past its deadline joins the brand’s open
     });
   });
 
-  it('reports the incident with its reply times once resolved', async () => {
+  it('reports the incident with its reply times once resolved, and mails the report to the people it paged', async () => {
     const resolved = await camilleSession.fetch(`/v1/incidents/${incident.id}/resolve`, {
       method: 'POST',
       body: JSON.stringify({ note: 'answered @jane in private messages' }),
@@ -222,5 +232,36 @@ describe('a complaint left unanswered past its deadline joins the brand’s open
     expect(report.replies).toMatchObject({ due: 2, answered: 1, withinDeadlinePct: 50 });
     expect(report.replies?.medianFirstReplyMs).toBe(Date.parse(answer.createdAt) - Date.parse(angry.createdAt));
     expect(report.timeline.map((entry) => entry.action)).toContain('level-raised');
+
+    const reports = await waitUntil(
+      'the crisis report in the mailboxes of the two people paged',
+      async () => {
+        const mails = smtp.received.filter((mail) =>
+          mailText(mail.raw).includes('# Crisis report — Fleurie Cosmetics'),
+        );
+        return mails.length >= 2 ? mails : undefined;
+      },
+      20_000,
+    );
+    expect(reports.flatMap((mail) => mail.to).sort()).toEqual([
+      'camille.martin@example.com',
+      'sophie.bernard@example.com',
+    ]);
+    const text = mailText(reports[0]?.raw ?? '');
+    expect(text).toContain('**level-raised** by tocsin: watch → alert: No reply for');
+    expect(text).toContain('**resolved** by camille: answered @jane in private messages');
+    expect(text).toMatch(
+      /1 of 2 answered, first reply after \d+s \(median; 90 % within \d+s\), 50 % within the deadline\./,
+    );
+    expect(text).toContain(`/v1/incidents/${incident.id}/report?format=html`);
+    // Sent through the outbox, like the pages: its attempts are in the incident's delivery log.
+    const detail = await getJson<{ deliveries: Array<{ key: string; status: string }> }>(
+      `/v1/incidents/${incident.id}`,
+    );
+    expect(detail.deliveries.filter((delivery) => delivery.key.includes('/report/'))).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ key: `${incident.id}/report/email-camille`, status: 'delivered' }),
+      ]),
+    );
   });
 });
