@@ -29,25 +29,26 @@ describe('plan-replay', () => {
   it('prints one incident for the Fleurie buzz, paging Montréal at 21:03 Paris in the DST week', () => {
     const run = planReplay('--plan', 'config/crisis-plan.example.yaml', '--input', FIXTURE, '--speed', 'max');
     const lines = run.stdout.trim().split('\n');
-    expect({ status: run.status, stderr: run.stderr, first: lines.slice(3, 10), summary: lines.slice(-5) }).toEqual({
+    expect({ status: run.status, stderr: run.stderr, first: lines.slice(3, 10), summary: lines.slice(-6) }).toEqual({
       status: 0,
       stderr: '',
       first: [
         'reply queue: 20 negative mentions to answer, 1 answered by the brand (median first reply 27s, 5 % within the deadline), 19 left past their deadline',
-        '2 incidents holding 3 alerts, 10 pages (nobody acknowledges in a replay), Europe/Paris time:',
+        '2 incidents holding 4 alerts, 10 pages (nobody acknowledges in a replay), Europe/Paris time:',
         '  2026-03-10 21:03:09  i1 fleurie  opened: Negative mention by @chloegirard_ on tiktok uses crisis words: "rembours*" [a1]',
         '  2026-03-10 21:03:09  i1 fleurie  notified: opened (step 1): emilie',
         '  2026-03-10 21:03:09  i1 fleurie  alert-joined: Negative mention by @chloegirard_ on tiktok uses crisis words: "brûl*" [a2]',
         '  2026-03-10 21:03:09  i1 fleurie  level-raised: alert → crisis: Negative mention by @chloegirard_ on tiktok uses crisis words: "brûl*" [a2]',
         '  2026-03-10 21:03:09  i1 fleurie  notified: upgraded (step 1): emilie, sophie, jordan',
       ],
-      // Fleurie's complaints left unanswered fold into the open crisis (inhibition); Voltaway's open an incident.
+      // Fleurie's complaints left unanswered two hours join its crisis incident; Voltaway's open one.
       summary: [
-        'i1 fleurie crisis: opened 2026-03-10 21:03:09, closed 2026-03-11 11:05:58; 2 alerts (a1 crisis-words alert, a2 product-safety crisis); 9 pages to emilie, sophie, jordan, marc',
-        'i2 voltaway watch: opened 2026-03-10 23:01:02, closed 2026-03-11 01:01:45; 1 alert (a3 reply-overdue watch); 1 page to wei',
+        'i1 fleurie crisis: opened 2026-03-10 21:03:09, closed 2026-03-11 09:05:29; 3 alerts (a1 crisis-words alert, a2 product-safety crisis, a3 reply-overdue watch); 9 pages to emilie, sophie, jordan, marc',
+        'i2 voltaway watch: opened 2026-03-10 23:01:02, closed 2026-03-11 01:01:45; 1 alert (a4 reply-overdue watch); 1 page to wei',
         'a1 fleurie/crisis-words alert: opened 2026-03-10 21:03:09, closed 2026-03-11 03:05:58; 6 hits (crisis-words); paged through i1',
-        'a2 fleurie/product-safety crisis: opened 2026-03-10 21:03:09, closed 2026-03-11 11:05:58; 21 hits (product-safety, reply-overdue); paged through i1',
-        'a3 voltaway/reply-overdue watch: opened 2026-03-10 23:01:02, closed 2026-03-11 01:01:45; 3 hits (reply-overdue); paged through i2',
+        'a2 fleurie/product-safety crisis: opened 2026-03-10 21:03:09, closed 2026-03-11 09:05:29; 5 hits (product-safety); paged through i1',
+        'a3 fleurie/reply-overdue watch: opened 2026-03-10 23:00:12, closed 2026-03-11 01:05:58; 16 hits (reply-overdue); paged through i1',
+        'a4 voltaway/reply-overdue watch: opened 2026-03-10 23:01:02, closed 2026-03-11 01:01:45; 3 hits (reply-overdue); paged through i2',
       ],
     });
   });
