@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { formatPlanError, loadPlanFile } from '@tocsin/crisis-plan';
 import { describeZodError, mentionSchema, type Mention } from '@tocsin/domain';
+import { formatWait } from '@tocsin/reply-queue';
 import { DateTime } from 'luxon';
 import { replayPlan, type ReplayReport } from './replay/plan-replay.engine';
 
@@ -67,6 +68,26 @@ function plural(count: number, noun: string, nouns = `${noun}s`): string {
   return `${count.toLocaleString('en-US')} ${count === 1 ? noun : nouns}`;
 }
 
+/**
+ * The reply queue in one line: what entered, what the brand's replies in the recording closed
+ * and how fast, and what was left past its deadline (each raising the plan's reply-overdue hits).
+ */
+function describeReplyQueue(report: ReplayReport): string {
+  const { entries, stats } = report.replyQueue;
+  if (entries.length === 0) return 'reply queue: no negative mention to answer';
+  const timing = [
+    ...(stats.medianReplyMs === null ? [] : [`median first reply ${formatWait(stats.medianReplyMs)}`]),
+    ...(stats.inTimePct === null ? [] : [`${stats.inTimePct} % within the deadline`]),
+  ];
+  const overdue = entries.filter((entry) => entry.overdueRaisedAtMs !== undefined).length;
+  return (
+    `reply queue: ${plural(entries.length, 'negative mention')} to answer, ` +
+    `${stats.answered.toLocaleString('en-US')} answered by the brand` +
+    (timing.length > 0 ? ` (${timing.join(', ')})` : '') +
+    `, ${overdue.toLocaleString('en-US')} left past ${overdue === 1 ? 'its' : 'their'} deadline`
+  );
+}
+
 /** What would have happened, in the plan's time zone: the timeline, then one line per incident and alert. */
 export function describeReplay(report: ReplayReport, timezone: string): string[] {
   const at = (ms: number): string => DateTime.fromMillis(ms, { zone: timezone }).toFormat('yyyy-MM-dd HH:mm:ss');
@@ -77,6 +98,7 @@ export function describeReplay(report: ReplayReport, timezone: string): string[]
       `${plural(mentions.aboutPlanBrands, 'about the plan brands', 'about the plan brands')}, ` +
       `${plural(mentions.negative, 'negative', 'negative')}, ${plural(mentions.late, 'late', 'late')}`,
     `trigger hits: ${hits.length > 0 ? hits.join(', ') : 'none'}`,
+    describeReplyQueue(report),
   ];
   const inIncident = new Set(report.incidents.flatMap((incident) => incident.alerts.map((member) => member.alertId)));
   const ownTimeline = report.timeline.filter((entry) => !inIncident.has(entry.alertId));
@@ -105,7 +127,7 @@ export function describeReplay(report: ReplayReport, timezone: string): string[]
       .filter((alert) => !inIncident.has(alert.id))
       .reduce((sum, alert) => sum + alert.notificationCount, 0);
     lines.push(
-      `${plural(report.alerts.length - inIncident.size, 'alert')} paging on ${report.incidents.length > 0 ? 'their' : 'its'} own, ` +
+      `${plural(report.alerts.length - inIncident.size, 'alert')} paging on ${report.alerts.length - inIncident.size === 1 ? 'its' : 'their'} own, ` +
         `${plural(pages, 'page')} (nobody acknowledges in a replay), ${timezone} time:`,
       ...ownTimeline.map(
         (entry) => `  ${at(entry.atMs)}  ${entry.alertId} ${entry.brandId}  ${entry.action}: ${entry.reason}`,

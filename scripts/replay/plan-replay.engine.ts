@@ -35,7 +35,9 @@ import {
   type BrandWindowSettings,
 } from '@tocsin/detection';
 import { compileBrandMatcher, mentionKey, type Mention } from '@tocsin/domain';
+import type { ReplyEntry, ReplyStats } from '@tocsin/reply-queue';
 import { enrichMention } from '../../apps/pipeline/src/mention-enrichment';
+import { ReplayReplyQueue } from './replay-reply-queue';
 
 /** One line of what would have happened: an alert's audit entry at the event time it was made. */
 export interface ReplayEntry {
@@ -74,19 +76,29 @@ export interface ReplayReport {
   incidentTimeline: ReplayIncidentEntry[];
   /** Every page sent, in event-time order. */
   pages: ReplayPage[];
+  /**
+   * The brands' reply queues: every negative mention that entered, as it ended (answered by a
+   * brand reply of the recording, or still waiting, with its overdue hit raised), and their
+   * figures at the end of the replay.
+   */
+  replyQueue: { entries: ReplyEntry[]; stats: ReplyStats };
 }
 
 type Due =
   | { atMs: number; kind: 'escalation' | 'auto-resolve'; alert: Alert }
-  | { atMs: number; kind: 'incident-escalation'; incident: Incident };
+  | { atMs: number; kind: 'incident-escalation'; incident: Incident }
+  | { atMs: number; kind: 'reply-deadline' };
 
 /**
  * Replays recorded mentions through the pure logic of the pipeline and the alerter, with event
  * time as the only clock (as fast as the CPU goes): enrichment (sentiment, brand matching),
- * per-brand windows and spike detection, trigger evaluation, then alert grouping, inhibition,
- * escalation against the on-call rota at those dates, and auto-resolve. Timers fire at their
- * exact due time between mentions, and run out after the last mention. Nobody acknowledges: the
- * report shows the escalation a team would get if no one answered. Silences are not replayed.
+ * per-brand windows and spike detection, trigger evaluation, the brands' reply queues (brand
+ * replies in the recording close complaints; one left past its deadline raises the plan's
+ * reply-overdue hits), then alert grouping, incidents, inhibition, escalation against the
+ * on-call rota at those dates, and auto-resolve. Timers (escalations, reply deadlines,
+ * auto-resolves) fire at their exact due time between mentions, and run out after the last
+ * mention (or until `untilMs`). Nobody acknowledges or answers by hand: the report shows the
+ * escalation a team would get if no one did. Silences are not replayed.
  */
 export interface ReplayOptions {
   /**
@@ -95,6 +107,11 @@ export interface ReplayOptions {
    * than LIVE_MAX_AGE_MS: the demo's quiet history warms the detectors without paging.
    */
   liveFromMs?: number;
+  /**
+   * Timers run up to this instant after the last mention (default: until none is left), to
+   * compare with a live system that has run only so long.
+   */
+  untilMs?: number;
   settings?: BrandWindowSettings;
 }
 
@@ -109,6 +126,7 @@ export function replayPlan(plan: CrisisPlan, recorded: readonly Mention[], optio
   const liveByGroup = new Map<string, string>();
   const incidents = new Map<string, Incident>();
   const pages: ReplayPage[] = [];
+  const replies = new ReplayReplyQueue(plan);
   const hitsByTrigger: Record<string, number> = {};
   const mentions = { read: 0, duplicates: 0, aboutPlanBrands: 0, negative: 0, late: 0 };
   let triggers = createTriggerState();
@@ -148,7 +166,9 @@ export function replayPlan(plan: CrisisPlan, recorded: readonly Mention[], optio
   };
 
   const nextDue = (): Due | undefined => {
-    let earliest: Due | undefined;
+    const replyDeadlineMs = replies.nextDeadlineMs();
+    let earliest: Due | undefined =
+      replyDeadlineMs === undefined ? undefined : { atMs: replyDeadlineMs, kind: 'reply-deadline' };
     for (const incident of incidents.values()) {
       const atMs = incident.state === 'open' ? incident.nextEscalationAtMs : null;
       if (atMs !== null && (!earliest || atMs < earliest.atMs))
@@ -170,7 +190,10 @@ export function replayPlan(plan: CrisisPlan, recorded: readonly Mention[], optio
   /** Runs every timer due up to `untilMs` at its own due time, as the alerter's poll would. */
   const runTimers = (untilMs: number): void => {
     for (let due = nextDue(); due && due.atMs <= untilMs; due = nextDue()) {
-      if (due.kind === 'incident-escalation') {
+      if (due.kind === 'reply-deadline') {
+        // The alerter publishes overdue hits on alerts.signals; its hits consumer folds them like any other.
+        for (const hit of replies.raiseDue(due.atMs)) handleHit(hit, due.atMs);
+      } else if (due.kind === 'incident-escalation') {
         const escalated = dueIncidentEscalation(due.incident, resolver, due.atMs);
         storeIncident(escalated.incident, escalated.notifications);
       } else if (due.kind === 'escalation') {
@@ -232,6 +255,7 @@ export function replayPlan(plan: CrisisPlan, recorded: readonly Mention[], optio
       );
       brands.set(brandId, observed.state);
       if (observed.late) mentions.late += 1;
+      replies.take(brandId, enriched, eventTimeMs, eventTimeMs >= liveFromMs);
       if (eventTimeMs < liveFromMs) continue;
       const evaluation = evaluateMention(plan, triggers, { ...enriched, brandIds: [brandId] }, eventTimeMs);
       triggers = evaluation.state;
@@ -251,7 +275,8 @@ export function replayPlan(plan: CrisisPlan, recorded: readonly Mention[], optio
     }
     for (const hit of hits) handleHit(hit, eventTimeMs);
   }
-  runTimers(Number.POSITIVE_INFINITY);
+  const endMs = options.untilMs ?? Number.POSITIVE_INFINITY;
+  runTimers(endMs);
 
   const ordered = [...alerts.values()].sort((a, b) => a.openedAtMs - b.openedAtMs);
   const timeline = ordered
@@ -287,5 +312,6 @@ export function replayPlan(plan: CrisisPlan, recorded: readonly Mention[], optio
     incidents: orderedIncidents,
     incidentTimeline,
     pages: pages.sort((a, b) => a.atMs - b.atMs),
+    replyQueue: { entries: replies.all(), stats: replies.stats(Math.min(endMs, Number.MAX_SAFE_INTEGER)) },
   };
 }

@@ -16,7 +16,7 @@ function incidentsPlanFile(): string {
 describe('incident console in Chromium', () => {
   const stack = useTocsinInChromium({ PLAN_FILE: incidentsPlanFile(), ESCALATION_POLL_MS: '100' });
 
-  it('shows the incident first with its alerts and timeline, and adds a note typed on the page', async () => {
+  it('shows the incident first with its alerts and timeline, adds a note typed on the page, and lists its complaints in the reply queue', async () => {
     const { tocsin, page } = stack;
     await openLivePage(page, `${tocsin.gatewayUrl}/console.html`);
 
@@ -55,5 +55,13 @@ describe('incident console in Chromium', () => {
     expect(stored.incident.timeline.filter((entry) => entry.action === 'note')).toEqual([
       expect.objectContaining({ actor: 'camille', reason: 'Called the lab, batch 42 under review' }),
     ]);
+
+    // The same console lists the incident's complaints in the brand's reply queue, still waiting
+    // for an answer (the plan has no replyQueue rules: every negative mention, 30 minutes).
+    for (const mention of [influential, words]) {
+      const entry = page.locator(`[data-testid="reply-entry"][data-mention-key="twitter:${mention.id}"]`);
+      await entry.waitFor({ timeout: 10_000 });
+      await expect(entry.locator('[data-testid="reply-deadline"]').innerText()).resolves.toMatch(/\d/);
+    }
   });
 });

@@ -1,3 +1,4 @@
+import type { ReplyQueueView } from '@tocsin/alert-actions';
 import type { Alert, Incident, IncidentEvent, IncidentReport } from '@tocsin/alerting';
 import { formatPlanError, parsePlan, type CrisisPlan } from '@tocsin/crisis-plan';
 import type { Mention } from '@tocsin/domain';
@@ -176,8 +177,31 @@ describe('incidents: the demo buzz is one incident, paged once per step, rehears
   });
 
   it('rehearses the same incidents, alerts and page targets with plan:replay on the same recording', () => {
-    const replay = replayPlan(plan, recorded);
+    // Timers up to now: the live system has not yet reached the complaints' deadlines either.
+    const replay = replayPlan(plan, recorded, { untilMs: Date.now() });
     expect(replay.incidents.map(outline)).toEqual([outline(incident)]);
+  });
+
+  it('rehearses the same reply queues: the complaints that entered and those the brand answered', async () => {
+    await waitUntil(
+      'the alerter to read every enriched mention into the reply queues',
+      async () =>
+        (await isGroupCaughtUp(run.kafka, `${run.id}-alerter-replies`, run.topic('mentions.enriched')))
+          ? true
+          : undefined,
+      30_000,
+    );
+    const replay = replayPlan(plan, recorded, { untilMs: Date.now() });
+    for (const brandId of ['fleurie', 'voltaway']) {
+      const live = await getJson<ReplyQueueView>(`/v1/brands/${brandId}/reply-queue?limit=500`);
+      const states = (entries: ReadonlyArray<{ mentionKey: string; state: string }>) =>
+        entries.map((entry) => `${entry.mentionKey} ${entry.state}`).sort();
+      expect({
+        brandId,
+        entries: states(replay.replyQueue.entries.filter((entry) => entry.brandId === brandId)),
+      }).toEqual({ brandId, entries: states([...live.waiting, ...live.closed]) });
+    }
+    expect(replay.replyQueue.stats.answered).toBeGreaterThan(0);
   });
 
   it('acknowledges the incident and its alerts at once, and keeps notes and the owner in one timeline', async () => {
@@ -234,10 +258,19 @@ describe('incidents: the demo buzz is one incident, paged once per step, rehears
       body: JSON.stringify({ note: 'holding statement out, recall announced' }),
     });
     expect(resolved.status).toBe(200);
+    await waitUntil(
+      'the gateway to keep every volume interval of alerts.signals',
+      async () =>
+        (await isGroupCaughtUp(run.kafka, `${run.id}-gateway-signals`, run.topic('alerts.signals'))) ? true : undefined,
+      30_000,
+    );
     const report = await getJson<IncidentReport>(`/v1/incidents/${incident.id}/report`);
     expect(report.incident).toMatchObject({ state: 'resolved', resolvedBy: 'marc', acknowledgedBy: 'sophie' });
     expect(report.timeline.map((entry) => entry.action).slice(-2)).toEqual(['owner-changed', 'resolved']);
     expect(report.topMentions.items.length).toBeGreaterThan(0);
+    // The pipeline's closed intervals, kept by the gateway's volume history, from the lead-in on.
+    expect(report.volume.totals.mentions).toBeGreaterThan(0);
+    expect(report.volume.points[0]?.intervalStartMs).toBeLessThan(report.incident.openedAtMs);
     // The recording's complaints entered the reply queue while the incident was open.
     expect(report.replies?.due).toBeGreaterThan(0);
     expect(report.people.map((person) => person.actor)).toEqual(['tocsin', 'sophie', 'marc']);

@@ -126,4 +126,29 @@ describe('incidents on real Redis', () => {
     const pages = (await drainEvents()).filter((event) => event.kind === 'incident.escalated');
     expect(pages).toHaveLength(1);
   });
+
+  it('lets a lower signal of a brand in crisis join the crisis incident instead of vanishing into its evidence', async () => {
+    const { actions, alerts } = instance(plans.after);
+    const crisis = await actions.handleHit(hitOf('safety', 'acme-crisis', nowMs, 'crisis'));
+    await drainEvents();
+    const lower = await actions.handleHit(hitOf('unanswered', 'acme-crisis', nowMs + 1_000, 'alert'));
+    const [incident] = await alerts.listLiveIncidents('acme-crisis');
+    const events = await drainEvents();
+    expect({
+      ownAlert: lower?.id !== crisis?.id,
+      sameIncident: lower?.incidentId === crisis?.incidentId,
+      level: incident?.level,
+      timeline: incident?.timeline.map((entry) => entry.action).slice(-1),
+      crisisHits: (await alerts.get(crisis?.id ?? ''))?.evidence.count,
+      kinds: events.map((event) => event.kind),
+    }).toEqual({
+      ownAlert: true,
+      sameIncident: true,
+      level: 'crisis',
+      timeline: ['alert-joined'],
+      crisisHits: 1,
+      // It pages nobody by itself: the incident's next page will name it.
+      kinds: ['alert.opened', 'incident.updated'],
+    });
+  });
 });

@@ -9,6 +9,7 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { AlertActions, ReplyQueueActions } from '@tocsin/alert-actions';
+import type { SocketMessage } from '@tocsin/alerting';
 import type { AlertSignal, CrisisPlan } from '@tocsin/crisis-plan';
 import { brandRecordKey, systemClock, TOPICS, type EnrichedMention } from '@tocsin/domain';
 import {
@@ -31,6 +32,7 @@ import {
   RedisKeys,
   ReplyQueueStore,
   SilenceStore,
+  VolumeHistoryStore,
 } from '@tocsin/redis';
 import { replyEventRecords } from '@tocsin/reply-queue';
 import type Redis from 'ioredis';
@@ -40,6 +42,7 @@ import { ALERTER_CONFIG, type AlerterConfig } from './config';
 import { OutboxRelay } from './outbox.relay';
 import { secretReaderOf, WebhookSigner } from './webhook-signer';
 import { createReplyQueueConsumer } from './reply-queue.consumer';
+import { createIncidentReportsConsumer } from './incident-reports.consumer';
 import { SmtpMailer } from './smtp.mailer';
 
 /** A loop of `work` every `everyMs` whose runs never overlap; a failed run is logged and retried next time. */
@@ -76,6 +79,8 @@ class PollingLoop {
 class AlerterLifecycle implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy, OnApplicationShutdown {
   private readonly hits: BatchConsumerRunner<AlertSignal>;
   private readonly replies: BatchConsumerRunner<EnrichedMention>;
+  /** The crisis report by e-mail when an incident resolves: only with SMTP set up. */
+  private readonly reports: BatchConsumerRunner<SocketMessage> | undefined;
   private readonly overdue: PollingLoop;
   private readonly relay: OutboxRelay;
   private readonly mailer: SmtpMailer | undefined;
@@ -94,6 +99,7 @@ class AlerterLifecycle implements OnModuleInit, OnApplicationBootstrap, OnModule
     signer: WebhookSigner,
     replyQueue: ReplyQueueActions,
     metrics: TocsinMetrics,
+    keys: RedisKeys,
   ) {
     this.health = new HealthServer(
       'alerter',
@@ -107,6 +113,19 @@ class AlerterLifecycle implements OnModuleInit, OnApplicationBootstrap, OnModule
       groupId: config.groupId,
       clock: systemClock,
     });
+    this.reports = config.smtp
+      ? createIncidentReportsConsumer(wiring, {
+          alerts: new AlertStore(redis, keys, outbox, config.redis.confirmation),
+          outbox,
+          volumeHistory: new VolumeHistoryStore(redis, keys),
+          replies: replyQueue,
+          plan: () => plan.current().plan,
+          groupId: config.groupId,
+          clock: systemClock,
+          liveMaxAgeMs: config.liveMaxAgeMs,
+          publicUrl: config.publicUrl,
+        })
+      : undefined;
     const eventsTopic = `${config.kafka.topicPrefix}${TOPICS.alertsEvents}`;
     this.mailer = config.smtp ? new SmtpMailer(config.smtp) : undefined;
     this.relay = new OutboxRelay(
@@ -153,12 +172,12 @@ class AlerterLifecycle implements OnModuleInit, OnApplicationBootstrap, OnModule
     this.timers.start();
     this.relaying.start();
     this.overdue.start();
-    await Promise.all([this.hits.start(), this.replies.start()]);
+    await Promise.all([this.hits.start(), this.replies.start(), this.reports?.start()]);
   }
 
   async onModuleDestroy(): Promise<void> {
     await this.health.close();
-    await Promise.all([this.hits.stop(), this.replies.stop()]);
+    await Promise.all([this.hits.stop(), this.replies.stop(), this.reports?.stop()]);
     await Promise.all([this.timers.stop(), this.relaying.stop(), this.overdue.stop()]);
     await this.relay.drain();
     this.mailer?.close();

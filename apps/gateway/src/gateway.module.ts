@@ -31,6 +31,7 @@ import {
   redisProviders,
   RecentMentionsStore,
   RecentSignalsStore,
+  VolumeHistoryStore,
   RedisKeys,
   ReplyQueueStore,
   SilenceStore,
@@ -77,6 +78,7 @@ class GatewayLifecycle implements OnModuleInit, OnApplicationBootstrap, OnModule
     keys: RedisKeys,
     recent: RecentMentionsStore,
     recentSignals: RecentSignalsStore,
+    volumeHistory: VolumeHistoryStore,
     mentionsGateway: MentionsGateway,
     alertsGateway: AlertsGateway,
     replyQueueGateway: ReplyQueueGateway,
@@ -85,7 +87,12 @@ class GatewayLifecycle implements OnModuleInit, OnApplicationBootstrap, OnModule
     const wiring = monitoredWiring({ kafka, publisher, topicPrefix: config.kafka.topicPrefix, redis, metrics });
     const common = { groupId: config.groupId, clock: systemClock, liveMaxAgeMs: config.liveMaxAgeMs };
     this.mentions = createMentionDeliveryConsumer(wiring, { ...common, recent, gateway: mentionsGateway });
-    this.signals = createSpikeSignalsConsumer(wiring, { ...common, recentSignals, gateway: mentionsGateway });
+    this.signals = createSpikeSignalsConsumer(wiring, {
+      ...common,
+      recentSignals,
+      volumeHistory,
+      gateway: mentionsGateway,
+    });
     this.alertEvents = createAlertEventsConsumer(wiring, {
       ...common,
       gateway: alertsGateway,
@@ -164,6 +171,11 @@ export class GatewayModule {
         {
           provide: RecentSignalsStore,
           useFactory: (redis: Redis, keys: RedisKeys) => new RecentSignalsStore(redis, keys),
+          inject: [REDIS_CLIENT, RedisKeys],
+        },
+        {
+          provide: VolumeHistoryStore,
+          useFactory: (redis: Redis, keys: RedisKeys) => new VolumeHistoryStore(redis, keys),
           inject: [REDIS_CLIENT, RedisKeys],
         },
         {

@@ -16,6 +16,7 @@ import { AlertActions, type IncidentOutcome } from '@tocsin/alert-actions';
 import {
   buildIncidentReport,
   MAX_NOTE_CHARS,
+  REPORT_LEAD_IN_MS,
   renderReportHtml,
   renderReportMarkdown,
   type Alert,
@@ -23,9 +24,9 @@ import {
   type IncidentReplyStatsSource,
   type IncidentReport,
 } from '@tocsin/alerting';
-import { describeZodError, spikeSignalSchema, systemClock, type SpikeSignal } from '@tocsin/domain';
+import { describeZodError, systemClock } from '@tocsin/domain';
 import { PlanSource } from '@tocsin/plan-source';
-import { AlertStore, OutboxStore, RecentSignalsStore, type WebhookDelivery } from '@tocsin/redis';
+import { AlertStore, OutboxStore, VolumeHistoryStore, type WebhookDelivery } from '@tocsin/redis';
 import type { Response } from 'express';
 import { z } from 'zod';
 import { Allow, CurrentActor, forbidden } from './auth/access.guard';
@@ -82,7 +83,7 @@ export class IncidentsController {
     private readonly alerts: AlertStore,
     private readonly outbox: OutboxStore,
     private readonly actions: AlertActions,
-    private readonly signals: RecentSignalsStore,
+    private readonly volumeHistory: VolumeHistoryStore,
     private readonly plan: PlanSource,
     @Inject(INCIDENT_REPLY_STATS) private readonly replies: IncidentReplyStatsSource,
   ) {}
@@ -142,31 +143,18 @@ export class IncidentsController {
     const parsed = reportQuerySchema.safeParse(query);
     if (!parsed.success) throw badRequest(parsed.error);
     const incident = await this.incident(id, actor);
-    const [alerts, signals, replies] = await Promise.all([
+    const nowMs = systemClock.now();
+    const untilMs = incident.resolvedAtMs ?? nowMs;
+    const [alerts, volume, replies] = await Promise.all([
       this.alerts.alertsOf(incident),
-      this.brandSignals(incident.brandId),
+      this.volumeHistory.range(incident.brandId, incident.openedAtMs - REPORT_LEAD_IN_MS, untilMs, nowMs),
       this.replies.statsFor(incident),
     ]);
-    const report = buildIncidentReport({
-      incident,
-      alerts,
-      signals,
-      replies,
-      plan: this.plan.current().plan,
-      nowMs: systemClock.now(),
-    });
+    const report = buildIncidentReport({ incident, alerts, volume, replies, plan: this.plan.current().plan, nowMs });
     const format = reportFormat(parsed.data, accept);
     if (format === 'json') return report;
     response.type(format === 'md' ? 'text/markdown; charset=utf-8' : 'text/html; charset=utf-8');
     return format === 'md' ? renderReportMarkdown(report) : renderReportHtml(report);
-  }
-
-  private async brandSignals(brandId: string): Promise<SpikeSignal[]> {
-    const raws = await this.signals.list(brandId, Number.MAX_SAFE_INTEGER);
-    return raws.flatMap((raw) => {
-      const parsed = spikeSignalSchema.safeParse(JSON.parse(raw));
-      return parsed.success ? [parsed.data] : [];
-    });
   }
 
   @Allow('alerts.act')

@@ -28,7 +28,7 @@ export const DEFAULT_INCIDENT_SETTINGS: IncidentSettings = { groupBy: ['brand'] 
  * first. The trigger is the one that opened the alert (a later, higher trigger does not move it).
  */
 export function incidentGroupKey(
-  alert: Pick<Alert, 'brandId' | 'groupKey' | 'triggerId' | 'evidence'>,
+  alert: Pick<Alert, 'brandId' | 'groupKey' | 'triggerId'> & { evidence: Pick<Alert['evidence'], 'triggerIds'> },
   settings: IncidentSettings,
 ): string {
   const group = alert.groupKey.slice(alert.brandId.length + 1);

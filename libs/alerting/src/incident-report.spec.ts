@@ -1,4 +1,3 @@
-import type { SpikeSignal } from '@tocsin/domain';
 import { planWith } from '../../crisis-plan/src/testing/plan-fixture';
 import { applyHit } from './alert-lifecycle';
 import { planTargetResolver } from './escalation';
@@ -9,29 +8,24 @@ import {
   placeAlert,
   resolveIncident,
 } from './incident-lifecycle';
-import { buildIncidentReport, formatElapsed, renderReportHtml, renderReportMarkdown } from './incident-report';
+import {
+  buildIncidentReport,
+  describeStep,
+  formatElapsed,
+  MAX_VOLUME_POINTS,
+  renderReportHtml,
+  renderReportMarkdown,
+  volumeStepMs,
+  type VolumeCount,
+} from './incident-report';
 import { hitWith } from './testing/alert-fixture';
 
 const T0 = Date.parse('2026-01-07T09:00:00+01:00');
 const MINUTE_MS = 60_000;
 const plan = planWith();
 
-function signal(metric: SpikeSignal['metric'], minute: number, observed: number): SpikeSignal {
-  const startMs = T0 + minute * MINUTE_MS;
-  return {
-    kind: 'spike',
-    brandId: 'acme',
-    metric,
-    intervalStart: new Date(startMs).toISOString(),
-    intervalEnd: new Date(startMs + MINUTE_MS).toISOString(),
-    observed,
-    expected: 2,
-    lower: 0,
-    upper: 6,
-    score: 0.2,
-    alert: false,
-    explanation: 'usual',
-  };
+function count(minute: number, mentions: number, negative: number): VolumeCount {
+  return { intervalStartMs: T0 + minute * MINUTE_MS, mentions, negative };
 }
 
 /** An incident of two alerts: opened, joined, acknowledged by ana, noted, resolved by ben 40 minutes in. */
@@ -72,14 +66,11 @@ function resolvedIncident() {
   return { incident: resolved.incident, alerts: resolved.alerts };
 }
 
-const signals = [
-  signal('volume', -45, 9), // before the 30-minute lead-in: left out
-  signal('volume', -1, 4),
-  signal('negativeVolume', -1, 1),
-  signal('volume', 0, 20),
-  signal('negativeVolume', 0, 15),
-  signal('negativeShare', 0, 75), // not a count: left out
-  signal('volume', 60, 5), // after the end: left out
+const volume = [
+  count(-45, 9, 0), // before the 30-minute lead-in: left out
+  count(-1, 4, 1),
+  count(0, 20, 15),
+  count(60, 5, 0), // after the end: left out
 ];
 
 describe(buildIncidentReport.name, () => {
@@ -87,7 +78,7 @@ describe(buildIncidentReport.name, () => {
   const report = buildIncidentReport({
     incident,
     alerts,
-    signals,
+    volume,
     replies: undefined,
     plan,
     nowMs: T0 + 24 * 60 * MINUTE_MS,
@@ -110,6 +101,40 @@ describe(buildIncidentReport.name, () => {
       [20, 15, 75],
     ]);
     expect(report.volume.totals).toEqual({ mentions: 24, negative: 16, negativeSharePct: 66.7, peakPerMin: 20 });
+    expect(report.volume.stepMs).toBe(MINUTE_MS);
+  });
+
+  it('charts a three-day incident from its lead-in to its end in half-hours, totals and peak unchanged', () => {
+    const days = 3 * 24 * 60;
+    const long = { ...incident, resolvedAtMs: T0 + days * MINUTE_MS };
+    // One mention a minute from the lead-in on, a burst of 50 (40 negative) in the first minute of day 2.
+    const counts = Array.from({ length: days + 31 }, (_, i) =>
+      i - 30 === 24 * 60 ? count(i - 30, 50, 40) : count(i - 30, 1, 0),
+    );
+    const charted = buildIncidentReport({
+      incident: long,
+      alerts,
+      volume: counts,
+      replies: undefined,
+      plan,
+      nowMs: T0,
+    });
+    expect({
+      stepMs: charted.volume.stepMs,
+      points: charted.volume.points.length,
+      first: charted.volume.points[0]?.intervalStartMs,
+      last: charted.volume.points.at(-1)?.intervalStartMs,
+      totals: charted.volume.totals,
+    }).toEqual({
+      stepMs: 30 * MINUTE_MS,
+      points: days / 30 + 2,
+      first: T0 - 30 * MINUTE_MS,
+      last: T0 + days * MINUTE_MS,
+      totals: { mentions: days + 31 + 49, negative: 40, negativeSharePct: 0.9, peakPerMin: 50 },
+    });
+    expect(charted.volume.points.length).toBeLessThanOrEqual(MAX_VOLUME_POINTS);
+    expect(renderReportMarkdown(charted)).toContain('| 30 minutes from | mentions | negative | negative share |');
+    expect(renderReportHtml(charted)).toContain('Bars: mentions per 30 minutes');
   });
 
   it('ranks the mentions by their author reach', () => {
@@ -131,7 +156,7 @@ describe(buildIncidentReport.name, () => {
     const filled = buildIncidentReport({
       incident,
       alerts,
-      signals,
+      volume,
       replies: { due: 10, answered: 8, medianFirstReplyMs: 12 * MINUTE_MS, withinDeadlinePct: 70 },
       plan,
       nowMs: T0,
@@ -142,12 +167,22 @@ describe(buildIncidentReport.name, () => {
       ),
     ).toEqual(['No reply data.', '8 of 10 answered, first reply after 12m 00s (median), 70 % within the deadline.']);
   });
+
+  it('gives the printable page the same reply times as the Markdown, the 90th percentile included', () => {
+    const replies = { due: 4, answered: 3, medianFirstReplyMs: 5 * MINUTE_MS, p90FirstReplyMs: 40 * MINUTE_MS };
+    const filled = buildIncidentReport({ incident, alerts, volume, replies, plan, nowMs: T0 });
+    const line = '3 of 4 answered, first reply after 5m 00s (median; 90 % within 40m 00s).';
+    expect({
+      markdown: renderReportMarkdown(filled).split('## Reply times\n\n')[1]?.split('\n')[0],
+      html: renderReportHtml(filled).includes(`<p class="replies">${line}</p>`),
+    }).toEqual({ markdown: line, html: true });
+  });
 });
 
 describe(renderReportMarkdown.name, () => {
   const { incident, alerts } = resolvedIncident();
   const markdown = renderReportMarkdown(
-    buildIncidentReport({ incident, alerts, signals, replies: undefined, plan, nowMs: T0 }),
+    buildIncidentReport({ incident, alerts, volume, replies: undefined, plan, nowMs: T0 }),
   );
 
   it('lists every timeline entry in the plan time zone, with its actor', () => {
@@ -172,12 +207,24 @@ describe(renderReportHtml.name, () => {
     const { incident, alerts } = resolvedIncident();
     const noted = addIncidentNote(incident, 'ana', '<script>alert(1)</script>', T0 + 50 * MINUTE_MS).incident;
     const html = renderReportHtml(
-      buildIncidentReport({ incident: noted, alerts, signals, replies: undefined, plan, nowMs: T0 }),
+      buildIncidentReport({ incident: noted, alerts, volume, replies: undefined, plan, nowMs: T0 }),
     );
     expect({ raw: html.includes('<script>alert'), escaped: html.includes('&#60;script&#62;') }).toEqual({
       raw: false,
       escaped: true,
     });
+  });
+});
+
+describe(volumeStepMs.name, () => {
+  it.each([
+    [2 * 60, 'minute'],
+    [4 * 60, '5 minutes'],
+    [24 * 60, '15 minutes'],
+    [14 * 24 * 60, '3 hours'],
+    [400 * 24 * 60, 'day'],
+  ])('charts %d minutes per %s', (minutes, step) => {
+    expect(describeStep(volumeStepMs(T0, T0 + minutes * MINUTE_MS))).toBe(step);
   });
 });
 

@@ -1,5 +1,4 @@
 import type { CrisisPlan } from '@tocsin/crisis-plan';
-import type { SpikeSignal } from '@tocsin/domain';
 import { DateTime } from 'luxon';
 import type { Alert } from './alert.schema';
 import type { Incident, IncidentEntry } from './incident.schema';
@@ -25,13 +24,24 @@ export interface IncidentReplyStatsSource {
 }
 
 export const VOLUME_SOURCE =
-  "the spike detector's 1-minute intervals of the brand on alerts.signals, as the gateway keeps them for the wall (its last 240 verdicts: about two hours of volume and negative volume)";
+  "the brand's mentions and negative mentions per pipeline interval (1 minute by default) on alerts.signals, as the gateway keeps them for 14 days";
 export const TOP_MENTIONS_SOURCE =
   'the mentions that tripped a trigger, as kept on the alerts of the incident (their last 10 each)';
 
 const TOP_MENTIONS = 10;
 /** The chart starts this long before the incident opened, to show what it grew from. */
 export const REPORT_LEAD_IN_MS = 30 * 60_000;
+/** Most points charted and tabled: a longer incident is shown in coarser steps. */
+export const MAX_VOLUME_POINTS = 240;
+/** The steps a report may chart in, finest first: each divides a day, so buckets align on UTC. */
+const VOLUME_STEPS_MS = [1, 5, 15, 30, 60, 180, 360, 720, 1440].map((minutes) => minutes * 60_000);
+
+/** A brand's mentions and negative mentions in one interval of the pipeline. */
+export interface VolumeCount {
+  intervalStartMs: number;
+  mentions: number;
+  negative: number;
+}
 
 export interface VolumePoint {
   intervalStartMs: number;
@@ -75,6 +85,8 @@ export interface IncidentReport {
   timeline: IncidentEntry[];
   volume: {
     source: string;
+    /** Length of each point: 1 minute, or coarser so a long incident stays within MAX_VOLUME_POINTS. */
+    stepMs: number;
     points: VolumePoint[];
     totals: { mentions: number; negative: number; negativeSharePct: number | null; peakPerMin: number };
   };
@@ -99,8 +111,8 @@ export interface IncidentReport {
 export interface IncidentReportInput {
   incident: Incident;
   alerts: readonly Alert[];
-  /** The brand's spike verdicts, any order; those outside the incident's span are left out. */
-  signals: readonly SpikeSignal[];
+  /** The brand's counts per interval, any order; those outside the incident's span are left out. */
+  volume: readonly VolumeCount[];
   replies: IncidentReplyStats | undefined;
   plan: CrisisPlan;
   nowMs: number;
@@ -110,37 +122,39 @@ function sharePct(negative: number, mentions: number): number | null {
   return mentions > 0 ? Math.round((negative / mentions) * 1000) / 10 : null;
 }
 
-function volumeOf(incident: Incident, signals: readonly SpikeSignal[], untilMs: number): IncidentReport['volume'] {
+/** The finest step that charts [fromMs, untilMs] in MAX_VOLUME_POINTS points or fewer. */
+export function volumeStepMs(fromMs: number, untilMs: number): number {
+  const spanMs = Math.max(0, untilMs - fromMs);
+  return VOLUME_STEPS_MS.find((stepMs) => spanMs / stepMs < MAX_VOLUME_POINTS) ?? VOLUME_STEPS_MS.at(-1) ?? 60_000;
+}
+
+function volumeOf(incident: Incident, counts: readonly VolumeCount[], untilMs: number): IncidentReport['volume'] {
   const fromMs = incident.openedAtMs - REPORT_LEAD_IN_MS;
-  const byInterval = new Map<number, VolumePoint>();
-  for (const signal of signals) {
-    if (signal.brandId !== incident.brandId) continue;
-    if (signal.metric !== 'volume' && signal.metric !== 'negativeVolume') continue;
-    const startMs = Date.parse(signal.intervalStart);
-    if (startMs < fromMs || startMs > untilMs) continue;
-    const point = byInterval.get(startMs) ?? {
-      intervalStartMs: startMs,
-      mentions: 0,
-      negative: 0,
-      negativeSharePct: null,
-    };
-    if (signal.metric === 'volume') point.mentions = signal.observed;
-    else point.negative = signal.observed;
-    byInterval.set(startMs, point);
+  const stepMs = volumeStepMs(fromMs, untilMs);
+  const inSpan = counts.filter((count) => count.intervalStartMs >= fromMs && count.intervalStartMs <= untilMs);
+  const byStep = new Map<number, VolumePoint>();
+  for (const count of inSpan) {
+    const startMs = Math.floor(count.intervalStartMs / stepMs) * stepMs;
+    const point = byStep.get(startMs) ?? { intervalStartMs: startMs, mentions: 0, negative: 0, negativeSharePct: null };
+    point.mentions += count.mentions;
+    point.negative += count.negative;
+    byStep.set(startMs, point);
   }
-  const points = [...byInterval.values()]
+  const points = [...byStep.values()]
     .map((point) => ({ ...point, negativeSharePct: sharePct(point.negative, point.mentions) }))
     .sort((a, b) => a.intervalStartMs - b.intervalStartMs);
   const mentions = points.reduce((sum, point) => sum + point.mentions, 0);
   const negative = points.reduce((sum, point) => sum + point.negative, 0);
   return {
     source: VOLUME_SOURCE,
+    stepMs,
     points,
     totals: {
       mentions,
       negative,
       negativeSharePct: sharePct(negative, mentions),
-      peakPerMin: points.reduce((peak, point) => Math.max(peak, point.mentions), 0),
+      // The busiest pipeline interval, whatever the step the chart is drawn in.
+      peakPerMin: inSpan.reduce((peak, count) => Math.max(peak, count.mentions), 0),
     },
   };
 }
@@ -228,11 +242,19 @@ export function buildIncidentReport(input: IncidentReportInput): IncidentReport 
       };
     }),
     timeline: incident.timeline,
-    volume: volumeOf(incident, input.signals, untilMs),
+    volume: volumeOf(incident, input.volume, untilMs),
     topMentions: { source: TOP_MENTIONS_SOURCE, items: topMentionsOf(alerts) },
     replies: input.replies ?? null,
     people: peopleOf(incident, plan),
   };
+}
+
+/** "minute", "5 minutes", "hour", "3 hours", "day": a chart step as a reader says it. */
+export function describeStep(stepMs: number): string {
+  const minutes = Math.round(stepMs / 60_000);
+  if (minutes === 1440) return 'day';
+  if (minutes % 60 === 0) return minutes === 60 ? 'hour' : `${minutes / 60} hours`;
+  return minutes === 1 ? 'minute' : `${minutes} minutes`;
 }
 
 /** "1h 05m", "3m 20s", "45s": durations as a reader says them. */
@@ -259,6 +281,20 @@ function describeActions(actions: Record<string, number>): string {
   return Object.entries(actions)
     .map(([action, count]) => (count > 1 ? `${action} ×${count}` : action))
     .join(', ');
+}
+
+/** "8 of 10 answered, first reply after 12m 00s (median), 70 % within the deadline.": one line for both renderings. */
+function describeReplies(replies: IncidentReplyStats | null): string {
+  if (replies === null) return 'No reply data.';
+  return (
+    `${replies.answered} of ${replies.due} answered` +
+    (replies.medianFirstReplyMs === undefined
+      ? ''
+      : `, first reply after ${formatElapsed(replies.medianFirstReplyMs)} (median` +
+        (replies.p90FirstReplyMs === undefined ? ')' : `; 90 % within ${formatElapsed(replies.p90FirstReplyMs)})`)) +
+    (replies.withinDeadlinePct === undefined ? '' : `, ${replies.withinDeadlinePct} % within the deadline`) +
+    '.'
+  );
 }
 
 /** The report as Markdown, to paste into an e-mail or a wiki. */
@@ -303,7 +339,7 @@ export function renderReportMarkdown(report: IncidentReport): string {
     ...(report.volume.points.length === 0
       ? ['No interval of the brand in that span.']
       : [
-          '| minute | mentions | negative | negative share |',
+          `| ${describeStep(report.volume.stepMs)} from | mentions | negative | negative share |`,
           '| --- | --- | --- | --- |',
           ...report.volume.points.map(
             (p) =>
@@ -324,16 +360,7 @@ export function renderReportMarkdown(report: IncidentReport): string {
     '',
     '## Reply times',
     '',
-    report.replies === null
-      ? 'No reply data.'
-      : `${report.replies.answered} of ${report.replies.due} answered` +
-        (report.replies.medianFirstReplyMs === undefined
-          ? ''
-          : `, first reply after ${formatElapsed(report.replies.medianFirstReplyMs)} (median)`) +
-        (report.replies.withinDeadlinePct === undefined
-          ? ''
-          : `, ${report.replies.withinDeadlinePct} % within the deadline`) +
-        '.',
+    describeReplies(report.replies),
     '',
     '## Who did what',
     '',
@@ -349,10 +376,11 @@ function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 }
 
-/** Mentions per minute as bars and the negative share as a line, in an inline SVG that prints. */
+/** Mentions per step as bars and the negative share as a line, in an inline SVG that prints. */
 function volumeChart(report: IncidentReport): string {
   const points = report.volume.points;
   if (points.length === 0) return '<p>No interval of the brand in that span.</p>';
+  const step = describeStep(report.volume.stepMs);
   const width = 720;
   const height = 200;
   const barWidth = width / points.length;
@@ -382,9 +410,9 @@ function volumeChart(report: IncidentReport): string {
       ? ''
       : `<line x1="${opened * barWidth}" x2="${opened * barWidth}" y1="0" y2="${height}" stroke="#111" stroke-dasharray="4 3"/>`;
   return (
-    `<svg class="chart" viewBox="0 0 ${width} ${height}" role="img" aria-label="mentions per minute and negative share">` +
+    `<svg class="chart" viewBox="0 0 ${width} ${height}" role="img" aria-label="mentions per ${step} and negative share">` +
     `${bars}<polyline points="${line}" fill="none" stroke="#991b1b" stroke-width="2"/>${marker}</svg>` +
-    '<p class="legend">Bars: mentions per minute (red: negative). Line: negative share (0–100 %). Dashed: incident opened.</p>'
+    `<p class="legend">Bars: mentions per ${step} (red: negative). Line: negative share (0–100 %). Dashed: incident opened.</p>`
   );
 }
 
@@ -437,11 +465,7 @@ ${volumeChart(report)}
     ]),
   )}</tbody></table>
 <h2>Reply times</h2>
-<p class="replies">${
-    report.replies === null
-      ? 'No reply data.'
-      : escapeHtml(`${report.replies.answered} of ${report.replies.due} answered`)
-  }</p>
+<p class="replies">${escapeHtml(describeReplies(report.replies))}</p>
 <h2>Who did what</h2>
 <ul>${report.people.map((p) => `<li>${escapeHtml(p.name)} (${escapeHtml(p.actor)}): ${escapeHtml(describeActions(p.actions))}</li>`).join('')}</ul>
 <p class="source">Generated ${at(report.generatedAtMs)} by Tocsin.</p>

@@ -15,6 +15,7 @@ export * from './redact-url';
 export * from './incident.schema';
 export * from './incident-lifecycle';
 export * from './incident-report';
+export * from './incident-report-email';
 export * from './webhook-signature';
 export * from './webhook-url';
 export * from './email-page';

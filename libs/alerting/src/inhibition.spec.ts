@@ -33,4 +33,33 @@ describe(findInhibitor.name, () => {
   ])('answers $expected when $when', ({ live, expected }) => {
     expect(findInhibitor(live, hitWith({ level: 'watch', group: 'buzz' }), plan)?.id).toBe(expected);
   });
+
+  describe('with incidents', () => {
+    const grouped = planWith('incidents: { groupBy: [brand] }');
+    const inIncident = { ...alertAt('crisis', 'safety', 'c1'), incidentId: 'i1' };
+
+    it('lets a lower hit open its own alert when the crisis is in the incident that alert would join', () => {
+      expect(findInhibitor([inIncident], hitWith({ level: 'watch', group: 'buzz' }), grouped)).toBeUndefined();
+    });
+
+    it.each([
+      {
+        when: 'the crisis is in no incident (stored before incidents)',
+        live: [alertAt('crisis', 'safety', 'c1')],
+        plan: grouped,
+      },
+      {
+        when: 'incidents group by trigger group, so the hit would open another incident',
+        live: [inIncident],
+        plan: planWith('incidents: { groupBy: [brand, group] }'),
+      },
+      {
+        when: 'a join window could have closed the incident to new alerts',
+        live: [inIncident],
+        plan: planWith('incidents: { groupBy: [brand], groupWindowMs: 2h }'),
+      },
+    ])('still folds the hit into the crisis when $when', ({ live, plan: withIncidents }) => {
+      expect(findInhibitor(live, hitWith({ level: 'watch', group: 'buzz' }), withIncidents)?.id).toBe('c1');
+    });
+  });
 });

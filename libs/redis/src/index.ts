@@ -12,3 +12,4 @@ export * from './delivered-keys.store';
 export * from './ingest-key.store';
 export * from './reply-queue.store';
 export * from './user.store';
+export * from './volume-history.store';

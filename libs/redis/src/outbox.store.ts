@@ -62,6 +62,17 @@ export class OutboxStore {
     });
   }
 
+  /**
+   * Queues messages that no alert change carries (a crisis report once its incident is
+   * resolved), due at `atMs`: the same message queued again while it waits is one member.
+   */
+  async enqueue(atMs: number, messages: readonly OutboxMessage[]): Promise<void> {
+    if (messages.length === 0) return;
+    const multi = this.redis.multi();
+    this.addTo(multi, atMs, messages);
+    await multi.exec();
+  }
+
   /** Takes up to `limit` due messages for `leaseMs`; members whose message is gone are dropped. */
   async claimDue(nowMs: number, leaseMs: number, limit: number): Promise<ClaimedMessage[]> {
     const members = await this.queue.claimDue(nowMs, leaseMs, limit);
