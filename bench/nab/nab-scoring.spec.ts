@@ -55,6 +55,19 @@ describe('scoreNabFile', () => {
     expect(scoreNabFile(flags(200, detected), windows, standard).score).toBeCloseTo(expected, 10);
   });
 
+  it('splits the shortfall from a perfect score into misses, lateness and false positives', () => {
+    const late = scoreNabFile(flags(200, [50, 110]), windows, standard);
+    expect(late.shortfall.missed).toBe(0);
+    expect(late.shortfall.late).toBeCloseTo(1 - scaleSigmoid(-10 / 20) / scaleSigmoid(-1), 10);
+    expect(late.shortfall.falsePositives).toBeCloseTo(0.11, 10);
+    expect(late.shortfall.missed + late.shortfall.late + late.shortfall.falsePositives).toBeCloseTo(1 - late.score, 10);
+    expect(scoreNabFile(flags(200, []), windows, standard).shortfall).toEqual({
+      missed: 2,
+      late: 0,
+      falsePositives: 0,
+    });
+  });
+
   it('counts only the earliest detection of a window', () => {
     const once = scoreNabFile(flags(200, [105]), windows, standard).score;
     expect(scoreNabFile(flags(200, [105, 106, 110]), windows, standard).score).toBeCloseTo(once, 12);

@@ -95,6 +95,12 @@ export interface NabFileScore {
   truePositives: number;
   falseNegatives: number;
   falsePositives: number;
+  /**
+   * Where the score falls short of a perfect detector's, in raw points: windows missed (each
+   * costs tpWeight + fnWeight), windows detected after their start (tpWeight minus the earliest
+   * detection's weight), and detections outside every window (what they cost).
+   */
+  shortfall: { missed: number; late: number; falsePositives: number };
 }
 
 /**
@@ -147,17 +153,27 @@ export function scoreNabFile(
 
   let windowSum = 0;
   let truePositives = 0;
+  let late = 0;
   for (const value of windowScores.values()) {
     windowSum += value;
     // A detection anywhere in a window is worth more than 0, so only misses are negative.
-    truePositives += value > 0 ? 1 : 0;
+    if (value > 0) {
+      truePositives += 1;
+      late += profile.tpWeight - value;
+    }
   }
+  const falseNegatives = windowScores.size - truePositives;
   return {
     score: windowSum + falsePositiveSum,
     scoredWindows: windowScores.size,
     truePositives,
-    falseNegatives: windowScores.size - truePositives,
+    falseNegatives,
     falsePositives,
+    shortfall: {
+      missed: falseNegatives * (profile.tpWeight + profile.fnWeight),
+      late,
+      falsePositives: falsePositiveSum === 0 ? 0 : -falsePositiveSum,
+    },
   };
 }
 
