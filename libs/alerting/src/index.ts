@@ -18,3 +18,4 @@ export * from './incident-report';
 export * from './webhook-signature';
 export * from './webhook-url';
 export * from './email-page';
+export * from './hit-batch';
