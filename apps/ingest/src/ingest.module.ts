@@ -16,7 +16,7 @@ import type { Kafka } from 'kafkajs';
 import { INGEST_CONFIG, type IngestConfig } from './config';
 import { IngestKeyAuthenticator } from './ingest-key.authenticator';
 import { HealthController } from './health.controller';
-import { MentionsController } from './mentions.controller';
+import { MentionsIntake } from './mentions.controller';
 
 class IngestLifecycle implements OnModuleInit, OnApplicationShutdown {
   constructor(
@@ -47,7 +47,7 @@ export class IngestModule {
     return {
       module: IngestModule,
       imports: loggingImports(config.logFormat, config.logLevels),
-      controllers: [MentionsController, HealthController, MetricsController],
+      controllers: [HealthController, MetricsController],
       providers: [
         { provide: INGEST_CONFIG, useValue: config },
         ...metricsProviders('ingest'),
@@ -60,6 +60,7 @@ export class IngestModule {
           inject: [REDIS_CLIENT, RedisKeys],
         },
         planSourceProvider(config.planFile),
+        MentionsIntake,
         IngestLifecycle,
       ],
     };
