@@ -9,6 +9,8 @@ export interface AlertHitsDependencies {
   actions: AlertActions;
   plan: () => ActivePlan;
   groupId: string;
+  /** Called once a batch's hits are stored (their pages with them, in the outbox). */
+  onApplied?(): void;
 }
 
 /**
@@ -41,7 +43,10 @@ export function createAlertHitsConsumer(
         if (verdict.ok) hits.push(value);
         else refused.push({ record, reason: verdict.reason });
       }
-      await deps.actions.handleHits(hits);
+      if (hits.length > 0) {
+        await deps.actions.handleHits(hits);
+        deps.onApplied?.();
+      }
       return refused;
     },
   });
