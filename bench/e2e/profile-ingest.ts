@@ -9,7 +9,7 @@ import { freePort } from '../../test/support/free-port';
 import { IngestClient, percentile, runClosedLoop } from './load-generator';
 
 const USAGE =
-  'usage: npx tsx bench/e2e/profile-ingest.ts [--seconds N] [--connections N] [--no-profile] [--main dist/…/main.js] (KAFKA_BROKERS, REDIS_URL; ingest built)';
+  'usage: npx tsx bench/e2e/profile-ingest.ts [--seconds N] [--connections N] [--per-request N] [--no-profile] [--main dist/…/main.js] [--env NAME=VALUE]… (KAFKA_BROKERS, REDIS_URL; ingest built)';
 const ROOT = resolve(__dirname, '../..');
 
 interface ProfileNode {
@@ -76,7 +76,7 @@ async function waitHealthy(url: string, timeoutMs: number): Promise<void> {
 
 /**
  * Starts the built ingest (under `node --cpu-prof` unless `--no-profile`) on a run-private
- * topic prefix, posts one mention per request over `--connections` keep-alive connections for
+ * topic prefix, posts `--per-request` mentions (1) per request over `--connections` keep-alive connections for
  * `--seconds` (after a 2 s warm-up), and prints the rate, ingest's CPU per request and where it
  * went.
  */
@@ -84,15 +84,21 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2).filter((arg) => arg !== '--');
   let seconds = 10;
   let connections = 32;
+  let perRequest = 1;
   let profile = true;
   // Another build of ingest (a copy of dist/apps/ingest inside the repository) compares two versions.
   let main = 'dist/apps/ingest/apps/ingest/src/main.js';
+  const extraEnv: Record<string, string> = {};
   for (let i = 0; i < args.length; i += 1) {
     if (args[i] === '--seconds' && args[i + 1]) seconds = Number(args[(i += 1)]);
     else if (args[i] === '--connections' && args[i + 1]) connections = Number(args[(i += 1)]);
+    else if (args[i] === '--per-request' && args[i + 1]) perRequest = Number(args[(i += 1)]);
     else if (args[i] === '--no-profile') profile = false;
     else if (args[i] === '--main' && args[i + 1]) main = args[(i += 1)] ?? main;
-    else throw new Error(USAGE);
+    else if (args[i] === '--env' && /^[A-Z_]+=/.test(args[i + 1] ?? '')) {
+      const [name = '', ...value] = (args[(i += 1)] ?? '').split('=');
+      extraEnv[name] = value.join('=');
+    } else throw new Error(USAGE);
   }
   const brokers = process.env.KAFKA_BROKERS;
   const redisUrl = process.env.REDIS_URL;
@@ -122,7 +128,7 @@ async function main(): Promise<void> {
   try {
     await waitHealthy(`http://127.0.0.1:${port}/health`, 60_000);
     const client = new IngestClient(new URL(`http://127.0.0.1:${port}`), key, connections);
-    const loop = { connections, perRequest: 1, total: Number.MAX_SAFE_INTEGER };
+    const loop = { connections, perRequest, total: Number.MAX_SAFE_INTEGER };
     await runClosedLoop(client, { ...loop, maxSeconds: 2, idPrefix: `${runId}-warm` });
     const cpuStartS = cpuSecondsOf(child.pid);
     const clientStart = process.cpuUsage();
@@ -133,7 +139,7 @@ async function main(): Promise<void> {
     client.close();
     const requests = run.latenciesMs.length;
     console.log(
-      `${Math.round(run.accepted / run.seconds)} mentions/s one per request over ${connections} connections ` +
+      `${Math.round(run.accepted / run.seconds)} mentions/s, ${perRequest} a request over ${connections} connections ` +
         `(${run.failed} failed), send→202 p50 ${percentile(run.latenciesMs, 50).toFixed(1)} ms p99 ` +
         `${percentile(run.latenciesMs, 99).toFixed(1)} ms; ingest CPU ${cpuS.toFixed(1)} s ` +
         `(${Math.round((cpuS * 1e6) / requests)} µs a request, ${Math.round((cpuS / run.seconds) * 100)} % of a core), ` +

@@ -13,7 +13,8 @@ const MAX_BODY_BYTES = 4_000;
 
 describe('ingest bodies: what POST /v1/mentions reads and how it answers', () => {
   const run = new TestRun();
-  const env = run.env({ INGEST_MAX_BODY_BYTES: String(MAX_BODY_BYTES) });
+  // Three producers: the mentions of one test go through several, and all must land.
+  const env = run.env({ INGEST_MAX_BODY_BYTES: String(MAX_BODY_BYTES), INGEST_PRODUCERS: '3' });
   let ingest: INestApplication;
   let port = 0;
   let authorization = '';

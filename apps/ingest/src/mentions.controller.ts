@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { CrisisPlan } from '@tocsin/crisis-plan';
 import { matchBrands, systemClock, TOPICS, type IngestKeyRecord } from '@tocsin/domain';
-import { RecordPublisher, toRawRecord, topicName } from '@tocsin/kafka';
+import { toRawRecord, topicName } from '@tocsin/kafka';
 import { TocsinMetrics } from '@tocsin/observability';
 import { PlanSource } from '@tocsin/plan-source';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
@@ -9,6 +9,7 @@ import { text } from 'express';
 import { INGEST_CONFIG, type IngestConfig } from './config';
 import { ingestKeyOf } from './ingest-key.middleware';
 import { ACCEPTED_CONTENT_TYPES, parseMentionBatch, type ItemError } from './mention-batch.parser';
+import { PublisherPool } from './publisher.pool';
 
 export interface IngestAnswer {
   accepted: number;
@@ -33,7 +34,7 @@ export class MentionsIntake {
 
   constructor(
     @Inject(INGEST_CONFIG) private readonly config: IngestConfig,
-    private readonly publisher: RecordPublisher,
+    private readonly publishers: PublisherPool,
     private readonly plan: PlanSource,
     private readonly metrics: TocsinMetrics,
   ) {}
@@ -61,7 +62,7 @@ export class MentionsIntake {
     if (rejectedIndexes.size > 0) this.metrics.ingestMentions.inc({ outcome: 'rejected' }, rejectedIndexes.size);
     const published = this.metrics.ingestPublishDuration.startTimer();
     try {
-      await this.publisher.publish(
+      await this.publishers.publish(
         topicName(this.config.kafka, TOPICS.mentionsRaw),
         parsed.mentions.map(({ mention }) => toRawRecord(mention, receivedAt, this.plan.brandMatchers())),
       );
