@@ -3,33 +3,22 @@ import type { AddressInfo } from 'node:net';
 import type { IngestClient } from './load-generator';
 
 interface Page {
-  /** The alert's id, or the incident's when the plan groups alerts into incidents. */
-  subjectId: string;
-  /** The alert's reason, or the incident's title and the reasons of the alerts that joined it. */
-  reason: string;
+  /** The alert's reason, or for an incident page its title and the reasons of the alerts it names. */
+  reasons: string[];
   receivedAtMs: number;
 }
 
-interface PageBody {
-  alertId?: unknown;
-  reason?: unknown;
-  incidentId?: unknown;
-  title?: unknown;
-  joined?: { alerts?: { reason?: unknown }[] };
-}
+/** The brand probes are about: the example plan's product-safety trigger (level crisis) is Fleurie's. */
+export const PROBE_BRAND = 'fleurie';
 
-/** What a page is about and says, from an alert page's body or an incident page's. */
-function readPage(body: PageBody): Omit<Page, 'receivedAtMs'> | undefined {
-  if (typeof body.alertId === 'string' && typeof body.reason === 'string') {
-    return { subjectId: body.alertId, reason: body.reason };
-  }
-  if (typeof body.incidentId === 'string' && typeof body.title === 'string') {
-    const joined = (body.joined?.alerts ?? []).flatMap((alert) =>
-      typeof alert.reason === 'string' ? [alert.reason] : [],
-    );
-    return { subjectId: body.incidentId, reason: [body.title, ...joined].join('\n') };
-  }
-  return undefined;
+const stringsOf = (values: unknown[]): string[] => values.filter((value) => typeof value === 'string');
+
+/** What a JSON page (an alert's or an incident's) says it is about. */
+function reasonsOf(body: unknown): string[] {
+  if (typeof body !== 'object' || body === null) return [];
+  const page = body as { reason?: unknown; title?: unknown; joined?: { alerts?: Array<{ reason?: unknown }> } };
+  const joined = Array.isArray(page.joined?.alerts) ? page.joined.alerts.map((alert) => alert.reason) : [];
+  return stringsOf([page.reason, page.title, ...joined]);
 }
 
 /** A pager on loopback: answers 200 to every webhook and hands each page's body to who waits. */
@@ -46,8 +35,8 @@ export class PageReceiver {
         const receivedAtMs = Date.now();
         response.writeHead(200).end();
         this.pages += 1;
-        const page = readPage(JSON.parse(Buffer.concat(chunks).toString('utf8')) as PageBody);
-        if (page) this.waiting?.({ ...page, receivedAtMs });
+        const reasons = reasonsOf(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+        if (reasons.length > 0) this.waiting?.({ reasons, receivedAtMs });
       });
     });
   }
@@ -57,7 +46,7 @@ export class PageReceiver {
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/page`;
   }
 
-  /** The next page whose alert reason names `reasonPart`, or undefined after `timeoutMs`. */
+  /** The next page whose alert (or one of the incident's alerts) names `reasonPart`, or undefined after `timeoutMs`. */
   next(reasonPart: string, timeoutMs: number): Promise<Page | undefined> {
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
@@ -65,7 +54,7 @@ export class PageReceiver {
         resolve(undefined);
       }, timeoutMs);
       this.waiting = (page) => {
-        if (!page.reason.includes(reasonPart)) return;
+        if (!page.reasons.some((reason) => reason.includes(reasonPart))) return;
         clearTimeout(timer);
         this.waiting = undefined;
         resolve(page);
@@ -86,9 +75,10 @@ export interface ProbeResult {
 }
 
 /**
- * Sends one crisis mention at a time (negative, with the example plan's crisis words, about
- * Voltaway) and times it from its POST to the page at the receiver; then resolves that alert
- * (`resolveProbeAlerts`) so the next probe opens and pages a fresh one. Runs for `seconds`; a probe
+ * Sends one crisis mention at a time (negative, with the example plan's product-safety words, a
+ * crisis-level trigger of Fleurie) and times it from its POST to the page at the receiver; then
+ * resolves the brand's alerts and incidents (`resolveProbeAlerts`) so the next probe pages again
+ * (it opens an incident, or raises the level of one the background opened meanwhile). Runs for `seconds`; a probe
  * not paged within `pageTimeoutMs` counts as unpaged and the next one goes.
  */
 export async function runCrisisProbes(
@@ -114,7 +104,7 @@ export async function runCrisisProbes(
       {
         id: `${options.idPrefix}-${result.sent}`,
         platform: 'twitter',
-        text: 'Voltaway is a scam, I want a refund, total fraud, awful service',
+        text: 'Fleurie Cosmetics serum gave me an awful rash and a burn, horrible allergic reaction',
         createdAt: new Date(sentAtMs).toISOString(),
         author: { id: handle, handle, followers: 120 },
       },

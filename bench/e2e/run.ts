@@ -12,7 +12,7 @@ import { systemClock } from '@tocsin/domain';
 import { PlanSource } from '@tocsin/plan-source';
 import type { TopicReplication } from '@tocsin/kafka';
 import { AlertStore, IngestKeyStore, OutboxStore, RedisKeys, SilenceStore } from '@tocsin/redis';
-import { PageReceiver, runCrisisProbes } from './crisis-probe';
+import { PageReceiver, PROBE_BRAND, runCrisisProbes } from './crisis-probe';
 import { signInNewAccount, type SignedInClient } from '../../test/support/sessions';
 import { IngestClient, percentile, runClosedLoop, runOpenLoop } from './load-generator';
 import { agePercentileMs, scrapeMetrics } from './metrics-scrape';
@@ -457,15 +457,19 @@ async function main(): Promise<void> {
       { consoleUrl: 'http://127.0.0.1/console.html' },
       { log: () => undefined },
     );
-    // Every live alert of the brand, the background's too: the plan groups a brand's alerts into
-    // one incident, which closes with its last alert, so the next probe opens (and pages) a new one.
+    // The example plan groups alerts into incidents: a probe's alert that joins a live incident
+    // pages only if it raises the incident's level, so probes are crisis-level mentions and every
+    // live incident of the brand is resolved after each one (background alerts included).
     const resolveProbeAlerts = async (): Promise<void> => {
-      for (const alert of await probeAlerts.listLive('voltaway')) {
+      for (const incident of await probeAlerts.listLiveIncidents(PROBE_BRAND)) {
+        await probeActions.resolveIncident(incident.id, probeResponder, 'bench probe');
+      }
+      for (const alert of await probeAlerts.listLive(PROBE_BRAND)) {
         await probeActions.resolve(alert.id, probeResponder, 'bench probe');
       }
     };
     // The on-call CM of the example plan, acting as the gateway's sign-in would make them.
-    const probeResponder = { username: 'bench-cm', personId: 'camille', role: 'cm' as const, brandIds: ['voltaway'] };
+    const probeResponder = { username: 'bench-cm', personId: 'camille', role: 'cm' as const, brandIds: [PROBE_BRAND] };
     const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
     const viewer = await signInNewAccount({ redis, keyPrefix }, gatewayUrl, {
       username: 'bench-wall',
@@ -474,6 +478,7 @@ async function main(): Promise<void> {
       brandIds: ['voltaway', 'fleurie'],
     });
     const wall = await connectWall(gatewayUrl, viewer, ['voltaway', 'fleurie']);
+    await resolveProbeAlerts();
     const sentAt = new Map<string, number>();
     let wallLatencies: number[] = [];
     wall.on('mention.created', (mention: { id: string }) => {

@@ -49,6 +49,9 @@ import { SmtpMailer } from './smtp.mailer';
 class PollingLoop {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> = Promise.resolve();
+  /** A run asked for by `kick` and not started yet: later kicks ride on it. */
+  private kicked = false;
+  private stopped = false;
 
   constructor(
     private readonly name: string,
@@ -58,19 +61,30 @@ class PollingLoop {
   ) {}
 
   start(): void {
-    this.timer = setInterval(() => {
-      this.running = this.running.then(async () => {
-        try {
-          await this.work();
-        } catch (error) {
-          const message = error instanceof Error ? error.message : String(error);
-          this.logger.error(`${this.name} failed, retried in ${this.everyMs} ms: ${message}`);
-        }
-      });
-    }, this.everyMs);
+    this.timer = setInterval(() => this.runNext(), this.everyMs);
+  }
+
+  /** A run as soon as the one in progress ends, for work known to be waiting (without waiting for the tick). */
+  kick(): void {
+    if (this.kicked || this.stopped) return;
+    this.kicked = true;
+    this.runNext();
+  }
+
+  private runNext(): void {
+    this.running = this.running.then(async () => {
+      this.kicked = false;
+      try {
+        await this.work();
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        this.logger.error(`${this.name} failed, retried in ${this.everyMs} ms: ${message}`);
+      }
+    });
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     clearInterval(this.timer);
     await this.running;
   }
@@ -107,7 +121,13 @@ class AlerterLifecycle implements OnModuleInit, OnApplicationBootstrap, OnModule
       metrics,
     );
     const wiring = monitoredWiring({ kafka, publisher, topicPrefix: config.kafka.topicPrefix, redis, metrics });
-    this.hits = createAlertHitsConsumer(wiring, { actions, plan: () => plan.current(), groupId: config.groupId });
+    this.hits = createAlertHitsConsumer(wiring, {
+      actions,
+      plan: () => plan.current(),
+      groupId: config.groupId,
+      // A hit's pages are in the outbox now: the relay sends them at once rather than at its next tick.
+      onApplied: () => this.relaying.kick(),
+    });
     this.replies = createReplyQueueConsumer(wiring, {
       actions: replyQueue,
       groupId: config.groupId,

@@ -26,6 +26,8 @@ const ingestEnvironmentSchema = kafkaEnvironmentSchema.merge(redisEnvironmentSch
   PLAN_FILE: z.string().min(1).default('config/crisis-plan.example.yaml'),
   /** How long an ingest key's record is kept in memory: the longest a revocation takes to apply. */
   INGEST_KEY_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
+  /** Kafka producers taken in turn, each with one produce request in flight. */
+  INGEST_PRODUCERS: z.coerce.number().int().min(1).max(16).default(2),
 });
 
 export interface IngestConfig {
@@ -38,6 +40,7 @@ export interface IngestConfig {
   maxClockSkewMs: number;
   planFile: string;
   keyCacheMs: number;
+  producers: number;
   kafka: KafkaSettings;
   redis: RedisSettings;
 }
@@ -57,6 +60,7 @@ export function loadIngestConfig(env: Environment): IngestConfig {
     maxClockSkewMs: parsed.MAX_CLOCK_SKEW_MS,
     planFile: parsed.PLAN_FILE,
     keyCacheMs: parsed.INGEST_KEY_CACHE_MS,
+    producers: parsed.INGEST_PRODUCERS,
     kafka: toKafkaSettings(parsed),
     redis: toRedisSettings(parsed),
   });

@@ -8,7 +8,14 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { systemClock, TOPICS } from '@tocsin/domain';
-import { ensureTocsinTopics, KAFKA_CLIENT, kafkaProviders, RecordPublisher } from '@tocsin/kafka';
+import {
+  ensureTocsinTopics,
+  KAFKA_CLIENT,
+  KAFKA_TELEMETRY,
+  kafkaProviders,
+  RecordPublisher,
+  type KafkaTelemetry,
+} from '@tocsin/kafka';
 import { PlanSource, planSourceProvider } from '@tocsin/plan-source';
 import { IngestKeyStore, REDIS_CLIENT, redisProviders, RedisKeys } from '@tocsin/redis';
 import type Redis from 'ioredis';
@@ -16,26 +23,27 @@ import type { Kafka } from 'kafkajs';
 import { INGEST_CONFIG, type IngestConfig } from './config';
 import { IngestKeyAuthenticator } from './ingest-key.authenticator';
 import { HealthController } from './health.controller';
-import { MentionsController } from './mentions.controller';
+import { MentionsIntake } from './mentions.controller';
+import { PublisherPool } from './publisher.pool';
 
 class IngestLifecycle implements OnModuleInit, OnApplicationShutdown {
   constructor(
     @Inject(INGEST_CONFIG) private readonly config: IngestConfig,
     @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
     @Inject(REDIS_CLIENT) private readonly redis: Redis,
-    private readonly publisher: RecordPublisher,
+    private readonly publishers: PublisherPool,
     private readonly plan: PlanSource,
   ) {}
 
   async onModuleInit(): Promise<void> {
     await this.plan.start({ watch: true });
     await ensureTocsinTopics(this.kafka, this.config.kafka, TOPICS, new Logger('kafka'));
-    await this.publisher.connect();
+    await this.publishers.connect();
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.plan.stop();
-    await this.publisher.disconnect();
+    await this.publishers.disconnect();
     await this.redis.quit();
     new Logger('ingest').log('ingest stopped cleanly: every accepted mention was acknowledged by Kafka');
   }
@@ -47,7 +55,7 @@ export class IngestModule {
     return {
       module: IngestModule,
       imports: loggingImports(config.logFormat, config.logLevels),
-      controllers: [MentionsController, HealthController, MetricsController],
+      controllers: [HealthController, MetricsController],
       providers: [
         { provide: INGEST_CONFIG, useValue: config },
         ...metricsProviders('ingest'),
@@ -60,6 +68,16 @@ export class IngestModule {
           inject: [REDIS_CLIENT, RedisKeys],
         },
         planSourceProvider(config.planFile),
+        {
+          provide: PublisherPool,
+          useFactory: (kafka: Kafka, first: RecordPublisher, telemetry?: KafkaTelemetry) =>
+            new PublisherPool([
+              first,
+              ...Array.from({ length: config.producers - 1 }, () => new RecordPublisher(kafka, telemetry)),
+            ]),
+          inject: [KAFKA_CLIENT, RecordPublisher, { token: KAFKA_TELEMETRY, optional: true }],
+        },
+        MentionsIntake,
         IngestLifecycle,
       ],
     };

@@ -2,16 +2,16 @@ import {
   acknowledge,
   acknowledgeIncident,
   addIncidentNote,
-  alertGroupKey,
   applyHit,
   autoResolveAtMs,
   autoResolveDue,
   composeOutbox,
   dueEscalation,
   dueIncidentEscalation,
-  findInhibitor,
   findSilence,
   followAlert,
+  groupHits,
+  splitInhibited,
   incidentGroupKey,
   newSilenceSchema,
   placeAlert,
@@ -29,6 +29,7 @@ import {
   type IncidentCommandResult,
   type OutboxOptions,
   type Silence,
+  withLastUpdateOnly,
 } from '@tocsin/alerting';
 import { authorize, checkSilence, type AccessDenialCode, type Actor } from '@tocsin/access';
 import type { CrisisPlan, TriggerHit } from '@tocsin/crisis-plan';
@@ -64,6 +65,11 @@ export type SilenceOutcome =
  */
 const TIMER_LEASE_MS = 5_000;
 
+/** The fields of a write that set something: an undefined one leaves its key as an earlier write left it. */
+function definedOf<W extends object>(write: W): Partial<W> {
+  return Object.fromEntries(Object.entries(write).filter(([, value]) => value !== undefined)) as Partial<W>;
+}
+
 /**
  * Alert lifecycle on shared state, for the alerter (hits, timers) and the gateway (commands):
  * folds trigger hits into alerts, runs due escalations and auto-resolves, applies
@@ -93,28 +99,91 @@ export class AlertActions {
 
   /** Folds one trigger hit in; a silenced hit opens nothing and is logged. */
   async handleHit(hit: TriggerHit): Promise<Alert | undefined> {
+    const [alert] = await this.handleHits([hit]);
+    return alert;
+  }
+
+  /**
+   * Folds a batch of trigger hits in, with the outcome of folding them one by one: silences are
+   * read once, and each alert group's hits are applied in one transaction (incident and pages
+   * included), groups one after the other in the order of their first hit, so a group opened by
+   * this batch can inhibit a later one or be joined to the incident a former one opened. A
+   * crisis sends hits by the hundred per group; one transaction each is what made a storm back up.
+   * @returns per group of hits no silence covers, in group order, the alert they ended in
+   */
+  async handleHits(hits: readonly TriggerHit[]): Promise<Array<Alert | undefined>> {
+    if (hits.length === 0) return [];
     const nowMs = this.clock.now();
-    const silence = findSilence(await this.silences.listActive(nowMs), hit, nowMs);
-    if (silence) {
-      this.logger.log(`hit ${hit.triggerId} for ${hit.brandId} silenced by ${silence.id} (${silence.reason})`);
-      return undefined;
-    }
-    const { plan } = this.plan.current();
-    const inhibitor = await this.inhibitorOf(hit);
-    if (inhibitor) return this.foldIntoInhibitor(inhibitor, hit, nowMs);
-    return this.alerts.transactGroup(alertGroupKey(hit), async (live) => {
-      const applied = applyHit(live, hit, plan, nowMs, randomUUID());
-      const grouped = await this.inIncident(applied, plan, nowMs);
-      if (grouped) return grouped;
-      const escalated = dueEscalation(applied.alert, planTargetResolver(plan), nowMs);
-      const write = {
-        alert: escalated.alert,
-        escalationDueAtMs: escalated.nextDueAtMs,
-        autoResolveAtMs: autoResolveAtMs(escalated.alert, plan),
-        result: escalated.alert,
-      };
-      return this.withOutbox(write, [...applied.events, ...escalated.events], nowMs);
+    const silences = await this.silences.listActive(nowMs);
+    const audible = hits.filter((hit) => {
+      const silence = findSilence(silences, hit, nowMs);
+      if (silence) {
+        this.logger.log(`hit ${hit.triggerId} for ${hit.brandId} silenced by ${silence.id} (${silence.reason})`);
+      }
+      return !silence;
     });
+    const alerts: Array<Alert | undefined> = [];
+    for (const [groupKey, ofGroup] of groupHits(audible)) alerts.push(await this.applyGroup(groupKey, ofGroup, nowMs));
+    return alerts;
+  }
+
+  /**
+   * One group's hits. While the group has no live alert, a hit below a live alert of the brand
+   * feeds that alert (inhibition); the first hit that is not inhibited opens the group's alert,
+   * and every later hit of the batch goes to it, as it would one by one.
+   */
+  private async applyGroup(groupKey: string, hits: readonly TriggerHit[], nowMs: number): Promise<Alert | undefined> {
+    const { plan } = this.plan.current();
+    const [first] = hits;
+    if (first === undefined) return undefined;
+    const split = splitInhibited(await this.alerts.listLive(first.brandId), groupKey, hits, plan);
+    let alert: Alert | undefined;
+    for (const { inhibitor, hits: fed } of split.inhibited) alert = await this.foldIntoInhibitor(inhibitor, fed, nowMs);
+    const { own } = split;
+    if (own.length === 0) return alert;
+    return this.alerts.transactGroup(groupKey, (current) => this.foldHits(current, own, plan, nowMs));
+  }
+
+  /**
+   * Inside the group's transaction: each hit is folded as `handleHit` alone would (the alert,
+   * then its incident or its own escalation), on the state the previous hit left in memory, and
+   * the steps become one write: the last value of every key, the events of every step.
+   */
+  private async foldHits(
+    live: Alert | undefined,
+    hits: readonly TriggerHit[],
+    plan: CrisisPlan,
+    nowMs: number,
+  ): Promise<AlertWrite<Alert | undefined>> {
+    const newAlertId = randomUUID();
+    let alert = live;
+    // The incident as this batch left it, once read (watched) in this transaction.
+    let incident: { current: Incident | undefined } | undefined;
+    const events: ConsoleEvent[] = [];
+    const write: Omit<AlertWrite<Alert | undefined>, 'outbox'> = { result: undefined };
+    for (const hit of hits) {
+      const applied = applyHit(alert, hit, plan, nowMs, newAlertId);
+      const placed = await this.placeInIncident(applied, plan, nowMs, incident);
+      let step: Omit<AlertWrite<Alert>, 'outbox'>;
+      if (placed) {
+        incident = { current: placed.write.incident };
+        step = placed.write;
+        events.push(...placed.events);
+      } else {
+        if (applied.alert.incidentId !== undefined) incident = { current: undefined };
+        const escalated = dueEscalation(applied.alert, planTargetResolver(plan), nowMs);
+        step = {
+          alert: escalated.alert,
+          escalationDueAtMs: escalated.nextDueAtMs,
+          autoResolveAtMs: autoResolveAtMs(escalated.alert, plan),
+          result: escalated.alert,
+        };
+        events.push(...applied.events, ...escalated.events);
+      }
+      alert = step.result;
+      Object.assign(write, definedOf(step));
+    }
+    return this.withOutbox(write, withLastUpdateOnly(events), nowMs);
   }
 
   /**
@@ -124,13 +193,27 @@ export class AlertActions {
    * plan, or an alert stored before them, which keeps escalating as it did.
    */
   private async inIncident(applied: AlertChange, plan: CrisisPlan, nowMs: number) {
+    const placed = await this.placeInIncident(applied, plan, nowMs);
+    return placed && this.withOutbox(placed.write, placed.events, nowMs);
+  }
+
+  /**
+   * The incident change of `inIncident` and its events, not yet with their outbox. `known` is
+   * the alert's incident as already read (and watched) in this transaction, if it was.
+   */
+  private async placeInIncident(
+    applied: AlertChange,
+    plan: CrisisPlan,
+    nowMs: number,
+    known?: { current: Incident | undefined },
+  ) {
     const settings = plan.incidents;
     const { alert } = applied;
     const opened = applied.events.some((event) => event.kind === 'alert.opened');
     if (!settings || (alert.incidentId === undefined && !opened)) return undefined;
     let change: IncidentChange;
     if (alert.incidentId !== undefined) {
-      const incident = await this.alerts.readIncident(alert.incidentId);
+      const incident = known ? known.current : await this.alerts.readIncident(alert.incidentId);
       if (!incident) return undefined;
       change = followAlert(incident, alert, plan, nowMs);
     } else {
@@ -138,11 +221,11 @@ export class AlertActions {
       const live = await this.alerts.readJoinableIncident(alert.brandId, groupKey, settings, nowMs);
       change = placeAlert(live, alert, plan, settings, nowMs, randomUUID());
     }
-    return this.incidentWrite(change, applied, plan, nowMs);
+    return this.incidentStep(change, applied, plan, nowMs);
   }
 
-  /** An alert change and the incident change it made, with the incident's due pages, as one write. */
-  private incidentWrite(change: IncidentChange, applied: AlertChange, plan: CrisisPlan, nowMs: number) {
+  /** An alert change and the incident change it made, with the incident's due pages, as one write and its events. */
+  private incidentStep(change: IncidentChange, applied: AlertChange, plan: CrisisPlan, nowMs: number) {
     const escalated = dueIncidentEscalation(change.incident, planTargetResolver(plan), nowMs);
     const member = change.alerts.find((candidate) => candidate.id === applied.alert.id) ?? applied.alert;
     // The alert's own events carry it as a member of its incident, so consoles can place it.
@@ -155,28 +238,29 @@ export class AlertActions {
       incidentEscalationDueAtMs: escalated.nextDueAtMs,
       result: member,
     };
-    return this.withOutbox(write, [...alertEvents, ...change.events, ...escalated.events], nowMs);
+    const events: ConsoleEvent[] = [...alertEvents, ...change.events, ...escalated.events];
+    return { write, events };
   }
 
-  /** A live higher-level alert of the brand, when the hit's own group has no live alert. */
-  private async inhibitorOf(hit: TriggerHit): Promise<Alert | undefined> {
-    const live = await this.alerts.listLive(hit.brandId);
-    if (live.some((alert) => alert.groupKey === alertGroupKey(hit))) return undefined;
-    return findInhibitor(live, hit, this.plan.current().plan);
-  }
-
-  /** The hit pages nobody: it becomes evidence of the brand's higher alert. */
-  private async foldIntoInhibitor(inhibitor: Alert, hit: TriggerHit, nowMs: number): Promise<Alert | undefined> {
+  /** The hits page nobody: they become evidence of the brand's higher alert. */
+  private async foldIntoInhibitor(
+    inhibitor: Alert,
+    hits: readonly TriggerHit[],
+    nowMs: number,
+  ): Promise<Alert | undefined> {
     const { plan } = this.plan.current();
     return this.alerts.transactAlert<Alert | undefined>(inhibitor.id, (current) => {
       if (!current) return { result: undefined };
-      const applied = applyHit(current, hit, plan, nowMs, randomUUID());
-      const write = {
-        alert: applied.alert,
-        autoResolveAtMs: autoResolveAtMs(applied.alert, plan),
-        result: applied.alert,
-      };
-      return this.withOutbox(write, applied.events, nowMs);
+      const newAlertId = randomUUID();
+      let alert = current;
+      const events: AlertEvent[] = [];
+      for (const hit of hits) {
+        const applied = applyHit(alert, hit, plan, nowMs, newAlertId);
+        alert = applied.alert;
+        events.push(...applied.events);
+      }
+      const write = { alert, autoResolveAtMs: autoResolveAtMs(alert, plan), result: alert };
+      return this.withOutbox(write, withLastUpdateOnly(events), nowMs);
     });
   }
 

@@ -19,3 +19,4 @@ export * from './incident-report-email';
 export * from './webhook-signature';
 export * from './webhook-url';
 export * from './email-page';
+export * from './hit-batch';

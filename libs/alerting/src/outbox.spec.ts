@@ -25,8 +25,8 @@ describe(composeOutbox.name, () => {
   it('sends every event to the consoles first, then each page to the personal and org webhooks', () => {
     const messages = composeOutbox(openedAndPaged(), plan, options);
     expect(messages.map((message) => `${message.channel}:${message.key}`)).toEqual([
-      `socket:a-1/alert.opened/${T0}/0`,
-      `socket:a-1/alert.escalated/${T0}/1`,
+      `socket:a-1/alert.opened/${T0}/r3/0`,
+      `socket:a-1/alert.escalated/${T0}/r3/1`,
       'webhook:a-1/page-1/person-ana',
       'webhook:a-1/page-1/org-slack',
     ]);
@@ -41,6 +41,14 @@ describe(composeOutbox.name, () => {
   it('gives a page the same keys however often it is composed', () => {
     const events = openedAndPaged();
     expect(composeOutbox(events, plan, options)).toEqual(composeOutbox(events, plan, options));
+  });
+
+  it('gives two changes of one alert in the same millisecond different console keys', () => {
+    const opened = applyHit(undefined, hitWith({ atMs: T0 }), plan, T0, 'a-3');
+    const updated = applyHit(opened.alert, hitWith({ evidence: { mentionKey: 'twitter:2' } }), plan, T0, 'a-4');
+    const [first] = composeOutbox(opened.events, plan, options);
+    const [second] = composeOutbox(updated.events, plan, options);
+    expect(first?.key).not.toEqual(second?.key);
   });
 
   it('sends no webhook for an event that pages nobody', () => {

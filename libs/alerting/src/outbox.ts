@@ -27,6 +27,15 @@ export function subjectOf(event: ConsoleEvent): Alert | Incident {
   return 'alert' in event ? event.alert : event.incident;
 }
 
+/**
+ * How far an alert or incident has come: every change that tells something adds an audit or
+ * timeline entry or a piece of evidence, so two changes of one subject never share a revision,
+ * even in the same millisecond (a batch of hits applies several at one instant).
+ */
+function revisionOf(subject: Alert | Incident): number {
+  return 'audit' in subject ? subject.audit.length + subject.evidence.count : subject.timeline.length;
+}
+
 export const WEBHOOK_FORMATS = ['json', 'slack'] as const;
 
 /** A page to POST; `attempts` counts the attempts made so far. */
@@ -70,7 +79,8 @@ export interface OutboxOptions {
  * The messages of one alert or incident change, in the order they must be sent: each event to
  * the consoles (an opening event goes to the people its first step pages, known only once the
  * escalation ran), then each page as webhooks — each recipient's own, plus the org-wide ones.
- * Keys are derived from the subject and its page number, so the same page always has the same key.
+ * Keys are derived from the subject, its revision and its page number, so the same page always
+ * has the same key and two changes never share one.
  */
 export function composeOutbox(
   events: readonly ConsoleEvent[],
@@ -87,7 +97,7 @@ export function composeOutbox(
         : subject.pagedUserIds;
     messages.push({
       channel: 'socket',
-      key: `${subject.id}/${event.kind}/${event.atMs}/${index}`,
+      key: `${subject.id}/${event.kind}/${event.atMs}/r${revisionOf(subject)}/${index}`,
       alertId: subject.id,
       event,
       userIds,
