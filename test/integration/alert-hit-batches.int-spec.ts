@@ -41,7 +41,8 @@ function hitOf(group: string, brandId: string, n: number, level: 'alert' | 'cris
 /**
  * A crisis storm, interleaved as the pipeline sends it: fleurie's g1 and g2 open alerts (g2
  * rises to crisis mid-storm), voltaway's g3 opens one, g4 a crisis, and g5's lower hits come
- * while g4 is live (inhibited: they feed g4). A replayed mention of g1 is in it too.
+ * while g4 is live (inhibited: they feed g4, unless the plan's incidents gather them, then g5
+ * opens and joins the incident). A replayed mention of g1 is in it too.
  */
 function storm(): TriggerHit[] {
   const lanes: TriggerHit[][] = [
@@ -188,23 +189,31 @@ describe('AlertActions.handleHits on real Redis', () => {
       voltaway: {
         level: 'crisis',
         state: 'open',
-        members: ['voltaway/g3', 'voltaway/g4'],
+        members: ['voltaway/g3', 'voltaway/g4', 'voltaway/g5'],
         timeline: [
           'opened voltaway/g3',
           'notified ',
           'alert-joined voltaway/g4',
           'level-raised voltaway/g4',
           'notified ',
+          'alert-joined voltaway/g5',
         ],
       },
     });
-    // g5 never opened: its hits fed g4 (replayed g1 #3 counted once).
-    expect(Object.keys(batched.alerts).sort()).toEqual(['fleurie/g1', 'fleurie/g2', 'voltaway/g3', 'voltaway/g4']);
+    // g5 joined the crisis's incident below its level: no page of its own (replayed g1 #3 counted once).
+    expect(Object.keys(batched.alerts).sort()).toEqual([
+      'fleurie/g1',
+      'fleurie/g2',
+      'voltaway/g3',
+      'voltaway/g4',
+      'voltaway/g5',
+    ]);
     expect(batched.alerts['fleurie/g1']?.count).toBe(12);
-    expect(batched.alerts['voltaway/g4']?.count).toBe(6);
+    expect(batched.alerts['voltaway/g4']?.count).toBe(2);
+    expect(batched.alerts['voltaway/g5']?.count).toBe(4);
     // The crisis page after g2 joined names it: "1 more signal joined".
     expect(batched.pages).toContain('incident fleurie step 0: camille, 1 joined');
-    // One console update per transaction: the four groups', and g5's hits fed to g4.
+    // One console update per transaction: one per group.
     expect(batched.updates).toBe(5);
     expect(oneByOne.updates).toBeGreaterThan(20);
   });
