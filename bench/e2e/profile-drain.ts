@@ -1,10 +1,10 @@
 import Redis from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, openSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
-import { toRawRecord } from '@tocsin/kafka';
+import { ensureTopics, toRawRecord } from '@tocsin/kafka';
 import { freePort } from '../../test/support/free-port';
 import { measureRawCeiling } from './raw-ceiling';
 import { benchMention } from './load-generator';
@@ -93,10 +93,10 @@ async function drain(options: DrainOptions): Promise<Drain> {
   const admin = kafka.admin();
   await admin.connect();
   const topics = ['mentions.raw', 'mentions.enriched', 'mentions.tallies', 'mentions.dlq', 'alerts.signals'];
-  await admin.createTopics({
-    waitForLeaders: true,
-    topics: topics.map((topic) => ({ topic: `${prefix}${topic}`, numPartitions: 6, replicationFactor: 1 })),
-  });
+  await ensureTopics(
+    kafka,
+    topics.map((topic) => ({ topic: `${prefix}${topic}`, numPartitions: 6 })),
+  );
   const producer = kafka.producer({ allowAutoTopicCreation: false });
   await producer.connect();
   const startMs = Date.now() - 60 * 60_000;
@@ -199,11 +199,13 @@ async function drain(options: DrainOptions): Promise<Drain> {
   const keys = await redis.keys(`${runId}:*`);
   if (keys.length > 0) await redis.unlink(...keys);
   redis.disconnect();
-  const first = join(dir, '0');
-  const file = readdirSync(first).find((name) => name.endsWith('.cpuprofile'));
-  if (!file) throw new Error(`no .cpuprofile written in ${first}`);
-  result.profile = join(first, file);
-  return result;
+  // The first instance that wrote one: an instance that left the group early may have written none.
+  for (let instance = 0; instance < instances; instance += 1) {
+    const written = join(dir, String(instance));
+    const file = existsSync(written) ? readdirSync(written).find((name) => name.endsWith('.cpuprofile')) : undefined;
+    if (file) return { ...result, profile: join(written, file) };
+  }
+  throw new Error(`no .cpuprofile written under ${dir}`);
 }
 
 /**
