@@ -154,7 +154,7 @@ export function createEnrichmentConsumer(
         caughtUp: BigInt(batch.lastOffset) + 1n >= BigInt(batch.highWatermark),
         reportedAtMs: nowMs,
       };
-      // Every plan brand hears of the partition's progress, so a quiet brand's intervals close too.
+      // Every plan brand hears how far the partition got, so none waits for it in vain.
       const batchTallies = planBrandIds.map((brandId): WindowTally => ({
         brandId,
         ...progress,

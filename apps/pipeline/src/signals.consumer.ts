@@ -79,6 +79,12 @@ function futureTallyReason(tally: WindowTally, nowMs: number, maxClockSkewMs: nu
   return `tally dated ${new Date(newestMs).toISOString()} is ahead of the clock by more than MAX_CLOCK_SKEW_MS = ${maxClockSkewMs} ms`;
 }
 
+/**
+ * Bound on the time between a raw record's timestamp (stamped by ingest's producer) and its
+ * append to the log: queueing in the send coalescer and a busy broker take seconds, not more.
+ */
+export const APPEND_MARGIN_MS = 5_000;
+
 /** Spike triggers keep no memory (see evaluateSignal). */
 const NO_TRIGGER_STATE = createTriggerState();
 
@@ -166,7 +172,12 @@ export function createSignalsConsumer(
 
     const progressByBrand = new Map<string, SourcesProgress>();
     for (const [brandId, brandSources] of Object.entries(sources)) {
-      const progress = sourcesProgress(brandSources, nowMs, idleMs);
+      const progress = sourcesProgress(brandSources, {
+        nowMs,
+        idleMs,
+        appendMarginMs: APPEND_MARGIN_MS,
+        liveSinceMs,
+      });
       if (progress !== null) progressByBrand.set(brandId, progress);
     }
     // A quiet brand's intervals close as zeros while its live neighbours talk (brands of this

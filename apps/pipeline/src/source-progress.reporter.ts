@@ -15,12 +15,15 @@ export interface SourceProgressDependencies {
   brandIds: () => readonly string[];
   clock: Clock;
   everyMs: number;
+  /** How long reports go on after the topic last changed: until the windows call it settled. */
+  settleMs: number;
   logger: Pick<Logger, 'warn'>;
 }
 
 /**
  * Tells every brand's windows, every `everyMs`, which partitions of mentions.raw have nothing
- * pending (the enrichment group committed their end). A partition with no traffic publishes no
+ * pending (the enrichment group committed their end), for `settleMs` after the topic last
+ * changed (a topic idle for longer costs nothing). A partition with no traffic publishes no
  * tally of its own, and the windows would otherwise wait for it (see sourcesEventTimeMs). The
  * offsets are read after the clock, so a partition said caught up at that time was: whatever was
  * appended before is committed, and its tallies were published before the commit. Any instance
@@ -30,6 +33,9 @@ export class SourceProgressReporter {
   private admin: Admin | undefined;
   private timer: NodeJS.Timeout | undefined;
   private partitions = 1;
+  /** Ends and caught-up partitions last seen, and since when: a topic long unchanged needs no new report. */
+  private lastSeen = '';
+  private lastChangedAtMs = 0;
 
   constructor(private readonly deps: SourceProgressDependencies) {}
 
@@ -88,7 +94,13 @@ export class SourceProgressReporter {
       return offset >= 0n ? offset >= BigInt(end.high) : BigInt(end.high) === BigInt(end.low);
     });
     const brandIds = deps.brandIds();
-    if (caughtUp.length === 0 || brandIds.length === 0) return;
+    const seen = [ends.map((end) => end.high), caughtUp.map((end) => end.partition), brandIds].join('|');
+    if (seen !== this.lastSeen) {
+      this.lastSeen = seen;
+      this.lastChangedAtMs = reportedAtMs;
+    }
+    const unchanged = reportedAtMs - this.lastChangedAtMs > deps.settleMs;
+    if (caughtUp.length === 0 || brandIds.length === 0 || unchanged) return;
     const saved = await Promise.all(
       caughtUp.map((end) => deps.checkpoints.load(topic, end.partition, readEnrichmentCheckpoint)),
     );

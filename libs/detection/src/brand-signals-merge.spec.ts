@@ -14,6 +14,7 @@ import { recordSource, sourcesProgress, tallyObservations, type BrandSources } f
 
 const MINUTE_MS = 60_000;
 const START_MS = Date.UTC(2026, 0, 5);
+const DAY_MS = 86_400_000;
 const settings: BrandWindowSettings = {
   ...DEFAULT_BRAND_WINDOW_SETTINGS,
   intervalMs: MINUTE_MS,
@@ -143,6 +144,7 @@ describe(recordSource.name, () => {
 
 describe(sourcesProgress.name, () => {
   const IDLE_MS = 10_000;
+  const judged = (nowMs: number, liveSinceMs = 0) => ({ nowMs, idleMs: IDLE_MS, appendMarginMs: 100, liveSinceMs });
 
   function sources(...tallies: WindowTally[]): BrandSources {
     return tallies.reduce<BrandSources | undefined>(
@@ -157,7 +159,7 @@ describe(sourcesProgress.name, () => {
       tally(1, '10', { eventTimeMs: START_MS + 5 * MINUTE_MS }),
       tally(2, '10', { eventTimeMs: START_MS + 20 * MINUTE_MS }),
     );
-    expect(sourcesProgress(backfill, 2_000, IDLE_MS)).toEqual({
+    expect(sourcesProgress(backfill, judged(2_000, START_MS + DAY_MS))).toEqual({
       eventTimeMs: START_MS + 5 * MINUTE_MS,
       settled: false,
     });
@@ -166,10 +168,10 @@ describe(sourcesProgress.name, () => {
   it('lets a partition caught up after the newest append stop holding, and the newest event time count once none holds', () => {
     const settled = sources(
       tally(0, '10', { eventTimeMs: START_MS + 30 * MINUTE_MS, caughtUp: true, appendedUntilMs: 900 }),
-      tally(1, '10', { eventTimeMs: START_MS + 5 * MINUTE_MS, caughtUp: true }),
-      tally(2, '10', { eventTimeMs: START_MS + 20 * MINUTE_MS, caughtUp: true }),
+      tally(1, '10', { eventTimeMs: START_MS + 5 * MINUTE_MS, caughtUp: true, appendedUntilMs: 900 }),
+      tally(2, '10', { eventTimeMs: START_MS + 20 * MINUTE_MS, caughtUp: true, appendedUntilMs: 900 }),
     );
-    expect(sourcesProgress(settled, 2_000, IDLE_MS)).toEqual({ eventTimeMs: START_MS + 30 * MINUTE_MS, settled: true });
+    expect(sourcesProgress(settled, judged(2_000))).toEqual({ eventTimeMs: START_MS + 30 * MINUTE_MS, settled: true });
   });
 
   it('holds a brand at a partition caught up before another partition got newer records, until it is idle', () => {
@@ -183,16 +185,37 @@ describe(sourcesProgress.name, () => {
       tally(1, '10', { eventTimeMs: START_MS + 5 * MINUTE_MS, caughtUp: true, reportedAtMs: 1_000 }),
       tally(2, '10', { eventTimeMs: START_MS + 20 * MINUTE_MS, caughtUp: true, reportedAtMs: 1_600 }),
     );
-    expect(sourcesProgress(racing, 2_000, IDLE_MS)).toEqual({ eventTimeMs: START_MS + 5 * MINUTE_MS, settled: false });
-    expect(sourcesProgress(racing, 1_000 + IDLE_MS, IDLE_MS)).toEqual({
+    expect(sourcesProgress(racing, judged(2_000, START_MS + DAY_MS))).toEqual({
+      eventTimeMs: START_MS + 5 * MINUTE_MS,
+      settled: false,
+    });
+    expect(sourcesProgress(racing, judged(1_000 + IDLE_MS, START_MS + DAY_MS))).toEqual({
       eventTimeMs: START_MS + 30 * MINUTE_MS,
       settled: true,
     });
   });
 
+  it('holds a live brand at most the append margin behind a caught-up partition report', () => {
+    const live = sources(
+      tally(0, '10', { eventTimeMs: 5_000, caughtUp: false, appendedUntilMs: 9_000, reportedAtMs: 9_000 }),
+      tally(1, '10', { eventTimeMs: 1_000, caughtUp: true, appendedUntilMs: 0, reportedAtMs: 8_000 }),
+      tally(2, '10', { eventTimeMs: 7_000, caughtUp: true, appendedUntilMs: 0, reportedAtMs: 8_000 }),
+    );
+    expect(sourcesProgress(live, judged(9_500, 1))).toEqual({ eventTimeMs: 5_000, settled: false });
+    const quiet = recordSource(
+      live,
+      tally(0, '20', { eventTimeMs: 9_000, caughtUp: true, reportedAtMs: 9_050, appendedUntilMs: 9_000 }),
+      9_500,
+    ).sources;
+    expect(sourcesProgress(quiet, judged(9_500, 1))).toEqual({ eventTimeMs: 7_900, settled: false });
+  });
+
   it('waits for a partition never heard of, for as long as a partition may be idle', () => {
-    const partial = sources(tally(0, '10', { caughtUp: true }), tally(1, '10', { caughtUp: true }));
-    expect(sourcesProgress(partial, 2_000, IDLE_MS)).toBeNull();
-    expect(sourcesProgress(partial, 1_000 + IDLE_MS, IDLE_MS)).toEqual({ eventTimeMs: START_MS, settled: true });
+    const partial = sources(
+      tally(0, '10', { caughtUp: true, appendedUntilMs: 0 }),
+      tally(1, '10', { caughtUp: true, appendedUntilMs: 0 }),
+    );
+    expect(sourcesProgress(partial, judged(2_000))).toBeNull();
+    expect(sourcesProgress(partial, judged(1_000 + IDLE_MS))).toEqual({ eventTimeMs: START_MS, settled: true });
   });
 });

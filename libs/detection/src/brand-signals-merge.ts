@@ -98,22 +98,40 @@ export interface SourcesProgress {
   settled: boolean;
 }
 
+/** How the merging stage judges its sources' progress. */
+export interface SourcesJudgement {
+  /** The merging stage's clock, ms since epoch. */
+  nowMs: number;
+  /** How long a caught-up partition or one never heard of may stay silent, ms. */
+  idleMs: number;
+  /**
+   * Most time between a record's append timestamp (its producer's clock) and its append to the
+   * log, ms: a partition caught up at R may still be missing records stamped after R − this.
+   */
+  appendMarginMs: number;
+  /** A brand whose newest event time is older than this is in a backfill, not live. */
+  liveSinceMs: number;
+}
+
 /**
  * The event time every source partition has got past, for one brand: the per-partition
  * watermark of stream processors (the minimum over the inputs), so a backfill racing over
  * partitions at different speeds does not close an interval before the slowest one counted it.
- * A partition does not hold the brand back when it was caught up after the newest append any
- * partition reported (it has nothing pending), or caught up and silent for `idleMs` (an idle
- * partition). A partition never heard of holds it back for `idleMs` after the brand's first
- * report. When no partition holds it back, the newest event time of any partition counts, as
- * when one partition carried the whole brand.
- * @param nowMs the merging stage's clock, ms since epoch
- * @param idleMs how long a caught-up partition or one never heard of may stay silent, ms
+ * A partition does not hold the brand back when it was caught up well after the newest append
+ * any partition reported (it has nothing pending), or caught up and silent for `idleMs` (an idle
+ * partition). A caught-up partition of a live brand holds it at most `appendMarginMs` behind its
+ * report: what comes later is dated about when it comes. A partition never heard of holds the
+ * brand back for `idleMs` after its first report. When no partition holds it back, the newest
+ * event time of any partition counts, as when one partition carried the whole brand.
  * @returns how far the brand may close, or null while partitions are awaited
  */
-export function sourcesProgress(sources: BrandSources, nowMs: number, idleMs: number): SourcesProgress | null {
+export function sourcesProgress(sources: BrandSources, judgement: SourcesJudgement): SourcesProgress | null {
+  const { nowMs, idleMs, appendMarginMs, liveSinceMs } = judgement;
   const reported = Object.values(sources.byPartition);
+  if (reported.length === 0) return null;
   const newestAppendMs = Math.max(0, ...reported.map((progress) => progress.appendedUntilMs));
+  const newestEventMs = Math.max(...reported.map((progress) => progress.eventTimeMs));
+  const live = newestEventMs >= liveSinceMs;
   let holding = Infinity;
   for (let partition = 0; partition < sources.partitions; partition += 1) {
     const progress = sources.byPartition[String(partition)];
@@ -121,11 +139,16 @@ export function sourcesProgress(sources: BrandSources, nowMs: number, idleMs: nu
       if (nowMs - sources.sinceMs < idleMs) return null;
       continue;
     }
-    const idle = progress.reportedAtMs >= newestAppendMs || nowMs - progress.reportedAtMs >= idleMs;
-    if (progress.caughtUp && idle) continue;
+    if (progress.caughtUp) {
+      const settled = progress.reportedAtMs - appendMarginMs >= newestAppendMs;
+      if (settled || nowMs - progress.reportedAtMs >= idleMs) continue;
+      if (live) {
+        holding = Math.min(holding, Math.max(progress.eventTimeMs, progress.reportedAtMs - appendMarginMs));
+        continue;
+      }
+    }
     holding = Math.min(holding, progress.eventTimeMs);
   }
   if (holding !== Infinity) return { eventTimeMs: holding, settled: false };
-  if (reported.length === 0) return null;
-  return { eventTimeMs: Math.max(...reported.map((progress) => progress.eventTimeMs)), settled: true };
+  return { eventTimeMs: newestEventMs, settled: true };
 }
