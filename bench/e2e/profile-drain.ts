@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ensureTopics, toRawRecord } from '@tocsin/kafka';
+import { ensureTopics, SINGLE_BROKER_REPLICATION, toRawRecord } from '@tocsin/kafka';
 import { freePort } from '../../test/support/free-port';
 import { measureRawCeiling } from './raw-ceiling';
 import { benchMention } from './load-generator';
@@ -240,7 +240,8 @@ async function main(): Promise<void> {
   }
   const kafka = new Kafka({ clientId: 'profile-ceiling', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
   const ceilingTopic = `profile-ceiling-${Date.now().toString(36)}`;
-  const ceiling = await measureRawCeiling(kafka, ceilingTopic, mentions);
+  // Its topics are created with one replica (below), so the ceiling's is too.
+  const ceiling = await measureRawCeiling(kafka, ceilingTopic, mentions, SINGLE_BROKER_REPLICATION);
   const admin = kafka.admin();
   await admin.connect();
   await admin.deleteTopics({ topics: [ceilingTopic] });
