@@ -33,22 +33,18 @@ export function enrichMention(
   enrichedAtIso: string,
 ): { mention: EnrichedMention; unknownBrandIds: string[] } {
   const known = knownBrandIds(matchers);
-  const kept: string[] = [];
-  const unknownBrandIds: string[] = [];
-  for (const id of mention.brandIds ?? []) (known.has(id) ? kept : unknownBrandIds).push(id);
+  const named = mention.brandIds ?? [];
   const sentiment = analyzeSentiment(mention.text, { lang: mention.lang });
-  // Matching reads four fields: no copy of the whole mention for it (one less object a mention).
-  const matched = { text: mention.text, author: mention.author, inReplyTo: mention.inReplyTo, brandIds: kept };
   return {
     mention: {
       ...mention,
       key: mentionKey(mention),
       lang: sentiment.lang,
-      brandIds: matchBrands(matched, matchers),
+      brandIds: matchBrands({ ...mention, brandIds: named.filter((id) => known.has(id)) }, matchers),
       sentiment,
       enrichedAt: enrichedAtIso,
     },
-    unknownBrandIds,
+    unknownBrandIds: named.filter((id) => !known.has(id)),
   };
 }
 
