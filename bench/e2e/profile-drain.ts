@@ -6,60 +6,15 @@ import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { toRawRecord } from '@tocsin/kafka';
 import { freePort } from '../../test/support/free-port';
+import { cpuSecondsOf, printCpuProfileSummary, type CpuProfile } from './app-process';
 import { benchMention } from './load-generator';
 
 const USAGE =
   'usage: npx tsx bench/e2e/profile-drain.ts [--mentions N] [--hot] [--node-arg ARG]… (KAFKA_BROKERS, REDIS_URL; apps built)';
 const ROOT = resolve(__dirname, '../..');
 
-interface ProfileNode {
-  id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
-  children?: number[];
-}
-interface CpuProfile {
-  nodes: ProfileNode[];
-  samples: number[];
-  timeDeltas: number[];
-}
-
-/** CPU seconds (user + system) a process has used so far, from /proc. */
-function cpuSecondsOf(pid: number | undefined): number {
-  if (pid === undefined) return Number.NaN;
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  // utime and stime are fields 14 and 15 of stat, in clock ticks (100 a second on Linux).
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
 function say(message: string): void {
   process.stderr.write(`profile-drain: ${message}\n`);
-}
-
-/** Self time per function, and per source file, as shares of all samples. */
-function summarize(profile: CpuProfile): void {
-  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
-  const selfByFunction = new Map<string, number>();
-  const selfByFile = new Map<string, number>();
-  profile.samples.forEach((id, index) => {
-    const node = byId.get(id);
-    if (!node) return;
-    const delta = profile.timeDeltas[index] ?? 0;
-    const file = node.callFrame.url.replace(/^file:\/\//, '').replace(ROOT, '.') || '(native)';
-    const name = `${node.callFrame.functionName || '(anonymous)'} ${file}:${node.callFrame.lineNumber + 1}`;
-    selfByFunction.set(name, (selfByFunction.get(name) ?? 0) + delta);
-    const module = file.includes('node_modules/') ? file.replace(/.*node_modules\/((@[^/]+\/)?[^/]+).*/, '$1') : file;
-    selfByFile.set(module, (selfByFile.get(module) ?? 0) + delta);
-  });
-  const total = [...selfByFunction.values()].reduce((sum, value) => sum + value, 0);
-  const top = (map: Map<string, number>, count: number): void => {
-    for (const [name, micros] of [...map.entries()].sort((a, b) => b[1] - a[1]).slice(0, count)) {
-      console.log(`  ${((micros / total) * 100).toFixed(1).padStart(5)} %  ${name}`);
-    }
-  };
-  console.log(`self time, ${(total / 1e6).toFixed(1)} s sampled — by function:`);
-  top(selfByFunction, 30);
-  console.log('by file or package:');
-  top(selfByFile, 20);
 }
 
 /**
@@ -170,7 +125,7 @@ async function main(): Promise<void> {
   redis.disconnect();
   const file = readdirSync(dir).find((name) => name.endsWith('.cpuprofile'));
   if (!file) throw new Error(`no .cpuprofile written in ${dir}`);
-  summarize(JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile);
+  printCpuProfileSummary(JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile);
   say(`profile: ${join(dir, file)}`);
 }
 

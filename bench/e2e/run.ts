@@ -12,6 +12,7 @@ import { systemClock } from '@tocsin/domain';
 import { PlanSource } from '@tocsin/plan-source';
 import type { TopicReplication } from '@tocsin/kafka';
 import { AlertStore, IngestKeyStore, OutboxStore, RedisKeys, SilenceStore } from '@tocsin/redis';
+import { waitHealthy } from './app-process';
 import { PageReceiver, PROBE_BRAND, runCrisisProbes } from './crisis-probe';
 import { signInNewAccount, type SignedInClient } from '../../test/support/sessions';
 import { IngestClient, percentile, runClosedLoop, runOpenLoop } from './load-generator';
@@ -173,21 +174,6 @@ class AppProcesses {
     });
     await Promise.all(stopping);
   }
-}
-
-async function waitHealthy(url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last = 'no answer';
-  while (Date.now() < deadline) {
-    const answer = await fetch(url).then(
-      (response) => `${response.status}`,
-      (error: unknown) => String(error),
-    );
-    if (answer === '200') return;
-    last = answer;
-    await new Promise((done) => setTimeout(done, 250));
-  }
-  throw new Error(`${url} not healthy after ${timeoutMs} ms (last: ${last})`);
 }
 
 /** Records of `topic` not yet committed by `groupId`, over all partitions. */
