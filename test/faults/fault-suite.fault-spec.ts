@@ -84,13 +84,34 @@ async function postUntilAccepted(ingest: IngestEndpoint, mentions: readonly Ment
   }
 }
 
+/** How often the console reads the live alerts again (console.page.ts, LIVE_RESYNC_MS). */
+const CONSOLE_RESYNC_MS = 30_000;
+
 /**
  * The moment the fault strikes, a crisis for a third brand: how long from sending it until
- * the CM's console, on the gateway that stays up, shows the alert.
+ * the CM's console, on the gateway that stays up, shows the alert: pushed, or read again as the
+ * console does every 30 s (a push can be lost while a gateway's Redis subscriber reconnects).
  */
 async function probeAlertDelay(cmSocket: Socket, ingest: IngestEndpoint, runId: string): Promise<number> {
   const sentAtMs = Date.now();
-  const opened = waitForEvent<Opened>(cmSocket, 'alert.opened', (e) => e.alert.brandId === 'aurore', 90_000);
+  const pushed = waitForEvent<Opened>(cmSocket, 'alert.opened', (e) => e.alert.brandId === 'aurore', 90_000);
+  let resync: NodeJS.Timeout | undefined;
+  const reread = new Promise<void>((resolve) => {
+    resync = setInterval(() => {
+      void cmSocket
+        .timeout(5_000)
+        .emitWithAck('subscribe', { brandIds: ['aurore'] })
+        .then(
+          (answer: { ok: boolean; alerts?: Array<{ brandId: string }> }) => {
+            if (answer.ok && answer.alerts?.some((alert) => alert.brandId === 'aurore')) resolve();
+          },
+          () => undefined,
+        );
+    }, CONSOLE_RESYNC_MS);
+  });
+  // Once the alert is read again, the push's own timeout later is no failure.
+  pushed.catch(() => undefined);
+  const opened = Promise.race([pushed, reread]).finally(() => clearInterval(resync));
   const probe: Mention = {
     id: `${runId}-probe`,
     platform: 'twitter',

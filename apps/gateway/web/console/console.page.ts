@@ -22,6 +22,11 @@ import { bindSilences, loadSilences, prefillSilence, renderSilenceBrands } from 
 
 const HISTORY_LIMIT = 100;
 const DETAIL_REFRESH_MS = 10_000;
+/**
+ * Live alerts are read again this often: an event pushed while another gateway's Redis
+ * subscriber was reconnecting never reaches this socket, and a CM must still see the alert.
+ */
+const LIVE_RESYNC_MS = 30_000;
 const ALERT_EVENTS: readonly AlertEventView['kind'][] = [
   'alert.opened',
   'alert.updated',
@@ -399,6 +404,9 @@ async function start(): Promise<void> {
   detailElements.silenceLike.addEventListener('click', prefillSilence);
   document.addEventListener('keydown', onKeyDown);
   setInterval(tick, 1000);
+  setInterval(() => {
+    if (socket?.connected && document.visibilityState === 'visible') syncSubscription();
+  }, LIVE_RESYNC_MS);
   setInterval(() => {
     const alert = selectedAlert();
     if (alert && alert.state !== 'resolved' && document.visibilityState === 'visible') void loadDetail(alert.id);
