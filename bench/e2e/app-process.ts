@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 
 const ROOT = resolve(__dirname, '../..');
 
@@ -9,7 +9,7 @@ interface ProfileNode {
 }
 
 /** What `node --cpu-prof` writes, as far as the summary reads it. */
-export interface CpuProfile {
+interface CpuProfile {
   nodes: ProfileNode[];
   samples: number[];
   timeDeltas: number[];
@@ -39,8 +39,16 @@ export function cpuSecondsOf(pid: number | undefined): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
+/** Summarises the profile `node --cpu-prof` wrote in `dir`, and returns its path. */
+export function printCpuProfileIn(dir: string): string {
+  const file = readdirSync(dir).find((name) => name.endsWith('.cpuprofile'));
+  if (!file) throw new Error(`no .cpuprofile written in ${dir}`);
+  printCpuProfileSummary(JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile);
+  return join(dir, file);
+}
+
 /** Prints busy self time (idle left out) per function and per file or package, as shares. */
-export function printCpuProfileSummary(profile: CpuProfile): void {
+function printCpuProfileSummary(profile: CpuProfile): void {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const selfByFunction = new Map<string, number>();
   const selfByPackage = new Map<string, number>();

@@ -1,12 +1,12 @@
 import Redis from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import { spawn } from 'node:child_process';
-import { mkdirSync, openSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, openSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { toRawRecord } from '@tocsin/kafka';
 import { freePort } from '../../test/support/free-port';
-import { cpuSecondsOf, printCpuProfileSummary, type CpuProfile } from './app-process';
+import { cpuSecondsOf, printCpuProfileIn } from './app-process';
 import { benchMention } from './load-generator';
 
 const USAGE =
@@ -123,10 +123,7 @@ async function main(): Promise<void> {
   const keys = await redis.keys(`${runId}:*`);
   if (keys.length > 0) await redis.unlink(...keys);
   redis.disconnect();
-  const file = readdirSync(dir).find((name) => name.endsWith('.cpuprofile'));
-  if (!file) throw new Error(`no .cpuprofile written in ${dir}`);
-  printCpuProfileSummary(JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile);
-  say(`profile: ${join(dir, file)}`);
+  say(`profile: ${printCpuProfileIn(dir)}`);
 }
 
 main().catch((error: unknown) => {

@@ -1,12 +1,12 @@
 import Redis from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import { spawn } from 'node:child_process';
-import { mkdirSync, openSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, openSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { IngestKeyStore, RedisKeys } from '@tocsin/redis';
 import { freePort } from '../../test/support/free-port';
-import { cpuSecondsOf, printCpuProfileSummary, waitHealthy, type CpuProfile } from './app-process';
+import { cpuSecondsOf, printCpuProfileIn, waitHealthy } from './app-process';
 import { IngestClient, percentile, runClosedLoop } from './load-generator';
 
 const USAGE =
@@ -105,10 +105,7 @@ async function main(): Promise<void> {
     redis.disconnect();
   }
   if (!profile) return;
-  const file = readdirSync(dir).find((name) => name.endsWith('.cpuprofile'));
-  if (!file) throw new Error(`no .cpuprofile written in ${dir}`);
-  printCpuProfileSummary(JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile);
-  say(`profile: ${join(dir, file)}`);
+  say(`profile: ${printCpuProfileIn(dir)}`);
 }
 
 main().catch((error: unknown) => {
