@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { loadIngestConfig } from '../../apps/ingest/src/config';
 import { createIngestApp } from '../../apps/ingest/src/ingest.app';
 import { aMention, toNdjson } from '../support/mention-fixtures';
-import { isGroupCaughtUp } from '../support/test-infra';
+import { isGroupCaughtUp, readWholeTopic } from '../support/test-infra';
 import { createIngestKey, postMentions, startPipeline } from '../support/tocsin-apps';
 import { waitUntil } from '../support/wait-for';
 import { CLUSTER_ENV, killKafkaNode, reportFigure, reportLine, restartMissingNodes } from './cluster-infra';
@@ -28,16 +28,6 @@ async function partitionsOf(kafka: Kafka, topic: string) {
   }
 }
 
-async function endOffsets(kafka: Kafka, topic: string) {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    return await admin.fetchTopicOffsets(topic);
-  } finally {
-    await admin.disconnect();
-  }
-}
-
 /**
  * The probe's answer, or undefined while a request fails: the test's own clients go through
  * the same outage, and their metadata may still name the dead node for a while.
@@ -48,30 +38,6 @@ async function settled<T>(probe: () => Promise<T>): Promise<T | undefined> {
   } catch {
     return undefined;
   }
-}
-
-/** Every record of a topic, read from the beginning up to the high watermarks of now. */
-async function readAll(kafka: Kafka, topic: string): Promise<string[]> {
-  const total = await waitUntil(
-    `the end offsets of ${topic}`,
-    () => settled(async () => (await endOffsets(kafka, topic)).reduce((sum, end) => sum + Number(end.high), 0)),
-    30_000,
-  );
-  const consumer = kafka.consumer({ groupId: `probe-${randomUUID()}`, maxWaitTimeInMs: 100 });
-  const values: string[] = [];
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  await new Promise<void>((resolve) => {
-    void consumer.run({
-      eachMessage: async ({ message }) => {
-        values.push(message.value?.toString() ?? '');
-        if (values.length >= total) resolve();
-      },
-    });
-    if (total === 0) resolve();
-  });
-  await consumer.disconnect();
-  return values;
 }
 
 describe('Kafka cluster: a node killed mid-stream', () => {
@@ -161,9 +127,13 @@ describe('Kafka cluster: a node killed mid-stream', () => {
       120_000,
     );
     reportFigure('kafka: node killed → pipeline caught up with every mention', Date.now() - killedAtMs);
-    const enriched = (await readAll(kafka, `${id}.mentions.enriched`)).map(
-      (value) => JSON.parse(value) as { id: string },
-    );
+    const enriched = (
+      await waitUntil(
+        `every record of ${id}.mentions.enriched`,
+        () => settled(() => readWholeTopic(kafka, `${id}.mentions.enriched`, 30_000)),
+        90_000,
+      )
+    ).map((message) => JSON.parse(message.value?.toString() ?? '') as { id: string });
     const counts = new Map<string, number>();
     for (const record of enriched) counts.set(record.id, (counts.get(record.id) ?? 0) + 1);
     expect(posted.filter((mentionId) => !counts.has(mentionId))).toEqual([]);

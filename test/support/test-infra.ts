@@ -63,39 +63,13 @@ export class TestRun {
     await ensureTopics(this.kafka, tocsinTopicSpecs(this.topicPrefix, TOPICS));
   }
 
-  /** Every message of a topic from the beginning, read until `enough` says so. */
-  async readTopic(
+  /** Every message of a topic from the beginning, read until `enough` says so; see readTopic. */
+  readTopic(
     topic: string,
-    enough: (messages: KafkaMessage[]) => boolean,
+    enough: (messages: KafkaMessage[], positions: ReadonlyMap<number, bigint>) => boolean,
     timeoutMs: number,
   ): Promise<KafkaMessage[]> {
-    const consumer = this.kafka.consumer({
-      groupId: `${this.id}-probe-${randomUUID().slice(0, 6)}`,
-      maxWaitTimeInMs: 100,
-    });
-    const messages: KafkaMessage[] = [];
-    await consumer.connect();
-    try {
-      await consumer.subscribe({ topic, fromBeginning: true });
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(
-          () => reject(new Error(`timed out after ${timeoutMs} ms reading ${topic} (${messages.length} messages)`)),
-          timeoutMs,
-        );
-        void consumer.run({
-          eachMessage: async ({ message }) => {
-            messages.push(message);
-            if (enough(messages)) {
-              clearTimeout(timer);
-              resolve();
-            }
-          },
-        });
-      });
-    } finally {
-      await consumer.disconnect();
-    }
-    return messages;
+    return readTopic(this.kafka, topic, enough, timeoutMs);
   }
 
   async cleanUp(): Promise<void> {
@@ -131,13 +105,67 @@ export async function isGroupCaughtUp(kafka: Kafka, groupId: string, topic: stri
   }
 }
 
+/**
+ * Every message of a topic from the beginning, read until `enough` says so. `positions` holds
+ * each partition's next offset to read, past transaction markers and aborted records too.
+ */
+export async function readTopic(
+  kafka: Kafka,
+  topic: string,
+  enough: (messages: KafkaMessage[], positions: ReadonlyMap<number, bigint>) => boolean,
+  timeoutMs: number,
+): Promise<KafkaMessage[]> {
+  const consumer = kafka.consumer({ groupId: `probe-${randomUUID()}`, maxWaitTimeInMs: 100 });
+  const messages: KafkaMessage[] = [];
+  const positions = new Map<number, bigint>();
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`timed out after ${timeoutMs} ms reading ${topic} (${messages.length} messages)`)),
+        timeoutMs,
+      );
+      const check = (): void => {
+        if (!enough(messages, positions)) return;
+        clearTimeout(timer);
+        resolve();
+      };
+      consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+        positions.set(payload.partition, BigInt(payload.lastOffset) + 1n);
+        check();
+      });
+      void consumer.run({
+        eachMessage: async ({ partition, message }) => {
+          messages.push(message);
+          positions.set(partition, BigInt(message.offset) + 1n);
+          check();
+        },
+      });
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+  return messages;
+}
+
 /** Every message currently in a topic (up to its high watermarks at the time of the call). */
-export async function readWholeTopic(run: TestRun, topic: string, timeoutMs: number): Promise<KafkaMessage[]> {
-  const admin = run.kafka.admin();
+export async function readWholeTopic(
+  source: TestRun | Kafka,
+  topic: string,
+  timeoutMs: number,
+): Promise<KafkaMessage[]> {
+  const kafka = source instanceof TestRun ? source.kafka : source;
+  const admin = kafka.admin();
   await admin.connect();
-  const ends = await admin.fetchTopicOffsets(topic);
-  await admin.disconnect();
-  const total = ends.reduce((sum, end) => sum + Number(end.high), 0);
-  if (total === 0) return [];
-  return run.readTopic(topic, (messages) => messages.length >= total, timeoutMs);
+  const ends = await admin.fetchTopicOffsets(topic).finally(() => admin.disconnect());
+  // Offsets, not message counts: a transactional topic's markers take offsets too.
+  const unread = ends.filter((end) => Number(end.high) > 0);
+  if (unread.length === 0) return [];
+  return readTopic(
+    kafka,
+    topic,
+    (_messages, positions) => unread.every((end) => (positions.get(end.partition) ?? 0n) >= BigInt(end.high)),
+    timeoutMs,
+  );
 }

@@ -30,9 +30,11 @@ export interface EnrichmentDependencies {
 }
 
 /**
- * mentions.raw → mentions.enriched. A mention already seen (same platform and id) within the
- * dedupe window is dropped; it is marked seen only after its enriched records are acknowledged,
- * so a crash in between republishes rather than loses it (the signals stage counts it once). Ingest refuses future-dated mentions and invented brands, but
+ * mentions.raw → mentions.enriched, exactly once: a batch's enriched records, dead letters and
+ * offset are committed in one Kafka transaction, so a producer retried after a node's loss
+ * or a crash mid-batch stores nothing twice. A mention already seen (same platform and id)
+ * within the dedupe window is dropped; it is marked seen once its batch is committed, so a
+ * crash in between republishes rather than loses it. Ingest refuses future-dated mentions and invented brands, but
  * anything that can write to the topic is not ingest: such mentions are dead-lettered or, for
  * brand ids the plan does not have, enriched without them.
  */
@@ -74,8 +76,8 @@ export function createEnrichmentConsumer(
         `${unknownBrandIds} brand id(s) not in the crisis plan dropped from mentions in ${batch.topic}[${batch.partition}]`,
       );
     }
-    await wiring.publisher.publish(outputTopic, records);
-    await deps.seen.markSeen(published, nowMs);
+    await batch.output.publish(outputTopic, records);
+    batch.afterCommit(() => deps.seen.markSeen(published, nowMs));
     return rejections;
   };
   return consumeTopic(wiring, {
@@ -84,6 +86,7 @@ export function createEnrichmentConsumer(
     schema: mentionSchema,
     logger,
     partitionsConsumedConcurrently: deps.partitionsConcurrently,
+    transactional: true,
     handle,
   });
 }

@@ -2,8 +2,9 @@ import { RECORD_FORMAT_HEADER } from '@tocsin/domain';
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { KafkaLogger } from './kafka.factory';
 import { noKafkaTelemetry, type KafkaTelemetry } from './kafka.telemetry';
+import type { PartitionTransactions } from './partition-transactions';
 import type { RecordPublisher } from './record.publisher';
-import type { OutgoingRecord } from './send-coalescer';
+import { toProduceRequest, type OutgoingRecord } from './send-coalescer';
 
 export interface SourceRecord {
   topic: string;
@@ -23,12 +24,25 @@ export interface DecodedItem<T> {
   value: T;
 }
 
+/** Where a handler writes the records it derives from a batch. */
+export interface BatchOutput {
+  publish(topic: string, records: readonly OutgoingRecord[]): Promise<void>;
+}
+
 export interface PartitionBatch<T> {
   topic: string;
   partition: number;
   /** Offset of the last record of the batch; state checkpoints refer to it. */
   lastOffset: string;
   items: ReadonlyArray<DecodedItem<T>>;
+  /**
+   * The consumer's output: straight to Kafka (resolves once acknowledged), or, when the
+   * consumer is transactional, into the batch's transaction, committed with its offset once
+   * the handler has returned.
+   */
+  output: BatchOutput;
+  /** Runs `effect` once the batch is committed; a failure of it is logged, the batch stays committed. */
+  afterCommit(effect: () => Promise<void>): void;
 }
 
 export interface Rejection {
@@ -67,6 +81,11 @@ export interface BatchConsumerOptions<T> {
   restarts?: { max: number; backoffMs: number };
   /** Where batches, lag and dead letters are reported; nowhere by default. */
   telemetry?: KafkaTelemetry;
+  /**
+   * Given, a batch's output records, dead letters and offset are committed in one Kafka
+   * transaction: exactly once for read_committed readers (every Tocsin consumer is one).
+   */
+  transactions?: PartitionTransactions;
 }
 
 /** Five fresh consumers 2 s, 4 s … 10 s apart: 30 s in all, longer than a broker restart takes. */
@@ -121,6 +140,7 @@ export class BatchConsumerRunner<T> {
   private joined = false;
   private restartsInARow = 0;
   private restartTimer: NodeJS.Timeout | undefined;
+  private readonly commits = new Map<string, Promise<void>>();
 
   constructor(private readonly options: BatchConsumerOptions<T>) {
     this.consumer = this.createConsumer();
@@ -145,6 +165,17 @@ export class BatchConsumerRunner<T> {
       this.joined = true;
       const assigned = JSON.stringify(event.payload.memberAssignment);
       options.logger.log(`consumer ${options.groupId} joined, partitions ${assigned}`);
+    });
+    // A batch of transaction markers or aborted records only is never handed to eachBatch; its
+    // offset is committed here, or the group would stay behind the topic's end for good.
+    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+      if (payload.batchSize > 0 || consumer !== this.consumer) return;
+      const next = (BigInt(payload.lastOffset) + 1n).toString();
+      this.commit(payload.topic, payload.partition, next, []).catch((error: unknown) =>
+        options.logger.warn(
+          `consumer ${options.groupId} could not commit past ${payload.topic}[${payload.partition}]@${payload.lastOffset}: ${String(error)}`,
+        ),
+      );
     });
     consumer.on(consumer.events.CRASH, (event) => {
       if (event.payload.restart || this.stopping || consumer !== this.consumer) return;
@@ -218,6 +249,15 @@ export class BatchConsumerRunner<T> {
 
   private async handleBatch({ batch, resolveOffset, heartbeat }: EachBatchPayload): Promise<void> {
     const { options } = this;
+    const transactional: Array<{ topic: string; record: OutgoingRecord }> = [];
+    const output: BatchOutput = options.transactions
+      ? {
+          publish: async (topic, records) => {
+            for (const record of records) transactional.push({ topic, record });
+          },
+        }
+      : options.publisher;
+    const effects: Array<() => Promise<void>> = [];
     const rejections: Rejection[] = [];
     const items: Array<DecodedItem<T>> = [];
     for (const message of batch.messages) {
@@ -228,23 +268,57 @@ export class BatchConsumerRunner<T> {
     }
     const lastOffset = batch.lastOffset();
     if (items.length > 0) {
-      const refused = await options.handle({ topic: batch.topic, partition: batch.partition, lastOffset, items });
+      const refused = await options.handle({
+        topic: batch.topic,
+        partition: batch.partition,
+        lastOffset,
+        items,
+        output,
+        afterCommit: (effect) => effects.push(effect),
+      });
       if (refused) rejections.push(...refused);
     }
+    if (rejections.length > 0) await output.publish(options.dlqTopic, rejections.map(toDeadLetter));
+    await this.commit(batch.topic, batch.partition, (BigInt(lastOffset) + 1n).toString(), transactional);
+    resolveOffset(lastOffset);
     if (rejections.length > 0) {
-      await options.publisher.publish(options.dlqTopic, rejections.map(toDeadLetter));
       (options.telemetry ?? noKafkaTelemetry).deadLettered(batch.topic, rejections.length);
       for (const { record, reason } of rejections) {
         options.logger.warn(`dead-lettered ${record.topic}[${record.partition}]@${record.offset}: ${reason}`);
       }
     }
-    resolveOffset(lastOffset);
-    await this.consumer.commitOffsets([
-      { topic: batch.topic, partition: batch.partition, offset: (BigInt(lastOffset) + 1n).toString() },
-    ]);
+    for (const effect of effects) {
+      await effect().catch((error: unknown) =>
+        options.logger.warn(`after committing ${batch.topic}[${batch.partition}]@${lastOffset}: ${String(error)}`),
+      );
+    }
     // A batch went through: the consumer works again, so a later failure gets its restarts anew.
     this.restartsInARow = 0;
     await heartbeat();
+  }
+
+  /**
+   * Stores `offset` as the group's next one for the partition, with `records` in the same
+   * transaction when the consumer is transactional. A partition's commits are made one after
+   * the other, so a slow one never lands after a later one and moves the group back.
+   */
+  private commit(
+    topic: string,
+    partition: number,
+    offset: string,
+    records: ReadonlyArray<{ topic: string; record: OutgoingRecord }>,
+  ): Promise<void> {
+    const { transactions, groupId } = this.options;
+    const key = `${topic}:${partition}`;
+    const committed = (this.commits.get(key) ?? Promise.resolve())
+      .catch(() => undefined)
+      .then(() =>
+        transactions
+          ? transactions.commit(toProduceRequest(records), { groupId, topic, partition, offset })
+          : this.consumer.commitOffsets([{ topic, partition, offset }]),
+      );
+    this.commits.set(key, committed);
+    return committed;
   }
 
   /** Stops fetching, lets the batch in progress finish and commit, then leaves the group. */
@@ -253,5 +327,6 @@ export class BatchConsumerRunner<T> {
     this.stopping = true;
     clearTimeout(this.restartTimer);
     await this.consumer.disconnect();
+    await this.options.transactions?.disconnect();
   }
 }

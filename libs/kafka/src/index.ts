@@ -4,6 +4,7 @@ export * from './topic.admin';
 export * from './topic-replication';
 export * from './record.publisher';
 export * from './send-coalescer';
+export * from './partition-transactions';
 export * from './batch-consumer.runner';
 export * from './json-record.decoder';
 export * from './topic-consumer';

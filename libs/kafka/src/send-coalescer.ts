@@ -22,8 +22,35 @@ export function estimateRecordBytes(record: OutgoingRecord): number {
   return RECORD_FRAMING_BYTES + Buffer.byteLength(record.key) + Buffer.byteLength(record.value) + headerBytes;
 }
 
+/**
+ * How many of `items`, from the first, fit in one produce request of `maxBytes` (at least one:
+ * a record larger than the budget still goes, alone).
+ */
+export function requestLength<T>(items: readonly T[], bytesOf: (item: T) => number, maxBytes: number): number {
+  let bytes = 0;
+  let count = 0;
+  for (const item of items) {
+    const size = bytesOf(item);
+    if (count > 0 && bytes + size > maxBytes) break;
+    bytes += size;
+    count += 1;
+  }
+  return count;
+}
+
 /** One produce request: records grouped by topic, each topic's records in the callers' order. */
 export type ProduceRequest = Array<{ topic: string; records: OutgoingRecord[] }>;
+
+/** Records grouped by topic, each topic's in the order given. */
+export function toProduceRequest(entries: ReadonlyArray<{ topic: string; record: OutgoingRecord }>): ProduceRequest {
+  const byTopic = new Map<string, OutgoingRecord[]>();
+  for (const { topic, record } of entries) {
+    const records = byTopic.get(topic);
+    if (records) records.push(record);
+    else byTopic.set(topic, [record]);
+  }
+  return [...byTopic].map(([topic, records]) => ({ topic, records }));
+}
 
 interface Caller {
   outstanding: number;
@@ -81,14 +108,10 @@ export class SendCoalescer {
 
   private takeRequest(): Entry[] {
     const maxBytes = this.options.maxRequestBytes ?? MAX_PUBLISH_REQUEST_BYTES;
-    let bytes = 0;
-    let count = 0;
-    for (const entry of this.queue) {
-      if (count > 0 && bytes + entry.bytes > maxBytes) break;
-      bytes += entry.bytes;
-      count += 1;
-    }
-    return this.queue.splice(0, count);
+    return this.queue.splice(
+      0,
+      requestLength(this.queue, (entry) => entry.bytes, maxBytes),
+    );
   }
 
   private async flush(): Promise<void> {
@@ -97,14 +120,8 @@ export class SendCoalescer {
     try {
       while (this.queue.length > 0) {
         const entries = this.takeRequest();
-        const byTopic = new Map<string, OutgoingRecord[]>();
-        for (const entry of entries) {
-          const records = byTopic.get(entry.topic) ?? [];
-          records.push(entry.record);
-          byTopic.set(entry.topic, records);
-        }
         try {
-          await this.send([...byTopic.entries()].map(([topic, records]) => ({ topic, records })));
+          await this.send(toProduceRequest(entries));
           for (const { caller } of entries) {
             caller.outstanding -= 1;
             if (caller.outstanding === 0 && !caller.settled) {

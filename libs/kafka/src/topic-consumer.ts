@@ -5,6 +5,7 @@ import type { ZodType, ZodTypeDef } from 'zod';
 import { BatchConsumerRunner, type PartitionBatch, type Rejection } from './batch-consumer.runner';
 import { jsonRecordDecoder } from './json-record.decoder';
 import type { KafkaLogger } from './kafka.factory';
+import { PartitionTransactions } from './partition-transactions';
 import type { RecordPublisher } from './record.publisher';
 
 /** What every consumer of an app shares: the client, the producer (for the DLQ) and the topic prefix. */
@@ -38,6 +39,8 @@ export interface TopicConsumerSpec<T> {
   fromBeginning?: boolean;
   /** See BatchConsumerOptions.partitionsConsumedConcurrently. */
   partitionsConsumedConcurrently?: number;
+  /** Outputs and offsets committed in one Kafka transaction per batch; see BatchConsumerOptions.transactions. */
+  transactional?: boolean;
   handle(batch: PartitionBatch<T>): Promise<readonly Rejection[] | void>;
 }
 
@@ -56,5 +59,6 @@ export function consumeTopic<T>(wiring: ConsumerWiring, spec: TopicConsumerSpec<
     handle: spec.handle,
     onFatal: wiring.onFatal,
     telemetry: wiring.telemetry,
+    transactions: spec.transactional ? new PartitionTransactions(wiring.kafka, wiring.telemetry) : undefined,
   });
 }

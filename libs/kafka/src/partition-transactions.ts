@@ -1,0 +1,106 @@
+import { CompressionTypes, Partitioners, type Kafka, type Producer } from 'kafkajs';
+import { noKafkaTelemetry, type KafkaTelemetry } from './kafka.telemetry';
+import {
+  estimateRecordBytes,
+  MAX_PUBLISH_REQUEST_BYTES,
+  requestLength,
+  toProduceRequest,
+  type ProduceRequest,
+} from './send-coalescer';
+
+/** The consumed position a transaction commits with its records. */
+export interface ConsumedOffset {
+  groupId: string;
+  topic: string;
+  partition: number;
+  /** The next offset to read, i.e. the last handled one + 1. */
+  offset: string;
+}
+
+/**
+ * Consume-transform-produce in Kafka transactions: a partition batch's output records and the
+ * consumer's offset for it are committed together or not at all, so a producer that fails
+ * half-way (a node lost while its leaders move, kafkajs resending after OUT_OF_ORDER_SEQUENCE)
+ * leaves nothing a read_committed consumer sees, and the batch is simply handled again.
+ *
+ * One transactional producer per consumed partition, its id derived from the group, topic and
+ * partition: whoever owns the partition next starts a producer of the same id, which fences a
+ * former owner still writing and aborts its open transaction.
+ */
+export class PartitionTransactions {
+  private readonly producers = new Map<string, Promise<Producer>>();
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly telemetry: KafkaTelemetry = noKafkaTelemetry,
+  ) {}
+
+  /** Writes `request` and commits `consumed` in one transaction; throws if it did not commit. */
+  async commit(request: ProduceRequest, consumed: ConsumedOffset): Promise<void> {
+    const transactionalId = `${consumed.groupId}.${consumed.topic}.${consumed.partition}`;
+    const producer = await this.producerFor(transactionalId);
+    const transaction = await producer.transaction();
+    try {
+      for (const chunk of produceRequests(request)) {
+        await transaction.sendBatch({
+          acks: -1,
+          compression: CompressionTypes.None,
+          topicMessages: chunk.map(({ topic, records }) => ({ topic, messages: records })),
+        });
+      }
+      await transaction.sendOffsets({
+        consumerGroupId: consumed.groupId,
+        topics: [{ topic: consumed.topic, partitions: [{ partition: consumed.partition, offset: consumed.offset }] }],
+      });
+      await transaction.commit();
+    } catch (error) {
+      await transaction.abort().catch(() => undefined);
+      // A fenced or confused producer stays so: the next batch starts a fresh one, whose
+      // initialisation also aborts whatever this one may have left open.
+      await this.discard(transactionalId);
+      throw error;
+    }
+    for (const { topic, records } of request) this.telemetry.recordsProduced(topic, records.length);
+  }
+
+  private producerFor(transactionalId: string): Promise<Producer> {
+    let producer = this.producers.get(transactionalId);
+    if (!producer) {
+      const created = this.kafka.producer({
+        transactionalId,
+        idempotent: true,
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: false,
+        createPartitioner: Partitioners.DefaultPartitioner,
+      });
+      producer = created.connect().then(() => created);
+      producer.catch(() => this.producers.delete(transactionalId));
+      this.producers.set(transactionalId, producer);
+    }
+    return producer;
+  }
+
+  private async discard(transactionalId: string): Promise<void> {
+    const producer = this.producers.get(transactionalId);
+    this.producers.delete(transactionalId);
+    await producer?.then((stale) => stale.disconnect()).catch(() => undefined);
+  }
+
+  async disconnect(): Promise<void> {
+    const ids = [...this.producers.keys()];
+    await Promise.all(ids.map((id) => this.discard(id)));
+  }
+}
+
+/** The request's records in produce requests of at most MAX_PUBLISH_REQUEST_BYTES, in order. */
+function produceRequests(request: ProduceRequest): ProduceRequest[] {
+  const entries = request.flatMap(({ topic, records }) =>
+    records.map((record) => ({ topic, record, bytes: estimateRecordBytes(record) })),
+  );
+  const requests: ProduceRequest[] = [];
+  while (entries.length > 0) {
+    const length = requestLength(entries, (entry) => entry.bytes, MAX_PUBLISH_REQUEST_BYTES);
+    requests.push(toProduceRequest(entries.splice(0, length)));
+  }
+  return requests;
+}
