@@ -5,8 +5,11 @@ import type { RedisSettings } from './redis.config';
 /**
  * An ioredis client that queues commands while (re)connecting and fails a command after
  * its retries rather than hanging forever, so callers see Redis outages as errors. With
- * sentinels it asks them for the current primary at every (re)connection, and follows a
- * failover as soon as the sentinels announce it instead of at the next failed command.
+ * sentinels it asks them for the current primary at every (re)connection. It learns of a
+ * failover from its connection: a dead primary's closes, and the sentinels close clients'
+ * connections to a primary they demote (a command that reached it first gets READONLY, below).
+ * ioredis's `failoverDetector` is left off: when it disconnects the client while the client is
+ * already resolving the new primary, ioredis ends the client for good ("Connection is closed").
  */
 export function createRedis(settings: RedisSettings, connectionName: string): Redis {
   const options: RedisOptions = {
@@ -28,7 +31,6 @@ export function createRedis(settings: RedisSettings, connectionName: string): Re
     db: Number(url.pathname.slice(1) || 0),
     // rediss:// asks for TLS to the primary, as it does without sentinels.
     ...(url.protocol === 'rediss:' ? { tls: {} } : {}),
-    failoverDetector: true,
     sentinelRetryStrategy: (attempt) => Math.min(attempt * 200, 2000),
     // A command that reached a primary demoted in the meantime (before the failover was announced
     // to this client) was refused, not run: reconnect to the current primary and send it again.
