@@ -35,7 +35,7 @@ const DAY_MS = 24 * HOUR_MS;
 const RARITY_DAYS = [2, 1.5, 3] as const;
 const REFRACTORY_HOURS = [12, 6, 24] as const;
 const MIN_ALERT_Z = [4, 3.5, 3, 5] as const;
-const SETTINGS_GRID: readonly { label: string; settings: DetectorSettings }[] = RARITY_DAYS.flatMap((days) =>
+export const SETTINGS_GRID: readonly { label: string; settings: DetectorSettings }[] = RARITY_DAYS.flatMap((days) =>
   REFRACTORY_HOURS.flatMap((hours) =>
     MIN_ALERT_Z.map((minAlertZ) => ({
       label: `rarity ${days} d, refractory ${hours} h, min z ${minAlertZ}`,
