@@ -298,7 +298,8 @@ async function runScenario(fault: Fault): Promise<Row> {
       async () => {
         const groups: Array<[string, string]> = [
           [`${run.id}-pipeline-enrichment`, 'mentions.raw'],
-          [`${run.id}-pipeline-signals`, 'mentions.enriched'],
+          [`${run.id}-pipeline-signals`, 'mentions.tallies'],
+          [`${run.id}-pipeline-triggers`, 'mentions.enriched'],
           [`${run.id}-alerter-hits`, 'alerts.signals'],
           [`${run.id}-gateway-mentions`, 'mentions.enriched'],
           [`${run.id}-gateway-alert-events`, 'alerts.events'],

@@ -1,10 +1,9 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import { brandSchema, compileBrandMatcher, spikeSignalSchema, type SpikeSignal } from '@tocsin/domain';
+import { spikeSignalSchema, type SpikeSignal, type WindowTally } from '@tocsin/domain';
 import { RecordPublisher } from '@tocsin/kafka';
 import { RedisKeys, DedupeWindowStore, PartitionCheckpointStore, type CountedMention } from '@tocsin/redis';
-import { enrichMention } from '../../apps/pipeline/src/mention-enrichment';
-import { aMention } from '../support/mention-fixtures';
-import { isGroupCaughtUp, readWholeTopic, TestRun } from '../support/test-infra';
+import { toTallyRecord } from '../../apps/pipeline/src/enrichment.consumer';
+import { readWholeTopic, TestRun } from '../support/test-infra';
 import { startPipeline } from '../support/tocsin-apps';
 import { waitUntil } from '../support/wait-for';
 
@@ -91,13 +90,10 @@ describe('state bounded by windows, not by mentions, on real Redis', () => {
     expect([...uncounted]).toEqual([1]);
   });
 
-  it('counts a mention republished to mentions.enriched once, and drops the set of its interval once closed', async () => {
+  it('counts a tally the enrichment stage published again once, and keeps no key per mention', async () => {
     const intervalMs = 60_000;
     const env = run.env({ SIGNAL_INTERVAL_MS: String(intervalMs), SIGNAL_ALLOWED_LATENESS_MS: String(intervalMs) });
     const publisher = new RecordPublisher(run.kafka);
-    const matchers = [
-      compileBrandMatcher(brandSchema.parse({ id: 'fleurie', name: 'Fleurie', keywords: ['fleurie'] })),
-    ];
     let pipeline: INestApplicationContext | undefined;
     await run.createTopics();
     await publisher.connect();
@@ -105,41 +101,44 @@ describe('state bounded by windows, not by mentions, on real Redis', () => {
       pipeline = await startPipeline(env);
       // Hours ago, so the brand's own mentions move its watermark, not the clock.
       const intervalStartMs = Math.floor((Date.now() - 5 * 3_600_000) / intervalMs) * intervalMs;
-      const enriched = (offsetMs: number, count: number): Array<{ key: string; value: string }> =>
-        Array.from({ length: count }, (_, i) => {
-          const mention = aMention({
-            text: 'Fleurie order arrived',
-            createdAt: new Date(intervalStartMs + offsetMs + i * 100).toISOString(),
+      const tally = (partition: number, throughOffset: string, volume: number, eventTimeMs: number): WindowTally => ({
+        brandId: 'fleurie',
+        sourcePartition: partition,
+        sourcePartitions: 6,
+        throughOffset,
+        eventTimeMs,
+        appendedUntilMs: Date.now(),
+        caughtUp: true,
+        reportedAtMs: Date.now(),
+        intervals: volume === 0 ? [] : [{ startMs: intervalStartMs, volume, negativeVolume: 0, reachNegative: 0 }],
+      });
+      const counted = tally(0, '29', 30, intervalStartMs + 1_000);
+      // The same offsets twice: what the enrichment stage publishes again when it crashed before committing.
+      await publisher.publish(run.topic('mentions.tallies'), [counted, counted].map(toTallyRecord));
+      await publisher.publish(run.topic('mentions.tallies'), [toTallyRecord(counted)]);
+      // Every partition then says it is past the interval.
+      await publisher.publish(
+        run.topic('mentions.tallies'),
+        [0, 1, 2, 3, 4, 5].map((partition) =>
+          toTallyRecord(tally(partition, '40', 0, intervalStartMs + 5 * intervalMs)),
+        ),
+      );
+      const volume = await waitUntil(
+        'the interval to close',
+        async () => {
+          const signals = (await readWholeTopic(run, run.topic('alerts.signals'), 60_000)).flatMap((message) => {
+            const parsed = spikeSignalSchema.safeParse(JSON.parse(message.value?.toString() ?? 'null'));
+            return parsed.success ? [parsed.data] : [];
           });
-          const value = JSON.stringify(enrichMention(mention, matchers, mention.createdAt).mention);
-          return { key: 'brand:fleurie', value };
-        });
-      const counted = enriched(1_000, 30);
-      // The same 30 twice: what the enrichment stage republishes when it crashed before committing.
-      await publisher.publish(run.topic('mentions.enriched'), [...counted, ...counted.slice(0, 10)]);
-      await publisher.publish(run.topic('mentions.enriched'), counted);
-      await publisher.publish(run.topic('mentions.enriched'), enriched(5 * intervalMs, 3));
-      await waitUntil(
-        'the signals consumer to catch up',
-        async () =>
-          (await isGroupCaughtUp(run.kafka, `${run.id}-pipeline-signals`, run.topic('mentions.enriched')))
-            ? true
-            : undefined,
+          return signals.find(
+            (signal: SpikeSignal) =>
+              signal.metric === 'volume' && signal.intervalStart === new Date(intervalStartMs).toISOString(),
+          );
+        },
         60_000,
       );
-      const signals = (await readWholeTopic(run, run.topic('alerts.signals'), 60_000)).flatMap((message) => {
-        const parsed = spikeSignalSchema.safeParse(JSON.parse(message.value?.toString() ?? 'null'));
-        return parsed.success ? [parsed.data] : [];
-      });
-      const volume = signals.find(
-        (signal: SpikeSignal) =>
-          signal.metric === 'volume' && signal.intervalStart === new Date(intervalStartMs).toISOString(),
-      );
-      expect(volume?.observed).toBe(30);
-      const sets = await run.redis.keys(`${run.keyPrefix}counted:${run.id}-pipeline-signals:*`);
-      expect(sets.filter((key) => key.endsWith(`:fleurie:${intervalStartMs}`))).toEqual([]);
-      // Only the interval of the last 3 mentions is still open.
-      expect(sets).toHaveLength(1);
+      expect(volume.observed).toBe(30);
+      expect(await run.redis.keys(`${run.keyPrefix}counted:${run.id}-pipeline-*`)).toEqual([]);
     } finally {
       await pipeline?.close();
       await publisher.disconnect();

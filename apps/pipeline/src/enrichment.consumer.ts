@@ -1,62 +1,123 @@
 import {
+  brandRecordKey,
   futureEventTimeReason,
+  MENTION_FORMAT,
   mentionKey,
   mentionSchema,
   TOPICS,
+  WINDOW_TALLY_FORMAT,
+  RECORD_FORMAT_HEADER,
   type BrandMatcher,
   type Clock,
   type Mention,
+  type WindowTally,
 } from '@tocsin/domain';
+import { tallyObservations, type MentionObservation } from '@tocsin/detection';
 import {
   consumeTopic,
   type BatchConsumerRunner,
   type ConsumerWiring,
+  type OutgoingRecord,
   type PartitionBatch,
   type Rejection,
 } from '@tocsin/kafka';
-import type { DedupeWindowStore } from '@tocsin/redis';
+import type { DedupeWindowStore, PartitionCheckpointStore } from '@tocsin/redis';
 import { Logger } from '@nestjs/common';
 import { enrichMention, toEnrichedRecords } from './mention-enrichment';
+
+/**
+ * What one partition of mentions.raw remembers beside its offset: how far each brand's mentions
+ * in it have got in event time, and the tallies it published last (written before they are
+ * published, so a crash in between publishes them again rather than losing or recounting them).
+ */
+export interface EnrichmentCheckpoint {
+  eventTimeMsByBrand: Record<string, number>;
+  pending: WindowTally[];
+}
+
+/** State written by this consumer; a shape that is not ours means a corrupted key, and we start over. */
+export function readEnrichmentCheckpoint(raw: unknown): EnrichmentCheckpoint {
+  const candidate = raw as Partial<EnrichmentCheckpoint> | null;
+  if (!candidate || typeof candidate.eventTimeMsByBrand !== 'object' || !Array.isArray(candidate.pending)) {
+    return { eventTimeMsByBrand: {}, pending: [] };
+  }
+  return { eventTimeMsByBrand: candidate.eventTimeMsByBrand ?? {}, pending: candidate.pending };
+}
+
+export function toTallyRecord(tally: WindowTally): OutgoingRecord {
+  return {
+    key: brandRecordKey(tally.brandId),
+    value: JSON.stringify(tally),
+    headers: { [RECORD_FORMAT_HEADER]: WINDOW_TALLY_FORMAT },
+  };
+}
 
 export interface EnrichmentDependencies {
   /** Partitions handled at once; they are independent (own state, own offsets). */
   partitionsConcurrently: number;
   seen: DedupeWindowStore;
+  checkpoints: PartitionCheckpointStore<EnrichmentCheckpoint>;
   brandMatchers: () => readonly BrandMatcher[];
+  /** Partitions of mentions.raw, which every brand's windows wait for (see sourcesEventTimeMs). */
+  sourcePartitions: () => number;
   clock: Clock;
   groupId: string;
+  intervalMs: number;
   /** How far ahead of the clock a createdAt may be; further goes to the DLQ (see futureEventTimeReason). */
   maxClockSkewMs: number;
 }
 
 /**
- * mentions.raw → mentions.enriched. A mention already seen (same platform and id) within the
- * dedupe window is dropped; it is marked seen only after its enriched records are acknowledged,
- * so a crash in between republishes rather than loses it (the signals stage counts it once). Ingest refuses future-dated mentions and invented brands, but
- * anything that can write to the topic is not ingest: such mentions are dead-lettered or, for
- * brand ids the plan does not have, enriched without them.
+ * mentions.raw → mentions.enriched, and the first stage of the brand windows: per batch, one
+ * tally per plan brand on mentions.tallies with the batch's counts per interval and the
+ * partition's progress. mentions.raw is keyed by mention, so a brand's mentions spread over every
+ * partition and every pipeline instance; the signals stage merges the tallies per brand.
+ *
+ * A mention already seen (same platform and id) within the dedupe window is dropped; it is
+ * marked seen only after its enriched records are acknowledged, so a crash in between
+ * republishes rather than loses it. Counts are exact across crashes: a record at or below the
+ * checkpoint's offset is never counted again, its tallies are published again as they were
+ * (the signals stage drops copies by source offset). Ingest refuses future-dated mentions and
+ * invented brands, but anything that can write to the topic is not ingest: such mentions are
+ * dead-lettered or, for brand ids the plan does not have, enriched without them.
  */
 export function createEnrichmentConsumer(
   wiring: ConsumerWiring,
   deps: EnrichmentDependencies,
 ): BatchConsumerRunner<Mention> {
   const outputTopic = `${wiring.topicPrefix}${TOPICS.mentionsEnriched}`;
+  const talliesTopic = `${wiring.topicPrefix}${TOPICS.mentionsTallies}`;
   const logger = new Logger('enrichment');
   const handle = async (batch: PartitionBatch<Mention>): Promise<Rejection[]> => {
     const nowMs = deps.clock.now();
-    const unseen = new Set(
-      await deps.seen.filterUnseen(
+    const [saved, unseenKeys] = await Promise.all([
+      deps.checkpoints.load(batch.topic, batch.partition, readEnrichmentCheckpoint),
+      deps.seen.filterUnseen(
         batch.items.map((item) => mentionKey(item.value)),
         nowMs,
       ),
-    );
+    ]);
+    const unseen = new Set(unseenKeys);
+    const coveredOffset = BigInt(saved?.offset ?? '-1');
     const matchers = deps.brandMatchers();
     const enrichedAt = new Date(nowMs).toISOString();
-    const records = [];
+    const records: OutgoingRecord[] = [];
     const published: string[] = [];
     const rejections: Rejection[] = [];
+    const observations: MentionObservation[] = [];
+    const eventTimeMsByBrand: Record<string, number> = {};
+    const planBrandIds = [...new Set(matchers.map((matcher) => matcher.brandId))];
+    // Brands leaving the plan leave the checkpoint, so it stays as small as the plan.
+    for (const brandId of planBrandIds) eventTimeMsByBrand[brandId] = saved?.state.eventTimeMsByBrand[brandId] ?? 0;
+    let appendedUntilMs = 0;
+    let replayed = false;
+    let fresh = false;
     let unknownBrandIds = 0;
     for (const { record, value } of batch.items) {
+      const counted = BigInt(record.offset) > coveredOffset;
+      if (counted) fresh = true;
+      else replayed = true;
+      appendedUntilMs = Math.max(appendedUntilMs, record.timestampMs);
       const key = mentionKey(value);
       if (!unseen.delete(key)) continue;
       const ahead = futureEventTimeReason(value.createdAt, nowMs, deps.maxClockSkewMs);
@@ -66,15 +127,54 @@ export function createEnrichmentConsumer(
       }
       const enriched = enrichMention(value, matchers, enrichedAt);
       unknownBrandIds += enriched.unknownBrandIds.length;
-      records.push(...toEnrichedRecords(enriched.mention));
+      for (const outgoing of toEnrichedRecords(enriched.mention)) records.push(outgoing);
       published.push(key);
+      if (!counted) continue;
+      const mentionTimeMs = Date.parse(value.createdAt);
+      const negative = enriched.mention.sentiment.label === 'negative';
+      const followers = value.author.followers ?? 0;
+      for (const brandId of enriched.mention.brandIds) {
+        eventTimeMsByBrand[brandId] = Math.max(eventTimeMsByBrand[brandId] ?? 0, mentionTimeMs);
+        observations.push({ brandId, eventTimeMs: mentionTimeMs, negative, followers });
+      }
     }
     if (unknownBrandIds > 0) {
       logger.warn(
         `${unknownBrandIds} brand id(s) not in the crisis plan dropped from mentions in ${batch.topic}[${batch.partition}]`,
       );
     }
-    await wiring.publisher.publish(outputTopic, records);
+    let tallies = saved?.state.pending ?? [];
+    if (fresh) {
+      const counts = tallyObservations(observations, deps.intervalMs);
+      const progress = {
+        sourcePartition: batch.partition,
+        sourcePartitions: deps.sourcePartitions(),
+        throughOffset: batch.lastOffset,
+        appendedUntilMs,
+        caughtUp: BigInt(batch.lastOffset) + 1n >= BigInt(batch.highWatermark),
+        reportedAtMs: nowMs,
+      };
+      // Every plan brand hears how far the partition got, so none waits for it in vain.
+      const batchTallies = planBrandIds.map((brandId): WindowTally => ({
+        brandId,
+        ...progress,
+        eventTimeMs: eventTimeMsByBrand[brandId] ?? 0,
+        intervals: counts.get(brandId) ?? [],
+      }));
+      // A replay's tallies may not have been published before the crash: they stay pending too.
+      tallies = replayed ? [...tallies, ...batchTallies] : batchTallies;
+      await deps.checkpoints.save(
+        batch.topic,
+        batch.partition,
+        { offset: batch.lastOffset, state: { eventTimeMsByBrand, pending: tallies } },
+        [],
+        [],
+      );
+    }
+    await Promise.all([
+      wiring.publisher.publish(outputTopic, records),
+      wiring.publisher.publish(talliesTopic, tallies.map(toTallyRecord)),
+    ]);
     await deps.seen.markSeen(published, nowMs);
     return rejections;
   };
@@ -82,6 +182,8 @@ export function createEnrichmentConsumer(
     groupId: `${deps.groupId}-enrichment`,
     topic: TOPICS.mentionsRaw,
     schema: mentionSchema,
+    // Ingest and the collector validated their records; anything else writing here is checked.
+    trustedFormat: MENTION_FORMAT,
     logger,
     partitionsConsumedConcurrently: deps.partitionsConcurrently,
     handle,
