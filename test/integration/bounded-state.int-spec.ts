@@ -16,17 +16,6 @@ const SPAN_MS = 70 * INTERVAL_MS;
 /** The hour ends now: buckets expire on Redis's clock, so the simulated time must meet it. */
 const START_MS = Date.now() - SPAN_MS;
 
-async function countKeys(run: TestRun): Promise<number> {
-  let keys = 0;
-  let cursor = '0';
-  do {
-    const [next, found] = await run.redis.scan(cursor, 'MATCH', `${run.keyPrefix}*`, 'COUNT', 1000);
-    keys += found.length;
-    cursor = next;
-  } while (cursor !== '0');
-  return keys;
-}
-
 describe('state bounded by windows, not by mentions, on real Redis', () => {
   const run = new TestRun();
   const keys = new RedisKeys(run.keyPrefix);
