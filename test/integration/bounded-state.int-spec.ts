@@ -1,7 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { spikeSignalSchema, type SpikeSignal, type WindowTally } from '@tocsin/domain';
 import { RecordPublisher } from '@tocsin/kafka';
-import { RedisKeys, DedupeWindowStore, PartitionCheckpointStore, type CountedMention } from '@tocsin/redis';
+import { RedisKeys, DedupeWindowStore } from '@tocsin/redis';
 import { toTallyRecord } from '../../apps/pipeline/src/enrichment.consumer';
 import { readWholeTopic, TestRun } from '../support/test-infra';
 import { startPipeline } from '../support/tocsin-apps';
@@ -41,42 +41,6 @@ describe('state bounded by windows, not by mentions, on real Redis', () => {
     expect(await sut.filterUnseen([`mention:twitter:${MENTIONS - 1}`, 'mention:twitter:new'], lastMs)).toEqual([
       'mention:twitter:new',
     ]);
-  });
-
-  it('keeps counted-mention sets of open intervals only after 200k mentions, and counts a copy once', async () => {
-    const sut = new PartitionCheckpointStore<{ n: number }>(run.redis, keys, 'signals');
-    const openIntervals = 3;
-    let previous: number[] = [];
-    for (let first = 0; first < MENTIONS; first += PER_BATCH) {
-      const eventMs = START_MS + Math.floor((first / MENTIONS) * SPAN_MS);
-      const currentStart = Math.floor(eventMs / INTERVAL_MS) * INTERVAL_MS;
-      const counted: CountedMention[] = Array.from({ length: PER_BATCH }, (_, i) => ({
-        brandId: 'voltaway',
-        intervalStartMs: currentStart,
-        mentionKey: `mention:twitter:${first + i}`,
-      }));
-      const open = [...new Set([...previous, currentStart])].filter(
-        (startMs) => startMs > currentStart - openIntervals * INTERVAL_MS,
-      );
-      const closed = [...new Set([...previous, currentStart])]
-        .filter((startMs) => !open.includes(startMs))
-        .map((intervalStartMs) => ({ brandId: 'voltaway', intervalStartMs }));
-      await sut.save(
-        'mentions.enriched',
-        0,
-        { offset: String(first + PER_BATCH - 1), state: { n: first } },
-        counted,
-        closed,
-      );
-      previous = open;
-    }
-    expect(await countKeys(run)).toBeLessThanOrEqual(2 + 1 + openIntervals);
-    const lastStart = previous[previous.length - 1] ?? 0;
-    const uncounted = await sut.filterUncounted('mentions.enriched', 0, [
-      { brandId: 'voltaway', intervalStartMs: lastStart, mentionKey: `mention:twitter:${MENTIONS - 1}` },
-      { brandId: 'voltaway', intervalStartMs: lastStart, mentionKey: 'mention:twitter:new' },
-    ]);
-    expect([...uncounted]).toEqual([1]);
   });
 
   it('counts a tally the enrichment stage published again once, and keeps no key per mention', async () => {

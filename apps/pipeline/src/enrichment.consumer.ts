@@ -163,13 +163,10 @@ export function createEnrichmentConsumer(
       }));
       // A replay's tallies may not have been published before the crash: they stay pending too.
       tallies = replayed ? [...tallies, ...batchTallies] : batchTallies;
-      await deps.checkpoints.save(
-        batch.topic,
-        batch.partition,
-        { offset: batch.lastOffset, state: { eventTimeMsByBrand, pending: tallies } },
-        [],
-        [],
-      );
+      await deps.checkpoints.save(batch.topic, batch.partition, {
+        offset: batch.lastOffset,
+        state: { eventTimeMsByBrand, pending: tallies },
+      });
     }
     await Promise.all([
       wiring.publisher.publish(outputTopic, records),

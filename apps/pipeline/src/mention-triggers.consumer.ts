@@ -103,13 +103,7 @@ export function createMentionTriggersConsumer(
         `${foreign} record(s) of brands not in the crisis plan skipped in ${batch.topic}[${batch.partition}]`,
       );
     await wiring.publisher.publish(outputTopic, outputs);
-    await deps.checkpoints.save(
-      batch.topic,
-      batch.partition,
-      { offset: batch.lastOffset, state: { triggers } },
-      [],
-      [],
-    );
+    await deps.checkpoints.save(batch.topic, batch.partition, { offset: batch.lastOffset, state: { triggers } });
     return rejections;
   };
 

@@ -216,13 +216,10 @@ export function createSignalsConsumer(
       );
 
     await wiring.publisher.publish(outputTopic, outputs);
-    await checkpoints.save(
-      batch.topic,
-      batch.partition,
-      { offset: batch.lastOffset, state: { maxEventTimeMs, brands, sources } },
-      [],
-      [],
-    );
+    await checkpoints.save(batch.topic, batch.partition, {
+      offset: batch.lastOffset,
+      state: { maxEventTimeMs, brands, sources },
+    });
     return rejections;
   };
 
