@@ -60,9 +60,8 @@ describe('state bounded by windows, not by mentions, on real Redis', () => {
         sourcePartitions: 6,
         throughOffset,
         eventTimeMs,
-        appendedUntilMs: Date.now(),
-        caughtUp: true,
-        reportedAtMs: Date.now(),
+        deliveredAtMs: Date.now(),
+        caughtUpAtMs: null,
         intervals: volume === 0 ? [] : [{ startMs: intervalStartMs, volume, negativeVolume: 0, reachNegative: 0 }],
       });
       const counted = tally(0, '29', 30, intervalStartMs + 1_000);

@@ -26,22 +26,28 @@ import { Logger } from '@nestjs/common';
 import { enrichMention, toEnrichedRecords } from './mention-enrichment';
 
 /**
- * What one partition of mentions.raw remembers beside its offset: how far each brand's mentions
- * in it have got in event time, and the tallies it published last (written before they are
+ * What one partition of mentions.raw remembers beside its offset: its progress (the newest event
+ * time it delivered, and when), and the tallies it published last (written before they are
  * published, so a crash in between publishes them again rather than losing or recounting them).
  */
 export interface EnrichmentCheckpoint {
-  eventTimeMsByBrand: Record<string, number>;
+  eventTimeMs: number;
+  deliveredAtMs: number;
   pending: WindowTally[];
 }
 
 /** State written by this consumer; a shape that is not ours means a corrupted key, and we start over. */
 export function readEnrichmentCheckpoint(raw: unknown): EnrichmentCheckpoint {
   const candidate = raw as Partial<EnrichmentCheckpoint> | null;
-  if (!candidate || typeof candidate.eventTimeMsByBrand !== 'object' || !Array.isArray(candidate.pending)) {
-    return { eventTimeMsByBrand: {}, pending: [] };
+  if (
+    !candidate ||
+    typeof candidate.eventTimeMs !== 'number' ||
+    typeof candidate.deliveredAtMs !== 'number' ||
+    !Array.isArray(candidate.pending)
+  ) {
+    return { eventTimeMs: 0, deliveredAtMs: 0, pending: [] };
   }
-  return { eventTimeMsByBrand: candidate.eventTimeMsByBrand ?? {}, pending: candidate.pending };
+  return { eventTimeMs: candidate.eventTimeMs, deliveredAtMs: candidate.deliveredAtMs, pending: candidate.pending };
 }
 
 export function toTallyRecord(tally: WindowTally): OutgoingRecord {
@@ -70,7 +76,8 @@ export interface EnrichmentDependencies {
 /**
  * mentions.raw → mentions.enriched, and the first stage of the brand windows: per batch, one
  * tally per plan brand on mentions.tallies with the batch's counts per interval and the
- * partition's progress. mentions.raw is keyed by mention, so a brand's mentions spread over every
+ * partition's watermark (the newest event time of any mention it delivered: like a stream
+ * processor's per-partition watermark, it is the partition's, not a brand's). mentions.raw is keyed by mention, so a brand's mentions spread over every
  * partition and every pipeline instance; the signals stage merges the tallies per brand.
  *
  * A mention already seen (same platform and id) within the dedupe window is dropped; it is
@@ -105,11 +112,8 @@ export function createEnrichmentConsumer(
     const published: string[] = [];
     const rejections: Rejection[] = [];
     const observations: MentionObservation[] = [];
-    const eventTimeMsByBrand: Record<string, number> = {};
     const planBrandIds = [...new Set(matchers.map((matcher) => matcher.brandId))];
-    // Brands leaving the plan leave the checkpoint, so it stays as small as the plan.
-    for (const brandId of planBrandIds) eventTimeMsByBrand[brandId] = saved?.state.eventTimeMsByBrand[brandId] ?? 0;
-    let appendedUntilMs = 0;
+    let eventTimeMs = saved?.state.eventTimeMs ?? 0;
     let replayed = false;
     let fresh = false;
     let unknownBrandIds = 0;
@@ -117,7 +121,6 @@ export function createEnrichmentConsumer(
       const counted = BigInt(record.offset) > coveredOffset;
       if (counted) fresh = true;
       else replayed = true;
-      appendedUntilMs = Math.max(appendedUntilMs, record.timestampMs);
       const key = mentionKey(value);
       if (!unseen.delete(key)) continue;
       const ahead = futureEventTimeReason(value.createdAt, nowMs, deps.maxClockSkewMs);
@@ -131,10 +134,10 @@ export function createEnrichmentConsumer(
       published.push(key);
       if (!counted) continue;
       const mentionTimeMs = Date.parse(value.createdAt);
+      eventTimeMs = Math.max(eventTimeMs, mentionTimeMs);
       const negative = enriched.mention.sentiment.label === 'negative';
       const followers = value.author.followers ?? 0;
       for (const brandId of enriched.mention.brandIds) {
-        eventTimeMsByBrand[brandId] = Math.max(eventTimeMsByBrand[brandId] ?? 0, mentionTimeMs);
         observations.push({ brandId, eventTimeMs: mentionTimeMs, negative, followers });
       }
     }
@@ -150,22 +153,21 @@ export function createEnrichmentConsumer(
         sourcePartition: batch.partition,
         sourcePartitions: deps.sourcePartitions(),
         throughOffset: batch.lastOffset,
-        appendedUntilMs,
-        caughtUp: BigInt(batch.lastOffset) + 1n >= BigInt(batch.highWatermark),
-        reportedAtMs: nowMs,
+        eventTimeMs,
+        deliveredAtMs: nowMs,
+        caughtUpAtMs: null,
       };
       // Every plan brand hears how far the partition got, so none waits for it in vain.
       const batchTallies = planBrandIds.map((brandId): WindowTally => ({
         brandId,
         ...progress,
-        eventTimeMs: eventTimeMsByBrand[brandId] ?? 0,
         intervals: counts.get(brandId) ?? [],
       }));
       // A replay's tallies may not have been published before the crash: they stay pending too.
       tallies = replayed ? [...tallies, ...batchTallies] : batchTallies;
       await deps.checkpoints.save(batch.topic, batch.partition, {
         offset: batch.lastOffset,
-        state: { eventTimeMsByBrand, pending: tallies },
+        state: { eventTimeMs, deliveredAtMs: nowMs, pending: tallies },
       });
     }
     await Promise.all([

@@ -32,7 +32,7 @@ import type { Kafka } from 'kafkajs';
 import { PIPELINE_CONFIG, type PipelineConfig } from './config';
 import { createEnrichmentConsumer, type EnrichmentCheckpoint } from './enrichment.consumer';
 import { createMentionTriggersConsumer, type MentionTriggersCheckpoint } from './mention-triggers.consumer';
-import { APPEND_MARGIN_MS, createSignalsConsumer, type SignalsCheckpoint } from './signals.consumer';
+import { PIPELINE_CLOCK_MARGIN_MS, createSignalsConsumer, type SignalsCheckpoint } from './signals.consumer';
 import { SourceProgressReporter } from './source-progress.reporter';
 
 /**
@@ -77,7 +77,7 @@ class PipelineLifecycle implements OnModuleInit, OnApplicationShutdown {
       brandIds: () => plan.current().plan.brands.map((brand) => brand.id),
       clock: systemClock,
       everyMs: SOURCE_PROGRESS_EVERY_MS,
-      settleMs: APPEND_MARGIN_MS + 2 * SOURCE_PROGRESS_EVERY_MS,
+      settleMs: PIPELINE_CLOCK_MARGIN_MS + 3 * SOURCE_PROGRESS_EVERY_MS,
       logger: new Logger('source-progress'),
     });
     this.enrichment = createEnrichmentConsumer(wiring, {

@@ -5,10 +5,9 @@ import {
   MENTION_DETECTOR_SETTINGS,
   observeTally,
   recordSource,
-  sourcesProgress,
+  sourcesEventTimeMs,
   type BrandSignalsState,
   type BrandSources,
-  type SourcesProgress,
   type BrandWindowSettings,
 } from '@tocsin/detection';
 import {
@@ -80,10 +79,10 @@ function futureTallyReason(tally: WindowTally, nowMs: number, maxClockSkewMs: nu
 }
 
 /**
- * Bound on the time between a raw record's timestamp (stamped by ingest's producer) and its
- * append to the log: queueing in the send coalescer and a busy broker take seconds, not more.
+ * Most the clocks of two pipeline instances may differ: a caught-up report stamped by one is
+ * compared with deliveries stamped by another (see sourcesEventTimeMs).
  */
-export const APPEND_MARGIN_MS = 5_000;
+export const PIPELINE_CLOCK_MARGIN_MS = 1_000;
 
 /** Spike triggers keep no memory (see evaluateSignal). */
 const NO_TRIGGER_STATE = createTriggerState();
@@ -91,7 +90,7 @@ const NO_TRIGGER_STATE = createTriggerState();
 /**
  * mentions.tallies (keyed by brand) → alerts.signals: the second stage of the brand windows. Adds
  * each partition's partial counts to the brand's event-time intervals, closes an interval once
- * every partition of mentions.raw is past it by the allowed lateness (see sourcesProgress),
+ * every partition of mentions.raw is past it by the allowed lateness (see sourcesEventTimeMs),
  * runs the spike detector on it and checks the verdicts against the plan's spike triggers. Its
  * state is checkpointed in Redis together with the offset it covers, so a replay or a moved
  * partition neither double-counts nor relearns; a tally the enrichment stage published again is
@@ -104,8 +103,6 @@ export function createSignalsConsumer(
 ): BatchConsumerRunner<WindowTally> {
   const outputTopic = `${wiring.topicPrefix}${TOPICS.alertsSignals}`;
   const windowSettings: BrandWindowSettings = { ...deps.settings, detector: MENTION_DETECTOR_SETTINGS };
-  // A partition silent for this long, caught up, or never heard of, stops holding its brands back.
-  const idleMs = deps.settings.allowedLatenessMs + deps.settings.intervalMs;
   const logger = new Logger('signals');
 
   const handle = async (batch: PartitionBatch<WindowTally>): Promise<Rejection[]> => {
@@ -153,7 +150,7 @@ export function createSignalsConsumer(
         rejections.push({ record, reason: ahead });
         continue;
       }
-      const recorded = recordSource(sources[tally.brandId], tally, nowMs);
+      const recorded = recordSource(sources[tally.brandId], tally);
       sources[tally.brandId] = recorded.sources;
       maxEventTimeMs = Math.max(maxEventTimeMs, tally.eventTimeMs);
       if (!recorded.fresh) {
@@ -170,30 +167,11 @@ export function createSignalsConsumer(
       brands[tally.brandId] = brandState;
     }
 
-    const progressByBrand = new Map<string, SourcesProgress>();
     for (const [brandId, brandSources] of Object.entries(sources)) {
-      const progress = sourcesProgress(brandSources, {
-        nowMs,
-        idleMs,
-        appendMarginMs: APPEND_MARGIN_MS,
-        liveSinceMs,
-      });
-      if (progress !== null) progressByBrand.set(brandId, progress);
-    }
-    // A quiet brand's intervals close as zeros while its live neighbours talk (brands of this
-    // partition with nothing pending). Only live ones: a backfill of one brand must not close
-    // another brand's intervals before that brand's own backfill comes.
-    const neighboursMs = Math.max(
-      0,
-      ...[...progressByBrand.values()]
-        .filter((progress) => progress.settled && progress.eventTimeMs >= liveSinceMs)
-        .map((progress) => progress.eventTimeMs),
-    );
-    for (const [brandId, progress] of progressByBrand) {
+      const eventTimeMs = sourcesEventTimeMs(brandSources, PIPELINE_CLOCK_MARGIN_MS);
       // A brand's series starts with its first counted mention, as when it had one partition.
       const brandState = brands[brandId];
-      if (brandState === undefined) continue;
-      const eventTimeMs = progress.settled ? Math.max(progress.eventTimeMs, neighboursMs) : progress.eventTimeMs;
+      if (eventTimeMs === null || brandState === undefined) continue;
       // Never past the clock: a source's clock running ahead (within the allowed skew) must not
       // close intervals before they have happened.
       const advanced = advanceWatermark(brandState, Math.min(eventTimeMs, nowMs), windowSettings);

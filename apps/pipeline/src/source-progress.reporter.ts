@@ -15,7 +15,10 @@ export interface SourceProgressDependencies {
   brandIds: () => readonly string[];
   clock: Clock;
   everyMs: number;
-  /** How long reports go on after the topic last changed: until the windows call it settled. */
+  /**
+   * How long reports go on after the topic last changed: long enough for a report to come after
+   * the last delivery by the clock margin the windows allow (see sourcesEventTimeMs).
+   */
   settleMs: number;
   logger: Pick<Logger, 'warn'>;
 }
@@ -26,8 +29,10 @@ export interface SourceProgressDependencies {
  * changed (a topic idle for longer costs nothing). A partition with no traffic publishes no
  * tally of its own, and the windows would otherwise wait for it (see sourcesEventTimeMs). The
  * offsets are read after the clock, so a partition said caught up at that time was: whatever was
- * appended before is committed, and its tallies were published before the commit. Any instance
- * may report any partition: the report states a fact of the group, not of this instance.
+ * appended before is committed, and its tallies were published before the commit, on the same
+ * partitions of mentions.tallies (keyed by brand), so the windows merge them before this report.
+ * Any instance may report any partition: the report states a fact of the group, not of this
+ * instance.
  */
 export class SourceProgressReporter {
   private admin: Admin | undefined;
@@ -111,10 +116,9 @@ export class SourceProgressReporter {
           sourcePartition: end.partition,
           sourcePartitions: ends.length,
           throughOffset: saved[index]?.offset ?? '-1',
-          eventTimeMs: saved[index]?.state.eventTimeMsByBrand[brandId] ?? 0,
-          appendedUntilMs: 0,
-          caughtUp: true,
-          reportedAtMs,
+          eventTimeMs: saved[index]?.state.eventTimeMs ?? 0,
+          deliveredAtMs: saved[index]?.state.deliveredAtMs ?? 0,
+          caughtUpAtMs: reportedAtMs,
           intervals: [],
         }),
       ),

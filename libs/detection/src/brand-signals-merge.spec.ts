@@ -10,11 +10,10 @@ import {
   type BrandWindowSettings,
   type MentionObservation,
 } from './brand-signals';
-import { recordSource, sourcesProgress, tallyObservations, type BrandSources } from './brand-signals-merge';
+import { recordSource, sourcesEventTimeMs, tallyObservations, type BrandSources } from './brand-signals-merge';
 
 const MINUTE_MS = 60_000;
 const START_MS = Date.UTC(2026, 0, 5);
-const DAY_MS = 86_400_000;
 const settings: BrandWindowSettings = {
   ...DEFAULT_BRAND_WINDOW_SETTINGS,
   intervalMs: MINUTE_MS,
@@ -32,9 +31,8 @@ function tally(partition: number, throughOffset: string, overrides: Partial<Wind
     sourcePartitions: 3,
     throughOffset,
     eventTimeMs: START_MS,
-    appendedUntilMs: 1_000,
-    caughtUp: false,
-    reportedAtMs: 1_000,
+    deliveredAtMs: 1_000,
+    caughtUpAtMs: null,
     intervals: [],
     ...overrides,
   };
@@ -125,97 +123,174 @@ describe(observeTally.name, () => {
 
 describe(recordSource.name, () => {
   it('calls a tally whose source offsets were merged a copy, so its counts are not added twice', () => {
-    const first = recordSource(undefined, tally(0, '99'), 5_000);
+    const first = recordSource(undefined, tally(0, '99'));
     expect(first.fresh).toBe(true);
-    expect(recordSource(first.sources, tally(0, '99'), 5_000).fresh).toBe(false);
-    expect(recordSource(first.sources, tally(0, '42'), 5_000).fresh).toBe(false);
-    expect(recordSource(first.sources, tally(1, '42'), 5_000).fresh).toBe(true);
-    expect(recordSource(first.sources, tally(0, '100'), 5_000).fresh).toBe(true);
+    expect(recordSource(first.sources, tally(0, '99')).fresh).toBe(false);
+    expect(recordSource(first.sources, tally(0, '42')).fresh).toBe(false);
+    expect(recordSource(first.sources, tally(1, '42')).fresh).toBe(true);
+    expect(recordSource(first.sources, tally(0, '100')).fresh).toBe(true);
   });
 
-  it('keeps the progress of the newest report whatever order reports arrive in', () => {
-    const caughtUp = recordSource(undefined, tally(0, '99', { caughtUp: true, reportedAtMs: 3_000 }), 5_000);
-    const older = recordSource(caughtUp.sources, tally(0, '99', { caughtUp: false, reportedAtMs: 2_000 }), 5_000);
-    expect(older.sources.byPartition['0']).toMatchObject({ caughtUp: true, reportedAtMs: 3_000 });
-    const newer = recordSource(older.sources, tally(0, '120', { caughtUp: false, reportedAtMs: 4_000 }), 5_000);
-    expect(newer.sources.byPartition['0']).toMatchObject({ caughtUp: false, throughOffset: '120' });
+  it('only moves progress forward, whatever order reports arrive in', () => {
+    const newer = recordSource(
+      undefined,
+      tally(0, '99', { eventTimeMs: START_MS + MINUTE_MS, deliveredAtMs: 3_000, caughtUpAtMs: 3_500 }),
+    );
+    const older = recordSource(newer.sources, tally(0, '99', { eventTimeMs: START_MS, deliveredAtMs: 2_000 }));
+    expect(older.sources.byPartition['0']).toEqual({
+      throughOffset: '99',
+      eventTimeMs: START_MS + MINUTE_MS,
+      deliveredAtMs: 3_000,
+      caughtUpAtMs: 3_500,
+    });
   });
 });
 
-describe(sourcesProgress.name, () => {
-  const IDLE_MS = 10_000;
-  const judged = (nowMs: number, liveSinceMs = 0) => ({ nowMs, idleMs: IDLE_MS, appendMarginMs: 100, liveSinceMs });
+describe(sourcesEventTimeMs.name, () => {
+  const MARGIN_MS = 100;
 
   function sources(...tallies: WindowTally[]): BrandSources {
     return tallies.reduce<BrandSources | undefined>(
-      (current, next) => recordSource(current, next, 1_000).sources,
+      (current, next) => recordSource(current, next).sources,
       undefined,
     ) as BrandSources;
   }
 
-  it('holds a brand at the slowest partition with records pending', () => {
+  it('holds a brand at the slowest partition', () => {
     const backfill = sources(
       tally(0, '10', { eventTimeMs: START_MS + 30 * MINUTE_MS }),
       tally(1, '10', { eventTimeMs: START_MS + 5 * MINUTE_MS }),
       tally(2, '10', { eventTimeMs: START_MS + 20 * MINUTE_MS }),
     );
-    expect(sourcesProgress(backfill, judged(2_000, START_MS + DAY_MS))).toEqual({
-      eventTimeMs: START_MS + 5 * MINUTE_MS,
-      settled: false,
-    });
+    expect(sourcesEventTimeMs(backfill, MARGIN_MS)).toBe(START_MS + 5 * MINUTE_MS);
   });
 
-  it('lets a partition caught up after the newest append stop holding, and the newest event time count once none holds', () => {
-    const settled = sources(
-      tally(0, '10', { eventTimeMs: START_MS + 30 * MINUTE_MS, caughtUp: true, appendedUntilMs: 900 }),
-      tally(1, '10', { eventTimeMs: START_MS + 5 * MINUTE_MS, caughtUp: true, appendedUntilMs: 900 }),
-      tally(2, '10', { eventTimeMs: START_MS + 20 * MINUTE_MS, caughtUp: true, appendedUntilMs: 900 }),
+  it('lets a partition caught up after the newest delivery stop holding, and the newest event time count once none holds', () => {
+    const deliveries = [
+      tally(0, '10', { eventTimeMs: START_MS + 30 * MINUTE_MS, deliveredAtMs: 900 }),
+      tally(1, '10', { eventTimeMs: START_MS + 5 * MINUTE_MS, deliveredAtMs: 800 }),
+      tally(2, '10', { eventTimeMs: START_MS + 20 * MINUTE_MS, deliveredAtMs: 900 }),
+    ];
+    const oneIdle = sources(...deliveries, tally(1, '10', { eventTimeMs: 0, deliveredAtMs: 0, caughtUpAtMs: 1_000 }));
+    expect(sourcesEventTimeMs(oneIdle, MARGIN_MS)).toBe(START_MS + 20 * MINUTE_MS);
+    const allIdle = sources(
+      ...deliveries,
+      ...[0, 1, 2].map((partition) => tally(partition, '10', { deliveredAtMs: 0, caughtUpAtMs: 1_000 })),
     );
-    expect(sourcesProgress(settled, judged(2_000))).toEqual({ eventTimeMs: START_MS + 30 * MINUTE_MS, settled: true });
+    expect(sourcesEventTimeMs(allIdle, MARGIN_MS)).toBe(START_MS + 30 * MINUTE_MS);
   });
 
-  it('holds a brand at a partition caught up before another partition got newer records, until it is idle', () => {
-    const racing = sources(
-      tally(0, '10', {
-        eventTimeMs: START_MS + 30 * MINUTE_MS,
-        caughtUp: true,
-        appendedUntilMs: 1_500,
-        reportedAtMs: 1_600,
-      }),
-      tally(1, '10', { eventTimeMs: START_MS + 5 * MINUTE_MS, caughtUp: true, reportedAtMs: 1_000 }),
-      tally(2, '10', { eventTimeMs: START_MS + 20 * MINUTE_MS, caughtUp: true, reportedAtMs: 1_600 }),
+  it('holds a brand at a partition caught up before another partition delivered newer mentions', () => {
+    // Partition 1 was caught up before a restart; partition 0 then delivered the backlog first.
+    const restarted = sources(
+      tally(0, '10', { eventTimeMs: START_MS + 30 * MINUTE_MS, deliveredAtMs: 5_000 }),
+      tally(1, '10', { eventTimeMs: START_MS + 5 * MINUTE_MS, deliveredAtMs: 1_000, caughtUpAtMs: 2_000 }),
+      tally(2, '10', { eventTimeMs: START_MS + 20 * MINUTE_MS, deliveredAtMs: 1_000, caughtUpAtMs: 5_050 }),
     );
-    expect(sourcesProgress(racing, judged(2_000, START_MS + DAY_MS))).toEqual({
-      eventTimeMs: START_MS + 5 * MINUTE_MS,
-      settled: false,
-    });
-    expect(sourcesProgress(racing, judged(1_000 + IDLE_MS, START_MS + DAY_MS))).toEqual({
-      eventTimeMs: START_MS + 30 * MINUTE_MS,
-      settled: true,
-    });
+    // Partition 2 was caught up within the clock margin of that delivery: it still holds too.
+    expect(sourcesEventTimeMs(restarted, MARGIN_MS)).toBe(START_MS + 5 * MINUTE_MS);
+    const partition1Done = recordSource(restarted, tally(1, '10', { caughtUpAtMs: 5_200 })).sources;
+    expect(sourcesEventTimeMs(partition1Done, MARGIN_MS)).toBe(START_MS + 20 * MINUTE_MS);
   });
 
-  it('holds a live brand at most the append margin behind a caught-up partition report', () => {
-    const live = sources(
-      tally(0, '10', { eventTimeMs: 5_000, caughtUp: false, appendedUntilMs: 9_000, reportedAtMs: 9_000 }),
-      tally(1, '10', { eventTimeMs: 1_000, caughtUp: true, appendedUntilMs: 0, reportedAtMs: 8_000 }),
-      tally(2, '10', { eventTimeMs: 7_000, caughtUp: true, appendedUntilMs: 0, reportedAtMs: 8_000 }),
+  it('waits for a partition never heard of', () => {
+    const partial = sources(tally(0, '10', { caughtUpAtMs: 5_000 }), tally(1, '10', { caughtUpAtMs: 5_000 }));
+    expect(sourcesEventTimeMs(partial, MARGIN_MS)).toBeNull();
+    expect(sourcesEventTimeMs(recordSource(partial, tally(2, '-1', { caughtUpAtMs: 5_000 })).sources, MARGIN_MS)).toBe(
+      START_MS,
     );
-    expect(sourcesProgress(live, judged(9_500, 1))).toEqual({ eventTimeMs: 5_000, settled: false });
-    const quiet = recordSource(
-      live,
-      tally(0, '20', { eventTimeMs: 9_000, caughtUp: true, reportedAtMs: 9_050, appendedUntilMs: 9_000 }),
-      9_500,
-    ).sources;
-    expect(sourcesProgress(quiet, judged(9_500, 1))).toEqual({ eventTimeMs: 7_900, settled: false });
   });
 
-  it('waits for a partition never heard of, for as long as a partition may be idle', () => {
-    const partial = sources(
-      tally(0, '10', { caughtUp: true, appendedUntilMs: 0 }),
-      tally(1, '10', { caughtUp: true, appendedUntilMs: 0 }),
-    );
-    expect(sourcesProgress(partial, judged(2_000))).toBeNull();
-    expect(sourcesProgress(partial, judged(1_000 + IDLE_MS))).toEqual({ eventTimeMs: START_MS, settled: true });
+  it('counts a backfill spread over partitions consumed at different speeds, stopped and resumed, with no mention late', () => {
+    // A stream in event-time order (within a 20 s jitter), 20 mentions a second of wall time
+    // carrying 30 s of event time each: a backfill, the case caught-up reports once broke.
+    const lateness = 2 * MINUTE_MS;
+    const windowSettings = { ...settings, allowedLatenessMs: lateness };
+    const partitions = 6;
+    const mentions = 3_000;
+    const log: number[][] = Array.from({ length: partitions }, () => []);
+    const next = Array.from({ length: partitions }, () => 0);
+    const delivered = Array.from({ length: partitions }, () => ({ eventTimeMs: 0, deliveredAtMs: 0 }));
+    const expected = new Map<number, number>();
+    const queue: WindowTally[] = [];
+    // As in the signals stage, the series starts with the brand's first counted mention.
+    let brand: BrandSignalsState | undefined;
+    let brandSources: BrandSources | undefined;
+    let late = 0;
+    const counted = new Map<number, number>();
+    let appended = 0;
+    let seed = 7;
+    const random = (): number => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return seed / 2_147_483_648;
+    };
+    const merge = (): void => {
+      for (const item of queue.splice(0)) {
+        const recorded = recordSource(brandSources, item);
+        brandSources = recorded.sources;
+        if (!recorded.fresh) continue;
+        for (const interval of item.intervals) {
+          const observed = observeTally(brand ?? createBrandSignalsState('acme', windowSettings), interval);
+          brand = observed.state;
+          late += observed.lateMentions;
+        }
+      }
+      const eventTimeMs = brandSources && sourcesEventTimeMs(brandSources, 0);
+      if (eventTimeMs === null || eventTimeMs === undefined || brand === undefined) return;
+      const advanced = advanceWatermark(brand, eventTimeMs, windowSettings);
+      brand = advanced.state;
+      for (const signal of advanced.signals.filter((candidate) => candidate.metric === 'volume')) {
+        counted.set(Date.parse(signal.intervalStart), signal.observed);
+      }
+    };
+    for (let nowMs = 1; nowMs < 400_000; nowMs += 10) {
+      for (; appended < Math.min(mentions, Math.floor(nowMs / 50)); appended += 1) {
+        const i = appended;
+        const eventTimeMs = START_MS + i * 30_000 - ((i * 7_919) % 20_000);
+        log[(i * 31) % partitions]?.push(eventTimeMs);
+        const startMs = Math.floor(eventTimeMs / MINUTE_MS) * MINUTE_MS;
+        expected.set(startMs, (expected.get(startMs) ?? 0) + 1);
+      }
+      // Stopped for 20 s mid-stream, as a crashed pipeline; each partition is then handled at
+      // its own pace, in batches of up to 40.
+      const stopped = nowMs > 60_000 && nowMs < 80_000;
+      for (let partition = 0; partition < partitions && !stopped; partition += 1) {
+        const own = log[partition] ?? [];
+        if (random() > 0.02 * (partition + 1) || (next[partition] ?? 0) >= own.length) continue;
+        const batch = own.slice(next[partition], (next[partition] ?? 0) + 40);
+        next[partition] = (next[partition] ?? 0) + batch.length;
+        const progress = delivered[partition] ?? { eventTimeMs: 0, deliveredAtMs: 0 };
+        progress.eventTimeMs = Math.max(progress.eventTimeMs, ...batch);
+        progress.deliveredAtMs = nowMs;
+        queue.push(
+          tally(partition, String((next[partition] ?? 0) - 1), {
+            sourcePartitions: partitions,
+            ...progress,
+            intervals: tallyObservations(
+              batch.map((eventTimeMs) => observation(eventTimeMs)),
+              MINUTE_MS,
+            ).get('acme'),
+          }),
+        );
+      }
+      if (nowMs % 1_000 === 1) {
+        for (let partition = 0; partition < partitions; partition += 1) {
+          if ((next[partition] ?? 0) < (log[partition] ?? []).length) continue;
+          queue.push(
+            tally(partition, String((next[partition] ?? 0) - 1), {
+              sourcePartitions: partitions,
+              ...delivered[partition],
+              caughtUpAtMs: nowMs,
+            }),
+          );
+        }
+      }
+      merge();
+    }
+    expect(late).toBe(0);
+    // Every interval but the last ones (within the lateness of the newest mention) closed, exactly.
+    const closable = [...expected].sort((a, b) => a[0] - b[0]).slice(0, -3);
+    expect(closable.length).toBeGreaterThan(1_000);
+    expect(closable.filter(([startMs, volume]) => counted.get(startMs) !== volume)).toEqual([]);
   });
 });

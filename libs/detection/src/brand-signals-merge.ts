@@ -5,18 +5,17 @@ import { alignToInterval, weighReach, type MentionObservation } from './brand-si
 export interface SourceProgress {
   /** Last source offset whose counts were merged. */
   throughOffset: string;
+  /** The partition's watermark before lateness (see WindowTally.eventTimeMs). */
   eventTimeMs: number;
-  appendedUntilMs: number;
-  caughtUp: boolean;
-  reportedAtMs: number;
+  deliveredAtMs: number;
+  /** Latest moment the partition was known to have nothing pending; null before any. */
+  caughtUpAtMs: number | null;
 }
 
 /** Every source partition's progress as one brand's windows know it; plain JSON for Redis. */
 export interface BrandSources {
   /** How many partitions the source topic has; each must report before the brand's intervals close. */
   partitions: number;
-  /** When the brand first heard of any partition (the merging stage's clock), ms since epoch. */
-  sinceMs: number;
   byPartition: Record<string, SourceProgress>;
 }
 
@@ -58,97 +57,57 @@ export function tallyObservations(
 /**
  * Records a tally's source progress. Counts are merged once per source offset: a tally whose
  * offsets were merged already (the enrichment stage publishing again after a crash) is a copy,
- * `fresh` is false and its counts must not be added again. Progress (event time, caught up) is
- * taken from the newest report, whatever order reports arrive in; a report with no counts (an
- * idle partition's progress) only moves progress.
- * @param nowMs the merging stage's clock, ms since epoch
+ * `fresh` is false and its counts must not be added again. Progress only moves forward, whatever
+ * order reports arrive in; a report with no counts (a caught-up partition's) only moves progress.
  */
 export function recordSource(
   sources: BrandSources | undefined,
   tally: WindowTally,
-  nowMs: number,
 ): { sources: BrandSources; fresh: boolean } {
-  const current = sources ?? { partitions: tally.sourcePartitions, sinceMs: nowMs, byPartition: {} };
+  const current = sources ?? { partitions: tally.sourcePartitions, byPartition: {} };
   const key = String(tally.sourcePartition);
   const previous = current.byPartition[key];
   const fresh = previous === undefined || BigInt(tally.throughOffset) > BigInt(previous.throughOffset);
-  const newer = previous === undefined || tally.reportedAtMs >= previous.reportedAtMs;
+  const caughtUpAtMs = Math.max(previous?.caughtUpAtMs ?? -1, tally.caughtUpAtMs ?? -1);
   const progress: SourceProgress = {
     throughOffset: fresh ? tally.throughOffset : (previous?.throughOffset ?? tally.throughOffset),
     eventTimeMs: Math.max(previous?.eventTimeMs ?? 0, tally.eventTimeMs),
-    appendedUntilMs: Math.max(previous?.appendedUntilMs ?? 0, tally.appendedUntilMs),
-    caughtUp: newer ? tally.caughtUp : (previous?.caughtUp ?? tally.caughtUp),
-    reportedAtMs: Math.max(previous?.reportedAtMs ?? 0, tally.reportedAtMs),
+    deliveredAtMs: Math.max(previous?.deliveredAtMs ?? 0, tally.deliveredAtMs),
+    caughtUpAtMs: caughtUpAtMs < 0 ? null : caughtUpAtMs,
   };
   return {
     sources: {
       partitions: Math.max(current.partitions, tally.sourcePartitions),
-      sinceMs: current.sinceMs,
       byPartition: { ...current.byPartition, [key]: progress },
     },
     fresh,
   };
 }
 
-/** How far a brand's windows may close, from its sources' progress. */
-export interface SourcesProgress {
-  /** The event time every source partition has got past, ms since epoch. */
-  eventTimeMs: number;
-  /** True when no partition has anything pending for the brand. */
-  settled: boolean;
-}
-
-/** How the merging stage judges its sources' progress. */
-export interface SourcesJudgement {
-  /** The merging stage's clock, ms since epoch. */
-  nowMs: number;
-  /** How long a caught-up partition or one never heard of may stay silent, ms. */
-  idleMs: number;
-  /**
-   * Most time between a record's append timestamp (its producer's clock) and its append to the
-   * log, ms: a partition caught up at R may still be missing records stamped after R − this.
-   */
-  appendMarginMs: number;
-  /** A brand whose newest event time is older than this is in a backfill, not live. */
-  liveSinceMs: number;
-}
-
 /**
- * The event time every source partition has got past, for one brand: the per-partition
- * watermark of stream processors (the minimum over the inputs), so a backfill racing over
- * partitions at different speeds does not close an interval before the slowest one counted it.
- * A partition does not hold the brand back when it was caught up well after the newest append
- * any partition reported (it has nothing pending), or caught up and silent for `idleMs` (an idle
- * partition). A caught-up partition of a live brand holds it at most `appendMarginMs` behind its
- * report: what comes later is dated about when it comes. A partition never heard of holds the
- * brand back for `idleMs` after its first report. When no partition holds it back, the newest
- * event time of any partition counts, as when one partition carried the whole brand.
- * @returns how far the brand may close, or null while partitions are awaited
+ * The event time every source partition has got past, for one brand: the minimum of the
+ * partitions' watermarks, as stream processors take it over their inputs, so a backfill racing
+ * over partitions at different speeds does not close an interval before the slowest one counted
+ * it. Every watermark comes from event times a partition delivered, never from a clock.
+ *
+ * A caught-up partition with nothing new would hold every brand back for good, so it stops
+ * holding, but only once it is known to have been caught up after the newest delivery of any
+ * partition (plus `clockMarginMs`, the most two pipeline clocks may differ): whatever it gets
+ * later was appended after every mention counted so far, so it is no older than they are by
+ * more than the allowed lateness (the bound every watermark rests on). A caught-up report from
+ * before that delivery proves nothing: records appended since may be pending (a restart's
+ * backlog). When no partition holds the brand back, the newest event time of any counts.
+ * @returns the event time, ms since epoch, or null while a partition has not reported at all
  */
-export function sourcesProgress(sources: BrandSources, judgement: SourcesJudgement): SourcesProgress | null {
-  const { nowMs, idleMs, appendMarginMs, liveSinceMs } = judgement;
+export function sourcesEventTimeMs(sources: BrandSources, clockMarginMs: number): number | null {
   const reported = Object.values(sources.byPartition);
-  if (reported.length === 0) return null;
-  const newestAppendMs = Math.max(0, ...reported.map((progress) => progress.appendedUntilMs));
-  const newestEventMs = Math.max(...reported.map((progress) => progress.eventTimeMs));
-  const live = newestEventMs >= liveSinceMs;
-  let holding = Infinity;
+  const newestDeliveryMs = Math.max(...reported.map((progress) => progress.deliveredAtMs));
+  let eventTimeMs = Math.max(...reported.map((progress) => progress.eventTimeMs));
   for (let partition = 0; partition < sources.partitions; partition += 1) {
     const progress = sources.byPartition[String(partition)];
-    if (progress === undefined) {
-      if (nowMs - sources.sinceMs < idleMs) return null;
-      continue;
-    }
-    if (progress.caughtUp) {
-      const settled = progress.reportedAtMs - appendMarginMs >= newestAppendMs;
-      if (settled || nowMs - progress.reportedAtMs >= idleMs) continue;
-      if (live) {
-        holding = Math.min(holding, Math.max(progress.eventTimeMs, progress.reportedAtMs - appendMarginMs));
-        continue;
-      }
-    }
-    holding = Math.min(holding, progress.eventTimeMs);
+    if (progress === undefined) return null;
+    const idle = progress.caughtUpAtMs !== null && progress.caughtUpAtMs - clockMarginMs >= newestDeliveryMs;
+    if (!idle) eventTimeMs = Math.min(eventTimeMs, progress.eventTimeMs);
   }
-  if (holding !== Infinity) return { eventTimeMs: holding, settled: false };
-  return { eventTimeMs: newestEventMs, settled: true };
+  return eventTimeMs;
 }

@@ -259,7 +259,7 @@ function buildSignal(
  * interval is judged by the four metric detectors. At most maxIntervalsPerStep intervals close
  * per call; the watermark is remembered, so the next calls close the rest.
  * @param eventTimeMs newest event time the caller vouches for beyond the brand's own (every
- *   partition's progress, see sourcesProgress), ms since epoch
+ *   partition's progress, see sourcesEventTimeMs), ms since epoch
  * @returns the next state and one SpikeSignal per metric per closed interval, oldest first
  */
 export function advanceWatermark(

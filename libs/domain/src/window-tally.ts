@@ -17,11 +17,11 @@ export const intervalTallySchema = z
 export type IntervalTally = z.infer<typeof intervalTallySchema>;
 
 /**
- * What one partition of mentions.raw tells a brand's windows after one batch: the partial counts
- * of the brand's mentions in that batch (none when the batch held none: the record still carries
- * the partition's progress), how far the brand's mentions in that partition have got in event
- * time, and whether the partition was caught up. Keyed by brand on mentions.tallies, so every partition's tallies of a brand meet in
- * one consumer, which merges them and closes intervals once every partition is past them.
+ * What one partition of mentions.raw tells a brand's windows: the partial counts of the brand's
+ * mentions in one batch (none when the batch held none, or when the record only reports that the
+ * partition is caught up) and the partition's progress in event time. Keyed by brand on
+ * mentions.tallies, so every partition's tallies of a brand meet in one consumer, which merges
+ * them and closes an interval once every partition is past it (see sourcesEventTimeMs).
  */
 export const windowTallySchema = z
   .object({
@@ -31,14 +31,19 @@ export const windowTallySchema = z
     sourcePartitions: z.number().int().positive(),
     /** Last source offset the counts cover: a tally at or below what was merged is a copy. */
     throughOffset: offsetSchema,
-    /** Newest believed event time of the brand's mentions in the source partition so far, ms since epoch (0 before any). */
+    /**
+     * The partition's watermark before lateness: the newest event time of any mention (of any
+     * brand) it has delivered, ms since epoch (0 before any). Its later mentions are expected no
+     * more than the allowed lateness older.
+     */
     eventTimeMs: nonNegativeMs,
-    /** Newest append time (Kafka timestamp) among the batch's records, ms since epoch. */
-    appendedUntilMs: nonNegativeMs,
-    /** True when the batch reached the partition's end: nothing appended before `reportedAtMs` is pending. */
-    caughtUp: z.boolean(),
-    /** The enrichment stage's clock when it handled the batch, ms since epoch. */
-    reportedAtMs: nonNegativeMs,
+    /** When the enrichment stage last delivered records of the partition (its clock), ms since epoch. */
+    deliveredAtMs: nonNegativeMs,
+    /**
+     * A moment (the reporter's clock) when the partition had nothing pending: every record
+     * appended before it was delivered. Null when not known (a batch's own tally).
+     */
+    caughtUpAtMs: nonNegativeMs.nullable(),
     intervals: z.array(intervalTallySchema),
   })
   .strict();
