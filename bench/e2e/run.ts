@@ -330,7 +330,8 @@ async function main(): Promise<void> {
     },
     logDir,
   );
-  const sampler = new ProcessSampler(() => new Map([...apps.pids(), ...infraPids()]));
+  // This process is the load generator (HTTP clients, wall sockets, probes): its CPU is part of the bill.
+  const sampler = new ProcessSampler(() => new Map([...apps.pids(), ...infraPids(), ['load-generator', process.pid]]));
   const rawTopic = `${topicPrefix}mentions.raw`;
   const enrichedTopic = `${topicPrefix}mentions.enriched`;
   try {
