@@ -28,8 +28,6 @@ export interface PartitionBatch<T> {
   partition: number;
   /** Offset of the last record of the batch; state checkpoints refer to it. */
   lastOffset: string;
-  /** The partition's end when the batch was fetched: the batch reached it when lastOffset + 1 equals it. */
-  highWatermark: string;
   items: ReadonlyArray<DecodedItem<T>>;
 }
 
@@ -230,13 +228,7 @@ export class BatchConsumerRunner<T> {
     }
     const lastOffset = batch.lastOffset();
     if (items.length > 0) {
-      const refused = await options.handle({
-        topic: batch.topic,
-        partition: batch.partition,
-        lastOffset,
-        highWatermark: batch.highWatermark,
-        items,
-      });
+      const refused = await options.handle({ topic: batch.topic, partition: batch.partition, lastOffset, items });
       if (refused) rejections.push(...refused);
     }
     if (rejections.length > 0) {
