@@ -18,6 +18,12 @@ describe(toRawRecord.name, () => {
     expect(keys).toEqual(['twitter:m1', 'twitter:m2']);
   });
 
+  it('keys a reply with the post it answers, and a post of a thread with its thread', () => {
+    const reply = { ...mention('m2', '@fleurie on regarde'), inReplyTo: 'm1' };
+    expect(toRawRecord(reply, 'now').key).toBe('twitter:m1');
+    expect(toRawRecord({ ...reply, threadId: 't9' }, 'now').key).toBe('twitter:t9');
+  });
+
   it('keys a copy of a mention like the first, whatever brand the source names', () => {
     expect(toRawRecord(mention('m1', 'colis en retard', ['voltaway']), 'now').key).toBe('twitter:m1');
   });
