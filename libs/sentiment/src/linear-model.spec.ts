@@ -47,6 +47,28 @@ describe(predictText.name, () => {
       for (let c = 0; c < CLASS_COUNT; c++) expect(streamed[c]).toBeCloseTo(fromVector[c] ?? 0, 5);
     },
   );
+
+  it('still matches them after more new words than the memo tables hold took their places', () => {
+    const lexicon = getPolarityLexicon('fr');
+    const isKnown = (norm: string): boolean => lexicon.isKnown(norm);
+    const model = makeScoringModel();
+    const text = 'Quelle arnaque ce service client, vraiment nul';
+    const tokenized = tokenizeSocial(normalizeText(text), isKnown);
+    const rules = applyPolarityRules(tokenized.tokens, 'fr', lexicon);
+    const expected = predictProbabilities(makeModel(), extractFeatures(tokenized, rules));
+    predictText(model, tokenized, rules);
+    // 70,000 written forms never seen: beyond the word cache (50,000) and the rows (65,536).
+    for (let batch = 0; batch < 70; batch++) {
+      const words = Array.from({ length: 1000 }, (_, i) => `mot${batch}x${i}`).join(' ');
+      const other = tokenizeSocial(words, isKnown);
+      predictText(model, other, applyPolarityRules(other.tokens, 'fr', lexicon));
+    }
+    const again = tokenizeSocial(normalizeText(text), isKnown);
+    for (const scored of [tokenized, again]) {
+      const probabilities = predictText(model, scored, applyPolarityRules(scored.tokens, 'fr', lexicon)).probabilities;
+      for (let c = 0; c < CLASS_COUNT; c++) expect(probabilities[c]).toBeCloseTo(expected[c] ?? 0, 5);
+    }
+  });
 });
 
 describe(explainPrediction.name, () => {

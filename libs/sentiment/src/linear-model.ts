@@ -126,7 +126,7 @@ class LogitAccumulator implements FeatureSink {
 
   constructor(
     private readonly weights: Int16Array,
-    /** The model's scratch space, which also tells its memos from the other model's. */
+    /** The model's scratch space: its derived table is its own, apart from the other model's. */
     private readonly scratch: ModelScratch,
     tokenSums: Float64Array,
     /** Value of each dense feature, by slot (0 when absent). */
@@ -147,8 +147,8 @@ class LogitAccumulator implements FeatureSink {
     if (negated) {
       this.addWord(this.weights, hashes.negated * CLASS_COUNT, token);
     } else {
-      // The plain unigram's weights are copied into the word's memo: one read fewer in the table.
-      this.addWord(this.derived(hashes), 0, token);
+      // The plain unigram's weights are copied into the word's row: one read fewer in the table.
+      this.addWord(this.scratch.derived, this.rowOf(hashes) + UNIGRAM_AT, token);
     }
   }
 
@@ -187,10 +187,26 @@ class LogitAccumulator implements FeatureSink {
   }
 
   charGrams(word: string, hashes: WordHashes, token: number): number {
-    const derived = this.derived(hashes, word);
-    const s0 = derived[CHARS_AT] ?? 0;
-    const s1 = derived[CHARS_AT + 1] ?? 0;
-    const s2 = derived[CHARS_AT + 2] ?? 0;
+    const derived = this.scratch.derived;
+    const row = this.rowOf(hashes);
+    if (Number.isNaN(derived[row + CHAR_COUNT_AT])) {
+      const { weights } = this;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      derived[row + CHAR_COUNT_AT] = visitCharGrams(word, (bucket) => {
+        const offset = bucket * CLASS_COUNT;
+        s0 += weights[offset] ?? 0;
+        s1 += weights[offset + 1] ?? 0;
+        s2 += weights[offset + 2] ?? 0;
+      });
+      derived[row + CHARS_AT] = s0;
+      derived[row + CHARS_AT + 1] = s1;
+      derived[row + CHARS_AT + 2] = s2;
+    }
+    const s0 = derived[row + CHARS_AT] ?? 0;
+    const s1 = derived[row + CHARS_AT + 1] ?? 0;
+    const s2 = derived[row + CHARS_AT + 2] ?? 0;
     this.char0 += s0;
     this.char1 += s1;
     this.char2 += s2;
@@ -198,47 +214,38 @@ class LogitAccumulator implements FeatureSink {
     this.tokenSums[at] = s0;
     this.tokenSums[at + 1] = s1;
     this.tokenSums[at + 2] = s2;
-    return derived[CHAR_COUNT_AT] ?? 0;
+    return derived[row + CHAR_COUNT_AT] ?? 0;
   }
 
   /**
-   * What this model derives from a written form, kept in its memo (two ways: the other
-   * language's model keeps its own): the plain unigram's weights, then, once asked for a word,
-   * the sums of its character n-grams' weights and their count.
+   * Where this model keeps what it derives from a written form, claimed for it if another form
+   * held the row: the plain unigram's weights, then, once asked for, the sums of its character
+   * n-grams' weights and their count (NaN until then).
    */
-  private derived(hashes: WordHashes, word?: string): Float64Array {
-    const memo = hashes.sinks;
-    const owner = this.scratch;
-    let value: Float64Array | undefined;
-    if (memo.owner0 === owner) value = memo.value0;
-    else if (memo.owner1 === owner) value = memo.value1;
-    if (value === undefined) {
-      value = new Float64Array(DERIVED_LENGTH).fill(NaN);
+  private rowOf(hashes: WordHashes): number {
+    const derived = this.scratch.derived;
+    const row = (hashes.id & DERIVED_ROW_MASK) * DERIVED_ROW;
+    if (derived[row + TAG_AT] !== hashes.id) {
+      derived[row + TAG_AT] = hashes.id;
       const offset = hashes.unigram * CLASS_COUNT;
-      for (let c = 0; c < CLASS_COUNT; c++) value[c] = this.weights[offset + c] ?? 0;
-      memo.owner1 = memo.owner0;
-      memo.value1 = memo.value0;
-      memo.owner0 = owner;
-      memo.value0 = value;
+      for (let c = 0; c < CLASS_COUNT; c++) derived[row + UNIGRAM_AT + c] = this.weights[offset + c] ?? 0;
+      derived[row + CHAR_COUNT_AT] = NaN;
     }
-    if (word !== undefined && Number.isNaN(value[CHAR_COUNT_AT])) {
-      const { weights } = this;
-      const sums = value;
-      for (let c = 0; c < CLASS_COUNT; c++) sums[CHARS_AT + c] = 0;
-      sums[CHAR_COUNT_AT] = visitCharGrams(word, (bucket) => {
-        const offset = bucket * CLASS_COUNT;
-        for (let c = 0; c < CLASS_COUNT; c++)
-          sums[CHARS_AT + c] = (sums[CHARS_AT + c] ?? 0) + (weights[offset + c] ?? 0);
-      });
-    }
-    return value;
+    return row;
   }
 }
 
-// Layout of a written form's derived values: unigram weights, char-gram weight sums, their count.
-const CHARS_AT = CLASS_COUNT;
-const CHAR_COUNT_AT = 2 * CLASS_COUNT;
-const DERIVED_LENGTH = CHAR_COUNT_AT + 1;
+// A written form's row in a model's derived table, 64 bytes (a cache line): its id, its unigram's
+// weights, its character n-grams' weight sums and their count. Rows are indexed by the form's
+// id, direct-mapped: one read instead of the chain of small objects a per-form memo was, and the
+// latest 2^16 forms never evict each other.
+const TAG_AT = 0;
+const UNIGRAM_AT = 1;
+const CHARS_AT = UNIGRAM_AT + CLASS_COUNT;
+const CHAR_COUNT_AT = CHARS_AT + CLASS_COUNT;
+const DERIVED_ROW = 8;
+const DERIVED_ROWS = 1 << 16;
+const DERIVED_ROW_MASK = DERIVED_ROWS - 1;
 
 /** What scoring with one model keeps between texts. */
 interface ModelScratch {
@@ -246,6 +253,8 @@ interface ModelScratch {
   tokenSums: Float64Array;
   /** The dense feature values of the text being scored. */
   readonly denseValues: Float64Array;
+  /** Rows of what the model derives from written forms (see {@link DERIVED_ROW}). */
+  readonly derived: Float64Array;
 }
 
 const scratches = new WeakMap<ScoringModel, ModelScratch>();
@@ -256,6 +265,7 @@ function scratchFor(model: ScoringModel): ModelScratch {
     scratch = {
       tokenSums: new Float64Array(64 * TOKEN_STRIDE),
       denseValues: new Float64Array(DENSE_FEATURES),
+      derived: new Float64Array(DERIVED_ROWS * DERIVED_ROW).fill(-1),
     };
     scratches.set(model, scratch);
   }

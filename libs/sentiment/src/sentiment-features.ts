@@ -56,21 +56,14 @@ export interface FeatureSink {
   dense(slot: number, value: number): void;
   /**
    * A token's unigram, hashed apart when negated; `token` is its index. `hashes` is the same
-   * object whenever the written form comes back, for the sink to remember what it derived.
+   * object, with the same `id`, whenever the written form comes back, for the sink to remember
+   * what it derived.
    */
   unigram(hashes: WordHashes, negated: boolean, token: number): void;
   /** A bigram of the token and the one before it. */
   bigram(bucket: number, token: number): void;
   /** The character n-grams of one word: expand them with {@link visitCharGrams}; returns their count. */
   charGrams(word: string, hashes: WordHashes, token: number): number;
-}
-
-/** Per written form, room for two sinks' results (one per language's model); `owner` tells whose. */
-export interface SinkMemo {
-  owner0: object | undefined;
-  value0: Float64Array | undefined;
-  owner1: object | undefined;
-  value1: Float64Array | undefined;
 }
 
 /** Value of each feature in a hashed block of `count` features: the block has unit length. */
@@ -105,8 +98,11 @@ export interface WordHashes {
   readonly unigram: number;
   readonly negated: number;
   readonly bigramPrefix: number;
-  readonly sinks: SinkMemo;
+  /** A number no other written form's hashes had: sinks key what they derive from the form by it. */
+  readonly id: number;
 }
+
+let nextWordId = 0;
 
 function wordHashes(token: SocialToken): WordHashes {
   let hashes = token.memo.hashes;
@@ -116,7 +112,7 @@ function wordHashes(token: SocialToken): WordHashes {
       unigram: toBucket(hashInto(SEEDS.unigram, norm)),
       negated: toBucket(hashInto(NEGATED_SEED, norm)),
       bigramPrefix: hashInto(hashInto(SEEDS.bigram, norm), ' '),
-      sinks: { owner0: undefined, value0: undefined, owner1: undefined, value1: undefined },
+      id: nextWordId++,
     };
     token.memo.hashes = hashes;
   }

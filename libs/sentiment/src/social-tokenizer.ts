@@ -272,15 +272,44 @@ function splitAtKnownEnd(part: string, folded: string, isKnown: KnownWordTest): 
 const WORD_TOKEN_CACHE_LIMIT = 50_000;
 // Words repeat across a stream (Zipf) and tokens are immutable, so each written form is
 // split and folded once; sharing the norm strings also lets later lookups reuse their hash.
-const wordTokenCache = new Map<string, readonly SocialToken[]>();
+// The cache is an open-addressed table over the word's characters where they lie in the text:
+// a repeated word is found without cutting it out of the text first.
+const WORD_SLOTS = 1 << 17;
+const WORD_SLOT_MASK = WORD_SLOTS - 1;
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 16777619;
+/** Per slot, side by side (one read): the index of its entry, or -1, and the entry's hash, checked before its text. */
+const wordSlots = new Int32Array(2 * WORD_SLOTS).fill(-1);
+let wordKeys: string[] = [];
+let wordEntries: (readonly SocialToken[])[] = [];
 
-function runningTextTokens(word: string): readonly SocialToken[] {
-  let tokens = wordTokenCache.get(word);
-  if (tokens === undefined) {
-    if (wordTokenCache.size >= WORD_TOKEN_CACHE_LIMIT) wordTokenCache.clear();
-    tokens = splitApostrophes(word).map((part) => makeWordToken(part, 'text'));
-    wordTokenCache.set(word, tokens);
+/** The tokens of the word `text[start, end)`, split and folded on its first sight. */
+function runningTextTokens(text: string, start: number, end: number): readonly SocialToken[] {
+  let hash = FNV_OFFSET;
+  for (let i = start; i < end; i++) hash = Math.imul(hash ^ text.charCodeAt(i), FNV_PRIME);
+  const length = end - start;
+  let slot = hash & WORD_SLOT_MASK;
+  for (;;) {
+    const entry = wordSlots[2 * slot] ?? -1;
+    if (entry < 0) break;
+    if (wordSlots[2 * slot + 1] === hash) {
+      const key = wordKeys[entry] ?? '';
+      if (key.length === length && text.startsWith(key, start)) return wordEntries[entry] ?? [];
+    }
+    slot = (slot + 1) & WORD_SLOT_MASK;
   }
+  if (wordKeys.length >= WORD_TOKEN_CACHE_LIMIT) {
+    wordSlots.fill(-1);
+    wordKeys = [];
+    wordEntries = [];
+    slot = hash & WORD_SLOT_MASK;
+  }
+  const word = text.slice(start, end);
+  const tokens = splitApostrophes(word).map((part) => makeWordToken(part, 'text'));
+  wordSlots[2 * slot] = wordKeys.length;
+  wordSlots[2 * slot + 1] = hash;
+  wordKeys.push(word);
+  wordEntries.push(tokens);
   return tokens;
 }
 
@@ -366,7 +395,7 @@ export function tokenizeSocial(text: string, isKnown?: KnownWordTest): Tokenized
     const wordEnd = isAsciiAlphanumeric(code) ? plainWordEnd(text, at) : -1;
     if (wordEnd > 0) {
       letters += wordEnd - at;
-      for (const token of runningTextTokens(text.slice(at, wordEnd))) tokens.push(token);
+      for (const token of runningTextTokens(text, at, wordEnd)) tokens.push(token);
       at = wordEnd;
       continue;
     }
@@ -392,7 +421,7 @@ export function tokenizeSocial(text: string, isKnown?: KnownWordTest): Tokenized
       tokens.push(symbolToken('emoticon', value));
     } else if (match[4] !== undefined) {
       letters += value.length;
-      for (const token of runningTextTokens(value)) tokens.push(token);
+      for (const token of runningTextTokens(text, at - value.length, at)) tokens.push(token);
     } else if (match[5] !== undefined) {
       letters += value.length;
       tokens.push(symbolToken('emoji', value));
