@@ -24,6 +24,22 @@ describe(trainLinearModel.name, () => {
     const strong = trainLinearModel(EXAMPLES, { ...SETTINGS, l2: 1 });
     expect(Math.abs(strong.weights[20 * 3] ?? 0)).toBeLessThan(Math.abs(weak.weights[20 * 3] ?? 0));
   });
+
+  it('averages the weights at the end of the epochs from averageFrom on', () => {
+    const snapshots = [8, 9, 10].map((epochs) => trainLinearModel(EXAMPLES, { ...SETTINGS, epochs }));
+    const averaged = trainLinearModel(EXAMPLES, { ...SETTINGS, averageFrom: 8 });
+    for (const at of [20 * 3, 20 * 3 + 1, 21 * 3 + 2, 99 * 3]) {
+      const mean = snapshots.reduce((sum, model) => sum + (model.weights[at] ?? 0), 0) / snapshots.length;
+      expect(averaged.weights[at]).toBeCloseTo(mean, 6);
+    }
+    const biasMean = snapshots.reduce((sum, model) => sum + (model.bias[1] ?? 0), 0) / snapshots.length;
+    expect(averaged.bias[1]).toBeCloseTo(biasMean, 9);
+    expect(averaged.weights[20 * 3]).not.toBe(snapshots[2]?.weights[20 * 3]);
+  });
+
+  it.each([0, 11, 2.5])('refuses averageFrom %p', (averageFrom) => {
+    expect(() => trainLinearModel(EXAMPLES, { ...SETTINGS, averageFrom })).toThrow(/averageFrom must be an epoch/);
+  });
 });
 
 describe(pruneRareFeatures.name, () => {

@@ -11,6 +11,11 @@ export interface TrainingSettings {
   readonly learningRate: number;
   /** Seed of the shuffling order, so a run is reproducible bit for bit. */
   readonly seed: number;
+  /**
+   * When set, the model is the mean of the weights at the end of each epoch from this one
+   * (counted from 1) to the last: the noise of the last SGD steps averages out.
+   */
+  readonly averageFrom?: number;
 }
 
 export interface LabelledFeatures {
@@ -71,7 +76,7 @@ export function pruneRareFeatures(examples: readonly LabelledFeatures[], minCoun
 /**
  * Trains a multinomial logistic regression by AdaGrad SGD over shuffled epochs, with an L2
  * penalty applied to the weights each example touches and each example's loss scaled by its
- * weight. Deterministic for given settings.
+ * weight, averaging the last epochs' weights when asked. Deterministic for given settings.
  */
 export function trainLinearModel(examples: readonly LabelledFeatures[], settings: TrainingSettings): LinearModel {
   const model = createLinearModel();
@@ -80,6 +85,13 @@ export function trainLinearModel(examples: readonly LabelledFeatures[], settings
   const random = mulberry32(settings.seed);
   const probabilities = new Float64Array(CLASS_COUNT);
   const gradient = new Float64Array(CLASS_COUNT);
+  const { averageFrom } = settings;
+  if (averageFrom !== undefined && (!Number.isInteger(averageFrom) || averageFrom < 1 || averageFrom > settings.epochs))
+    throw new Error(`averageFrom must be an epoch from 1 to ${settings.epochs}, got ${averageFrom}`);
+  const averaged =
+    averageFrom === undefined
+      ? undefined
+      : { weights: new Float64Array(model.weights.length), bias: new Float64Array(CLASS_COUNT), epochs: 0 };
   for (let epoch = 0; epoch < settings.epochs; epoch++) {
     for (const { features, label, weight = 1 } of shuffle(examples, random)) {
       predictProbabilities(model, features, probabilities);
@@ -103,6 +115,16 @@ export function trainLinearModel(examples: readonly LabelledFeatures[], settings
         }
       }
     }
+    if (averaged !== undefined && epoch + 1 >= (averageFrom ?? 1)) {
+      for (let i = 0; i < model.weights.length; i++)
+        averaged.weights[i] = (averaged.weights[i] ?? 0) + (model.weights[i] ?? 0);
+      for (let c = 0; c < CLASS_COUNT; c++) averaged.bias[c] = (averaged.bias[c] ?? 0) + (model.bias[c] ?? 0);
+      averaged.epochs++;
+    }
+  }
+  if (averaged !== undefined) {
+    for (let i = 0; i < model.weights.length; i++) model.weights[i] = (averaged.weights[i] ?? 0) / averaged.epochs;
+    for (let c = 0; c < CLASS_COUNT; c++) model.bias[c] = (averaged.bias[c] ?? 0) / averaged.epochs;
   }
   return model;
 }

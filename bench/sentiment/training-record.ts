@@ -25,6 +25,8 @@ const languageTrainingRecordSchema = z
         learningRate: z.number(),
         folds: z.number().int(),
         minFeatureCount: z.number().int(),
+        /** First epoch averaged into the weights (absent: the last epoch's weights). */
+        averageFrom: z.number().int().optional(),
         offsets: z.array(z.number()),
       })
       .strict(),
