@@ -1,7 +1,6 @@
 import type { INestApplication, INestApplicationContext } from '@nestjs/common';
 import type { Environment } from '@tocsin/domain';
-import { IngestKeyStore, RedisKeys } from '@tocsin/redis';
-import Redis from 'ioredis';
+import { createRedis, IngestKeyStore, RedisKeys } from '@tocsin/redis';
 import type { AddressInfo } from 'node:net';
 import { io, type Socket } from 'socket.io-client';
 import { createCollectorApp } from '../../apps/collector/src/collector.app';
@@ -88,7 +87,8 @@ export async function createIngestKey(
   brandIds: string[] | null = null,
 ): Promise<string> {
   const { redis: settings } = loadIngestConfig(env);
-  const redis = new Redis(settings.url, { maxRetriesPerRequest: 3 });
+  // Through the sentinels when the run has them: REDIS_URL may name a primary since demoted.
+  const redis = createRedis(settings, 'tocsin-test-keys');
   try {
     return (await new IngestKeyStore(redis, new RedisKeys(settings.keyPrefix)).create(source, brandIds, Date.now()))
       .key;
