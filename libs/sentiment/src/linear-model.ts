@@ -102,10 +102,10 @@ function softmaxInto(z0: number, z1: number, z2: number, out: Float64Array): Flo
 // Per token, its word-feature and character-gram weight sums per class, side by side.
 const TOKEN_STRIDE = 2 * CLASS_COUNT;
 
-// A written form's row in a model's derived table, 64 bytes (a cache line): its id, its unigram's
-// weights, its character n-grams' weight sums and their count. Rows are indexed by the form's
-// id, direct-mapped: one read instead of the chain of small objects a per-form memo was, and the
-// latest 2^16 forms never evict each other.
+// A written form's row in a model's derived table, 32 bytes (half a cache line): its id, its
+// unigram's weights, its character n-grams' weight sums and their count, all integers (sums of
+// 16-bit weights). Rows are indexed by the form's id, direct-mapped: one read instead of the
+// chain of small objects a per-form memo was, and the latest 2^16 forms never evict each other.
 const TAG_AT = 0;
 const UNIGRAM_AT = 1;
 const CHARS_AT = UNIGRAM_AT + CLASS_COUNT;
@@ -113,6 +113,8 @@ const CHAR_COUNT_AT = CHARS_AT + CLASS_COUNT;
 const DERIVED_ROW = 8;
 const DERIVED_ROWS = 1 << 16;
 const DERIVED_ROW_MASK = DERIVED_ROWS - 1;
+// A word has at least one character gram, so no count is negative.
+const NOT_YET = -1;
 
 /**
  * Sums weights per block as features stream in, so scoring builds no feature vector; and,
@@ -143,7 +145,7 @@ class LogitAccumulator implements FeatureSink {
   private bigrams = new Int32Array(256);
   private bigramCount = 0;
   /** Rows of what the model derives from written forms (see {@link DERIVED_ROW}). */
-  private readonly derived = new Float64Array(DERIVED_ROWS * DERIVED_ROW).fill(-1);
+  private readonly derived = new Int32Array(DERIVED_ROWS * DERIVED_ROW).fill(-1);
 
   constructor(private readonly weights: Int16Array) {}
 
@@ -236,7 +238,7 @@ class LogitAccumulator implements FeatureSink {
   charGrams(word: string, hashes: WordHashes, token: number): number {
     const derived = this.derived;
     const row = this.rowOf(hashes);
-    if (Number.isNaN(derived[row + CHAR_COUNT_AT])) {
+    if (derived[row + CHAR_COUNT_AT] === NOT_YET) {
       const { weights } = this;
       let s0 = 0;
       let s1 = 0;
@@ -267,16 +269,18 @@ class LogitAccumulator implements FeatureSink {
   /**
    * Where this model keeps what it derives from a written form, claimed for it if another form
    * held the row: the plain unigram's weights, then, once asked for, the sums of its character
-   * n-grams' weights and their count (NaN until then).
+   * n-grams' weights and their count ({@link NOT_YET} until then).
    */
   private rowOf(hashes: WordHashes): number {
     const derived = this.derived;
     const row = (hashes.id & DERIVED_ROW_MASK) * DERIVED_ROW;
-    if (derived[row + TAG_AT] !== hashes.id) {
-      derived[row + TAG_AT] = hashes.id;
+    // Ids are counted from 0 and stored as 32-bit integers, which they outgrow only after 2^31 forms.
+    const tag = hashes.id | 0;
+    if (derived[row + TAG_AT] !== tag) {
+      derived[row + TAG_AT] = tag;
       const offset = hashes.unigram * CLASS_COUNT;
       for (let c = 0; c < CLASS_COUNT; c++) derived[row + UNIGRAM_AT + c] = this.weights[offset + c] ?? 0;
-      derived[row + CHAR_COUNT_AT] = NaN;
+      derived[row + CHAR_COUNT_AT] = NOT_YET;
     }
     return row;
   }

@@ -276,17 +276,20 @@ function splitAtKnownEnd(part: string, folded: string, isKnown: KnownWordTest): 
   return [part];
 }
 
-const WORD_TOKEN_CACHE_LIMIT = 50_000;
+const WORD_TOKEN_CACHE_LIMIT = 1 << 15;
 // Words repeat across a stream (Zipf) and tokens are immutable, so each written form is
 // split and folded once; sharing the norm strings also lets later lookups reuse their hash.
 // The cache is an open-addressed table over the word's characters where they lie in the text:
 // a repeated word is found without cutting it out of the text first.
-const WORD_SLOTS = 1 << 17;
+// Twice the entries at most, so probes stay short; 256 KB, most of it in a core's L2 cache.
+const WORD_SLOTS = 2 * WORD_TOKEN_CACHE_LIMIT;
 const WORD_SLOT_MASK = WORD_SLOTS - 1;
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 16777619;
-/** Per slot, side by side (one read): the index of its entry, or -1, and the entry's hash, checked before its text. */
-const wordSlots = new Int32Array(2 * WORD_SLOTS).fill(-1);
+/** Per slot, the index of its entry, or -1. */
+const wordSlots = new Int32Array(WORD_SLOTS).fill(-1);
+/** Per entry, its hash, checked before its text. */
+const wordHashes = new Int32Array(WORD_TOKEN_CACHE_LIMIT);
 // Per entry: where its characters start in `wordChars` (they end where the next entry's start),
 // and its tokens; a word of one token, most of them, also has it in `wordSingle`, one read fewer.
 // The characters are packed in entry order, so the frequent words, met first, sit together.
@@ -313,9 +316,9 @@ function runningTextEntry(text: string, start: number, end: number): number {
   for (let i = start; i < end; i++) hash = Math.imul(hash ^ text.charCodeAt(i), FNV_PRIME);
   let slot = hash & WORD_SLOT_MASK;
   for (;;) {
-    const entry = wordSlots[2 * slot] ?? -1;
+    const entry = wordSlots[slot] ?? -1;
     if (entry < 0) break;
-    if (wordSlots[2 * slot + 1] === hash && entryHolds(entry, text, start, end)) return entry;
+    if (wordHashes[entry] === hash && entryHolds(entry, text, start, end)) return entry;
     slot = (slot + 1) & WORD_SLOT_MASK;
   }
   if (wordCount >= WORD_TOKEN_CACHE_LIMIT) {
@@ -341,8 +344,8 @@ function runningTextEntry(text: string, start: number, end: number): number {
   for (let i = start, at = from; i < end; i++, at++) wordChars[at] = text.charCodeAt(i);
   wordStarts[entry + 1] = to;
   const tokens = splitApostrophes(text.slice(start, end)).map((part) => makeWordToken(part, 'text'));
-  wordSlots[2 * slot] = entry;
-  wordSlots[2 * slot + 1] = hash;
+  wordSlots[slot] = entry;
+  wordHashes[entry] = hash;
   wordEntries[entry] = tokens;
   wordSingle[entry] = tokens.length === 1 ? tokens[0] : undefined;
   return entry;
