@@ -1,4 +1,4 @@
-import { CompressionTypes, Partitioners, type Kafka, type Producer } from 'kafkajs';
+import { CompressionTypes, Partitioners, type Admin, type Kafka, type Producer } from 'kafkajs';
 import { noKafkaTelemetry, type KafkaTelemetry } from './kafka.telemetry';
 import {
   estimateRecordBytes,
@@ -29,15 +29,52 @@ export interface ConsumedOffset {
  */
 export class PartitionTransactions {
   private readonly producers = new Map<string, Promise<Producer>>();
+  /**
+   * Per live producer, the partition's next offset as committed: read from Kafka once the
+   * producer has started, then moved by each of its commits. See committedOffset.
+   */
+  private readonly committed = new Map<string, bigint>();
+  private admin: Promise<Admin> | undefined;
 
   constructor(
     private readonly kafka: Kafka,
     private readonly telemetry: KafkaTelemetry = noKafkaTelemetry,
   ) {}
 
+  /**
+   * The partition's next offset as committed for the group, or undefined when none is. Records
+   * below it are committed already and must not be produced again, yet kafkajs may hand them
+   * again: a commit whose answer was lost (a broker restarting, a node killed) may complete at the
+   * coordinator after the caller saw it fail, and a consumer restarted after a commit fetches its
+   * offset without waiting for the commit's markers (no requireStable before OffsetFetch v7), so
+   * it may read the previous one. Starting a producer finishes whatever transaction an earlier
+   * one of the same id left open, so the offset read from Kafka after that is settled; from then
+   * on this producer's own commits move it.
+   */
+  async committedOffset(groupId: string, topic: string, partition: number): Promise<bigint | undefined> {
+    const transactionalId = transactionalIdOf(groupId, topic, partition);
+    const known = this.committed.get(transactionalId);
+    if (known !== undefined) return known >= 0n ? known : undefined;
+    await this.producerFor(transactionalId);
+    const admin = await this.adminClient();
+    const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    const offset = BigInt(offsets?.partitions.find((entry) => entry.partition === partition)?.offset ?? '-1');
+    this.committed.set(transactionalId, offset);
+    return offset >= 0n ? offset : undefined;
+  }
+
+  private adminClient(): Promise<Admin> {
+    if (!this.admin) {
+      const admin = this.kafka.admin();
+      this.admin = admin.connect().then(() => admin);
+      this.admin.catch(() => (this.admin = undefined));
+    }
+    return this.admin;
+  }
+
   /** Writes `request` and commits `consumed` in one transaction; throws if it did not commit. */
   async commit(request: ProduceRequest, consumed: ConsumedOffset): Promise<void> {
-    const transactionalId = `${consumed.groupId}.${consumed.topic}.${consumed.partition}`;
+    const transactionalId = transactionalIdOf(consumed.groupId, consumed.topic, consumed.partition);
     const producer = await this.producerFor(transactionalId);
     const transaction = await producer.transaction();
     try {
@@ -53,6 +90,9 @@ export class PartitionTransactions {
         topics: [{ topic: consumed.topic, partitions: [{ partition: consumed.partition, offset: consumed.offset }] }],
       });
       await transaction.commit();
+      const known = this.committed.get(transactionalId);
+      if (known !== undefined && BigInt(consumed.offset) > known)
+        this.committed.set(transactionalId, BigInt(consumed.offset));
     } catch (error) {
       await transaction.abort().catch(() => undefined);
       // A fenced or confused producer stays so: the next batch starts a fresh one, whose
@@ -83,13 +123,21 @@ export class PartitionTransactions {
   private async discard(transactionalId: string): Promise<void> {
     const producer = this.producers.get(transactionalId);
     this.producers.delete(transactionalId);
+    this.committed.delete(transactionalId);
     await producer?.then((stale) => stale.disconnect()).catch(() => undefined);
   }
 
   async disconnect(): Promise<void> {
     const ids = [...this.producers.keys()];
     await Promise.all(ids.map((id) => this.discard(id)));
+    const admin = this.admin;
+    this.admin = undefined;
+    await admin?.then((client) => client.disconnect()).catch(() => undefined);
   }
+}
+
+function transactionalIdOf(groupId: string, topic: string, partition: number): string {
+  return `${groupId}.${topic}.${partition}`;
 }
 
 /** The request's records in produce requests of at most MAX_PUBLISH_REQUEST_BYTES, in order. */
