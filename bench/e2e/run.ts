@@ -330,7 +330,8 @@ async function main(): Promise<void> {
     },
     logDir,
   );
-  const sampler = new ProcessSampler(() => new Map([...apps.pids(), ...infraPids()]));
+  // This process is the load generator (HTTP clients, wall sockets, probes): its CPU is part of the bill.
+  const sampler = new ProcessSampler(() => new Map([...apps.pids(), ...infraPids(), ['load-generator', process.pid]]));
   const rawTopic = `${topicPrefix}mentions.raw`;
   const enrichedTopic = `${topicPrefix}mentions.enriched`;
   try {
@@ -393,7 +394,7 @@ async function main(): Promise<void> {
       const lag = await groupLag(kafka, `${runId}-pipeline-enrichment`, rawTopic).catch(() => backlog);
       if (firstProgressMs === 0 && lag < backlog) firstProgressMs = performance.now();
       if (lag === 0) {
-        const enrichedLag = await groupLag(kafka, `${runId}-pipeline-signals`, enrichedTopic).catch(() => 1);
+        const enrichedLag = await groupLag(kafka, `${runId}-pipeline-triggers`, enrichedTopic).catch(() => 1);
         if (enrichedLag === 0) {
           drainedMs = performance.now();
           break;
@@ -505,11 +506,11 @@ async function main(): Promise<void> {
       const alerterAfter = await scrapeMetrics(alerterMetricsUrl);
       const lagAfter = {
         raw: metricsAfter.lagByGroup.get(`${runId}-pipeline-enrichment`) ?? Number.NaN,
-        enriched: metricsAfter.lagByGroup.get(`${runId}-pipeline-signals`) ?? Number.NaN,
+        enriched: metricsAfter.lagByGroup.get(`${runId}-pipeline-triggers`) ?? Number.NaN,
       };
       const recordAgeP99Ms = {
         enrichment: agePercentileMs(metricsBefore, metricsAfter, `${runId}-pipeline-enrichment`, 99),
-        signals: agePercentileMs(metricsBefore, metricsAfter, `${runId}-pipeline-signals`, 99),
+        signals: agePercentileMs(metricsBefore, metricsAfter, `${runId}-pipeline-triggers`, 99),
         alertHits: agePercentileMs(alerterBefore, alerterAfter, `${runId}-alerter-hits`, 99),
       };
       // Mentions still on their way get a few seconds to arrive; later ones count as missing.
@@ -548,7 +549,7 @@ async function main(): Promise<void> {
       });
       // The next rate starts from an empty pipeline, or its latencies would carry this one's backlog.
       const settleDeadline = Date.now() + 30_000;
-      while (Date.now() < settleDeadline && (await groupLag(kafka, `${runId}-pipeline-signals`, enrichedTopic)) > 0) {
+      while (Date.now() < settleDeadline && (await groupLag(kafka, `${runId}-pipeline-triggers`, enrichedTopic)) > 0) {
         await new Promise((done) => setTimeout(done, 250));
       }
     }
