@@ -1,4 +1,5 @@
 import { BatchConsumerRunner, PartitionTransactions, RecordPublisher } from '@tocsin/kafka';
+import { KafkaJSError, type Kafka } from 'kafkajs';
 import { TestRun, isGroupCaughtUp, readWholeTopic } from '../support/test-infra';
 import { waitUntil } from '../support/wait-for';
 
@@ -24,6 +25,32 @@ async function readUncommitted(run: TestRun, topic: string, count: number): Prom
   });
   await consumer.disconnect();
   return values;
+}
+
+/**
+ * The broker's client, except that the first transaction commit's answer is lost: the commit
+ * holds at the coordinator, the caller sees an error (as when a broker restarts under it).
+ */
+function losingFirstCommitAnswer(kafka: Kafka): { kafka: Kafka; lost: () => number } {
+  let lost = 0;
+  const wrapped = Object.create(kafka) as Kafka;
+  wrapped.producer = (config) => {
+    const producer = kafka.producer(config);
+    const begin = producer.transaction.bind(producer);
+    producer.transaction = async () => {
+      const transaction = await begin();
+      const commit = transaction.commit.bind(transaction);
+      transaction.commit = async () => {
+        await commit();
+        if (lost > 0) return;
+        lost += 1;
+        throw new KafkaJSError('the answer to EndTxn was lost');
+      };
+      return transaction;
+    };
+    return producer;
+  };
+  return { kafka: wrapped, lost: () => lost };
 }
 
 describe(PartitionTransactions.name, () => {
@@ -150,6 +177,52 @@ describe(PartitionTransactions.name, () => {
       expect(seen).toEqual([0, 1, 2]);
     } finally {
       await runner.stop();
+    }
+  });
+
+  it('does not produce again what a commit whose answer was lost had committed', async () => {
+    const source = run.topic('alerts.events');
+    const target = run.topic('alerts.signals');
+    const groupId = `${run.id}-lost-answer`;
+    const values = Array.from({ length: 20 }, (_, index) => `mention-${index}`);
+    await publisher.publish(
+      source,
+      values.map((value) => ({ key: 'one-partition', value })),
+    );
+    const faulty = losingFirstCommitAnswer(run.kafka);
+    const faultyTransactions = new PartitionTransactions(faulty.kafka);
+    const runner = new BatchConsumerRunner<string>({
+      kafka: run.kafka,
+      publisher,
+      logger: silentLogger,
+      groupId,
+      topic: source,
+      dlqTopic: run.topic('mentions.dlq'),
+      transactions: faultyTransactions,
+      decode: (record) => ({ ok: true, value: record.value?.toString() ?? '' }),
+      handle: async (batch) => {
+        await batch.output.publish(
+          target,
+          batch.items.map((item) => ({ key: 'one-partition', value: item.value })),
+        );
+      },
+    });
+    await runner.start();
+    try {
+      await waitUntil(
+        'the group to commit up to the end of its topic',
+        async () => ((await isGroupCaughtUp(run.kafka, groupId, source)) ? true : undefined),
+        30_000,
+      );
+      expect(faulty.lost()).toBe(1);
+      // Earlier tests' records share these topics.
+      const stored = (await readWholeTopic(run, target, 20_000))
+        .map((message) => message.value?.toString() ?? '')
+        .filter((value) => value.startsWith('mention-'));
+      expect(stored).toEqual(values);
+    } finally {
+      await runner.stop();
+      await faultyTransactions.disconnect();
     }
   });
 });

@@ -260,13 +260,23 @@ export class BatchConsumerRunner<T> {
     const effects: Array<() => Promise<void>> = [];
     const rejections: Rejection[] = [];
     const items: Array<DecodedItem<T>> = [];
-    for (const message of batch.messages) {
+    const lastOffset = batch.lastOffset();
+    let messages = batch.messages;
+    const committed = await options.transactions?.settledOffset(options.groupId, batch.topic, batch.partition);
+    if (committed !== undefined) {
+      messages = messages.filter((message) => BigInt(message.offset) >= committed);
+      if (messages.length === 0) {
+        resolveOffset(lastOffset);
+        await heartbeat();
+        return;
+      }
+    }
+    for (const message of messages) {
       const record = toSourceRecord(batch.topic, batch.partition, message);
       const decoded = options.decode(record);
       if (decoded.ok) items.push({ record, value: decoded.value });
       else rejections.push({ record, reason: decoded.reason });
     }
-    const lastOffset = batch.lastOffset();
     if (items.length > 0) {
       const refused = await options.handle({
         topic: batch.topic,

@@ -1,4 +1,4 @@
-import { CompressionTypes, Partitioners, type Kafka, type Producer } from 'kafkajs';
+import { CompressionTypes, Partitioners, type Admin, type Kafka, type Producer } from 'kafkajs';
 import { noKafkaTelemetry, type KafkaTelemetry } from './kafka.telemetry';
 import {
   estimateRecordBytes,
@@ -29,15 +29,46 @@ export interface ConsumedOffset {
  */
 export class PartitionTransactions {
   private readonly producers = new Map<string, Promise<Producer>>();
+  /** Producers whose partition's committed offset was read after they started; see settledOffset. */
+  private readonly settled = new Set<string>();
+  private admin: Promise<Admin> | undefined;
 
   constructor(
     private readonly kafka: Kafka,
     private readonly telemetry: KafkaTelemetry = noKafkaTelemetry,
   ) {}
 
+  /**
+   * The group's committed offset of a partition, read once after its producer started, before
+   * the partition's first batch is handled; undefined afterwards, while that producer lives.
+   * A commit cut short (a broker restarting, an instance killed) may still complete at the
+   * coordinator after its caller saw it fail, and kafkajs then hands the same records again: a
+   * producer's start finishes whatever transaction an earlier one left open, so records below
+   * the offset read after it are committed already and must not be produced again.
+   */
+  async settledOffset(groupId: string, topic: string, partition: number): Promise<bigint | undefined> {
+    const transactionalId = transactionalIdOf(groupId, topic, partition);
+    if (this.settled.has(transactionalId)) return undefined;
+    await this.producerFor(transactionalId);
+    const admin = await this.adminClient();
+    const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    const offset = committed?.partitions.find((entry) => entry.partition === partition)?.offset ?? '-1';
+    this.settled.add(transactionalId);
+    return BigInt(offset) >= 0n ? BigInt(offset) : undefined;
+  }
+
+  private adminClient(): Promise<Admin> {
+    if (!this.admin) {
+      const admin = this.kafka.admin();
+      this.admin = admin.connect().then(() => admin);
+      this.admin.catch(() => (this.admin = undefined));
+    }
+    return this.admin;
+  }
+
   /** Writes `request` and commits `consumed` in one transaction; throws if it did not commit. */
   async commit(request: ProduceRequest, consumed: ConsumedOffset): Promise<void> {
-    const transactionalId = `${consumed.groupId}.${consumed.topic}.${consumed.partition}`;
+    const transactionalId = transactionalIdOf(consumed.groupId, consumed.topic, consumed.partition);
     const producer = await this.producerFor(transactionalId);
     const transaction = await producer.transaction();
     try {
@@ -83,13 +114,21 @@ export class PartitionTransactions {
   private async discard(transactionalId: string): Promise<void> {
     const producer = this.producers.get(transactionalId);
     this.producers.delete(transactionalId);
+    this.settled.delete(transactionalId);
     await producer?.then((stale) => stale.disconnect()).catch(() => undefined);
   }
 
   async disconnect(): Promise<void> {
     const ids = [...this.producers.keys()];
     await Promise.all(ids.map((id) => this.discard(id)));
+    const admin = this.admin;
+    this.admin = undefined;
+    await admin?.then((client) => client.disconnect()).catch(() => undefined);
   }
+}
+
+function transactionalIdOf(groupId: string, topic: string, partition: number): string {
+  return `${groupId}.${topic}.${partition}`;
 }
 
 /** The request's records in produce requests of at most MAX_PUBLISH_REQUEST_BYTES, in order. */
