@@ -262,7 +262,7 @@ export class BatchConsumerRunner<T> {
     const items: Array<DecodedItem<T>> = [];
     const lastOffset = batch.lastOffset();
     let messages = batch.messages;
-    const committed = await options.transactions?.settledOffset(options.groupId, batch.topic, batch.partition);
+    const committed = await options.transactions?.committedOffset(options.groupId, batch.topic, batch.partition);
     if (committed !== undefined) {
       messages = messages.filter((message) => BigInt(message.offset) >= committed);
       if (messages.length === 0) {

@@ -29,8 +29,11 @@ export interface ConsumedOffset {
  */
 export class PartitionTransactions {
   private readonly producers = new Map<string, Promise<Producer>>();
-  /** Producers whose partition's committed offset was read after they started; see settledOffset. */
-  private readonly settled = new Set<string>();
+  /**
+   * Per live producer, the partition's next offset as committed: read from Kafka once the
+   * producer has started, then moved by each of its commits. See committedOffset.
+   */
+  private readonly committed = new Map<string, bigint>();
   private admin: Promise<Admin> | undefined;
 
   constructor(
@@ -39,22 +42,25 @@ export class PartitionTransactions {
   ) {}
 
   /**
-   * The group's committed offset of a partition, read once after its producer started, before
-   * the partition's first batch is handled; undefined afterwards, while that producer lives.
-   * A commit cut short (a broker restarting, an instance killed) may still complete at the
-   * coordinator after its caller saw it fail, and kafkajs then hands the same records again: a
-   * producer's start finishes whatever transaction an earlier one left open, so records below
-   * the offset read after it are committed already and must not be produced again.
+   * The partition's next offset as committed for the group, or undefined when none is. Records
+   * below it are committed already and must not be produced again, yet kafkajs may hand them
+   * again: a commit whose answer was lost (a broker restarting, a node killed) may complete at the
+   * coordinator after the caller saw it fail, and a consumer restarted after a commit fetches its
+   * offset without waiting for the commit's markers (no requireStable before OffsetFetch v7), so
+   * it may read the previous one. Starting a producer finishes whatever transaction an earlier
+   * one of the same id left open, so the offset read from Kafka after that is settled; from then
+   * on this producer's own commits move it.
    */
-  async settledOffset(groupId: string, topic: string, partition: number): Promise<bigint | undefined> {
+  async committedOffset(groupId: string, topic: string, partition: number): Promise<bigint | undefined> {
     const transactionalId = transactionalIdOf(groupId, topic, partition);
-    if (this.settled.has(transactionalId)) return undefined;
+    const known = this.committed.get(transactionalId);
+    if (known !== undefined) return known >= 0n ? known : undefined;
     await this.producerFor(transactionalId);
     const admin = await this.adminClient();
-    const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
-    const offset = committed?.partitions.find((entry) => entry.partition === partition)?.offset ?? '-1';
-    this.settled.add(transactionalId);
-    return BigInt(offset) >= 0n ? BigInt(offset) : undefined;
+    const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    const offset = BigInt(offsets?.partitions.find((entry) => entry.partition === partition)?.offset ?? '-1');
+    this.committed.set(transactionalId, offset);
+    return offset >= 0n ? offset : undefined;
   }
 
   private adminClient(): Promise<Admin> {
@@ -84,6 +90,9 @@ export class PartitionTransactions {
         topics: [{ topic: consumed.topic, partitions: [{ partition: consumed.partition, offset: consumed.offset }] }],
       });
       await transaction.commit();
+      const known = this.committed.get(transactionalId);
+      if (known !== undefined && BigInt(consumed.offset) > known)
+        this.committed.set(transactionalId, BigInt(consumed.offset));
     } catch (error) {
       await transaction.abort().catch(() => undefined);
       // A fenced or confused producer stays so: the next batch starts a fresh one, whose
@@ -114,7 +123,7 @@ export class PartitionTransactions {
   private async discard(transactionalId: string): Promise<void> {
     const producer = this.producers.get(transactionalId);
     this.producers.delete(transactionalId);
-    this.settled.delete(transactionalId);
+    this.committed.delete(transactionalId);
     await producer?.then((stale) => stale.disconnect()).catch(() => undefined);
   }
 
