@@ -26,11 +26,12 @@ export interface SourceProgressDependencies {
 /**
  * Tells every brand's windows, every `everyMs`, which partitions of mentions.raw have nothing
  * pending (the enrichment group committed their end), for `settleMs` after the topic last
- * changed (a topic idle for longer costs nothing). A partition with no traffic publishes no
- * tally of its own, and the windows would otherwise wait for it (see sourcesEventTimeMs). The
- * offsets are read after the clock, so a partition said caught up at that time was: whatever was
- * appended before is committed, and its tallies were published before the commit, on the same
- * partitions of mentions.tallies (keyed by brand), so the windows merge them before this report.
+ * changed or after the newest event time delivered, whichever is later (a topic idle for longer
+ * costs nothing). A partition with no traffic publishes no tally of its own, and the windows
+ * would otherwise wait for it (see sourcesEventTimeMs). The offsets are read after the clock, so
+ * a partition said caught up at that time was: whatever was appended before is committed, and
+ * its tallies were committed with it, on the same partitions of mentions.tallies (keyed by
+ * brand), so the windows merge them before this report.
  * Any instance may report any partition: the report states a fact of the group, not of this
  * instance.
  */
@@ -41,6 +42,12 @@ export class SourceProgressReporter {
   /** Ends and caught-up partitions last seen, and since when: a topic long unchanged needs no new report. */
   private lastSeen = '';
   private lastChangedAtMs = 0;
+  /**
+   * Newest event time a caught-up partition reported: a brand's windows never pass the clock, so
+   * intervals up to a mention dated ahead of it (within the allowed skew) close only when a
+   * report comes after that time; reports go on until then.
+   */
+  private newestEventTimeMs = 0;
 
   constructor(private readonly deps: SourceProgressDependencies) {}
 
@@ -104,11 +111,14 @@ export class SourceProgressReporter {
       this.lastSeen = seen;
       this.lastChangedAtMs = reportedAtMs;
     }
-    const unchanged = reportedAtMs - this.lastChangedAtMs > deps.settleMs;
+    const unchanged = reportedAtMs - Math.max(this.lastChangedAtMs, this.newestEventTimeMs) > deps.settleMs;
     if (caughtUp.length === 0 || brandIds.length === 0 || unchanged) return;
     const saved = await Promise.all(
       caughtUp.map((end) => deps.checkpoints.load(topic, end.partition, readEnrichmentCheckpoint)),
     );
+    for (const checkpoint of saved) {
+      this.newestEventTimeMs = Math.max(this.newestEventTimeMs, checkpoint?.state.eventTimeMs ?? 0);
+    }
     const records = caughtUp.flatMap((end, index) =>
       brandIds.map((brandId) =>
         toTallyRecord({
