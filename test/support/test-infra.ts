@@ -3,6 +3,7 @@ import { TOPICS, type Environment } from '@tocsin/domain';
 import Redis from 'ioredis';
 import type { Kafka, KafkaMessage } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
+import { waitUntil } from './wait-for';
 import { TEST_SESSION_SECRET } from './sessions';
 
 export const KAFKA_BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
@@ -171,7 +172,16 @@ export async function readWholeTopic(
   const kafka = source instanceof TestRun ? source.kafka : source;
   const admin = kafka.admin();
   await admin.connect();
-  const ends = await admin.fetchTopicOffsets(topic).finally(() => admin.disconnect());
+  // A partition just created or just moved answers "not the leader" until metadata catches up.
+  const ends = await waitUntil(
+    `the end offsets of ${topic}`,
+    () =>
+      admin.fetchTopicOffsets(topic).catch((error: { retriable?: boolean }) => {
+        if (error.retriable) return undefined;
+        throw error;
+      }),
+    timeoutMs,
+  ).finally(() => admin.disconnect());
   // Offsets, not message counts: a transactional topic's markers take offsets too.
   const unread = ends.filter((end) => Number(end.high) > 0);
   if (unread.length === 0) return [];
