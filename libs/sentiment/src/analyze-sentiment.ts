@@ -83,16 +83,6 @@ function pickLabel(probabilities: ArrayLike<number>): number {
   return best;
 }
 
-/** A candidate cue: what to show and how much it pushed toward the label, in logits. */
-interface Cue {
-  readonly text: string;
-  readonly push: number;
-}
-
-function byPush(a: Cue, b: Cue): number {
-  return b.push - a.push;
-}
-
 // Dense features computed from the polarity lexicons: their push belongs to the words that hit.
 const LEXICON_SLOTS: readonly number[] = [0, 1, 2, 3, 4, 5, 6, 17, 18];
 const EXCLAMATION_SLOT = 8;
@@ -104,7 +94,7 @@ const EXCLAMATION_SLOT = 8;
  * {@link MIN_CUE_PUSH} logits is shown, strongest first; a word the model gave no weight never is.
  */
 function collectCues(pass: LanguagePass, tokenized: TokenizedText, labelIndex: number): string[] {
-  const { tokens: pushes, dense } = explainPrediction(pass.model, pass.prediction, labelIndex);
+  const { tokens: pushes, tokenCount, dense } = explainPrediction(pass.model, pass.prediction, labelIndex);
   const { hits } = pass.rules;
   const label = SENTIMENT_LABELS[labelIndex];
   if (label !== 'neutral' && hits.length > 0) {
@@ -119,8 +109,8 @@ function collectCues(pass: LanguagePass, tokenized: TokenizedText, labelIndex: n
           pushes[hit.index] = (pushes[hit.index] ?? 0) + (lexiconPush * Math.abs(hit.weight)) / strength;
     }
   }
-  const cues: Cue[] = [];
-  for (let index = 0; index < pushes.length; index++) {
+  candidateCount = 0;
+  for (let index = 0; index < tokenCount; index++) {
     const push = pushes[index] ?? 0;
     const token = tokenized.tokens[index];
     if (push < MIN_CUE_PUSH || token === undefined) continue;
@@ -128,21 +118,56 @@ function collectCues(pass: LanguagePass, tokenized: TokenizedText, labelIndex: n
     if (hit === undefined && token.kind === 'word' && (token.norm.length < 3 || UNEXPLAINING_WORDS.has(token.norm)))
       continue;
     const text = token.source === 'hashtag' ? `#${token.text}` : token.text;
-    cues.push({ text: hit?.cue ?? (pass.rules.negatedTokens[index] === true ? `¬${text}` : text), push });
+    addCandidate(hit?.cue ?? (pass.rules.negatedTokens[index] === true ? `¬${text}` : text), push);
   }
   const exclamationPush = dense[EXCLAMATION_SLOT] ?? 0;
   if (pass.rules.exclamations >= 2 && exclamationPush >= MIN_CUE_PUSH)
-    cues.push({ text: '!'.repeat(Math.min(pass.rules.exclamations, 3)), push: exclamationPush });
-  if (cues.length === 0) return [];
+    addCandidate('!'.repeat(Math.min(pass.rules.exclamations, 3)), exclamationPush);
+  return pickCues();
+}
+
+// The candidate cues of the text being explained, in text order: a few at most, so plain arrays
+// reused from text to text, not an object per candidate.
+const candidateTexts: string[] = [];
+let candidatePushes = new Float64Array(64);
+let candidateTaken = new Uint8Array(64);
+let candidateCount = 0;
+
+function addCandidate(text: string, push: number): void {
+  if (candidateCount === candidatePushes.length) {
+    const grown = new Float64Array(2 * candidateCount);
+    grown.set(candidatePushes);
+    candidatePushes = grown;
+    candidateTaken = new Uint8Array(2 * candidateCount);
+  }
+  candidateTexts[candidateCount] = text;
+  candidatePushes[candidateCount] = push;
+  candidateCount++;
+}
+
+/**
+ * The strongest candidates first (the earlier on a tie), at most {@link MAX_CUES}, skipping any
+ * that repeats a word already shown: "trop" adds nothing next to "trop bien", whichever pushed more.
+ */
+function pickCues(): string[] {
+  const candidates = candidateCount;
+  if (candidates === 0) return [];
+  candidateTaken.fill(0, 0, candidates);
   const shown: string[] = [];
-  // Words already shown, lower-cased: "trop" adds nothing next to "trop bien", whichever pushed more.
-  const shownWords = new Set<string>();
-  for (const cue of cues.sort(byPush)) {
-    if (shown.length >= MAX_CUES) break;
-    const words = cue.text.includes(' ') ? cue.text.toLowerCase().split(' ') : [cue.text.toLowerCase()];
-    if (words.some((word) => shownWords.has(word))) continue;
-    shown.push(cue.text);
-    for (const word of words) shownWords.add(word);
+  // Words already shown, lower-cased.
+  const shownWords: string[] = [];
+  while (shown.length < MAX_CUES) {
+    let best = -1;
+    for (let i = 0; i < candidates; i++)
+      if (candidateTaken[i] === 0 && (best < 0 || (candidatePushes[i] ?? 0) > (candidatePushes[best] ?? 0))) best = i;
+    if (best < 0) break;
+    candidateTaken[best] = 1;
+    const text = candidateTexts[best] ?? '';
+    const lower = text.toLowerCase();
+    const words = text.includes(' ') ? lower.split(' ') : [lower];
+    if (words.some((word) => shownWords.includes(word))) continue;
+    shown.push(text);
+    for (const word of words) shownWords.push(word);
   }
   return shown;
 }

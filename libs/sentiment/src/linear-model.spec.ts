@@ -85,8 +85,8 @@ describe(explainPrediction.name, () => {
         const margin = (logits[label] ?? 0) - others.reduce((a, b) => a + b, 0) / others.length;
         const biasOthers = [...model.bias].filter((_, c) => c !== label);
         const biasMargin = (model.bias[label] ?? 0) - biasOthers.reduce((a, b) => a + b, 0) / biasOthers.length;
-        const { tokens, dense } = explainPrediction(model, prediction, label);
-        const explained = [...tokens.values(), ...dense.values()].reduce((a, b) => a + b, 0);
+        const { tokens, tokenCount, dense } = explainPrediction(model, prediction, label);
+        const explained = [...tokens.subarray(0, tokenCount), ...dense].reduce((a, b) => a + b, 0);
         expect(biasMargin + explained).toBeCloseTo(margin, 4);
       }
     },
@@ -97,9 +97,9 @@ describe(explainPrediction.name, () => {
     const lexicon = getPolarityLexicon('en');
     const tokenized = tokenizeSocial(normalizeText('great service today'), (norm) => lexicon.isKnown(norm));
     const prediction = predictText(model, tokenized, applyPolarityRules(tokenized.tokens, 'en', lexicon));
-    const { tokens } = explainPrediction(model, prediction, 2);
-    expect(tokens).toHaveLength(3);
-    for (const push of tokens) expect(push).not.toBe(0);
+    const { tokens, tokenCount } = explainPrediction(model, prediction, 2);
+    expect(tokenCount).toBe(3);
+    for (const push of tokens.subarray(0, tokenCount)) expect(push).not.toBe(0);
   });
 });
 

@@ -102,10 +102,25 @@ function softmaxInto(z0: number, z1: number, z2: number, out: Float64Array): Flo
 // Per token, its word-feature and character-gram weight sums per class, side by side.
 const TOKEN_STRIDE = 2 * CLASS_COUNT;
 
+// A written form's row in a model's derived table, 32 bytes (half a cache line): its id, its
+// unigram's weights, its character n-grams' weight sums and their count, all integers (sums of
+// 16-bit weights). Rows are indexed by the form's id, direct-mapped: one read instead of the
+// chain of small objects a per-form memo was, and the latest 2^16 forms never evict each other.
+const TAG_AT = 0;
+const UNIGRAM_AT = 1;
+const CHARS_AT = UNIGRAM_AT + CLASS_COUNT;
+const CHAR_COUNT_AT = CHARS_AT + CLASS_COUNT;
+const DERIVED_ROW = 8;
+const DERIVED_ROWS = 1 << 16;
+const DERIVED_ROW_MASK = DERIVED_ROWS - 1;
+// A word has at least one character gram, so no count is negative.
+const NOT_YET = -1;
+
 /**
  * Sums weights per block as features stream in, so scoring builds no feature vector; and,
  * per token, the weights of its own features, so the verdict can be explained without
- * walking the features again.
+ * walking the features again. One per model, reused from text to text: what it holds is
+ * valid until the model scores the next text.
  */
 class LogitAccumulator implements FeatureSink {
   dense0 = 0;
@@ -120,19 +135,30 @@ class LogitAccumulator implements FeatureSink {
   /**
    * `tokenSums[token * TOKEN_STRIDE + c]`: its unigram's weights plus half of each bigram it is
    * in; at `+ CLASS_COUNT + c`, its character n-grams' weights. Like every sum here, in units
-   * of the model's step, applied once at the end.
+   * of the model's step, applied once at the end. Room for the longest text yet; a typed array
+   * allocated per text cost more than the arithmetic done in it.
    */
-  readonly tokenSums: Float64Array;
+  tokenSums = new Float64Array(64 * TOKEN_STRIDE);
+  /** Value of each dense feature, by slot (0 when absent). */
+  readonly denseValues = new Float64Array(DENSE_FEATURES);
+  /** Per bigram met: its weight row's offset, then its token's offset in `tokenSums`. */
+  private bigrams = new Int32Array(256);
+  private bigramCount = 0;
+  /** Rows of what the model derives from written forms (see {@link DERIVED_ROW}). */
+  private readonly derived = new Int32Array(DERIVED_ROWS * DERIVED_ROW).fill(-1);
 
-  constructor(
-    private readonly weights: Int16Array,
-    /** The model's scratch space: its derived table is its own, apart from the other model's. */
-    private readonly scratch: ModelScratch,
-    tokenSums: Float64Array,
-    /** Value of each dense feature, by slot (0 when absent). */
-    readonly denseValues: Float64Array,
-  ) {
-    this.tokenSums = tokenSums;
+  constructor(private readonly weights: Int16Array) {}
+
+  /** Clears the sums for a text of `tokenCount` tokens. */
+  reset(tokenCount: number): void {
+    this.dense0 = this.dense1 = this.dense2 = 0;
+    this.word0 = this.word1 = this.word2 = 0;
+    this.char0 = this.char1 = this.char2 = 0;
+    const length = tokenCount * TOKEN_STRIDE;
+    if (this.tokenSums.length < length) this.tokenSums = new Float64Array(Math.max(length, 2 * this.tokenSums.length));
+    else this.tokenSums.fill(0, 0, length);
+    this.denseValues.fill(0);
+    this.bigramCount = 0;
   }
 
   dense(slot: number, value: number): void {
@@ -148,28 +174,51 @@ class LogitAccumulator implements FeatureSink {
       this.addWord(this.weights, hashes.negated * CLASS_COUNT, token);
     } else {
       // The plain unigram's weights are copied into the word's row: one read fewer in the table.
-      this.addWord(this.scratch.derived, this.rowOf(hashes) + UNIGRAM_AT, token);
+      this.addWord(this.derived, this.rowOf(hashes) + UNIGRAM_AT, token);
     }
   }
 
   bigram(bucket: number, token: number): void {
-    const offset = bucket * CLASS_COUNT;
-    const w0 = this.weights[offset] ?? 0;
-    const w1 = this.weights[offset + 1] ?? 0;
-    const w2 = this.weights[offset + 2] ?? 0;
-    this.word0 += w0;
-    this.word1 += w1;
-    this.word2 += w2;
-    // A bigram is the reason of both its words, half each.
-    const sums = this.tokenSums;
-    const at = token * TOKEN_STRIDE;
-    const before = at - TOKEN_STRIDE;
-    sums[before] = (sums[before] ?? 0) + w0 / 2;
-    sums[before + 1] = (sums[before + 1] ?? 0) + w1 / 2;
-    sums[before + 2] = (sums[before + 2] ?? 0) + w2 / 2;
-    sums[at] = (sums[at] ?? 0) + w0 / 2;
-    sums[at + 1] = (sums[at + 1] ?? 0) + w1 / 2;
-    sums[at + 2] = (sums[at + 2] ?? 0) + w2 / 2;
+    // Only noted here and read in one tight loop at the end ({@link addBigrams}): reads of the
+    // table at random places then overlap instead of each stalling the walk. The sums are of
+    // integers (and halves), exact in any order.
+    const at = 2 * this.bigramCount++;
+    if (at === this.bigrams.length) {
+      const grown = new Int32Array(2 * at);
+      grown.set(this.bigrams);
+      this.bigrams = grown;
+    }
+    this.bigrams[at] = bucket * CLASS_COUNT;
+    this.bigrams[at + 1] = token * TOKEN_STRIDE;
+  }
+
+  /** Adds the bigrams noted since {@link reset}. */
+  addBigrams(): void {
+    const { weights, bigrams, tokenSums: sums } = this;
+    let word0 = 0;
+    let word1 = 0;
+    let word2 = 0;
+    for (let i = 0; i < 2 * this.bigramCount; i += 2) {
+      const offset = bigrams[i] ?? 0;
+      const at = bigrams[i + 1] ?? 0;
+      const w0 = weights[offset] ?? 0;
+      const w1 = weights[offset + 1] ?? 0;
+      const w2 = weights[offset + 2] ?? 0;
+      word0 += w0;
+      word1 += w1;
+      word2 += w2;
+      // A bigram is the reason of both its words, half each.
+      const before = at - TOKEN_STRIDE;
+      sums[before] = (sums[before] ?? 0) + w0 / 2;
+      sums[before + 1] = (sums[before + 1] ?? 0) + w1 / 2;
+      sums[before + 2] = (sums[before + 2] ?? 0) + w2 / 2;
+      sums[at] = (sums[at] ?? 0) + w0 / 2;
+      sums[at + 1] = (sums[at + 1] ?? 0) + w1 / 2;
+      sums[at + 2] = (sums[at + 2] ?? 0) + w2 / 2;
+    }
+    this.word0 += word0;
+    this.word1 += word1;
+    this.word2 += word2;
   }
 
   private addWord(row: ArrayLike<number>, offset: number, token: number): void {
@@ -187,9 +236,9 @@ class LogitAccumulator implements FeatureSink {
   }
 
   charGrams(word: string, hashes: WordHashes, token: number): number {
-    const derived = this.scratch.derived;
+    const derived = this.derived;
     const row = this.rowOf(hashes);
-    if (Number.isNaN(derived[row + CHAR_COUNT_AT])) {
+    if (derived[row + CHAR_COUNT_AT] === NOT_YET) {
       const { weights } = this;
       let s0 = 0;
       let s1 = 0;
@@ -220,67 +269,33 @@ class LogitAccumulator implements FeatureSink {
   /**
    * Where this model keeps what it derives from a written form, claimed for it if another form
    * held the row: the plain unigram's weights, then, once asked for, the sums of its character
-   * n-grams' weights and their count (NaN until then).
+   * n-grams' weights and their count ({@link NOT_YET} until then).
    */
   private rowOf(hashes: WordHashes): number {
-    const derived = this.scratch.derived;
+    const derived = this.derived;
     const row = (hashes.id & DERIVED_ROW_MASK) * DERIVED_ROW;
-    if (derived[row + TAG_AT] !== hashes.id) {
-      derived[row + TAG_AT] = hashes.id;
+    // Ids are counted from 0 and stored as 32-bit integers, which they outgrow only after 2^31 forms.
+    const tag = hashes.id | 0;
+    if (derived[row + TAG_AT] !== tag) {
+      derived[row + TAG_AT] = tag;
       const offset = hashes.unigram * CLASS_COUNT;
       for (let c = 0; c < CLASS_COUNT; c++) derived[row + UNIGRAM_AT + c] = this.weights[offset + c] ?? 0;
-      derived[row + CHAR_COUNT_AT] = NaN;
+      derived[row + CHAR_COUNT_AT] = NOT_YET;
     }
     return row;
   }
 }
 
-// A written form's row in a model's derived table, 64 bytes (a cache line): its id, its unigram's
-// weights, its character n-grams' weight sums and their count. Rows are indexed by the form's
-// id, direct-mapped: one read instead of the chain of small objects a per-form memo was, and the
-// latest 2^16 forms never evict each other.
-const TAG_AT = 0;
-const UNIGRAM_AT = 1;
-const CHARS_AT = UNIGRAM_AT + CLASS_COUNT;
-const CHAR_COUNT_AT = CHARS_AT + CLASS_COUNT;
-const DERIVED_ROW = 8;
-const DERIVED_ROWS = 1 << 16;
-const DERIVED_ROW_MASK = DERIVED_ROWS - 1;
+// Each model's accumulator is its own: its derived table holds that model's weights.
+const accumulators = new WeakMap<ScoringModel, LogitAccumulator>();
 
-/** What scoring with one model keeps between texts. */
-interface ModelScratch {
-  /** Room for the per-token sums of the text being scored; grown on demand. */
-  tokenSums: Float64Array;
-  /** The dense feature values of the text being scored. */
-  readonly denseValues: Float64Array;
-  /** Rows of what the model derives from written forms (see {@link DERIVED_ROW}). */
-  readonly derived: Float64Array;
-}
-
-const scratches = new WeakMap<ScoringModel, ModelScratch>();
-
-function scratchFor(model: ScoringModel): ModelScratch {
-  let scratch = scratches.get(model);
-  if (scratch === undefined) {
-    scratch = {
-      tokenSums: new Float64Array(64 * TOKEN_STRIDE),
-      denseValues: new Float64Array(DENSE_FEATURES),
-      derived: new Float64Array(DERIVED_ROWS * DERIVED_ROW).fill(-1),
-    };
-    scratches.set(model, scratch);
+function accumulatorFor(model: ScoringModel): LogitAccumulator {
+  let accumulator = accumulators.get(model);
+  if (accumulator === undefined) {
+    accumulator = new LogitAccumulator(model.weights);
+    accumulators.set(model, accumulator);
   }
-  return scratch;
-}
-
-/**
- * A zeroed view of `length` numbers over `room`, grown when too small. A typed array allocated
- * per text cost more than the arithmetic done in it.
- */
-function zeroedView(room: Float64Array, length: number): { room: Float64Array; view: Float64Array } {
-  const large = room.length >= length ? room : new Float64Array(Math.max(length, 2 * room.length));
-  const view = large.subarray(0, length);
-  view.fill(0);
-  return { room: large, view };
+  return accumulator;
 }
 
 /**
@@ -291,7 +306,11 @@ export interface TextPrediction {
   readonly probabilities: readonly number[];
   /** Value of each dense feature, by slot. */
   readonly denseValues: Float64Array;
-  /** Per token, the class weights of its word features, then of its character n-grams (in steps). */
+  readonly tokenCount: number;
+  /**
+   * Per token (the first `tokenCount * 6` numbers), the class weights of its word features,
+   * then of its character n-grams (in steps).
+   */
   readonly tokenSums: Float64Array;
   /** Value of each word feature and of each character n-gram (unit-length blocks). */
   readonly wordValue: number;
@@ -303,12 +322,11 @@ export interface TextPrediction {
  * the same numbers as {@link predictProbabilities} over `extractFeatures`, without the vector.
  */
 export function predictText(model: ScoringModel, tokenized: TokenizedText, rules: RuleAnalysis): TextPrediction {
-  const scratch = scratchFor(model);
-  const { room, view } = zeroedView(scratch.tokenSums, tokenized.tokens.length * TOKEN_STRIDE);
-  scratch.tokenSums = room;
-  scratch.denseValues.fill(0);
-  const sums = new LogitAccumulator(model.weights, scratch, view, scratch.denseValues);
+  const sums = accumulatorFor(model);
+  const tokenCount = tokenized.tokens.length;
+  sums.reset(tokenCount);
   const counts = visitFeatures(tokenized, rules, sums);
+  sums.addBigrams();
   const wordValue = blockValue(counts.words);
   const charValue = blockValue(counts.chars);
   const { bias, step } = model;
@@ -324,6 +342,7 @@ export function predictText(model: ScoringModel, tokenized: TokenizedText, rules
   return {
     probabilities,
     denseValues: sums.denseValues,
+    tokenCount,
     tokenSums: sums.tokenSums,
     wordValue,
     charValue,
@@ -342,8 +361,9 @@ function towards(weights: ArrayLike<number>, offset: number, label: number): num
  * space, valid until the next {@link explainPrediction}.
  */
 export interface Contributions {
-  /** Per token index: its unigram, its character n-grams and half of each bigram it is in. */
+  /** Per token index (the first `tokenCount` numbers): its unigram, its character n-grams and half of each bigram it is in. */
   readonly tokens: Float64Array;
+  readonly tokenCount: number;
   /** Per dense slot. */
   readonly dense: Float64Array;
 }
@@ -356,13 +376,13 @@ const denseExplanation = new Float64Array(DENSE_FEATURES);
  * the tokens and dense features that produced it: the contributions sum to that margin.
  */
 export function explainPrediction(model: ScoringModel, prediction: TextPrediction, label: number): Contributions {
-  const { tokenSums, denseValues } = prediction;
+  const { tokenSums, denseValues, tokenCount } = prediction;
   const wordValue = prediction.wordValue * model.step;
   const charValue = prediction.charValue * model.step;
-  const explained = zeroedView(explanationRoom, tokenSums.length / TOKEN_STRIDE);
-  explanationRoom = explained.room;
-  const tokens = explained.view;
-  for (let token = 0; token < tokens.length; token++) {
+  if (explanationRoom.length < tokenCount)
+    explanationRoom = new Float64Array(Math.max(tokenCount, 2 * explanationRoom.length));
+  const tokens = explanationRoom;
+  for (let token = 0; token < tokenCount; token++) {
     const at = token * TOKEN_STRIDE;
     tokens[token] = wordValue * towards(tokenSums, at, label) + charValue * towards(tokenSums, at + CLASS_COUNT, label);
   }
@@ -372,7 +392,7 @@ export function explainPrediction(model: ScoringModel, prediction: TextPredictio
     const value = denseValues[slot] ?? 0;
     if (value !== 0) dense[slot] = value * model.step * towards(model.weights, slot * CLASS_COUNT, label);
   }
-  return { tokens, dense };
+  return { tokens, tokenCount, dense };
 }
 
 /** Rounds a model's weights into its shipped form, dropping buckets below half a unit. */

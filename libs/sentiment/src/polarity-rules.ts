@@ -147,6 +147,11 @@ const INTENSIFIER_FACTORS: Readonly<Record<SupportedLanguage, ReadonlyMap<string
   en: new Map(Object.entries(INTENSIFIERS.en)),
 };
 
+// Per token of the text being analyzed, its word facts and prior polarity: reused from text to
+// text, read only up to the text's length (and two past it, cleared).
+const factsScratch: Array<WordFacts | undefined> = [];
+const priorsScratch: Array<TokenPrior | undefined> = [];
+
 /**
  * Applies the polarity rules to tokens: lexicon priors, negation scope (French ne…pas/plus/
  * jamais/rien/personne and "pas" alone, English not/n't/never/no), intensifiers and
@@ -158,10 +163,12 @@ export function applyPolarityRules(
   lang: SupportedLanguage,
   lexicon: PolarityLexicon,
 ): RuleAnalysis {
-  const facts: Array<WordFacts | undefined> = [];
-  const priors: Array<TokenPrior | undefined> = [];
+  const facts = factsScratch;
+  const priors = priorsScratch;
   let words = 0;
   let capsWords = 0;
+  let secondaryWords = 0;
+  let index = 0;
   for (const token of tokens) {
     let wordFacts: WordFacts | undefined;
     let prior: TokenPrior | undefined;
@@ -170,14 +177,19 @@ export function applyPolarityRules(
       if (token.caps) capsWords++;
       wordFacts = wordFactsOf(token, lang, lexicon);
       prior = wordFacts.prior;
+      if (wordFacts.secondary !== undefined) secondaryWords++;
     } else if (token.kind === 'emoji') {
       prior = EMOJI_PRIORS.get(token.norm);
     } else if (token.kind === 'emoticon') {
       prior = EMOTICON_PRIORS.get(token.norm);
     }
-    facts.push(wordFacts);
-    priors.push(prior);
+    facts[index] = wordFacts;
+    priors[index] = prior;
+    index++;
   }
+  // The intensifier rule looks two tokens ahead: past the end there is nothing.
+  priors[tokens.length] = undefined;
+  priors[tokens.length + 1] = undefined;
   const negatedTokens = new Array<boolean>(tokens.length).fill(false);
   // Capitals are emphasis only when the rest is not shouted too.
   const capsAreEmphasis = capsWords > 0 && capsWords < words;
@@ -287,7 +299,7 @@ export function applyPolarityRules(
   // One pass over the tokens for all second-opinion lexicons; each sum still runs in text order.
   const tables = lexicon.secondary;
   const sums = new Array<number>(tables.length).fill(0);
-  for (let index = 0; index < tokens.length; index++) {
+  for (let index = 0; secondaryWords > 0 && index < tokens.length; index++) {
     // Most words are in no second-opinion lexicon.
     const wordSecondary = facts[index]?.secondary;
     if (wordSecondary === undefined) continue;

@@ -105,18 +105,15 @@ export interface WordHashes {
 let nextWordId = 0;
 
 function wordHashes(token: SocialToken): WordHashes {
-  let hashes = token.memo.hashes;
-  if (hashes === undefined) {
+  const { memo } = token;
+  if (memo.id < 0) {
     const { norm } = token;
-    hashes = {
-      unigram: toBucket(hashInto(SEEDS.unigram, norm)),
-      negated: toBucket(hashInto(NEGATED_SEED, norm)),
-      bigramPrefix: hashInto(hashInto(SEEDS.bigram, norm), ' '),
-      id: nextWordId++,
-    };
-    token.memo.hashes = hashes;
+    memo.unigram = toBucket(hashInto(SEEDS.unigram, norm));
+    memo.negated = toBucket(hashInto(NEGATED_SEED, norm));
+    memo.bigramPrefix = hashInto(hashInto(SEEDS.bigram, norm), ' ');
+    memo.id = nextWordId++;
   }
-  return hashes;
+  return memo;
 }
 
 /**

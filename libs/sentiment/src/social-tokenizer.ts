@@ -18,9 +18,13 @@ export type TokenSource = 'text' | 'hashtag';
  * cached per written form, so the words a stream repeats (Zipf) skip the map each stage would
  * otherwise look them up in: those lookups were the largest cost of scoring.
  */
-export interface TokenMemo {
-  /** Its feature hashes (sentiment-features). */
-  hashes: WordHashes | undefined;
+export interface TokenMemo extends WordHashes {
+  // Its feature hashes (sentiment-features) are fields of the memo itself, not an object it
+  // points to: one read fewer per word; `id` is -1 until they are computed.
+  unigram: number;
+  negated: number;
+  bigramPrefix: number;
+  id: number;
   /** Its rule facts under the last two lexicons that asked, one per language (polarity-rules). */
   factsLexicon0: object | undefined;
   facts0: WordFacts | undefined;
@@ -32,7 +36,10 @@ export interface TokenMemo {
 
 function emptyMemo(): TokenMemo {
   return {
-    hashes: undefined,
+    unigram: 0,
+    negated: 0,
+    bigramPrefix: 0,
+    id: -1,
     factsLexicon0: undefined,
     facts0: undefined,
     factsLexicon1: undefined,
@@ -269,48 +276,87 @@ function splitAtKnownEnd(part: string, folded: string, isKnown: KnownWordTest): 
   return [part];
 }
 
-const WORD_TOKEN_CACHE_LIMIT = 50_000;
+const WORD_TOKEN_CACHE_LIMIT = 1 << 15;
 // Words repeat across a stream (Zipf) and tokens are immutable, so each written form is
 // split and folded once; sharing the norm strings also lets later lookups reuse their hash.
 // The cache is an open-addressed table over the word's characters where they lie in the text:
 // a repeated word is found without cutting it out of the text first.
-const WORD_SLOTS = 1 << 17;
+// Twice the entries at most, so probes stay short; 256 KB, most of it in a core's L2 cache.
+const WORD_SLOTS = 2 * WORD_TOKEN_CACHE_LIMIT;
 const WORD_SLOT_MASK = WORD_SLOTS - 1;
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 16777619;
-/** Per slot, side by side (one read): the index of its entry, or -1, and the entry's hash, checked before its text. */
-const wordSlots = new Int32Array(2 * WORD_SLOTS).fill(-1);
-let wordKeys: string[] = [];
+/** Per slot, the index of its entry, or -1. */
+const wordSlots = new Int32Array(WORD_SLOTS).fill(-1);
+/** Per entry, its hash, checked before its text. */
+const wordHashes = new Int32Array(WORD_TOKEN_CACHE_LIMIT);
+// Per entry: where its characters start in `wordChars` (they end where the next entry's start),
+// and its tokens; a word of one token, most of them, also has it in `wordSingle`, one read fewer.
+// The characters are packed in entry order, so the frequent words, met first, sit together.
+let wordStarts = new Int32Array(1024);
+let wordChars = new Uint16Array(8192);
+let wordCount = 0;
 let wordEntries: (readonly SocialToken[])[] = [];
+let wordSingle: (SocialToken | undefined)[] = [];
 
-/** The tokens of the word `text[start, end)`, split and folded on its first sight. */
-function runningTextTokens(text: string, start: number, end: number): readonly SocialToken[] {
+/** Whether entry `entry` holds the word `text[start, end)`. */
+function entryHolds(entry: number, text: string, start: number, end: number): boolean {
+  const from = wordStarts[entry] ?? 0;
+  if ((wordStarts[entry + 1] ?? 0) - from !== end - start) return false;
+  for (let i = start, at = from; i < end; i++, at++) if (wordChars[at] !== text.charCodeAt(i)) return false;
+  return true;
+}
+
+/**
+ * The entry of the word `text[start, end)` in the word cache, split and folded on its first
+ * sight: its tokens are `wordSingle[entry]` or, when not a single one, `wordEntries[entry]`.
+ */
+function runningTextEntry(text: string, start: number, end: number): number {
   let hash = FNV_OFFSET;
   for (let i = start; i < end; i++) hash = Math.imul(hash ^ text.charCodeAt(i), FNV_PRIME);
-  const length = end - start;
   let slot = hash & WORD_SLOT_MASK;
   for (;;) {
-    const entry = wordSlots[2 * slot] ?? -1;
+    const entry = wordSlots[slot] ?? -1;
     if (entry < 0) break;
-    if (wordSlots[2 * slot + 1] === hash) {
-      const key = wordKeys[entry] ?? '';
-      if (key.length === length && text.startsWith(key, start)) return wordEntries[entry] ?? [];
-    }
+    if (wordHashes[entry] === hash && entryHolds(entry, text, start, end)) return entry;
     slot = (slot + 1) & WORD_SLOT_MASK;
   }
-  if (wordKeys.length >= WORD_TOKEN_CACHE_LIMIT) {
+  if (wordCount >= WORD_TOKEN_CACHE_LIMIT) {
     wordSlots.fill(-1);
-    wordKeys = [];
+    wordCount = 0;
     wordEntries = [];
+    wordSingle = [];
     slot = hash & WORD_SLOT_MASK;
   }
-  const word = text.slice(start, end);
-  const tokens = splitApostrophes(word).map((part) => makeWordToken(part, 'text'));
-  wordSlots[2 * slot] = wordKeys.length;
-  wordSlots[2 * slot + 1] = hash;
-  wordKeys.push(word);
-  wordEntries.push(tokens);
-  return tokens;
+  const entry = wordCount++;
+  if (wordStarts.length < wordCount + 1) {
+    const grown = new Int32Array(2 * wordStarts.length);
+    grown.set(wordStarts);
+    wordStarts = grown;
+  }
+  const from = wordStarts[entry] ?? 0;
+  const to = from + end - start;
+  if (wordChars.length < to) {
+    const grown = new Uint16Array(Math.max(to, 2 * wordChars.length));
+    grown.set(wordChars);
+    wordChars = grown;
+  }
+  for (let i = start, at = from; i < end; i++, at++) wordChars[at] = text.charCodeAt(i);
+  wordStarts[entry + 1] = to;
+  const tokens = splitApostrophes(text.slice(start, end)).map((part) => makeWordToken(part, 'text'));
+  wordSlots[slot] = entry;
+  wordHashes[entry] = hash;
+  wordEntries[entry] = tokens;
+  wordSingle[entry] = tokens.length === 1 ? tokens[0] : undefined;
+  return entry;
+}
+
+/** Appends the tokens of the running-text word `text[start, end)`. */
+function pushRunningText(tokens: SocialToken[], text: string, start: number, end: number): void {
+  const entry = runningTextEntry(text, start, end);
+  const single = wordSingle[entry];
+  if (single !== undefined) tokens.push(single);
+  else for (const token of wordEntries[entry] ?? []) tokens.push(token);
 }
 
 function countVisible(text: string): number {
@@ -395,7 +441,7 @@ export function tokenizeSocial(text: string, isKnown?: KnownWordTest): Tokenized
     const wordEnd = isAsciiAlphanumeric(code) ? plainWordEnd(text, at) : -1;
     if (wordEnd > 0) {
       letters += wordEnd - at;
-      for (const token of runningTextTokens(text, at, wordEnd)) tokens.push(token);
+      pushRunningText(tokens, text, at, wordEnd);
       at = wordEnd;
       continue;
     }
@@ -421,7 +467,7 @@ export function tokenizeSocial(text: string, isKnown?: KnownWordTest): Tokenized
       tokens.push(symbolToken('emoticon', value));
     } else if (match[4] !== undefined) {
       letters += value.length;
-      for (const token of runningTextTokens(text, at - value.length, at)) tokens.push(token);
+      pushRunningText(tokens, text, at - value.length, at);
     } else if (match[5] !== undefined) {
       letters += value.length;
       tokens.push(symbolToken('emoji', value));
