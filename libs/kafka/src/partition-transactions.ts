@@ -1,4 +1,5 @@
 import { CompressionTypes, Partitioners, type Admin, type Kafka, type Producer } from 'kafkajs';
+import { AcknowledgedSend } from './acknowledged-send';
 import { noKafkaTelemetry, type KafkaTelemetry } from './kafka.telemetry';
 import {
   estimateRecordBytes,
@@ -35,11 +36,14 @@ export class PartitionTransactions {
    */
   private readonly committed = new Map<string, bigint>();
   private admin: Promise<Admin> | undefined;
+  private readonly acknowledged: AcknowledgedSend;
 
   constructor(
     private readonly kafka: Kafka,
     private readonly telemetry: KafkaTelemetry = noKafkaTelemetry,
-  ) {}
+  ) {
+    this.acknowledged = new AcknowledgedSend(kafka);
+  }
 
   /**
    * The partition's next offset as committed for the group, or undefined when none is. Records
@@ -79,11 +83,11 @@ export class PartitionTransactions {
     const transaction = await producer.transaction();
     try {
       for (const chunk of produceRequests(request)) {
-        await transaction.sendBatch({
-          acks: -1,
-          compression: CompressionTypes.None,
-          topicMessages: chunk.map(({ topic, records }) => ({ topic, messages: records })),
-        });
+        const topicMessages = await this.acknowledged.partitioned(chunk);
+        AcknowledgedSend.check(
+          topicMessages,
+          await transaction.sendBatch({ acks: -1, compression: CompressionTypes.None, topicMessages }),
+        );
       }
       await transaction.sendOffsets({
         consumerGroupId: consumed.groupId,

@@ -1,4 +1,4 @@
-import type { Kafka, Producer } from 'kafkajs';
+import type { Admin, Kafka, Producer, RecordMetadata } from 'kafkajs';
 import { RecordPublisher } from './record.publisher';
 
 /**
@@ -10,6 +10,22 @@ import { RecordPublisher } from './record.publisher';
 class ScriptedKafka {
   readonly producers: Array<{ connected: boolean; disconnected: boolean; sent: string[] }> = [];
   failNextWith: Error | undefined;
+  /** The next send resolves with no answer for its partitions, as kafkajs does after a leader moved. */
+  dropNextAnswers = false;
+
+  admin(): Admin {
+    const admin: Pick<Admin, 'connect' | 'disconnect' | 'fetchTopicMetadata'> = {
+      connect: () => Promise.resolve(),
+      disconnect: () => Promise.resolve(),
+      fetchTopicMetadata: () =>
+        Promise.resolve({
+          topics: [
+            { name: 't', partitions: [{ partitionId: 0, leader: 1, partitionErrorCode: 0, replicas: [1], isr: [1] }] },
+          ],
+        }),
+    };
+    return admin as Admin;
+  }
 
   producer(): Producer {
     const state = { connected: false, disconnected: false, sent: [] as string[] };
@@ -21,8 +37,16 @@ class ScriptedKafka {
         const failure = this.failNextWith;
         this.failNextWith = undefined;
         if (failure) return Promise.reject(failure);
-        for (const { messages } of batch.topicMessages ?? []) state.sent.push(...messages.map((m) => String(m.value)));
-        return Promise.resolve([]);
+        const answers: RecordMetadata[] = [];
+        for (const { topic, messages } of batch.topicMessages ?? []) {
+          state.sent.push(...messages.map((m) => String(m.value)));
+          for (const partition of new Set(messages.map((m) => m.partition ?? 0))) {
+            answers.push({ topicName: topic, partition, errorCode: 0, baseOffset: '0' });
+          }
+        }
+        const dropped = this.dropNextAnswers;
+        this.dropNextAnswers = false;
+        return Promise.resolve(dropped ? [] : answers);
       },
     };
     return producer as Producer;
@@ -63,5 +87,16 @@ describe(RecordPublisher.name, () => {
     await sut.publish('t', [{ key: 'k', value: 'a' }]);
 
     expect(kafka.producers).toEqual([{ connected: true, disconnected: false, sent: ['a'] }]);
+  });
+
+  it('fails a send that Kafka resolved without acknowledging a partition it wrote to, so the caller sends it again', async () => {
+    const kafka = new ScriptedKafka();
+    const sut = new RecordPublisher(kafka as unknown as Kafka);
+    await sut.connect();
+    kafka.dropNextAnswers = true;
+    await expect(sut.publish('t', [{ key: 'k', value: 'a' }])).rejects.toThrow('Kafka acknowledged no write to t[0]');
+    await sut.publish('t', [{ key: 'k', value: 'a' }]);
+
+    expect(kafka.producers).toEqual([{ connected: true, disconnected: false, sent: ['a', 'a'] }]);
   });
 });

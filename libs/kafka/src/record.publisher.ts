@@ -1,4 +1,5 @@
 import { CompressionTypes, Partitioners, type Kafka, type Producer } from 'kafkajs';
+import { AcknowledgedSend } from './acknowledged-send';
 import { noKafkaTelemetry, type KafkaTelemetry } from './kafka.telemetry';
 import { SendCoalescer, type OutgoingRecord } from './send-coalescer';
 
@@ -24,16 +25,14 @@ export class RecordPublisher {
     private readonly telemetry: KafkaTelemetry = noKafkaTelemetry,
   ) {
     this.producer = this.createProducer();
+    const acknowledged = new AcknowledgedSend(kafka);
     this.coalescer = new SendCoalescer(async (request) => {
+      const topicMessages = await acknowledged.partitioned(request);
       try {
-        await this.producer.sendBatch({
-          acks: -1,
-          compression: CompressionTypes.None,
-          topicMessages: request.map(({ topic, records }) => ({
-            topic,
-            messages: records.map((record) => ({ key: record.key, value: record.value, headers: record.headers })),
-          })),
-        });
+        AcknowledgedSend.check(
+          topicMessages,
+          await this.producer.sendBatch({ acks: -1, compression: CompressionTypes.None, topicMessages }),
+        );
       } catch (error) {
         if (isOutOfOrderSequence(error)) await this.replaceProducer();
         throw error;

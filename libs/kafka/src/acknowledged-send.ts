@@ -1,0 +1,87 @@
+import { Partitioners, type Kafka, type RecordMetadata, type TopicMessages } from 'kafkajs';
+import type { ProduceRequest } from './send-coalescer';
+
+/**
+ * Produce requests whose every partition is checked in the broker's answers before they count
+ * as sent. kafkajs retries a produce request per broker and keeps the answers of the brokers
+ * that answered the first time: a partition whose leader died and moved to one of them is then
+ * never sent again, and `send` still resolves (kafkajs issue 1303). Here each record gets its
+ * partition before the send, chosen as kafkajs's default partitioner would (the key's murmur2
+ * hash), and a send whose answers leave out a partition it wrote to fails, so its caller sends
+ * it again rather than losing what that partition held.
+ */
+export class AcknowledgedSend {
+  private readonly partitionCounts = new Map<string, Promise<number>>();
+  private readonly partitioner = Partitioners.DefaultPartitioner();
+
+  constructor(private readonly kafka: Kafka) {}
+
+  /** The request as kafkajs topic messages, each record with its partition. */
+  async partitioned(request: ProduceRequest): Promise<TopicMessages[]> {
+    return Promise.all(
+      request.map(async ({ topic, records }) => {
+        const partitions = await this.partitionsOf(topic);
+        const partitionMetadata = Array.from({ length: partitions }, (_, partitionId) => ({
+          partitionId,
+          leader: 0,
+          partitionErrorCode: 0,
+          replicas: [],
+          isr: [],
+        }));
+        return {
+          topic,
+          messages: records.map((record) => ({
+            key: record.key,
+            value: record.value,
+            headers: record.headers,
+            partition: this.partitioner({
+              topic,
+              partitionMetadata,
+              message: { key: record.key, value: record.value },
+            }),
+          })),
+        };
+      }),
+    );
+  }
+
+  /** Throws naming the partitions written to that no answer acknowledged. */
+  static check(sent: readonly TopicMessages[], answers: readonly RecordMetadata[]): void {
+    const acknowledged = new Set(
+      answers.filter((answer) => answer.errorCode === 0).map((answer) => `${answer.topicName}[${answer.partition}]`),
+    );
+    const written = new Set(
+      sent.flatMap(({ topic, messages }) => messages.map((message) => `${topic}[${message.partition ?? '?'}]`)),
+    );
+    const unacknowledged = [...written].filter((partition) => !acknowledged.has(partition));
+    if (unacknowledged.length > 0) {
+      throw new Error(
+        `Kafka acknowledged no write to ${unacknowledged.join(', ')}: nothing of this send counts as stored`,
+      );
+    }
+  }
+
+  /** Learnt once per topic: a topic's partitions are added rarely, and records then only miss the new ones. */
+  private partitionsOf(topic: string): Promise<number> {
+    let count = this.partitionCounts.get(topic);
+    if (!count) {
+      count = this.readPartitions(topic);
+      count.catch(() => this.partitionCounts.delete(topic));
+      this.partitionCounts.set(topic, count);
+    }
+    return count;
+  }
+
+  private async readPartitions(topic: string): Promise<number> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+      const partitions = topics[0]?.partitions.length ?? 0;
+      if (partitions === 0) throw new Error(`topic ${topic} has no partitions`);
+      return partitions;
+    } finally {
+      await admin.disconnect();
+    }
+  }
+}
