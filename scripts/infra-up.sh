@@ -12,7 +12,7 @@
 #   TOCSIN_REDIS_PASSWORD=…        start Redis with requirepass; the REDIS_URL written carries it
 #   TOCSIN_SKIP_CHROMIUM=1         do not install chromium
 #   TOCSIN_MVN_ARGS="..."          extra mvn arguments (e.g. -Dmaven.repo.local=/tmp/m2)
-#   TOCSIN_PARTITIONS_MENTIONS_RAW / _MENTIONS_ENRICHED / _MENTIONS_DLQ / _ALERTS_SIGNALS
+#   TOCSIN_PARTITIONS_MENTIONS_RAW / _MENTIONS_ENRICHED / _MENTIONS_TALLIES / _MENTIONS_DLQ / _ALERTS_SIGNALS
 set -euo pipefail
 # shellcheck source=scripts/infra-env.sh
 source "$(dirname "${BASH_SOURCE[0]}")/infra-env.sh"
@@ -192,10 +192,11 @@ wait_kafka() {
 }
 
 # --- topics ----------------------------------------------------------------------------------
-TOPICS=(mentions.raw mentions.enriched mentions.dlq alerts.signals alerts.events)
+TOPICS=(mentions.raw mentions.enriched mentions.tallies mentions.dlq alerts.signals alerts.events)
 declare -A WANT=(
   [mentions.raw]="$TOPIC_PARTITIONS_MENTIONS_RAW"
   [mentions.enriched]="$TOPIC_PARTITIONS_MENTIONS_ENRICHED"
+  [mentions.tallies]="$TOPIC_PARTITIONS_MENTIONS_TALLIES"
   [mentions.dlq]="$TOPIC_PARTITIONS_MENTIONS_DLQ"
   [alerts.signals]="$TOPIC_PARTITIONS_ALERTS_SIGNALS"
   [alerts.events]="$TOPIC_PARTITIONS_ALERTS_EVENTS"

@@ -16,6 +16,7 @@ import { waitHealthy } from './app-process';
 import { PageReceiver, PROBE_BRAND, runCrisisProbes } from './crisis-probe';
 import { signInNewAccount, type SignedInClient } from '../../test/support/sessions';
 import { IngestClient, percentile, runClosedLoop, runOpenLoop } from './load-generator';
+import { drainBacklog, type Drain } from './backlog-drain';
 import { agePercentileMs, scrapeMetrics } from './metrics-scrape';
 import { ProcessSampler, type ProcessUsage } from './process-sampler';
 import { measureRawCeiling, type RawCeiling } from './raw-ceiling';
@@ -47,7 +48,17 @@ function readArgs(args: readonly string[]): Options | undefined {
 /** Sizes of each phase: bounded in count and in time whatever the speed of the box. */
 function sizesOf(quick: boolean) {
   return quick
-    ? { raw: 50_000, batched: 50_000, batchedMaxS: 20, singleS: 8, rates: [1_000, 3_000], rateS: 8, drainMaxS: 90 }
+    ? {
+        raw: 50_000,
+        batched: 50_000,
+        batchedMaxS: 20,
+        singleS: 8,
+        rates: [1_000, 3_000],
+        rateS: 8,
+        drainMaxS: 90,
+        hotDrain: 30_000,
+        hotRounds: 1,
+      }
     : {
         raw: 200_000,
         batched: 150_000,
@@ -56,6 +67,8 @@ function sizesOf(quick: boolean) {
         rates: [1_000, 2_000, 5_000, 10_000],
         rateS: 20,
         drainMaxS: 240,
+        hotDrain: 100_000,
+        hotRounds: 2,
       };
 }
 
@@ -280,6 +293,7 @@ export interface BenchReport {
     usage: Record<string, ProcessUsage>;
   };
   redis: { keysPer100k: number; bytesPer100k: number; keys: number; mentions: number };
+  hotBrand: ReturnType<typeof hotBrandFigures>;
   sustained: SustainedRun[];
 }
 
@@ -330,7 +344,8 @@ async function main(): Promise<void> {
     },
     logDir,
   );
-  const sampler = new ProcessSampler(() => new Map([...apps.pids(), ...infraPids()]));
+  // This process is the load generator (HTTP clients, wall sockets, probes): its CPU is part of the bill.
+  const sampler = new ProcessSampler(() => new Map([...apps.pids(), ...infraPids(), ['load-generator', process.pid]]));
   const rawTopic = `${topicPrefix}mentions.raw`;
   const enrichedTopic = `${topicPrefix}mentions.enriched`;
   try {
@@ -393,8 +408,11 @@ async function main(): Promise<void> {
       const lag = await groupLag(kafka, `${runId}-pipeline-enrichment`, rawTopic).catch(() => backlog);
       if (firstProgressMs === 0 && lag < backlog) firstProgressMs = performance.now();
       if (lag === 0) {
-        const enrichedLag = await groupLag(kafka, `${runId}-pipeline-signals`, enrichedTopic).catch(() => 1);
-        if (enrichedLag === 0) {
+        const [enrichedLag, talliesLag] = await Promise.all([
+          groupLag(kafka, `${runId}-pipeline-triggers`, enrichedTopic).catch(() => 1),
+          groupLag(kafka, `${runId}-pipeline-signals`, `${topicPrefix}mentions.tallies`).catch(() => 1),
+        ]);
+        if (enrichedLag + talliesLag === 0) {
           drainedMs = performance.now();
           break;
         }
@@ -505,11 +523,11 @@ async function main(): Promise<void> {
       const alerterAfter = await scrapeMetrics(alerterMetricsUrl);
       const lagAfter = {
         raw: metricsAfter.lagByGroup.get(`${runId}-pipeline-enrichment`) ?? Number.NaN,
-        enriched: metricsAfter.lagByGroup.get(`${runId}-pipeline-signals`) ?? Number.NaN,
+        enriched: metricsAfter.lagByGroup.get(`${runId}-pipeline-triggers`) ?? Number.NaN,
       };
       const recordAgeP99Ms = {
         enrichment: agePercentileMs(metricsBefore, metricsAfter, `${runId}-pipeline-enrichment`, 99),
-        signals: agePercentileMs(metricsBefore, metricsAfter, `${runId}-pipeline-signals`, 99),
+        signals: agePercentileMs(metricsBefore, metricsAfter, `${runId}-pipeline-triggers`, 99),
         alertHits: agePercentileMs(alerterBefore, alerterAfter, `${runId}-alerter-hits`, 99),
       };
       // Mentions still on their way get a few seconds to arrive; later ones count as missing.
@@ -548,7 +566,7 @@ async function main(): Promise<void> {
       });
       // The next rate starts from an empty pipeline, or its latencies would carry this one's backlog.
       const settleDeadline = Date.now() + 30_000;
-      while (Date.now() < settleDeadline && (await groupLag(kafka, `${runId}-pipeline-signals`, enrichedTopic)) > 0) {
+      while (Date.now() < settleDeadline && (await groupLag(kafka, `${runId}-pipeline-triggers`, enrichedTopic)) > 0) {
         await new Promise((done) => setTimeout(done, 250));
       }
     }
@@ -556,6 +574,29 @@ async function main(): Promise<void> {
     probeClient.close();
     plan.stop();
     wall.close();
+    await apps.stopAll();
+
+    // Spread and hot drains alternated, so a change in the box's load falls on both.
+    const hotDrains: Drain[] = [];
+    for (let round = 0; round < sizes.hotRounds; round += 1) {
+      for (const hot of [false, true]) {
+        say(`pipeline draining ${sizes.hotDrain} mentions ${hot ? 'of one brand' : 'spread over brands'}…`);
+        hotDrains.push(
+          await drainBacklog({
+            brokers,
+            redisUrl,
+            mentions: sizes.hotDrain,
+            hot,
+            instances: 1,
+            env: appEnv,
+            replication,
+            cpuProfile: false,
+            maxSeconds: sizes.drainMaxS,
+            logRoot: logDir,
+          }),
+        );
+      }
+    }
 
     const report: BenchReport = {
       at: new Date().toISOString(),
@@ -585,6 +626,7 @@ async function main(): Promise<void> {
         bytesPer100k: round(((redisAfter.usedBytes - redisBefore.usedBytes) * 100_000) / Math.max(1, drainedRecords)),
       },
       sustained,
+      hotBrand: hotBrandFigures(hotDrains),
     };
     printReport(report);
     const out = options.out ?? join(logDir, 'report.json');
@@ -598,7 +640,27 @@ async function main(): Promise<void> {
   }
 }
 
-/** The run's topics and keys go away with it, so repeated runs do not fill the broker or Redis. */
+/** Drains of one brand against drains spread over brands: the median rate of each, and their ratio. */
+function hotBrandFigures(drains: readonly Drain[]) {
+  const median = (hot: boolean): number =>
+    percentile(
+      drains.filter((drain) => drain.hot === hot && drain.complete).map((drain) => drain.perSecond),
+      50,
+    );
+  return {
+    mentions: drains[0]?.mentions ?? 0,
+    drains: drains.map((drain) => ({
+      hot: drain.hot,
+      complete: drain.complete,
+      perSecond: round(drain.perSecond),
+      cpuMicrosPerMention: round(drain.cpuMicrosPerMention),
+    })),
+    spreadPerSecond: round(median(false)),
+    hotPerSecond: round(median(true)),
+    hotOverSpread: round(median(true) / median(false), 2),
+  };
+}
+
 /** Accepted mentions per second, their ratio to the raw produce ceiling, and send → 202 times. */
 function ingestFigures(run: { accepted: number; seconds: number; latenciesMs: number[] }, rawProducePerSecond: number) {
   const perSecond = run.accepted / run.seconds;
@@ -609,6 +671,7 @@ function ingestFigures(run: { accepted: number; seconds: number; latenciesMs: nu
   };
 }
 
+/** The run's topics and keys go away with it, so repeated runs do not fill the broker or Redis. */
 async function cleanUp(kafka: Kafka, redis: Redis, runId: string, keyPrefix: string): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
@@ -646,6 +709,12 @@ function printReport(report: BenchReport): void {
       `${report.drain.perSecond}/s`,
       'raw consume',
       `${report.drain.ratio}`,
+    ],
+    [
+      `one hot brand: drain of ${report.hotBrand.mentions} mentions of one brand (median of ${report.hotBrand.drains.length / 2})`,
+      `${report.hotBrand.hotPerSecond}/s`,
+      `same drain spread over brands: ${report.hotBrand.spreadPerSecond}/s`,
+      `${report.hotBrand.hotOverSpread}`,
     ],
     [
       'Redis per 100k mentions',

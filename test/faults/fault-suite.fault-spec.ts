@@ -298,7 +298,8 @@ async function runScenario(fault: Fault): Promise<Row> {
       async () => {
         const groups: Array<[string, string]> = [
           [`${run.id}-pipeline-enrichment`, 'mentions.raw'],
-          [`${run.id}-pipeline-signals`, 'mentions.enriched'],
+          [`${run.id}-pipeline-signals`, 'mentions.tallies'],
+          [`${run.id}-pipeline-triggers`, 'mentions.enriched'],
           [`${run.id}-alerter-hits`, 'alerts.signals'],
           [`${run.id}-gateway-mentions`, 'mentions.enriched'],
           [`${run.id}-gateway-alert-events`, 'alerts.events'],
@@ -331,14 +332,26 @@ async function runScenario(fault: Fault): Promise<Row> {
       const key = `${brandId}@${new Date(minute).toISOString()}`;
       expected.set(key, (expected.get(key) ?? 0) + 1);
     }
-    const signalRecords = await readWholeTopic(run, run.topic('alerts.signals'), 60_000);
-    const observed = new Map<string, Set<number>>();
-    for (const record of signalRecords) {
-      const parsed = spikeSignalSchema.safeParse(JSON.parse(String(record.value)));
-      if (!parsed.success || parsed.data.metric !== 'volume') continue;
-      const key = `${parsed.data.brandId}@${new Date(Date.parse(parsed.data.intervalStart)).toISOString()}`;
-      observed.set(key, (observed.get(key) ?? new Set()).add(parsed.data.observed));
-    }
+    // A brand's last intervals close once every partition of mentions.raw is reported caught up
+    // after the closing mentions (a second or two after the groups caught up).
+    const volumesByInterval = async (): Promise<Map<string, Set<number>>> => {
+      const observed = new Map<string, Set<number>>();
+      for (const record of await readWholeTopic(run, run.topic('alerts.signals'), 60_000)) {
+        const parsed = spikeSignalSchema.safeParse(JSON.parse(String(record.value)));
+        if (!parsed.success || parsed.data.metric !== 'volume') continue;
+        const key = `${parsed.data.brandId}@${new Date(Date.parse(parsed.data.intervalStart)).toISOString()}`;
+        observed.set(key, (observed.get(key) ?? new Set()).add(parsed.data.observed));
+      }
+      return observed;
+    };
+    const observed = await waitUntil(
+      'every interval of the stream to close',
+      async () => {
+        const found = await volumesByInterval();
+        return [...expected.keys()].every((key) => found.has(key)) ? found : undefined;
+      },
+      30_000,
+    ).catch(() => volumesByInterval());
     const exact = [...expected].filter(([key, count]) => {
       const seen = observed.get(key);
       return seen?.size === 1 && seen.has(count);

@@ -1,10 +1,9 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import { brandSchema, compileBrandMatcher, spikeSignalSchema, type SpikeSignal } from '@tocsin/domain';
+import { spikeSignalSchema, type SpikeSignal, type WindowTally } from '@tocsin/domain';
 import { RecordPublisher } from '@tocsin/kafka';
-import { RedisKeys, DedupeWindowStore, PartitionCheckpointStore, type CountedMention } from '@tocsin/redis';
-import { enrichMention } from '../../apps/pipeline/src/mention-enrichment';
-import { aMention } from '../support/mention-fixtures';
-import { isGroupCaughtUp, readWholeTopic, TestRun } from '../support/test-infra';
+import { RedisKeys, DedupeWindowStore } from '@tocsin/redis';
+import { toTallyRecord } from '../../apps/pipeline/src/enrichment.consumer';
+import { readWholeTopic, TestRun } from '../support/test-infra';
 import { startPipeline } from '../support/tocsin-apps';
 import { waitUntil } from '../support/wait-for';
 
@@ -16,17 +15,6 @@ const INTERVAL_MS = 60_000;
 const SPAN_MS = 70 * INTERVAL_MS;
 /** The hour ends now: buckets expire on Redis's clock, so the simulated time must meet it. */
 const START_MS = Date.now() - SPAN_MS;
-
-async function countKeys(run: TestRun): Promise<number> {
-  let keys = 0;
-  let cursor = '0';
-  do {
-    const [next, found] = await run.redis.scan(cursor, 'MATCH', `${run.keyPrefix}*`, 'COUNT', 1000);
-    keys += found.length;
-    cursor = next;
-  } while (cursor !== '0');
-  return keys;
-}
 
 describe('state bounded by windows, not by mentions, on real Redis', () => {
   const run = new TestRun();
@@ -55,49 +43,10 @@ describe('state bounded by windows, not by mentions, on real Redis', () => {
     ]);
   });
 
-  it('keeps counted-mention sets of open intervals only after 200k mentions, and counts a copy once', async () => {
-    const sut = new PartitionCheckpointStore<{ n: number }>(run.redis, keys, 'signals');
-    const openIntervals = 3;
-    let previous: number[] = [];
-    for (let first = 0; first < MENTIONS; first += PER_BATCH) {
-      const eventMs = START_MS + Math.floor((first / MENTIONS) * SPAN_MS);
-      const currentStart = Math.floor(eventMs / INTERVAL_MS) * INTERVAL_MS;
-      const counted: CountedMention[] = Array.from({ length: PER_BATCH }, (_, i) => ({
-        brandId: 'voltaway',
-        intervalStartMs: currentStart,
-        mentionKey: `mention:twitter:${first + i}`,
-      }));
-      const open = [...new Set([...previous, currentStart])].filter(
-        (startMs) => startMs > currentStart - openIntervals * INTERVAL_MS,
-      );
-      const closed = [...new Set([...previous, currentStart])]
-        .filter((startMs) => !open.includes(startMs))
-        .map((intervalStartMs) => ({ brandId: 'voltaway', intervalStartMs }));
-      await sut.save(
-        'mentions.enriched',
-        0,
-        { offset: String(first + PER_BATCH - 1), state: { n: first } },
-        counted,
-        closed,
-      );
-      previous = open;
-    }
-    expect(await countKeys(run)).toBeLessThanOrEqual(2 + 1 + openIntervals);
-    const lastStart = previous[previous.length - 1] ?? 0;
-    const uncounted = await sut.filterUncounted('mentions.enriched', 0, [
-      { brandId: 'voltaway', intervalStartMs: lastStart, mentionKey: `mention:twitter:${MENTIONS - 1}` },
-      { brandId: 'voltaway', intervalStartMs: lastStart, mentionKey: 'mention:twitter:new' },
-    ]);
-    expect([...uncounted]).toEqual([1]);
-  });
-
-  it('counts a mention republished to mentions.enriched once, and drops the set of its interval once closed', async () => {
+  it('counts a copy of a tally once', async () => {
     const intervalMs = 60_000;
     const env = run.env({ SIGNAL_INTERVAL_MS: String(intervalMs), SIGNAL_ALLOWED_LATENESS_MS: String(intervalMs) });
     const publisher = new RecordPublisher(run.kafka);
-    const matchers = [
-      compileBrandMatcher(brandSchema.parse({ id: 'fleurie', name: 'Fleurie', keywords: ['fleurie'] })),
-    ];
     let pipeline: INestApplicationContext | undefined;
     await run.createTopics();
     await publisher.connect();
@@ -105,41 +54,42 @@ describe('state bounded by windows, not by mentions, on real Redis', () => {
       pipeline = await startPipeline(env);
       // Hours ago, so the brand's own mentions move its watermark, not the clock.
       const intervalStartMs = Math.floor((Date.now() - 5 * 3_600_000) / intervalMs) * intervalMs;
-      const enriched = (offsetMs: number, count: number): Array<{ key: string; value: string }> =>
-        Array.from({ length: count }, (_, i) => {
-          const mention = aMention({
-            text: 'Fleurie order arrived',
-            createdAt: new Date(intervalStartMs + offsetMs + i * 100).toISOString(),
+      const tally = (partition: number, throughOffset: string, volume: number, eventTimeMs: number): WindowTally => ({
+        brandId: 'fleurie',
+        sourcePartition: partition,
+        sourcePartitions: 6,
+        throughOffset,
+        eventTimeMs,
+        deliveredAtMs: Date.now(),
+        caughtUpAtMs: null,
+        intervals: volume === 0 ? [] : [{ startMs: intervalStartMs, volume, negativeVolume: 0, reachNegative: 0 }],
+      });
+      const counted = tally(0, '29', 30, intervalStartMs + 1_000);
+      // The same offsets three times: what the enrichment stage publishes again when an operator moves its offsets back.
+      await publisher.publish(run.topic('mentions.tallies'), [counted, counted].map(toTallyRecord));
+      await publisher.publish(run.topic('mentions.tallies'), [toTallyRecord(counted)]);
+      // Every partition then says it is past the interval.
+      await publisher.publish(
+        run.topic('mentions.tallies'),
+        [0, 1, 2, 3, 4, 5].map((partition) =>
+          toTallyRecord(tally(partition, '40', 0, intervalStartMs + 5 * intervalMs)),
+        ),
+      );
+      const volume = await waitUntil(
+        'the interval to close',
+        async () => {
+          const signals = (await readWholeTopic(run, run.topic('alerts.signals'), 60_000)).flatMap((message) => {
+            const parsed = spikeSignalSchema.safeParse(JSON.parse(message.value?.toString() ?? 'null'));
+            return parsed.success ? [parsed.data] : [];
           });
-          const value = JSON.stringify(enrichMention(mention, matchers, mention.createdAt).mention);
-          return { key: 'brand:fleurie', value };
-        });
-      const counted = enriched(1_000, 30);
-      // The same 30 twice: what the enrichment stage republishes when it crashed before committing.
-      await publisher.publish(run.topic('mentions.enriched'), [...counted, ...counted.slice(0, 10)]);
-      await publisher.publish(run.topic('mentions.enriched'), counted);
-      await publisher.publish(run.topic('mentions.enriched'), enriched(5 * intervalMs, 3));
-      await waitUntil(
-        'the signals consumer to catch up',
-        async () =>
-          (await isGroupCaughtUp(run.kafka, `${run.id}-pipeline-signals`, run.topic('mentions.enriched')))
-            ? true
-            : undefined,
+          return signals.find(
+            (signal: SpikeSignal) =>
+              signal.metric === 'volume' && signal.intervalStart === new Date(intervalStartMs).toISOString(),
+          );
+        },
         60_000,
       );
-      const signals = (await readWholeTopic(run, run.topic('alerts.signals'), 60_000)).flatMap((message) => {
-        const parsed = spikeSignalSchema.safeParse(JSON.parse(message.value?.toString() ?? 'null'));
-        return parsed.success ? [parsed.data] : [];
-      });
-      const volume = signals.find(
-        (signal: SpikeSignal) =>
-          signal.metric === 'volume' && signal.intervalStart === new Date(intervalStartMs).toISOString(),
-      );
-      expect(volume?.observed).toBe(30);
-      const sets = await run.redis.keys(`${run.keyPrefix}counted:${run.id}-pipeline-signals:*`);
-      expect(sets.filter((key) => key.endsWith(`:fleurie:${intervalStartMs}`))).toEqual([]);
-      // Only the interval of the last 3 mentions is still open.
-      expect(sets).toHaveLength(1);
+      expect(volume.observed).toBe(30);
     } finally {
       await pipeline?.close();
       await publisher.disconnect();

@@ -9,7 +9,7 @@ import { createIngestApp } from '../../apps/ingest/src/ingest.app';
 import { enrichMention } from '../../apps/pipeline/src/mention-enrichment';
 import type { SignalsCheckpoint } from '../../apps/pipeline/src/signals.consumer';
 import { aMention, toNdjson } from '../support/mention-fixtures';
-import { isGroupCaughtUp, readWholeTopic, TestRun } from '../support/test-infra';
+import { isPipelineCaughtUp, readWholeTopic, TestRun } from '../support/test-infra';
 import { createIngestKey, postMentions, startPipeline, type IngestEndpoint } from '../support/tocsin-apps';
 import { waitUntil } from '../support/wait-for';
 
@@ -78,11 +78,7 @@ describe('hostile event times and brands', () => {
   async function caughtUp(): Promise<void> {
     await waitUntil(
       'the pipeline to process every record',
-      async () =>
-        (await isGroupCaughtUp(run.kafka, `${run.id}-pipeline-enrichment`, run.topic('mentions.raw'))) &&
-        (await isGroupCaughtUp(run.kafka, `${run.id}-pipeline-signals`, run.topic('mentions.enriched')))
-          ? true
-          : undefined,
+      async () => ((await isPipelineCaughtUp(run)) ? true : undefined),
       60_000,
     );
   }
@@ -135,15 +131,29 @@ describe('hostile event times and brands', () => {
   }): Promise<KafkaMessage[]> {
     const { sinceIso, crisisKeys } = traffic;
     await caughtUp();
-    const published = await readWholeTopic(run, run.topic('alerts.signals'), 60_000);
+    // An interval closes once every partition of mentions.raw is past it: idle partitions say so
+    // within a second of the groups catching up.
+    const closedFor = (signals: readonly SpikeSignal[], brandId: string): boolean =>
+      signals.filter(
+        (signal) =>
+          signal.brandId === brandId &&
+          signal.metric === 'volume' &&
+          signal.intervalStart >= sinceIso &&
+          signal.observed > 0,
+      ).length >= 3;
+    const published = await waitUntil(
+      'both brands to close three intervals of the traffic',
+      async () => {
+        const messages = await readWholeTopic(run, run.topic('alerts.signals'), 60_000);
+        const signals = parsed(messages, asSignal);
+        return closedFor(signals, 'fleurie') && closedFor(signals, 'voltaway') ? messages : undefined;
+      },
+      30_000,
+    ).catch(() => readWholeTopic(run, run.topic('alerts.signals'), 60_000));
     const signals = parsed(published, asSignal);
     const hits = parsed(published, asHit);
     for (const brandId of ['fleurie', 'voltaway']) {
-      const live = signals.filter(
-        (signal) => signal.brandId === brandId && signal.metric === 'volume' && signal.intervalStart >= sinceIso,
-      );
-      const withMentions = live.filter((signal) => signal.observed > 0).map((signal) => signal.intervalStart);
-      expect({ brandId, closed: withMentions.length >= 3 }).toEqual({ brandId, closed: true });
+      expect({ brandId, closed: closedFor(signals, brandId) }).toEqual({ brandId, closed: true });
     }
     const crisisHits = hits.filter(
       (hit) => hit.triggerId === 'crisis-words' && crisisKeys.includes(hit.evidence.mentionKey ?? ''),

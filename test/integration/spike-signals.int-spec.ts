@@ -2,10 +2,10 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { triggerHitSchema } from '@tocsin/crisis-plan';
 import { spikeSignalSchema, type Mention, type SpikeSignal } from '@tocsin/domain';
 import { aMention } from '../support/mention-fixtures';
-import { isGroupCaughtUp, readWholeTopic, TestRun } from '../support/test-infra';
+import { isPipelineCaughtUp, readWholeTopic, TestRun } from '../support/test-infra';
 import { startPipeline } from '../support/tocsin-apps';
 import { waitUntil } from '../support/wait-for';
-import { RecordPublisher } from '@tocsin/kafka';
+import { RecordPublisher, toRawRecord } from '@tocsin/kafka';
 
 const INTERVAL_MS = 5 * 60_000;
 const HOUR_MS = 3_600_000;
@@ -51,11 +51,11 @@ describe('pipeline spike signals on real Kafka and Redis', () => {
   });
 
   /**
-   * Keyed by brand, as ingest does when the source knows the brand: hours of event time sent at
-   * once then stay in order, instead of racing across partitions past the lateness allowance.
+   * Keyed by mention, as ingest does: hours of event time sent at once spread over every
+   * partition, and the brand windows wait for the slowest partition before closing an interval.
    */
-  async function send(brand: string, mentions: readonly Mention[]): Promise<void> {
-    const records = mentions.map((mention) => ({ key: `brand:${brand}`, value: JSON.stringify(mention) }));
+  async function send(mentions: readonly Mention[]): Promise<void> {
+    const records = mentions.map((mention) => toRawRecord(mention, new Date().toISOString()));
     for (let start = 0; start < records.length; start += 500) {
       await publisher.publish(run.topic('mentions.raw'), records.slice(start, start + 500));
     }
@@ -64,11 +64,7 @@ describe('pipeline spike signals on real Kafka and Redis', () => {
   async function caughtUp(): Promise<void> {
     await waitUntil(
       'the pipeline to process every mention',
-      async () =>
-        (await isGroupCaughtUp(run.kafka, `${run.id}-pipeline-enrichment`, run.topic('mentions.raw'))) &&
-        (await isGroupCaughtUp(run.kafka, `${run.id}-pipeline-signals`, run.topic('mentions.enriched')))
-          ? true
-          : undefined,
+      async () => ((await isPipelineCaughtUp(run)) ? true : undefined),
       60_000,
     );
   }
@@ -78,8 +74,8 @@ describe('pipeline spike signals on real Kafka and Redis', () => {
     const startMs = burstAtMs - 30 * HOUR_MS;
 
     pipeline = await startPipeline(env);
-    await send('fleurie', steadyStream('fleurie', startMs, burstAtMs));
-    await send('voltaway', steadyStream('voltaway', startMs, burstAtMs));
+    await send(steadyStream('fleurie', startMs, burstAtMs));
+    await send(steadyStream('voltaway', startMs, burstAtMs));
     await caughtUp();
     // A new instance must resume from the checkpoint: a detector relearning from zero would be
     // warming up for six hours and stay silent on the burst below.
@@ -93,8 +89,8 @@ describe('pipeline spike signals on real Kafka and Redis', () => {
       }),
     );
     const after = burstAtMs + INTERVAL_MS;
-    await send('fleurie', [...burst, ...steadyStream('fleurie', after, after + HOUR_MS)]);
-    await send('voltaway', steadyStream('voltaway', burstAtMs, after + HOUR_MS));
+    await send([...burst, ...steadyStream('fleurie', after, after + HOUR_MS)]);
+    await send(steadyStream('voltaway', burstAtMs, after + HOUR_MS));
     await caughtUp();
 
     const published = (await readWholeTopic(run, run.topic('alerts.signals'), 60_000)).map(
@@ -115,7 +111,7 @@ describe('pipeline spike signals on real Kafka and Redis', () => {
     expect(published.filter((value) => triggerHitSchema.safeParse(value).success)).toEqual([]);
 
     // The same words today do trip the crisis-vocabulary trigger.
-    await send('fleurie', [aMention({ text: 'Fleurie Cosmetics est une arnaque, remboursez-moi 😡' })]);
+    await send([aMention({ text: 'Fleurie Cosmetics est une arnaque, remboursez-moi 😡' })]);
     await caughtUp();
     const hits = (await readWholeTopic(run, run.topic('alerts.signals'), 60_000)).flatMap((message) => {
       const parsed = triggerHitSchema.safeParse(JSON.parse(message.value?.toString() ?? 'null'));

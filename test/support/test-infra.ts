@@ -150,6 +150,19 @@ export async function readTopic(
   return messages;
 }
 
+/**
+ * True once the pipeline's three groups have handled everything: enrichment (mentions.raw),
+ * signals (the per-partition tallies merged into brand windows) and mention triggers
+ * (mentions.enriched). Enrichment is read first, so what it wrote is there for the others.
+ */
+export async function isPipelineCaughtUp(run: TestRun, groupPrefix = `${run.id}-pipeline`): Promise<boolean> {
+  return (
+    (await isGroupCaughtUp(run.kafka, `${groupPrefix}-enrichment`, run.topic('mentions.raw'))) &&
+    (await isGroupCaughtUp(run.kafka, `${groupPrefix}-signals`, run.topic('mentions.tallies'))) &&
+    (await isGroupCaughtUp(run.kafka, `${groupPrefix}-triggers`, run.topic('mentions.enriched')))
+  );
+}
+
 /** Every message currently in a topic (up to its high watermarks at the time of the call). */
 export async function readWholeTopic(
   source: TestRun | Kafka,

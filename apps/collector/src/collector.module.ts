@@ -68,9 +68,9 @@ export class CollectorModule {
         },
         {
           provide: SourceOutput,
-          useFactory: (publisher: RecordPublisher, plan: PlanSource, leases: SourceLeaseStore) =>
-            new SourceOutput(config.kafka, publisher, plan, leases, systemClock, config.instanceId),
-          inject: [RecordPublisher, PlanSource, SourceLeaseStore],
+          useFactory: (publisher: RecordPublisher, leases: SourceLeaseStore) =>
+            new SourceOutput(config.kafka, publisher, leases, systemClock, config.instanceId),
+          inject: [RecordPublisher, SourceLeaseStore],
         },
         {
           provide: SourceCoordinator,

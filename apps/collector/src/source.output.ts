@@ -7,7 +7,6 @@ import {
   type KafkaSettings,
   type OutgoingRecord,
 } from '@tocsin/kafka';
-import { PlanSource } from '@tocsin/plan-source';
 import { compileKeywordFilter, type KeywordFilter, type Source } from '@tocsin/sources';
 import { z } from 'zod';
 
@@ -41,7 +40,6 @@ export class SourceOutput {
   constructor(
     private readonly kafka: KafkaSettings,
     private readonly publisher: RecordPublisher,
-    private readonly plan: PlanSource,
     private readonly leases: SourceLeaseStore,
     private readonly clock: Clock,
     private readonly owner: string,
@@ -88,7 +86,7 @@ export class SourceOutput {
           continue;
         }
         if (item.createdAt === 'clamped-future') clamped += 1;
-        mentions.push(toRawRecord(checked.data, receivedAt, this.plan.brandMatchers()));
+        mentions.push(toRawRecord(checked.data, receivedAt));
       }
     }
     if (mentions.length > 0) await this.publisher.publish(topicName(this.kafka, TOPICS.mentionsRaw), mentions);

@@ -64,7 +64,7 @@ export class MentionsIntake {
     try {
       await this.publishers.publish(
         topicName(this.config.kafka, TOPICS.mentionsRaw),
-        parsed.mentions.map(({ mention }) => toRawRecord(mention, receivedAt, this.plan.brandMatchers())),
+        parsed.mentions.map(({ mention }) => toRawRecord(mention, receivedAt)),
       );
     } catch (error) {
       this.metrics.ingestMentions.inc({ outcome: 'failed' }, parsed.mentions.length);

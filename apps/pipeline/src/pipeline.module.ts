@@ -6,7 +6,7 @@ import {
   type OnApplicationShutdown,
   type OnModuleInit,
 } from '@nestjs/common';
-import { systemClock, TOPICS, type EnrichedMention, type Mention } from '@tocsin/domain';
+import { systemClock, TOPICS, type EnrichedMention, type Mention, type WindowTally } from '@tocsin/domain';
 import {
   ensureTocsinTopics,
   HealthServer,
@@ -30,12 +30,22 @@ import {
 import type Redis from 'ioredis';
 import type { Kafka } from 'kafkajs';
 import { PIPELINE_CONFIG, type PipelineConfig } from './config';
-import { createEnrichmentConsumer } from './enrichment.consumer';
-import { createSignalsConsumer, type SignalsCheckpoint } from './signals.consumer';
+import { createEnrichmentConsumer, type EnrichmentCheckpoint } from './enrichment.consumer';
+import { createMentionTriggersConsumer, type MentionTriggersCheckpoint } from './mention-triggers.consumer';
+import { PIPELINE_CLOCK_MARGIN_MS, createSignalsConsumer, type SignalsCheckpoint } from './signals.consumer';
+import { SourceProgressReporter } from './source-progress.reporter';
+
+/**
+ * How often idle partitions of mentions.raw are reported caught up: the windows of a brand wait
+ * for every partition, so this is how long an interval can wait on a partition with no traffic.
+ */
+const SOURCE_PROGRESS_EVERY_MS = 1_000;
 
 class PipelineLifecycle implements OnModuleInit, OnApplicationShutdown {
   private readonly enrichment: BatchConsumerRunner<Mention>;
-  private readonly signals: BatchConsumerRunner<EnrichedMention>;
+  private readonly signals: BatchConsumerRunner<WindowTally>;
+  private readonly mentionTriggers: BatchConsumerRunner<EnrichedMention>;
+  private readonly progress: SourceProgressReporter;
   private readonly health: HealthServer;
 
   constructor(
@@ -53,6 +63,23 @@ class PipelineLifecycle implements OnModuleInit, OnApplicationShutdown {
       metrics,
     );
     const wiring = monitoredWiring({ kafka, publisher, topicPrefix: config.kafka.topicPrefix, redis, metrics });
+    const enrichmentCheckpoints = new PartitionCheckpointStore<EnrichmentCheckpoint>(
+      redis,
+      keys,
+      `${config.groupId}-enrichment`,
+    );
+    this.progress = new SourceProgressReporter({
+      kafka,
+      publisher,
+      topicPrefix: config.kafka.topicPrefix,
+      enrichmentGroupId: `${config.groupId}-enrichment`,
+      checkpoints: enrichmentCheckpoints,
+      brandIds: () => plan.current().plan.brands.map((brand) => brand.id),
+      clock: systemClock,
+      everyMs: SOURCE_PROGRESS_EVERY_MS,
+      settleMs: PIPELINE_CLOCK_MARGIN_MS + 3 * SOURCE_PROGRESS_EVERY_MS,
+      logger: new Logger('source-progress'),
+    });
     this.enrichment = createEnrichmentConsumer(wiring, {
       // As long as a mention can still be counted in its interval: a copy later than that is late.
       seen: new DedupeWindowStore(
@@ -61,9 +88,12 @@ class PipelineLifecycle implements OnModuleInit, OnApplicationShutdown {
         `${config.groupId}-enrichment`,
         config.allowedLatenessMs + config.intervalMs,
       ),
+      checkpoints: enrichmentCheckpoints,
       brandMatchers: () => plan.brandMatchers(),
+      sourcePartitions: () => this.progress.sourcePartitions(),
       clock: systemClock,
       groupId: config.groupId,
+      intervalMs: config.intervalMs,
       maxClockSkewMs: config.maxClockSkewMs,
       partitionsConcurrently: config.partitionsConcurrently,
     });
@@ -75,6 +105,15 @@ class PipelineLifecycle implements OnModuleInit, OnApplicationShutdown {
         allowedLatenessMs: config.allowedLatenessMs,
         maxIntervalsPerStep: config.maxIntervalsPerBatch,
       },
+      groupId: config.groupId,
+      clock: systemClock,
+      liveMaxAgeMs: config.liveMaxAgeMs,
+      maxClockSkewMs: config.maxClockSkewMs,
+      partitionsConcurrently: config.partitionsConcurrently,
+    });
+    this.mentionTriggers = createMentionTriggersConsumer(wiring, {
+      checkpoints: new PartitionCheckpointStore<MentionTriggersCheckpoint>(redis, keys, `${config.groupId}-triggers`),
+      plan: () => plan.current(),
       groupId: config.groupId,
       clock: systemClock,
       liveMaxAgeMs: config.liveMaxAgeMs,
@@ -95,14 +134,18 @@ class PipelineLifecycle implements OnModuleInit, OnApplicationShutdown {
     const { host, port } = this.config.health;
     const listening = await this.health.listen(host, port);
     new Logger('pipeline').log(`health on http://${host}:${listening}/health`);
+    // The partition count of mentions.raw is known before the first tally is written.
+    await this.progress.start();
     await this.enrichment.start();
     await this.signals.start();
+    await this.mentionTriggers.start();
   }
 
   /** Consumers stop fetching and commit the batch in hand before the producer goes away. */
   async onApplicationShutdown(): Promise<void> {
     await this.health.close();
-    await Promise.all([this.enrichment.stop(), this.signals.stop()]);
+    await this.progress.stop();
+    await Promise.all([this.enrichment.stop(), this.signals.stop(), this.mentionTriggers.stop()]);
     this.plan.stop();
     await this.publisher.disconnect();
     await this.redis.quit();

@@ -1,29 +1,22 @@
-import {
-  createTriggerState,
-  evaluateMention,
-  evaluateSignal,
-  type ActivePlan,
-  type TriggerState,
-} from '@tocsin/crisis-plan';
+import { createTriggerState, evaluateSignal, type ActivePlan } from '@tocsin/crisis-plan';
 import {
   advanceWatermark,
-  alignToInterval,
   createBrandSignalsState,
   MENTION_DETECTOR_SETTINGS,
-  observeMention,
-  sharedEventTimeMs,
+  observeTally,
+  recordSource,
+  sourcesEventTimeMs,
   type BrandSignalsState,
+  type BrandSources,
   type BrandWindowSettings,
 } from '@tocsin/detection';
 import {
-  brandOfRecordKey,
   brandRecordKey,
-  enrichedMentionSchema,
-  ENRICHED_MENTION_FORMAT,
-  futureEventTimeReason,
   TOPICS,
+  WINDOW_TALLY_FORMAT,
+  windowTallySchema,
   type Clock,
-  type EnrichedMention,
+  type WindowTally,
 } from '@tocsin/domain';
 import {
   consumeTopic,
@@ -33,15 +26,15 @@ import {
   type PartitionBatch,
   type Rejection,
 } from '@tocsin/kafka';
-import type { BrandInterval, CountedMention, PartitionCheckpointStore } from '@tocsin/redis';
+import type { PartitionCheckpointStore } from '@tocsin/redis';
 import { Logger } from '@nestjs/common';
 
-/** What one partition of mentions.enriched remembers: its brands' windows and trigger memory. */
+/** What one partition of mentions.tallies remembers: its brands' windows and their sources' progress. */
 export interface SignalsCheckpoint {
-  /** Newest believed event time of the partition; quiet brands follow it up to the clock. */
+  /** Newest believed event time the partition's tallies reported. */
   maxEventTimeMs: number;
   brands: Record<string, BrandSignalsState>;
-  triggers: TriggerState;
+  sources: Record<string, BrandSources>;
 }
 
 export interface SignalsDependencies {
@@ -52,22 +45,18 @@ export interface SignalsDependencies {
   settings: Pick<BrandWindowSettings, 'intervalMs' | 'allowedLatenessMs' | 'maxIntervalsPerStep'>;
   groupId: string;
   clock: Clock;
-  /**
-   * Mentions and spike intervals older than this (event time against the clock) still feed the
-   * windows and detectors but are not checked against triggers: a backfill, a long lag or a new
-   * consumer group reading a topic from its start must not page anyone about yesterday.
-   */
+  /** Spike intervals older than this (event time against the clock) are not checked against triggers. */
   liveMaxAgeMs: number;
   /**
-   * Records dated further ahead of the clock go to the DLQ with the reason instead of moving
-   * event time: ingest refuses them, but anything that can write to the topic is believed
-   * otherwise, and one such record would close every interval of its brand up to its date.
+   * Tallies dated further ahead of the clock go to the DLQ with the reason: the enrichment stage
+   * refuses such mentions, but anything that can write to the topic is believed otherwise, and
+   * one such record would close every interval of its brand up to its date.
    */
   maxClockSkewMs: number;
 }
 
 function emptyCheckpoint(): SignalsCheckpoint {
-  return { maxEventTimeMs: 0, brands: {}, triggers: createTriggerState() };
+  return { maxEventTimeMs: 0, brands: {}, sources: {} };
 }
 
 /** State written by this consumer; a shape that is not ours means a corrupted key, and we start over. */
@@ -79,186 +68,144 @@ function readCheckpoint(raw: unknown): SignalsCheckpoint {
   return {
     maxEventTimeMs: candidate.maxEventTimeMs,
     brands: candidate.brands ?? {},
-    triggers: candidate.triggers ?? createTriggerState(),
+    sources: candidate.sources ?? {},
   };
 }
 
-/**
- * Intervals open before the batch or counted into during it that are no longer open after it:
- * their counted-mention sets can go, since a mention of a closed interval is late whatever it is.
- */
-function closedIntervals(
-  before: Readonly<Record<string, BrandSignalsState>>,
-  counted: readonly CountedMention[],
-  after: Readonly<Record<string, BrandSignalsState>>,
-): BrandInterval[] {
-  const touched = new Map<string, BrandInterval>();
-  for (const [brandId, brandState] of Object.entries(before)) {
-    for (const tally of brandState.open)
-      touched.set(`${brandId}|${tally.startMs}`, { brandId, intervalStartMs: tally.startMs });
-  }
-  for (const { brandId, intervalStartMs } of counted)
-    touched.set(`${brandId}|${intervalStartMs}`, { brandId, intervalStartMs });
-  const stillOpen = new Set(
-    Object.entries(after).flatMap(([brandId, brandState]) =>
-      brandState.open.map((tally) => `${brandId}|${tally.startMs}`),
-    ),
-  );
-  return [...touched.entries()].filter(([key]) => !stillOpen.has(key)).map(([, interval]) => interval);
+function futureTallyReason(tally: WindowTally, nowMs: number, maxClockSkewMs: number): string | undefined {
+  const newestMs = Math.max(tally.eventTimeMs, ...tally.intervals.map((interval) => interval.startMs));
+  if (newestMs <= nowMs + maxClockSkewMs) return undefined;
+  return `tally dated ${new Date(newestMs).toISOString()} is ahead of the clock by more than MAX_CLOCK_SKEW_MS = ${maxClockSkewMs} ms`;
 }
 
 /**
- * mentions.enriched (keyed by brand) → alerts.signals. Counts each brand's mentions in
- * event-time intervals, runs the spike detector when an interval closes, and checks mentions
- * and spikes against the crisis plan's triggers. Its state is checkpointed in Redis together
- * with the offset it covers, so a replay or a moved partition neither double-counts nor relearns.
- * Each brand has its own watermark (see sharedEventTimeMs), and only the plan's brands have
- * state: records of other brands are skipped and counted, the state of a brand leaving the plan
- * is dropped, so the checkpoint stays as small as the plan whatever the topic holds.
+ * Most the clocks of two pipeline instances may differ: a caught-up report stamped by one is
+ * compared with deliveries stamped by another (see sourcesEventTimeMs).
+ */
+export const PIPELINE_CLOCK_MARGIN_MS = 1_000;
+
+/** Spike triggers keep no memory (see evaluateSignal). */
+const NO_TRIGGER_STATE = createTriggerState();
+
+/**
+ * mentions.tallies (keyed by brand) → alerts.signals: the second stage of the brand windows. Adds
+ * each partition's partial counts to the brand's event-time intervals, closes an interval once
+ * every partition of mentions.raw is past it by the allowed lateness (see sourcesEventTimeMs),
+ * runs the spike detector on it and checks the verdicts against the plan's spike triggers. Its
+ * state is checkpointed in Redis together with the offset it covers, so a replay or a moved
+ * partition neither double-counts nor relearns; a copy of a tally (the enrichment group's offsets
+ * moved back) is recognised by its source offset. Only the plan's brands have state: tallies of
+ * other brands are skipped and counted, the state of a brand leaving the plan is dropped.
  */
 export function createSignalsConsumer(
   wiring: ConsumerWiring,
   deps: SignalsDependencies,
-): BatchConsumerRunner<EnrichedMention> {
+): BatchConsumerRunner<WindowTally> {
   const outputTopic = `${wiring.topicPrefix}${TOPICS.alertsSignals}`;
   const windowSettings: BrandWindowSettings = { ...deps.settings, detector: MENTION_DETECTOR_SETTINGS };
   const logger = new Logger('signals');
 
-  const handle = async (batch: PartitionBatch<EnrichedMention>): Promise<Rejection[]> => {
+  const handle = async (batch: PartitionBatch<WindowTally>): Promise<Rejection[]> => {
     const { checkpoints, plan } = deps;
     const saved = await checkpoints.load(batch.topic, batch.partition, readCheckpoint);
     const coveredOffset = BigInt(saved?.offset ?? '-1');
     const fresh = batch.items.filter((item) => BigInt(item.record.offset) > coveredOffset);
     if (fresh.length === 0) return [];
 
-    // Each fresh record of a brand as the count it would add: the brand's interval and the mention.
-    const candidates = fresh.flatMap(({ record, value }): CountedMention[] => {
-      const brandId = brandOfRecordKey(record.key);
-      if (!brandId) return [];
-      const intervalStartMs = alignToInterval(Date.parse(value.createdAt), deps.settings.intervalMs);
-      return [{ brandId, intervalStartMs, mentionKey: value.key }];
-    });
-    const uncountedIndexes = await checkpoints.filterUncounted(batch.topic, batch.partition, candidates);
-    const countKey = (candidate: CountedMention): string =>
-      `${candidate.brandId}|${candidate.intervalStartMs}|${candidate.mentionKey}`;
-    // Removed from as counted, so a copy of a mention within the batch is not counted again.
-    const uncounted = new Map(
-      candidates.flatMap((candidate, index) =>
-        uncountedIndexes.has(index) ? [[countKey(candidate), candidate] as const] : [],
-      ),
-    );
     const { plan: activePlan } = plan();
     const planBrands = new Set(activePlan.brands.map((brand) => brand.id));
     const nowMs = deps.clock.now();
-    let state = saved?.state ?? emptyCheckpoint();
-    const brands = Object.fromEntries(
-      Object.entries(state.brands).flatMap(([brandId, brandState]) => {
-        if (!planBrands.has(brandId)) return [];
-        // A watermark beyond the allowed skew was poisoned by a future-dated record (before that
-        // record was refused): every mention would stay late until that date, so start over.
-        if ((brandState.maxEventTimeMs ?? 0) > nowMs + deps.maxClockSkewMs) {
-          logger.warn(`${brandId}: window state dated ${new Date(brandState.maxEventTimeMs ?? 0).toISOString()} reset`);
-          return [[brandId, createBrandSignalsState(brandId, windowSettings)]];
-        }
-        return [[brandId, brandState]];
-      }),
-    );
-    let triggers = state.triggers;
+    const state = saved?.state ?? emptyCheckpoint();
+    const brands: Record<string, BrandSignalsState> = {};
+    for (const [brandId, brandState] of Object.entries(state.brands)) {
+      if (!planBrands.has(brandId)) continue;
+      // A watermark beyond the allowed skew was poisoned by a future-dated record (before that
+      // record was refused): every mention would stay late until that date, so start over.
+      if ((brandState.maxEventTimeMs ?? 0) > nowMs + deps.maxClockSkewMs) {
+        logger.warn(`${brandId}: window state dated ${new Date(brandState.maxEventTimeMs ?? 0).toISOString()} reset`);
+        brands[brandId] = createBrandSignalsState(brandId, windowSettings);
+        continue;
+      }
+      brands[brandId] = brandState;
+    }
+    const sources: Record<string, BrandSources> = {};
+    for (const [brandId, brandSources] of Object.entries(state.sources)) {
+      if (planBrands.has(brandId)) sources[brandId] = brandSources;
+    }
+    let maxEventTimeMs = Math.min(state.maxEventTimeMs, nowMs + deps.maxClockSkewMs);
     const outputs: OutgoingRecord[] = [];
     const rejections: Rejection[] = [];
-    const counted: CountedMention[] = [];
     let late = 0;
-    let old = 0;
+    let copies = 0;
     let foreign = 0;
     const liveSinceMs = nowMs - deps.liveMaxAgeMs;
 
-    for (const { record, value: mention } of fresh) {
-      const brandId = brandOfRecordKey(record.key);
-      if (!brandId) continue;
-      const eventTimeMs = Date.parse(mention.createdAt);
-      const key = countKey({
-        brandId,
-        intervalStartMs: alignToInterval(eventTimeMs, deps.settings.intervalMs),
-        mentionKey: mention.key,
-      });
-      const candidate = uncounted.get(key);
-      if (!candidate) continue;
-      uncounted.delete(key);
-      if (!planBrands.has(brandId)) {
+    for (const { record, value: tally } of fresh) {
+      if (!planBrands.has(tally.brandId)) {
         foreign += 1;
         continue;
       }
-      const ahead = futureEventTimeReason(mention.createdAt, nowMs, deps.maxClockSkewMs);
+      const ahead = futureTallyReason(tally, nowMs, deps.maxClockSkewMs);
       if (ahead) {
         rejections.push({ record, reason: ahead });
         continue;
       }
-      const observed = observeMention(
-        brands[brandId] ?? createBrandSignalsState(brandId, windowSettings),
-        {
-          brandId,
-          eventTimeMs,
-          negative: mention.sentiment.label === 'negative',
-          followers: mention.author.followers ?? 0,
-        },
-        windowSettings,
-      );
-      brands[brandId] = observed.state;
-      if (observed.late) late += 1;
-      else counted.push(candidate);
-      state = { ...state, maxEventTimeMs: Math.max(state.maxEventTimeMs, eventTimeMs) };
-      if (eventTimeMs < liveSinceMs) {
-        old += 1;
+      const recorded = recordSource(sources[tally.brandId], tally);
+      sources[tally.brandId] = recorded.sources;
+      maxEventTimeMs = Math.max(maxEventTimeMs, tally.eventTimeMs);
+      if (!recorded.fresh) {
+        if (tally.intervals.length > 0) copies += 1;
         continue;
       }
-      // Triggers judge one brand's view of the mention: the record is that brand's copy.
-      const evaluation = evaluateMention(activePlan, triggers, { ...mention, brandIds: [brandId] }, eventTimeMs);
-      triggers = evaluation.state;
-      outputs.push(...evaluation.hits.map((hit) => ({ key: brandRecordKey(hit.brandId), value: JSON.stringify(hit) })));
+      if (tally.intervals.length === 0) continue;
+      let brandState = brands[tally.brandId] ?? createBrandSignalsState(tally.brandId, windowSettings);
+      for (const interval of tally.intervals) {
+        const observed = observeTally(brandState, interval);
+        brandState = observed.state;
+        late += observed.lateMentions;
+      }
+      brands[tally.brandId] = brandState;
     }
 
-    const sharedMs = sharedEventTimeMs(state.maxEventTimeMs, nowMs);
-    for (const [brandId, brandState] of Object.entries(brands)) {
-      const advanced = advanceWatermark(brandState, sharedMs, windowSettings);
+    for (const [brandId, brandSources] of Object.entries(sources)) {
+      const eventTimeMs = sourcesEventTimeMs(brandSources, PIPELINE_CLOCK_MARGIN_MS);
+      // A brand's series starts with its first counted mention, as when it had one partition.
+      const brandState = brands[brandId];
+      if (eventTimeMs === null || brandState === undefined) continue;
+      // Never past the clock: a source's clock running ahead (within the allowed skew) must not
+      // close intervals before they have happened.
+      const advanced = advanceWatermark(brandState, Math.min(eventTimeMs, nowMs), windowSettings);
       brands[brandId] = advanced.state;
       for (const signal of advanced.signals) {
         outputs.push({ key: brandRecordKey(brandId), value: JSON.stringify(signal) });
         const intervalEndMs = Date.parse(signal.intervalEnd);
         if (intervalEndMs < liveSinceMs) continue;
-        const evaluation = evaluateSignal(activePlan, triggers, signal, intervalEndMs);
-        triggers = evaluation.state;
-        outputs.push(
-          ...evaluation.hits.map((hit) => ({ key: brandRecordKey(hit.brandId), value: JSON.stringify(hit) })),
-        );
+        const evaluation = evaluateSignal(activePlan, NO_TRIGGER_STATE, signal, intervalEndMs);
+        for (const hit of evaluation.hits)
+          outputs.push({ key: brandRecordKey(hit.brandId), value: JSON.stringify(hit) });
       }
     }
     if (late > 0)
       logger.warn(`${late} mention(s) arrived after their interval closed in ${batch.topic}[${batch.partition}]`);
+    if (copies > 0) logger.log(`${copies} tally copies (already merged) skipped in ${batch.topic}[${batch.partition}]`);
     if (foreign > 0)
       logger.warn(
-        `${foreign} record(s) of brands not in the crisis plan skipped in ${batch.topic}[${batch.partition}]`,
-      );
-    if (old > 0)
-      logger.log(
-        `${old} mention(s) older than the live horizon counted but not checked against triggers in ${batch.topic}[${batch.partition}]`,
+        `${foreign} tally(ies) of brands not in the crisis plan skipped in ${batch.topic}[${batch.partition}]`,
       );
 
     await wiring.publisher.publish(outputTopic, outputs);
-    await checkpoints.save(
-      batch.topic,
-      batch.partition,
-      { offset: batch.lastOffset, state: { ...state, brands, triggers } },
-      counted,
-      closedIntervals(saved?.state.brands ?? {}, counted, brands),
-    );
+    await checkpoints.save(batch.topic, batch.partition, {
+      offset: batch.lastOffset,
+      state: { maxEventTimeMs, brands, sources },
+    });
     return rejections;
   };
 
   return consumeTopic(wiring, {
     groupId: `${deps.groupId}-signals`,
-    topic: TOPICS.mentionsEnriched,
-    schema: enrichedMentionSchema,
-    trustedFormat: ENRICHED_MENTION_FORMAT,
+    topic: TOPICS.mentionsTallies,
+    schema: windowTallySchema,
+    trustedFormat: WINDOW_TALLY_FORMAT,
     logger,
     partitionsConsumedConcurrently: deps.partitionsConcurrently,
     handle,

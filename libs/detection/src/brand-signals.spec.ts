@@ -6,7 +6,6 @@ import {
   advanceWatermark,
   createBrandSignalsState,
   observeMention,
-  sharedEventTimeMs,
   weighReach,
 } from './brand-signals';
 import { dailyMean, drawPoisson } from './testing/synthetic-series';
@@ -82,15 +81,6 @@ describe('advanceWatermark', () => {
     const state = observeAll(createBrandSignalsState('acme', settings), [START_MS]);
     const { signals } = advanceWatermark(state, Date.parse('9999-12-31T23:59:59Z'), settings);
     expect(signals).toHaveLength(settings.maxIntervalsPerStep * 4);
-  });
-});
-
-describe(sharedEventTimeMs.name, () => {
-  it.each([
-    ['follows the partition in a replay of the past', START_MS, START_MS + DAY_MS, START_MS],
-    ['stops at the clock when a neighbour runs ahead', START_MS + 4 * MINUTE_MS, START_MS, START_MS],
-  ])('%s', (_case, partitionMs, nowMs, expected) => {
-    expect(sharedEventTimeMs(partitionMs, nowMs)).toBe(expected);
   });
 });
 

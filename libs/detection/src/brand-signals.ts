@@ -1,4 +1,4 @@
-import { formatAmount, SIGNAL_METRICS, type SignalMetric, type SpikeSignal } from '@tocsin/domain';
+import { formatAmount, SIGNAL_METRICS, type IntervalTally, type SignalMetric, type SpikeSignal } from '@tocsin/domain';
 import {
   MENTION_DETECTOR_SETTINGS,
   type DetectorSettings,
@@ -40,13 +40,7 @@ export interface MentionObservation {
   followers: number;
 }
 
-/** Tallies of one open interval. */
-export interface IntervalTally {
-  startMs: number;
-  volume: number;
-  negativeVolume: number;
-  reachNegative: number;
-}
+export type { IntervalTally };
 
 /**
  * One brand's windowing and detection state, plain JSON for Redis. Open tallies cover at most
@@ -133,37 +127,57 @@ export function observeMention(
   observation: MentionObservation,
   settings: BrandWindowSettings = DEFAULT_BRAND_WINDOW_SETTINGS,
 ): { state: BrandSignalsState; late: boolean } {
-  if (state.closedUntilMs !== null && observation.eventTimeMs < state.closedUntilMs) {
-    return { state: { ...state, lateMentions: state.lateMentions + 1 }, late: true };
-  }
   const startMs = alignToInterval(observation.eventTimeMs, settings.intervalMs);
-  const existing = state.open.find((tally) => tally.startMs === startMs);
-  const base: IntervalTally = existing ?? { startMs, volume: 0, negativeVolume: 0, reachNegative: 0 };
-  const updated: IntervalTally = {
-    startMs,
-    volume: base.volume + 1,
-    negativeVolume: base.negativeVolume + (observation.negative ? 1 : 0),
-    reachNegative: base.reachNegative + (observation.negative ? weighReach(observation.followers) : 0),
-  };
-  const open = existing
-    ? state.open.map((tally) => (tally === existing ? updated : tally))
-    : [...state.open, updated].sort((a, b) => a.startMs - b.startMs);
-  const reach = weighReach(observation.followers);
-  const reachPerMentionMean = !observation.negative
-    ? state.reachPerMentionMean
-    : state.reachPerMentionMean === null
-      ? reach
-      : state.reachPerMentionMean + REACH_MEAN_WEIGHT * (reach - state.reachPerMentionMean);
+  const reach = observation.negative ? weighReach(observation.followers) : 0;
+  const negative = observation.negative ? 1 : 0;
+  const observed = observeTally(state, { startMs, volume: 1, negativeVolume: negative, reachNegative: reach });
+  if (observed.lateMentions > 0) return { state: observed.state, late: true };
   return {
     state: {
-      ...state,
-      open,
-      reachPerMentionMean,
+      ...observed.state,
       maxEventTimeMs: Math.max(state.maxEventTimeMs ?? observation.eventTimeMs, observation.eventTimeMs),
       closedUntilMs: state.closedUntilMs ?? startMs,
     },
     late: false,
   };
+}
+
+/**
+ * Adds the counts of one interval (several mentions at once: a partition's partial count) to the
+ * brand's open tally of that interval. Counts of an interval already closed are not added but
+ * counted in `lateMentions`. The mean reach of a negative mention moves as if the tally's negative
+ * mentions had come one by one, each with the tally's mean reach. Neither the brand's event time
+ * nor its series start move: with partial counts from several partitions, only the caller knows
+ * how far every partition has got (see advanceWatermark).
+ * @returns the next state and how many of the tally's mentions were too late to count
+ */
+export function observeTally(
+  state: BrandSignalsState,
+  tally: IntervalTally,
+): { state: BrandSignalsState; lateMentions: number } {
+  if (tally.volume === 0) return { state, lateMentions: 0 };
+  if (state.closedUntilMs !== null && tally.startMs < state.closedUntilMs) {
+    return { state: { ...state, lateMentions: state.lateMentions + tally.volume }, lateMentions: tally.volume };
+  }
+  const existing = state.open.find((open) => open.startMs === tally.startMs);
+  const updated: IntervalTally = {
+    startMs: tally.startMs,
+    volume: (existing?.volume ?? 0) + tally.volume,
+    negativeVolume: (existing?.negativeVolume ?? 0) + tally.negativeVolume,
+    reachNegative: (existing?.reachNegative ?? 0) + tally.reachNegative,
+  };
+  const open = existing
+    ? state.open.map((candidate) => (candidate === existing ? updated : candidate))
+    : [...state.open, updated].sort((a, b) => a.startMs - b.startMs);
+  let reachPerMentionMean = state.reachPerMentionMean;
+  if (tally.negativeVolume > 0) {
+    const meanReach = tally.reachNegative / tally.negativeVolume;
+    // n steps of an exponential mean towards the same value close (1 − (1 − w)^n) of the gap.
+    const moved = 1 - (1 - REACH_MEAN_WEIGHT) ** tally.negativeVolume;
+    reachPerMentionMean =
+      reachPerMentionMean === null ? meanReach : reachPerMentionMean + moved * (meanReach - reachPerMentionMean);
+  }
+  return { state: { ...state, open, reachPerMentionMean }, lateMentions: 0 };
 }
 
 /**
@@ -239,26 +253,13 @@ function buildSignal(
 }
 
 /**
- * The event time a brand is moved to when its own mentions say nothing newer: the newest event
- * time of its partition, but never past the clock. A quiet brand's intervals still close as
- * zeros while its neighbours talk, yet one neighbour's clock running ahead (within the allowed
- * skew) cannot close this brand's intervals before they have happened and make its live mentions
- * late. Each brand's own mentions still move its own watermark as far as they say.
- * @param partitionEventTimeMs newest event time seen in the brand's partition, ms since epoch
- * @param nowMs the clock, ms since epoch
- */
-export function sharedEventTimeMs(partitionEventTimeMs: number, nowMs: number): number {
-  return Math.min(partitionEventTimeMs, nowMs);
-}
-
-/**
  * Moves the brand's event-time watermark to max(newest event seen, `eventTimeMs`) −
  * allowedLatenessMs and closes every interval that ends at or before it, in order — including
  * intervals with no mention, which close as zeros so each series stays continuous. Each closed
  * interval is judged by the four metric detectors. At most maxIntervalsPerStep intervals close
  * per call; the watermark is remembered, so the next calls close the rest.
- * @param eventTimeMs newest event time the caller vouches for beyond the brand's own (see
- *   {@link sharedEventTimeMs}), ms since epoch
+ * @param eventTimeMs newest event time the caller vouches for beyond the brand's own (every
+ *   partition's progress, see sourcesEventTimeMs), ms since epoch
  * @returns the next state and one SpikeSignal per metric per closed interval, oldest first
  */
 export function advanceWatermark(
@@ -268,7 +269,10 @@ export function advanceWatermark(
 ): { state: BrandSignalsState; signals: SpikeSignal[] } {
   const maxEventTimeMs = Math.max(state.maxEventTimeMs ?? eventTimeMs, eventTimeMs);
   const watermarkMs = maxEventTimeMs - settings.allowedLatenessMs;
-  let closedUntilMs = state.closedUntilMs ?? alignToInterval(watermarkMs, settings.intervalMs);
+  // A series fed by tallies starts at its oldest counted interval, and only once that closes:
+  // until then an older interval may still come from a slower partition.
+  let closedUntilMs =
+    state.closedUntilMs ?? state.open[0]?.startMs ?? alignToInterval(watermarkMs, settings.intervalMs);
   const detectors = { ...state.detectors };
   const open = [...state.open];
   const signals: SpikeSignal[] = [];
@@ -292,5 +296,9 @@ export function advanceWatermark(
     closedUntilMs = pointTimeMs;
   }
 
-  return { state: { ...state, maxEventTimeMs, closedUntilMs, open, detectors }, signals };
+  const started = state.closedUntilMs !== null || closed > 0 || state.open.length === 0;
+  return {
+    state: { ...state, maxEventTimeMs, closedUntilMs: started ? closedUntilMs : null, open, detectors },
+    signals,
+  };
 }

@@ -1,2 +1,3 @@
 export * from './spike-detector';
 export * from './brand-signals';
+export * from './brand-signals-merge';

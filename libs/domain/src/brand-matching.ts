@@ -32,14 +32,31 @@ function foldHandle(handle: string): string {
   return foldText(handle.replace(/^@/, ''));
 }
 
+type BrandAccounts = Pick<Brand, 'handles' | 'accounts'>;
+
+/**
+ * A brand's handles folded once per brand object and platform, not once per mention: brands come
+ * from a parsed plan and are replaced, never changed, on a reload.
+ */
+const foldedHandlesCache = new WeakMap<BrandAccounts, Map<string, ReadonlySet<string>>>();
+
+function foldedHandlesOf(brand: BrandAccounts, platform: Mention['platform']): ReadonlySet<string> {
+  let byPlatform = foldedHandlesCache.get(brand);
+  if (byPlatform === undefined) {
+    byPlatform = new Map();
+    foldedHandlesCache.set(brand, byPlatform);
+  }
+  let folded = byPlatform.get(platform);
+  if (folded === undefined) {
+    folded = new Set((brand.accounts[platform] ?? brand.handles).map(foldHandle));
+    byPlatform.set(platform, folded);
+  }
+  return folded;
+}
+
 /** Whether a post's author is one of the brand's own accounts on that post's platform ("@" optional, case and accents ignored). */
-export function isBrandAccount(
-  brand: Pick<Brand, 'handles' | 'accounts'>,
-  mention: Pick<Mention, 'platform' | 'author'>,
-): boolean {
-  const handles = brand.accounts[mention.platform] ?? brand.handles;
-  const author = foldHandle(mention.author.handle);
-  return handles.some((handle) => foldHandle(handle) === author);
+export function isBrandAccount(brand: BrandAccounts, mention: Pick<Mention, 'platform' | 'author'>): boolean {
+  return foldedHandlesOf(brand, mention.platform).has(foldHandle(mention.author.handle));
 }
 
 export interface BrandMatcher {

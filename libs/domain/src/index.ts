@@ -14,3 +14,4 @@ export * from './event-time';
 export * from './redaction';
 export * from './instant.schema';
 export * from './ingest-key';
+export * from './window-tally';

@@ -2,6 +2,8 @@
 export const TOPICS = {
   mentionsRaw: 'mentions.raw',
   mentionsEnriched: 'mentions.enriched',
+  /** Partial window counts per brand from each partition of mentions.raw, merged per brand (two-stage windows). */
+  mentionsTallies: 'mentions.tallies',
   mentionsDlq: 'mentions.dlq',
   alertsSignals: 'alerts.signals',
   /** Alert facts for the consoles, from the alerter's outbox relay to the gateways. */
@@ -28,5 +30,11 @@ export function brandOfRecordKey(key: string | null): string | undefined {
  */
 export const RECORD_FORMAT_HEADER = 'tocsin-format';
 
+/** Format of mentions.raw records written by ingest and the collector, validated by them: mentionSchema. */
+export const MENTION_FORMAT = 'mention/1';
+
 /** Format of the enrichment stage's records: enrichedMentionSchema. Bump it when that schema changes. */
 export const ENRICHED_MENTION_FORMAT = 'enriched-mention/1';
+
+/** Format of the enrichment stage's window tallies: windowTallySchema. Bump it when that schema changes. */
+export const WINDOW_TALLY_FORMAT = 'window-tally/1';

@@ -128,6 +128,7 @@ export function tocsinTopicSpecs(prefix: string, topics: Readonly<Record<string,
   const partitions: Record<string, number> = {
     'mentions.raw': 6,
     'mentions.enriched': 6,
+    'mentions.tallies': 6,
     'mentions.dlq': 3,
     'alerts.signals': 3,
     'alerts.events': 3,
