@@ -1,4 +1,4 @@
-import { Partitioners, type Kafka, type RecordMetadata, type TopicMessages } from 'kafkajs';
+import { Partitioners, type Kafka, type PartitionMetadata, type RecordMetadata, type TopicMessages } from 'kafkajs';
 import type { ProduceRequest } from './send-coalescer';
 
 /**
@@ -11,7 +11,8 @@ import type { ProduceRequest } from './send-coalescer';
  * it again rather than losing what that partition held.
  */
 export class AcknowledgedSend {
-  private readonly partitionCounts = new Map<string, Promise<number>>();
+  /** Per topic, its partitions as the partitioner reads them (leaders do not matter for a key). */
+  private readonly partitionMetadata = new Map<string, Promise<PartitionMetadata[]>>();
   private readonly partitioner = Partitioners.DefaultPartitioner();
 
   constructor(private readonly kafka: Kafka) {}
@@ -20,14 +21,7 @@ export class AcknowledgedSend {
   async partitioned(request: ProduceRequest): Promise<TopicMessages[]> {
     return Promise.all(
       request.map(async ({ topic, records }) => {
-        const partitions = await this.partitionsOf(topic);
-        const partitionMetadata = Array.from({ length: partitions }, (_, partitionId) => ({
-          partitionId,
-          leader: 0,
-          partitionErrorCode: 0,
-          replicas: [],
-          isr: [],
-        }));
+        const partitionMetadata = await this.partitionsOf(topic);
         return {
           topic,
           messages: records.map((record) => ({
@@ -62,23 +56,23 @@ export class AcknowledgedSend {
   }
 
   /** Learnt once per topic: a topic's partitions are added rarely, and records then only miss the new ones. */
-  private partitionsOf(topic: string): Promise<number> {
-    let count = this.partitionCounts.get(topic);
-    if (!count) {
-      count = this.readPartitions(topic);
-      count.catch(() => this.partitionCounts.delete(topic));
-      this.partitionCounts.set(topic, count);
+  private partitionsOf(topic: string): Promise<PartitionMetadata[]> {
+    let partitions = this.partitionMetadata.get(topic);
+    if (!partitions) {
+      partitions = this.readPartitions(topic);
+      partitions.catch(() => this.partitionMetadata.delete(topic));
+      this.partitionMetadata.set(topic, partitions);
     }
-    return count;
+    return partitions;
   }
 
-  private async readPartitions(topic: string): Promise<number> {
+  private async readPartitions(topic: string): Promise<PartitionMetadata[]> {
     const admin = this.kafka.admin();
     await admin.connect();
     try {
       const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
-      const partitions = topics[0]?.partitions.length ?? 0;
-      if (partitions === 0) throw new Error(`topic ${topic} has no partitions`);
+      const partitions = topics[0]?.partitions ?? [];
+      if (partitions.length === 0) throw new Error(`topic ${topic} has no partitions`);
       return partitions;
     } finally {
       await admin.disconnect();
