@@ -1,6 +1,6 @@
-import { BatchConsumerRunner, PartitionTransactions, RecordPublisher } from '@tocsin/kafka';
-import { KafkaJSError, type Kafka } from 'kafkajs';
-import { TestRun, isGroupCaughtUp, readWholeTopic } from '../support/test-infra';
+import { BatchConsumerRunner, ensureTopics, PartitionTransactions, RecordPublisher } from '@tocsin/kafka';
+import { KafkaJSError, type Kafka, type KafkaMessage, type Producer, type Transaction } from 'kafkajs';
+import { TestRun, isGroupCaughtUp, readTopic, readWholeTopic } from '../support/test-infra';
 import { waitUntil } from '../support/wait-for';
 
 const silentLogger = { log: () => undefined, warn: () => undefined, error: () => undefined };
@@ -123,6 +123,53 @@ describe(PartitionTransactions.name, () => {
     });
     const stored = await readWholeTopic(run, target, 20_000);
     expect(stored.map((message) => message.value?.toString())).toEqual(['after']);
+  });
+
+  it('hides records of transactions aborted in another order than they began, wherever a reader starts', async () => {
+    const topic = run.topic('interleaved-aborts');
+    await ensureTopics(run.kafka, [{ topic, numPartitions: 1 }]);
+    const admin = run.kafka.admin();
+    await admin.connect();
+    const producers = ['first', 'second', 'committed'].map((name) =>
+      run.kafka.producer({ transactionalId: `${run.id}-${name}`, idempotent: true, maxInFlightRequests: 1 }),
+    );
+    await Promise.all(producers.map((producer) => producer.connect()));
+    const [first, second, committed] = producers as [Producer, Producer, Producer];
+    const send = (transaction: Transaction, value: string) =>
+      transaction.send({ topic, messages: [{ partition: 0, value }] });
+    try {
+      // Offsets 0 to 3: the first transaction begins before the second and is aborted after it,
+      // so the broker lists the second first; then a committed record.
+      const begunFirst = await first.transaction();
+      await send(begunFirst, 'first-0');
+      const begunSecond = await second.transaction();
+      await send(begunSecond, 'second-1');
+      await send(begunSecond, 'second-2');
+      await send(begunFirst, 'first-3');
+      await begunSecond.abort();
+      await begunFirst.abort();
+      const kept = await committed.transaction();
+      await send(kept, 'kept');
+      await kept.commit();
+
+      const values = (messages: KafkaMessage[]) => messages.map((message) => message.value?.toString());
+      expect(values(await readWholeTopic(run, topic, 20_000))).toEqual(['kept']);
+      // A reader resuming at offset 2 starts inside both aborted transactions at once.
+      const groupId = `${run.id}-resumed`;
+      await admin.setOffsets({ groupId, topic, partitions: [{ partition: 0, offset: '2' }] });
+      const [end] = await admin.fetchTopicOffsets(topic);
+      const resumed = await readTopic(
+        run.kafka,
+        topic,
+        (_messages, positions) => (positions.get(0) ?? 0n) >= BigInt(end?.high ?? '0'),
+        20_000,
+        groupId,
+      );
+      expect(values(resumed)).toEqual(['kept']);
+    } finally {
+      await Promise.all(producers.map((producer) => producer.disconnect()));
+      await admin.disconnect();
+    }
   });
 
   it('lets a consumer downstream of a transactional topic commit past markers and aborted records', async () => {

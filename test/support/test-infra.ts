@@ -107,16 +107,18 @@ export async function isGroupCaughtUp(kafka: Kafka, groupId: string, topic: stri
 }
 
 /**
- * Every message of a topic from the beginning, read until `enough` says so. `positions` holds
- * each partition's next offset to read, past transaction markers and aborted records too.
+ * Every message of a topic from the beginning (or from `groupId`'s committed offsets), read until
+ * `enough` says so. `positions` holds each partition's next offset to read, past transaction
+ * markers and aborted records too.
  */
 export async function readTopic(
   kafka: Kafka,
   topic: string,
   enough: (messages: KafkaMessage[], positions: ReadonlyMap<number, bigint>) => boolean,
   timeoutMs: number,
+  groupId = `probe-${randomUUID()}`,
 ): Promise<KafkaMessage[]> {
-  const consumer = kafka.consumer({ groupId: `probe-${randomUUID()}`, maxWaitTimeInMs: 100 });
+  const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100 });
   const messages: KafkaMessage[] = [];
   const positions = new Map<number, bigint>();
   await consumer.connect();
