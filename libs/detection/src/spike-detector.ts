@@ -60,22 +60,6 @@ export interface DetectorSettings {
    * reading for mentions (a bad buzz is more talk; a quiet night is not news).
    */
   sides: 'upper' | 'both';
-  /** Experimental: half-life of a moving mean of |z| (volatility horizon); 0 or absent: off. */
-  volatilityHalfLifeMs?: number;
-  /** Experimental: judge the first difference of the transformed value on its own scale. */
-  differenceHorizon?: boolean;
-  /** Experimental: no verdict before this many points either. */
-  warmUpPoints?: number;
-  /** Experimental: the lower side's budget counts only the horizons it judges. */
-  sideBudget?: boolean;
-  /** Experimental: the tails learn nothing while warming up. */
-  warmUpTailsOff?: boolean;
-  /** Experimental: a fall in volatility pages too (a stuck reading). */
-  volatilityBothSides?: boolean;
-  /** Experimental: Numenta's anomaly likelihood of the raw score, alone or joined by max. */
-  likelihood?: 'alone' | 'max';
-  /** Experimental: digits of the likelihood's Gaussian tail that page (Numenta: 5). */
-  likelihoodDigits?: number;
 }
 
 const HOUR_MS = 3_600_000;
@@ -171,8 +155,6 @@ export interface DetectorState {
   /** Current episode: when it began, the last time the score was ≥ 0.5. */
   episodeStartMs: number | null;
   episodeLastHotMs: number | null;
-  /** Experimental horizons: [volatility mean, its quiet mean, its quiet deviation, previous y, difference spread]. */
-  extra?: number[];
 }
 
 /** Verdict for one point. */
@@ -262,12 +244,7 @@ function emptyTail(): TailTally {
 
 /** Horizons judged on each side: the point itself and each sustained moving mean. */
 function horizonCount(settings: DetectorSettings): number {
-  return (
-    1 +
-    settings.sustainedHalfLivesMs.length +
-    ((settings.volatilityHalfLifeMs ?? 0) > 0 ? 1 : 0) +
-    (settings.differenceHorizon === true ? 1 : 0)
-  );
+  return 1 + settings.sustainedHalfLivesMs.length;
 }
 
 /** Tails a series keeps: one per horizon, on each side that pages. */
@@ -299,7 +276,6 @@ export function createDetectorState(settings: DetectorSettings = DEFAULT_DETECTO
     pendingSinceMs: null,
     episodeStartMs: null,
     episodeLastHotMs: null,
-    extra: [0, 0, 0, Number.NaN, 0, 0, 0, 0, 0],
   };
 }
 
@@ -392,29 +368,6 @@ function zAtSurprise(alertSurprise: number, tail: TailModel, clipZ: number): num
   const excess =
     tail.shape < 1e-6 ? digits * tail.scale * Math.LN10 : (tail.scale / tail.shape) * (10 ** (digits * tail.shape) - 1);
   return clipZ + excess;
-}
-
-/** Upper tail of the standard normal (Numerical Recipes' erfcc, relative error < 1.2e-7). */
-function normalTail(z: number): number {
-  const x = z / Math.SQRT2;
-  const t = 1 / (1 + 0.5 * Math.abs(x));
-  const erfc =
-    t *
-    Math.exp(
-      -x * x -
-        1.26551223 +
-        t *
-          (1.00002368 +
-            t *
-              (0.37409196 +
-                t *
-                  (0.09678418 +
-                    t *
-                      (-0.18628806 +
-                        t *
-                          (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
-    );
-  return Math.max(1e-300, 0.5 * (x >= 0 ? erfc : 2 - erfc));
 }
 
 /**
@@ -598,7 +551,7 @@ export function detectSpike(
   // The sustained horizons: moving means of winsorised z, each judged against its own quiet
   // spread.
   const winsorised = Math.max(-settings.clipZ, Math.min(settings.clipZ, z));
-  const horizons = horizonCount(settings);
+  const horizons = settings.sustainedHalfLivesMs.length + 1;
   const sustained: number[] = [];
   // The distance of each horizon from expected on each side that pages, in the tails' order:
   // the point and each sustained horizon above expected, then the same below it.
@@ -622,57 +575,7 @@ export function detectSpike(
     }
   });
 
-  const extra = [...(state.extra ?? [0, 0, 0, Number.NaN, 0, 0, 0, 0, 0])] as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  extra[5] += 1;
-  let extraIndex = 1 + settings.sustainedHalfLivesMs.length;
-  const volatilityHalfLifeMs = settings.volatilityHalfLifeMs ?? 0;
-  const earlyWeight = Math.max(
-    decayWeight(stepMs, settings.seasonalHalfLifePeriods * settings.seasonalPeriodMs),
-    stepMs / Math.max(timeMs - state.firstTimeMs, stepMs, 1),
-  );
-  if (volatilityHalfLifeMs > 0) {
-    const weight = decayWeight(stepMs, volatilityHalfLifeMs);
-    const volatility = extra[0] + weight * (Math.min(Math.abs(z), settings.clipZ) - extra[0]);
-    const whiteNoiseSd = 0.6028 * Math.sqrt(weight / (2 - weight));
-    const volatilityZ = stepMs > 0 ? (volatility - extra[1]) / Math.max(extra[2] * MEAN_ABS_TO_SD, whiteNoiseSd) : 0;
-    sidedZs[extraIndex] = Math.max(volatilityZ, 0);
-    if (settings.sides === 'both' && settings.volatilityBothSides === true) {
-      sidedZs[horizons + extraIndex] = Math.max(-volatilityZ, 0);
-    }
-    extra[0] = volatility;
-    extra[1] = extra[1] + earlyWeight * (volatility - extra[1]);
-    extra[2] =
-      extra[2] +
-      earlyWeight * (Math.min(Math.abs(volatility - extra[1]), settings.clipZ * extra[2] || Infinity) - extra[2]);
-    extraIndex += 1;
-  }
-  if (settings.differenceHorizon === true) {
-    const difference = Number.isNaN(extra[3]) || stepMs === 0 ? 0 : y - extra[3];
-    const differenceFloor = floor * Math.SQRT2;
-    const differenceSpread = Math.max(differenceFloor, extra[4] * MEAN_ABS_TO_SD);
-    const differenceZ = difference / differenceSpread;
-    sidedZs[extraIndex] = Math.max(differenceZ, 0);
-    if (settings.sides === 'both') {
-      sidedZs[horizons + extraIndex] = Math.max(-differenceZ, 0);
-    }
-    if (stepMs > 0 && !Number.isNaN(extra[3])) {
-      extra[4] =
-        extra[4] + earlyWeight * (Math.min(Math.abs(difference), settings.clipZ * differenceSpread) - extra[4]);
-    }
-    extra[3] = y;
-  }
-  next.extra = extra;
-  const warmingUp = timeMs - state.firstTimeMs < settings.warmUpMs || extra[5] < (settings.warmUpPoints ?? 0);
+  const warmingUp = timeMs - state.firstTimeMs < settings.warmUpMs;
   const tails = state.tails.map(readTail);
   // The per-point probability that pages once per alertRarityMs at this sampling interval on
   // each side, shared by that side's horizons (the rarest of n is n times as likely by chance).
@@ -683,44 +586,16 @@ export function detectSpike(
     const tail = tails[index];
     largestSidedZ = Math.max(largestSidedZ, sided);
     if (tail && sided >= settings.minAlertZ) {
-      const lowerHorizons =
-        horizons - ((settings.volatilityHalfLifeMs ?? 0) > 0 && settings.volatilityBothSides !== true ? 1 : 0);
-      const credit = settings.sideBudget === true && index >= horizons ? Math.log10(horizons / lowerHorizons) : 0;
-      surprise = Math.max(surprise, surpriseOf(sided, tail, settings.clipZ) + credit);
+      surprise = Math.max(surprise, surpriseOf(sided, tail, settings.clipZ));
     }
   });
   // Below minAlertZ on every horizon the score is held under 0.5, still rising with z so that
   // ranks are kept.
-  const pointScore = warmingUp
+  const rawScore = warmingUp
     ? 0
     : surprise > 0
       ? scoreFromSurprise(surprise, alertSurprise)
       : Math.min(0.49, (0.49 * largestSidedZ) / settings.minAlertZ);
-  let likelihoodScore = 0;
-  if (settings.likelihood !== undefined) {
-    const short =
-      extra[6] + decayWeight(stepMs, settings.sustainedHalfLivesMs[0] ?? 20 * 60_000) * (pointScore - extra[6]);
-    const sd = Math.sqrt(Math.max(extra[8], 0.0003));
-    const zL = (short - extra[7]) / sd;
-    const surpriseL = zL > 0 ? -Math.log10(normalTail(zL)) : 0;
-    const baseSurprise = Math.log10(settings.alertRarityMs / Math.max(stepMs, 1));
-    likelihoodScore = warmingUp
-      ? 0
-      : settings.likelihood === 'alone'
-        ? scoreFromSurprise(surpriseL, baseSurprise)
-        : scoreFromSurprise(surpriseL, settings.likelihoodDigits ?? baseSurprise + Math.log10(2));
-    extra[6] = short;
-    const delta = short - extra[7];
-    extra[7] = extra[7] + earlyWeight * delta;
-    extra[8] = (1 - earlyWeight) * (extra[8] + earlyWeight * delta * delta);
-    next.extra = extra;
-  }
-  const rawScore =
-    settings.likelihood === 'alone'
-      ? likelihoodScore
-      : settings.likelihood === 'max'
-        ? Math.max(pointScore, warmingUp ? 0 : likelihoodScore)
-        : pointScore;
   const hot = rawScore >= 0.5;
 
   let alert = false;
@@ -785,9 +660,6 @@ export function detectSpike(
     next.tails = state.tails.map((tally, index) =>
       mergeTail(tally, addToTail(emptyTail(), sidedZs[index] ?? 0, settings.clipZ), tailKeep(stepMs)),
     );
-    next.pendingTails = state.pendingTails.map(emptyTail);
-    next.pendingSinceMs = null;
-  } else if (warmingUp && settings.warmUpTailsOff === true) {
     next.pendingTails = state.pendingTails.map(emptyTail);
     next.pendingSinceMs = null;
   } else if (kind === 'count' || (!hot && next.episodeStartMs === null)) {
