@@ -255,6 +255,12 @@ interface SustainedRun {
   wallPerSecond: number;
   wallShare: number;
   sendToWallMs: { p50: number; p95: number; p99: number };
+  /**
+   * send→wall cut at the pipeline's `enrichedAt` (one clock, the box's): up to enrichment, and
+   * from it through the transaction's commit and the gateway to the wall.
+   */
+  sendToEnrichedMs: { p50: number; p99: number };
+  enrichedToWallMs: { p50: number; p99: number };
   sendTo202Ms: { p50: number; p99: number };
   /** Summed over partitions, from the pipeline's tocsin_consumer_lag_records. */
   lagAfter: { raw: number; enriched: number };
@@ -485,11 +491,17 @@ async function main(): Promise<void> {
     await resolveProbeAlerts();
     const sentAt = new Map<string, number>();
     let wallLatencies: number[] = [];
-    wall.on('mention.created', (mention: { id: string }) => {
+    let untilEnriched: number[] = [];
+    let fromEnriched: number[] = [];
+    wall.on('mention.created', (mention: { id: string; enrichedAt: string }) => {
       const sentAtMs = sentAt.get(mention.id);
       if (sentAtMs === undefined) return;
       sentAt.delete(mention.id);
-      wallLatencies.push(Date.now() - sentAtMs);
+      const nowMs = Date.now();
+      const enrichedAtMs = Date.parse(mention.enrichedAt);
+      wallLatencies.push(nowMs - sentAtMs);
+      untilEnriched.push(enrichedAtMs - sentAtMs);
+      fromEnriched.push(nowMs - enrichedAtMs);
     });
     const sustained: SustainedRun[] = [];
     const pipelineMetricsUrl = `http://127.0.0.1:${pipelinePort}/metrics`;
@@ -500,6 +512,8 @@ async function main(): Promise<void> {
       say(`sustained: ${rate}/s offered for ${sizes.rateS}s…`);
       sentAt.clear();
       wallLatencies = [];
+      untilEnriched = [];
+      fromEnriched = [];
       const metricsBefore = await scrapeMetrics(pipelineMetricsUrl);
       const alerterBefore = await scrapeMetrics(alerterMetricsUrl);
       sampler.begin();
@@ -547,6 +561,8 @@ async function main(): Promise<void> {
           p95: round(percentile(wallLatencies, 95)),
           p99: round(percentile(wallLatencies, 99)),
         },
+        sendToEnrichedMs: { p50: round(percentile(untilEnriched, 50)), p99: round(percentile(untilEnriched, 99)) },
+        enrichedToWallMs: { p50: round(percentile(fromEnriched, 50)), p99: round(percentile(fromEnriched, 99)) },
         sendTo202Ms: {
           p50: round(percentile(offered.latenciesMs, 50), 1),
           p99: round(percentile(offered.latenciesMs, 99), 1),
@@ -747,6 +763,12 @@ function printReport(report: BenchReport): void {
   for (const run of report.sustained) {
     console.log(
       `  ${run.offeredPerSecond}/s: enrichment ≤ ${run.recordAgeP99Ms.enrichment} ms, signals ≤ ${run.recordAgeP99Ms.signals} ms, alert hits ≤ ${run.recordAgeP99Ms.alertHits} ms`,
+    );
+  }
+  console.log('send→wall cut at the enrichment (its enrichedAt), p50/p99:');
+  for (const run of report.sustained) {
+    console.log(
+      `  ${run.offeredPerSecond}/s: send → enriched ${run.sendToEnrichedMs.p50}/${run.sendToEnrichedMs.p99} ms, enriched → wall ${run.enrichedToWallMs.p50}/${run.enrichedToWallMs.p99} ms`,
     );
   }
   console.log('crisis mention → page at a loopback webhook, one probe at a time under the background load:');
