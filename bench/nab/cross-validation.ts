@@ -1,4 +1,10 @@
-import { type NabProfile, normaliseNabScore } from './nab-scoring';
+import {
+  NAB_PROFILE_NAMES,
+  NAB_PROFILES,
+  type NabProfile,
+  type NabProfileName,
+  normaliseNabScore,
+} from './nab-scoring';
 
 /** One file's raw score and scored windows under one profile. */
 export interface FileResult {
@@ -64,5 +70,23 @@ export function heldOutResults(
       }
       return result;
     }),
+  );
+}
+
+/** Each profile's held-out score (standard, reward_low_FP, reward_low_FN), to two decimals. */
+export function heldOutFigures(
+  candidates: ReadonlyArray<{ results: Record<NabProfileName, readonly FileResult[]> }>,
+  folds: readonly (readonly number[])[],
+  choices: readonly number[],
+): string[] {
+  return NAB_PROFILE_NAMES.map((profile) =>
+    normaliseResults(
+      heldOutResults(
+        candidates.map((candidate) => candidate.results[profile]),
+        folds,
+        choices,
+      ),
+      NAB_PROFILES[profile],
+    ).toFixed(2),
   );
 }

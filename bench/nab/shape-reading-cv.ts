@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { loadavg } from 'node:os';
 import type { DetectorSettings } from '@tocsin/detection';
 import { SETTINGS_GRID } from './corpus-run';
-import { chooseOnOthers, type FileResult, heldOutResults, normaliseResults } from './cross-validation';
+import { chooseOnOthers, type FileResult, heldOutFigures, normaliseResults } from './cross-validation';
 import { loadCorpusFiles, resolveCorpusDir, runBench } from './nab-data';
 import { NAB_PROFILES, NAB_PROFILE_NAMES, type NabProfileName, scoreNabFile } from './nab-scoring';
 import { DEFAULT_NOVELTY_SETTINGS } from './novelty-detector';
@@ -84,16 +84,7 @@ function main(): void {
       ['spike + shape reading', standard],
     ] as const) {
       const choices = chooseOnOthers(pool, fold, NAB_PROFILES.standard, CHOICE_MARGIN);
-      const figures = NAB_PROFILE_NAMES.map((profile) =>
-        normaliseResults(
-          heldOutResults(
-            candidates.map((candidate) => candidate.results[profile]),
-            fold,
-            choices,
-          ),
-          NAB_PROFILES[profile],
-        ).toFixed(2),
-      );
+      const figures = heldOutFigures(candidates, fold, choices);
       const chosen = [...new Set(choices.map((choice) => candidates[choice]?.label))].join('; ');
       lines.push(`${`${name}, ${label}`.padEnd(48)} ${figures.join(' / ')}   chosen: ${chosen}`);
     }

@@ -11,7 +11,7 @@ import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { DetectorSettings } from '@tocsin/detection';
 import { SETTINGS_GRID } from './corpus-run';
-import { chooseOnOthers, type FileResult, heldOutResults, normaliseResults } from './cross-validation';
+import { chooseOnOthers, type FileResult, heldOutFigures } from './cross-validation';
 import { type NabFile, loadCorpusFiles, resolveCorpusDir, runBench } from './nab-data';
 import { NAB_PROFILES, NAB_PROFILE_NAMES, type NabProfileName, scoreNabFile } from './nab-scoring';
 import { detectSeries } from './series-run';
@@ -64,16 +64,7 @@ function crossValidate(files: readonly NabFile[], pool: readonly Candidate[]): s
       NAB_PROFILES.standard,
       CHOICE_MARGIN,
     );
-    const figures = NAB_PROFILE_NAMES.map((profile) =>
-      normaliseResults(
-        heldOutResults(
-          pool.map((candidate) => candidate.results[profile]),
-          fold,
-          choices,
-        ),
-        NAB_PROFILES[profile],
-      ).toFixed(2),
-    );
+    const figures = heldOutFigures(pool, fold, choices);
     const chosen = [...new Set(choices.map((choice) => pool[choice]?.label))].join('; ');
     return `  ${name} ${figures.join(' / ')}   chosen: ${chosen}`;
   });
