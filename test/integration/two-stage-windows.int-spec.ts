@@ -43,6 +43,18 @@ async function volumesOf(run: TestRun, brandId: string): Promise<Map<string, num
   );
 }
 
+/** The hot brand's volumes once its interval starting at `lastStartMs` has closed. */
+function closedVolumes(run: TestRun, lastStartMs: number): Promise<Map<string, number>> {
+  return waitUntil(
+    'the hot brand intervals to close',
+    async () => {
+      const found = await volumesOf(run, 'voltaway');
+      return found.has(new Date(lastStartMs).toISOString()) ? found : undefined;
+    },
+    30_000,
+  );
+}
+
 async function recordsPerPartition(run: TestRun, topic: string): Promise<number[]> {
   const admin = run.kafka.admin();
   await admin.connect();
@@ -102,14 +114,7 @@ describe('two-stage brand windows on real Kafka and Redis', () => {
         async () => ((await isPipelineCaughtUp(run)) ? true : undefined),
         120_000,
       );
-      const volumes = await waitUntil(
-        'the hot brand intervals to close',
-        async () => {
-          const found = await volumesOf(run, 'voltaway');
-          return found.has(new Date(startMs + 7 * INTERVAL_MS).toISOString()) ? found : undefined;
-        },
-        30_000,
-      );
+      const volumes = await closedVolumes(run, startMs + 7 * INTERVAL_MS);
       expectExactVolumes(volumes, startMs, 8, 500);
       // Each of the six partitions told the brand's windows its partial counts.
       const tallies = (await readWholeTopic(run, run.topic('mentions.tallies'), 60_000)).flatMap((message) => {
@@ -171,14 +176,7 @@ describe('two-stage brand windows on real Kafka and Redis', () => {
         async () => ((await isPipelineCaughtUp(crashRun)) ? true : undefined),
         180_000,
       );
-      const volumes = await waitUntil(
-        'the hot brand intervals to close',
-        async () => {
-          const found = await volumesOf(crashRun, 'voltaway');
-          return found.has(new Date(startMs + (intervals - 1) * INTERVAL_MS).toISOString()) ? found : undefined;
-        },
-        30_000,
-      );
+      const volumes = await closedVolumes(crashRun, startMs + (intervals - 1) * INTERVAL_MS);
       expectExactVolumes(volumes, startMs, intervals, perInterval);
       expect(await isGroupCaughtUp(crashRun.kafka, `${crashRun.id}-pipeline-enrichment`, rawTopic)).toBe(true);
 

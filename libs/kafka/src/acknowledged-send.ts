@@ -1,4 +1,12 @@
-import { Partitioners, type Kafka, type PartitionMetadata, type RecordMetadata, type TopicMessages } from 'kafkajs';
+import {
+  CompressionTypes,
+  Partitioners,
+  type Kafka,
+  type PartitionMetadata,
+  type ProducerBatch,
+  type RecordMetadata,
+  type TopicMessages,
+} from 'kafkajs';
 import type { ProduceRequest } from './send-coalescer';
 
 /**
@@ -17,8 +25,23 @@ export class AcknowledgedSend {
 
   constructor(private readonly kafka: Kafka) {}
 
+  /**
+   * Sends `request` through `sender` (a producer, or a transaction of one) with acks from every
+   * in-sync replica; throws unless every partition written to is acknowledged.
+   */
+  async send(
+    sender: { sendBatch(batch: ProducerBatch): Promise<RecordMetadata[]> },
+    request: ProduceRequest,
+  ): Promise<void> {
+    const topicMessages = await this.partitioned(request);
+    AcknowledgedSend.check(
+      topicMessages,
+      await sender.sendBatch({ acks: -1, compression: CompressionTypes.None, topicMessages }),
+    );
+  }
+
   /** The request as kafkajs topic messages, each record with its partition. */
-  async partitioned(request: ProduceRequest): Promise<TopicMessages[]> {
+  private async partitioned(request: ProduceRequest): Promise<TopicMessages[]> {
     return Promise.all(
       request.map(async ({ topic, records }) => {
         const partitionMetadata = await this.partitionsOf(topic);

@@ -1,4 +1,4 @@
-import { CompressionTypes, Partitioners, type Admin, type Kafka, type Producer } from 'kafkajs';
+import { Partitioners, type Admin, type Kafka, type Producer } from 'kafkajs';
 import { AcknowledgedSend } from './acknowledged-send';
 import { noKafkaTelemetry, type KafkaTelemetry } from './kafka.telemetry';
 import {
@@ -82,13 +82,7 @@ export class PartitionTransactions {
     const producer = await this.producerFor(transactionalId);
     const transaction = await producer.transaction();
     try {
-      for (const chunk of produceRequests(request)) {
-        const topicMessages = await this.acknowledged.partitioned(chunk);
-        AcknowledgedSend.check(
-          topicMessages,
-          await transaction.sendBatch({ acks: -1, compression: CompressionTypes.None, topicMessages }),
-        );
-      }
+      for (const chunk of produceRequests(request)) await this.acknowledged.send(transaction, chunk);
       await transaction.sendOffsets({
         consumerGroupId: consumed.groupId,
         topics: [{ topic: consumed.topic, partitions: [{ partition: consumed.partition, offset: consumed.offset }] }],

@@ -1,4 +1,4 @@
-import { CompressionTypes, Partitioners, type Kafka, type Producer } from 'kafkajs';
+import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import { AcknowledgedSend } from './acknowledged-send';
 import { noKafkaTelemetry, type KafkaTelemetry } from './kafka.telemetry';
 import { SendCoalescer, type OutgoingRecord } from './send-coalescer';
@@ -27,12 +27,8 @@ export class RecordPublisher {
     this.producer = this.createProducer();
     const acknowledged = new AcknowledgedSend(kafka);
     this.coalescer = new SendCoalescer(async (request) => {
-      const topicMessages = await acknowledged.partitioned(request);
       try {
-        AcknowledgedSend.check(
-          topicMessages,
-          await this.producer.sendBatch({ acks: -1, compression: CompressionTypes.None, topicMessages }),
-        );
+        await acknowledged.send(this.producer, request);
       } catch (error) {
         if (isOutOfOrderSequence(error)) await this.replaceProducer();
         throw error;
