@@ -170,8 +170,11 @@ describe('who may do what: sessions, roles and brand scopes on every door', () =
       expect(response.headers.get('x-content-type-options')).toBe('nosniff');
     });
 
-    it('keeps health public', async () => {
+    it('keeps health and the Prometheus metrics public', async () => {
       expect((await fetch(`${gateway.url}/health`)).status).toBe(200);
+      const metrics = await fetch(`${gateway.url}/metrics`);
+      expect(metrics.status).toBe(200);
+      expect(await metrics.text()).toMatch(/^# TYPE tocsin_records_consumed_total counter$/m);
     });
 
     it('sets the session cookie HTTP-only and SameSite', async () => {

@@ -21,7 +21,7 @@ import {
   stopProcessOnFatal,
   type BatchConsumerRunner,
 } from '@tocsin/kafka';
-import { MetricsController, metricsProviders, monitoredWiring, TocsinMetrics } from '@tocsin/observability';
+import { metricsProviders, monitoredWiring, TocsinMetrics } from '@tocsin/observability';
 import { PlanSource, planSourceProvider } from '@tocsin/plan-source';
 import {
   AlertStore,
@@ -49,7 +49,7 @@ import { SessionController } from './auth/session.controller';
 import { SessionGate } from './auth/session.store';
 import { SignInService } from './auth/sign-in.service';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config';
-import { ConsumerReadiness, HealthController } from './health.controller';
+import { ConsumerReadiness, HealthController, OpenMetricsController } from './health.controller';
 import { INCIDENT_REPLY_STATS, IncidentsController } from './incidents.controller';
 import { IncidentsGateway } from './incidents.gateway';
 import { createMentionDeliveryConsumer } from './mention-delivery.consumer';
@@ -152,7 +152,7 @@ export class GatewayModule {
         HealthController,
         IncidentsController,
         ReplyQueueController,
-        MetricsController,
+        OpenMetricsController,
         SessionController,
         OidcController,
       ],

@@ -1,4 +1,5 @@
 import { Controller, Get, HttpException, Inject, Injectable } from '@nestjs/common';
+import { MetricsController } from '@tocsin/observability';
 import { isKafkaReady, KAFKA_CLIENT, type BatchConsumerRunner } from '@tocsin/kafka';
 import { PlanSource } from '@tocsin/plan-source';
 import { isRedisReady, REDIS_CLIENT } from '@tocsin/redis';
@@ -54,3 +55,11 @@ export class HealthController {
     return health;
   }
 }
+
+/**
+ * The Prometheus scrape endpoint, open like health: every gateway route is closed unless it says
+ * otherwise, and a scraper has no session. Its port belongs on the private network.
+ */
+@Public()
+@Controller('metrics')
+export class OpenMetricsController extends MetricsController {}
