@@ -22,6 +22,7 @@ describe(agePercentileMs.name, () => {
   const scraped = (counts: Array<[number, number]>): ScrapedMetrics => ({
     lagByGroup: new Map(),
     ageBucketsByGroup: new Map([['g', new Map(counts)]]),
+    batchBucketsByGroup: new Map(),
     pagesByOutcome: new Map(),
   });
 

@@ -27,6 +27,8 @@ export interface ScrapedMetrics {
   lagByGroup: Map<string, number>;
   /** Cumulative tocsin_record_age_seconds buckets (upper bound s → count) per consumer group. */
   ageBucketsByGroup: Map<string, Map<number, number>>;
+  /** Cumulative tocsin_batch_duration_seconds buckets (upper bound s → count) per consumer group. */
+  batchBucketsByGroup: Map<string, Map<number, number>>;
   /** tocsin_pages_total per outcome (the alerter's). */
   pagesByOutcome: Map<string, number>;
 }
@@ -36,29 +38,41 @@ export async function scrapeMetrics(url: string): Promise<ScrapedMetrics> {
   if (!response.ok) throw new Error(`${url} answered ${response.status}`);
   const lagByGroup = new Map<string, number>();
   const ageBucketsByGroup = new Map<string, Map<number, number>>();
+  const batchBucketsByGroup = new Map<string, Map<number, number>>();
   const pagesByOutcome = new Map<string, number>();
   for (const sample of parseExposition(await response.text())) {
     const group = sample.labels.group ?? '';
     if (sample.name === 'tocsin_consumer_lag_records') {
       lagByGroup.set(group, (lagByGroup.get(group) ?? 0) + sample.value);
     } else if (sample.name === 'tocsin_record_age_seconds_bucket') {
-      const buckets = ageBucketsByGroup.get(group) ?? new Map<number, number>();
-      buckets.set(sample.labels.le === '+Inf' ? Number.POSITIVE_INFINITY : Number(sample.labels.le), sample.value);
-      ageBucketsByGroup.set(group, buckets);
+      addBucket(ageBucketsByGroup, group, sample);
+    } else if (sample.name === 'tocsin_batch_duration_seconds_bucket') {
+      addBucket(batchBucketsByGroup, group, sample);
     } else if (sample.name === 'tocsin_pages_total') {
       pagesByOutcome.set(sample.labels.outcome ?? '', sample.value);
     }
   }
-  return { lagByGroup, ageBucketsByGroup, pagesByOutcome };
+  return { lagByGroup, ageBucketsByGroup, batchBucketsByGroup, pagesByOutcome };
+}
+
+function addBucket(byGroup: Map<string, Map<number, number>>, group: string, sample: Sample): void {
+  const buckets = byGroup.get(group) ?? new Map<number, number>();
+  buckets.set(sample.labels.le === '+Inf' ? Number.POSITIVE_INFINITY : Number(sample.labels.le), sample.value);
+  byGroup.set(group, buckets);
 }
 
 /**
- * Upper bound (ms) of the bucket holding the p-th percentile of the records aged between two
- * scrapes: a histogram gives a bound, not the exact value.
+ * Upper bound (ms) of the bucket holding the p-th percentile of what a histogram counted between
+ * two scrapes (records' ages, or batches' durations): a histogram gives a bound, not the exact value.
  */
-export function agePercentileMs(before: ScrapedMetrics, after: ScrapedMetrics, group: string, p: number): number {
-  const end = after.ageBucketsByGroup.get(group) ?? new Map<number, number>();
-  const start = before.ageBucketsByGroup.get(group) ?? new Map<number, number>();
+export function histogramPercentileMs(
+  before: ReadonlyMap<string, ReadonlyMap<number, number>>,
+  after: ReadonlyMap<string, ReadonlyMap<number, number>>,
+  group: string,
+  p: number,
+): number {
+  const end = after.get(group) ?? new Map<number, number>();
+  const start = before.get(group) ?? new Map<number, number>();
   const bounds = [...end.keys()].sort((a, b) => a - b);
   const total = (end.get(Number.POSITIVE_INFINITY) ?? 0) - (start.get(Number.POSITIVE_INFINITY) ?? 0);
   if (total <= 0) return Number.NaN;
@@ -67,4 +81,14 @@ export function agePercentileMs(before: ScrapedMetrics, after: ScrapedMetrics, g
     if (count >= (p / 100) * total) return bound * 1000;
   }
   return Number.POSITIVE_INFINITY;
+}
+
+/** histogramPercentileMs of the records' ages (append → handling) of one consumer group. */
+export function agePercentileMs(before: ScrapedMetrics, after: ScrapedMetrics, group: string, p: number): number {
+  return histogramPercentileMs(before.ageBucketsByGroup, after.ageBucketsByGroup, group, p);
+}
+
+/** histogramPercentileMs of one consumer group's partition batches (handling and commit). */
+export function batchPercentileMs(before: ScrapedMetrics, after: ScrapedMetrics, group: string, p: number): number {
+  return histogramPercentileMs(before.batchBucketsByGroup, after.batchBucketsByGroup, group, p);
 }

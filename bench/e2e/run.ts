@@ -17,7 +17,7 @@ import { PageReceiver, PROBE_BRAND, runCrisisProbes } from './crisis-probe';
 import { signInNewAccount, type SignedInClient } from '../../test/support/sessions';
 import { IngestClient, percentile, runClosedLoop, runOpenLoop } from './load-generator';
 import { drainBacklog, type Drain } from './backlog-drain';
-import { agePercentileMs, scrapeMetrics } from './metrics-scrape';
+import { agePercentileMs, batchPercentileMs, scrapeMetrics, type ScrapedMetrics } from './metrics-scrape';
 import { ProcessSampler, type ProcessUsage } from './process-sampler';
 import { measureRawCeiling, type RawCeiling } from './raw-ceiling';
 
@@ -189,6 +189,15 @@ class AppProcesses {
   }
 }
 
+function percentilesBetween(
+  percentileMs: (before: ScrapedMetrics, after: ScrapedMetrics, group: string, p: number) => number,
+  before: ScrapedMetrics,
+  after: ScrapedMetrics,
+  group: string,
+): { p50: number; p99: number } {
+  return { p50: percentileMs(before, after, group, 50), p99: percentileMs(before, after, group, 99) };
+}
+
 /** Records of `topic` not yet committed by `groupId`, over all partitions. */
 async function groupLag(kafka: Kafka, groupId: string, topic: string): Promise<number> {
   const admin = kafka.admin();
@@ -266,6 +275,17 @@ interface SustainedRun {
   lagAfter: { raw: number; enriched: number };
   /** Bucket bound of the p99 record age (append → handling) from tocsin_record_age_seconds. */
   recordAgeP99Ms: { enrichment: number; signals: number; alertHits: number };
+  /**
+   * The wall's path stage by stage, p50/p99 bucket bounds from the apps' /metrics: the
+   * enrichment's partition batches (handling and transaction), then the age of an enriched record
+   * when the gateway's wall consumer handles it (from its send inside the transaction, so the
+   * commit and the gateway's fetch are in it), then that consumer's batches (Redis, sockets, commit).
+   */
+  wallStagesMs: {
+    enrichmentBatch: { p50: number; p99: number };
+    enrichedAgeAtGateway: { p50: number; p99: number };
+    gatewayBatch: { p50: number; p99: number };
+  };
   /** Crisis mentions sent one at a time meanwhile, POST → page at a loopback webhook. */
   crisis: { sent: number; paged: number; p50Ms: number; p99Ms: number; maxMs: number };
   /** Pages delivered during the run, from the alerter's tocsin_pages_total. */
@@ -344,6 +364,9 @@ async function main(): Promise<void> {
       REDIS_KEY_PREFIX: keyPrefix,
       PIPELINE_GROUP_ID: `${runId}-pipeline`,
       GATEWAY_GROUP_ID: `${runId}-gateway`,
+      ...(process.env.GATEWAY_PARTITIONS_CONCURRENTLY
+        ? { GATEWAY_PARTITIONS_CONCURRENTLY: process.env.GATEWAY_PARTITIONS_CONCURRENTLY }
+        : {}),
       ALERTER_GROUP_ID: `${runId}-alerter`,
       SESSION_SECRET: randomBytes(36).toString('base64'),
       LOG_LEVEL: 'warn',
@@ -506,6 +529,7 @@ async function main(): Promise<void> {
     const sustained: SustainedRun[] = [];
     const pipelineMetricsUrl = `http://127.0.0.1:${pipelinePort}/metrics`;
     const alerterMetricsUrl = `http://127.0.0.1:${alerterPort}/metrics`;
+    const gatewayMetricsUrl = `http://127.0.0.1:${gatewayPort}/metrics`;
     const sustainedClient = new IngestClient(ingestUrl, ingestKey, 4);
     const probeClient = new IngestClient(ingestUrl, ingestKey, 1);
     for (const rate of sizes.rates) {
@@ -516,6 +540,7 @@ async function main(): Promise<void> {
       fromEnriched = [];
       const metricsBefore = await scrapeMetrics(pipelineMetricsUrl);
       const alerterBefore = await scrapeMetrics(alerterMetricsUrl);
+      const gatewayBefore = await scrapeMetrics(gatewayMetricsUrl);
       sampler.begin();
       const [offered, probes] = await Promise.all([
         runOpenLoop(sustainedClient, {
@@ -535,6 +560,7 @@ async function main(): Promise<void> {
       const usage = sampler.end();
       const metricsAfter = await scrapeMetrics(pipelineMetricsUrl);
       const alerterAfter = await scrapeMetrics(alerterMetricsUrl);
+      const gatewayAfter = await scrapeMetrics(gatewayMetricsUrl);
       const lagAfter = {
         raw: metricsAfter.lagByGroup.get(`${runId}-pipeline-enrichment`) ?? Number.NaN,
         enriched: metricsAfter.lagByGroup.get(`${runId}-pipeline-triggers`) ?? Number.NaN,
@@ -569,6 +595,21 @@ async function main(): Promise<void> {
         },
         lagAfter,
         recordAgeP99Ms,
+        wallStagesMs: {
+          enrichmentBatch: percentilesBetween(
+            batchPercentileMs,
+            metricsBefore,
+            metricsAfter,
+            `${runId}-pipeline-enrichment`,
+          ),
+          enrichedAgeAtGateway: percentilesBetween(
+            agePercentileMs,
+            gatewayBefore,
+            gatewayAfter,
+            `${runId}-gateway-mentions`,
+          ),
+          gatewayBatch: percentilesBetween(batchPercentileMs, gatewayBefore, gatewayAfter, `${runId}-gateway-mentions`),
+        },
         crisis: {
           sent: probes.sent,
           paged: probes.paged,
@@ -769,6 +810,15 @@ function printReport(report: BenchReport): void {
   for (const run of report.sustained) {
     console.log(
       `  ${run.offeredPerSecond}/s: send → enriched ${run.sendToEnrichedMs.p50}/${run.sendToEnrichedMs.p99} ms, enriched → wall ${run.enrichedToWallMs.p50}/${run.enrichedToWallMs.p99} ms`,
+    );
+  }
+  console.log('the wall path stage by stage, p50/p99 bucket bounds (pipeline and gateway /metrics):');
+  for (const run of report.sustained) {
+    const { enrichmentBatch, enrichedAgeAtGateway, gatewayBatch } = run.wallStagesMs;
+    console.log(
+      `  ${run.offeredPerSecond}/s: enrichment batch ≤ ${enrichmentBatch.p50}/${enrichmentBatch.p99} ms, ` +
+        `enriched record's age at the gateway ≤ ${enrichedAgeAtGateway.p50}/${enrichedAgeAtGateway.p99} ms, ` +
+        `gateway wall batch ≤ ${gatewayBatch.p50}/${gatewayBatch.p99} ms`,
     );
   }
   console.log('crisis mention → page at a loopback webhook, one probe at a time under the background load:');

@@ -19,6 +19,8 @@ const gatewayEnvironmentSchema = kafkaEnvironmentSchema.merge(redisEnvironmentSc
   /** Where people reach the console; used in links of alert messages. */
   PUBLIC_URL: z.string().url().default('http://127.0.0.1:3001'),
   LIVE_MAX_AGE_MS: liveMaxAgeSchema,
+  /** Partitions of mentions.enriched the wall's consumer handles at once, their round trips overlapping. */
+  GATEWAY_PARTITIONS_CONCURRENTLY: positiveInt.max(64).default(6),
   /** Commands per second one socket may send on average; beyond, `rate_limited`. */
   GATEWAY_SOCKET_RATE: positiveInt.default(10),
   /** Commands one socket may send at once after a quiet spell. */
@@ -79,6 +81,7 @@ export interface GatewayConfig {
   publicDir: string;
   publicUrl: string;
   liveMaxAgeMs: number;
+  wallPartitionsConcurrently: number;
   socketLimits: SocketLimits;
   session: SessionSettings;
   login: LoginLimits;
@@ -102,6 +105,7 @@ export function loadGatewayConfig(env: Environment): GatewayConfig {
     publicDir: parsed.GATEWAY_PUBLIC_DIR,
     publicUrl: parsed.PUBLIC_URL,
     liveMaxAgeMs: parsed.LIVE_MAX_AGE_MS,
+    wallPartitionsConcurrently: parsed.GATEWAY_PARTITIONS_CONCURRENTLY,
     socketLimits: Object.freeze({
       ratePerSecond: parsed.GATEWAY_SOCKET_RATE,
       burst: parsed.GATEWAY_SOCKET_BURST,

@@ -86,7 +86,12 @@ class GatewayLifecycle implements OnModuleInit, OnApplicationBootstrap, OnModule
   ) {
     const wiring = monitoredWiring({ kafka, publisher, topicPrefix: config.kafka.topicPrefix, redis, metrics });
     const common = { groupId: config.groupId, clock: systemClock, liveMaxAgeMs: config.liveMaxAgeMs };
-    this.mentions = createMentionDeliveryConsumer(wiring, { ...common, recent, gateway: mentionsGateway });
+    this.mentions = createMentionDeliveryConsumer(wiring, {
+      ...common,
+      recent,
+      gateway: mentionsGateway,
+      partitionsConcurrently: config.wallPartitionsConcurrently,
+    });
     this.signals = createSpikeSignalsConsumer(wiring, {
       ...common,
       recentSignals,

@@ -19,6 +19,8 @@ export interface MentionDeliveryDependencies {
   clock: Clock;
   /** Mentions older than this (event time against the clock) are not live: a backfill skips the wall. */
   liveMaxAgeMs: number;
+  /** Partitions handled at once: their Redis writes, socket broadcasts and commits overlap. */
+  partitionsConcurrently: number;
 }
 
 /** mentions.enriched → the brand's room and its recent-mentions buffer, live mentions only. */
@@ -49,6 +51,7 @@ export function createMentionDeliveryConsumer(
     schema: enrichedMentionSchema,
     trustedFormat: ENRICHED_MENTION_FORMAT,
     logger,
+    partitionsConsumedConcurrently: deps.partitionsConcurrently,
     // From the beginning, like every consumer here: a partition without a committed offset is
     // not always a new group's (its owner may have died before its first commit), and skipping
     // to the end would drop mentions from the wall. What is older than the live horizon is

@@ -20,4 +20,15 @@ describe(loadPipelineConfig.name, () => {
   it('refuses a negative clock-skew allowance, naming the variable', () => {
     expect(() => loadPipelineConfig({ MAX_CLOCK_SKEW_MS: '-1' })).toThrow(/MAX_CLOCK_SKEW_MS: .*got "-1"/);
   });
+
+  it('handles 1 to 64 partitions at once, kafkajs starting a worker for each', () => {
+    expect(loadPipelineConfig({}).partitionsConcurrently).toBe(6);
+    expect(loadPipelineConfig({ PIPELINE_PARTITIONS_CONCURRENTLY: '64' }).partitionsConcurrently).toBe(64);
+    expect(() => loadPipelineConfig({ PIPELINE_PARTITIONS_CONCURRENTLY: '0' })).toThrow(
+      /PIPELINE_PARTITIONS_CONCURRENTLY: .*got "0"/,
+    );
+    expect(() => loadPipelineConfig({ PIPELINE_PARTITIONS_CONCURRENTLY: '1000000000' })).toThrow(
+      /PIPELINE_PARTITIONS_CONCURRENTLY: .*got "1000000000"/,
+    );
+  });
 });

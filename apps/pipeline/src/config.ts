@@ -30,8 +30,8 @@ const pipelineEnvironmentSchema = kafkaEnvironmentSchema.merge(redisEnvironmentS
   SIGNAL_ALLOWED_LATENESS_MS: z.coerce.number().int().nonnegative().default(120_000),
   /** Most intervals one brand closes per batch: bounds a batch's work whatever the jump in event time. */
   SIGNAL_MAX_INTERVALS_PER_BATCH: positiveMs.default(1_440),
-  /** Partitions each consumer handles at once: their Kafka and Redis round trips overlap. */
-  PIPELINE_PARTITIONS_CONCURRENTLY: z.coerce.number().int().positive().default(6),
+  /** Partitions each consumer handles at once: their Kafka and Redis round trips overlap. kafkajs starts a worker per unit. */
+  PIPELINE_PARTITIONS_CONCURRENTLY: z.coerce.number().int().positive().max(64).default(6),
   LIVE_MAX_AGE_MS: liveMaxAgeSchema,
   /** Records dated further ahead of the clock go to mentions.dlq instead of moving event time. */
   MAX_CLOCK_SKEW_MS: maxClockSkewSchema,
