@@ -20,7 +20,7 @@ const gatewayEnvironmentSchema = kafkaEnvironmentSchema.merge(redisEnvironmentSc
   PUBLIC_URL: z.string().url().default('http://127.0.0.1:3001'),
   LIVE_MAX_AGE_MS: liveMaxAgeSchema,
   /** Partitions of mentions.enriched the wall's consumer handles at once, their round trips overlapping. */
-  GATEWAY_PARTITIONS_CONCURRENTLY: positiveInt.max(64).default(6),
+  GATEWAY_PARTITIONS_CONCURRENTLY: positiveInt.max(64).default(1),
   /** Commands per second one socket may send on average; beyond, `rate_limited`. */
   GATEWAY_SOCKET_RATE: positiveInt.default(10),
   /** Commands one socket may send at once after a quiet spell. */
