@@ -55,6 +55,7 @@ function sizesOf(quick: boolean) {
         singleS: 8,
         rates: [1_000, 3_000],
         rateS: 8,
+        idleS: 5,
         drainMaxS: 90,
         hotDrain: 30_000,
         hotRounds: 1,
@@ -66,6 +67,7 @@ function sizesOf(quick: boolean) {
         singleS: 20,
         rates: [1_000, 2_000, 5_000, 10_000],
         rateS: 20,
+        idleS: 15,
         drainMaxS: 240,
         hotDrain: 100_000,
         hotRounds: 2,
@@ -219,6 +221,27 @@ async function groupLag(kafka: Kafka, groupId: string, topic: string): Promise<n
   }
 }
 
+/** Records every consumer group of the run still has to read, over every topic it has committed on. */
+async function runLag(kafka: Kafka, runId: string): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const { groups } = await admin.listGroups();
+    let lag = 0;
+    for (const { groupId } of groups.filter((group) => group.groupId.startsWith(`${runId}-`))) {
+      for (const { topic, partitions } of await admin.fetchOffsets({ groupId })) {
+        const ends = new Map((await admin.fetchTopicOffsets(topic)).map((end) => [end.partition, Number(end.high)]));
+        for (const { partition, offset } of partitions) {
+          if (Number(offset) >= 0) lag += (ends.get(partition) ?? 0) - Number(offset);
+        }
+      }
+    }
+    return lag;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 async function redisFootprint(redis: Redis, prefix: string): Promise<{ keys: number; usedBytes: number }> {
   let keys = 0;
   let cursor = '0';
@@ -319,6 +342,8 @@ export interface BenchReport {
     usage: Record<string, ProcessUsage>;
   };
   redis: { keysPer100k: number; bytesPer100k: number; keys: number; mentions: number };
+  /** Every app up, the wall connected, no traffic: what each process costs before any mention. */
+  idle: { seconds: number; usage: Record<string, ProcessUsage> };
   hotBrand: ReturnType<typeof hotBrandFigures>;
   sustained: SustainedRun[];
 }
@@ -526,6 +551,15 @@ async function main(): Promise<void> {
       untilEnriched.push(enrichedAtMs - sentAtMs);
       fromEnriched.push(nowMs - enrichedAtMs);
     });
+    // Idle means nothing left to read: the gateway and the alerter start behind the drained backlog.
+    const settleDeadline = performance.now() + sizes.drainMaxS * 1000;
+    while ((await runLag(kafka, runId)) > 0 && performance.now() < settleDeadline) {
+      await new Promise((done) => setTimeout(done, 500));
+    }
+    say(`idle: every app up, nothing left to read, no traffic, for ${sizes.idleS}s…`);
+    sampler.begin();
+    await new Promise((done) => setTimeout(done, sizes.idleS * 1000));
+    const idleUsage = sampler.end();
     const sustained: SustainedRun[] = [];
     const pipelineMetricsUrl = `http://127.0.0.1:${pipelinePort}/metrics`;
     const alerterMetricsUrl = `http://127.0.0.1:${alerterPort}/metrics`;
@@ -682,6 +716,7 @@ async function main(): Promise<void> {
         keysPer100k: round(((redisAfter.keys - redisBefore.keys) * 100_000) / Math.max(1, drainedRecords)),
         bytesPer100k: round(((redisAfter.usedBytes - redisBefore.usedBytes) * 100_000) / Math.max(1, drainedRecords)),
       },
+      idle: { seconds: sizes.idleS, usage: idleUsage },
       sustained,
       hotBrand: hotBrandFigures(hotDrains),
     };
@@ -799,6 +834,7 @@ function printReport(report: BenchReport): void {
   console.log(
     `  drain:          ${usageText(report.drain.usage)} (pipeline start-up ${report.drain.startupSeconds}s not counted)`,
   );
+  console.log(`  idle (${report.idle.seconds}s): ${usageText(report.idle.usage)}`);
   for (const run of report.sustained) console.log(`  ${run.offeredPerSecond}/s: ${usageText(run.usage)}`);
   console.log('record age p99 (append → handling, bucket bound, from the pipeline and alerter /metrics):');
   for (const run of report.sustained) {
