@@ -303,6 +303,24 @@ describe('detectSpike', () => {
     expect(alerts.filter((timeMs) => timeMs > START_MS + 5 * DAY_MS && !inBurst(timeMs))).toEqual([]);
   });
 
+  it('pages on a value past every one the series has shown, even where its learnt tail would not', () => {
+    // Every four hours the reading spikes for one point to two to three times its level: the
+    // upper tail learns that such spikes are ordinary. On day 9 one spike reaches 3.6 times the
+    // level, past every value seen so far: the tail alone does not find it rare enough to page, the
+    // record does. The hundreds of ordinary spikes and points before it page no one after day 3.
+    const recordMs = START_MS + 9 * DAY_MS + 14 * HOUR_MS + 5 * 60_000;
+    const uniform = mulberry32(3);
+    const points: Point[] = [];
+    for (let timeMs = START_MS; timeMs < START_MS + 10 * DAY_MS; timeMs += 5 * 60_000) {
+      const spike = timeMs === recordMs ? 3.6 : timeMs % (4 * HOUR_MS) === 5 * 60_000 ? 2 + uniform() : 1;
+      points.push({ timeMs, value: 100 * spike * (1 + 0.05 * (uniform() - 0.5)) + 0.5 });
+    }
+    const settled = (alerts: number[]) => alerts.filter((timeMs) => timeMs >= START_MS + 3 * DAY_MS);
+    expect(settled(alertTimes(points, runSeries(points, DEFAULT_DETECTOR_SETTINGS)))).toEqual([recordMs]);
+    const withoutRecords = { ...DEFAULT_DETECTOR_SETTINGS, recordAlerts: false };
+    expect(settled(alertTimes(points, runSeries(points, withoutRecords)))).toEqual([]);
+  });
+
   it('starts over from a state kept under other sides or horizons', () => {
     const points = generateSeries(2, 5 * 60_000, 20, () => 1);
     let state = createDetectorState(MENTION);

@@ -60,6 +60,19 @@ export interface DetectorSettings {
    * reading for mentions (a bad buzz is more talk; a quiet night is not news).
    */
   sides: 'upper' | 'both';
+  /**
+   * A point past every value the series has shown since its warm-up (above the highest, or below
+   * the lowest when drops page) and at least minAlertZ spreads from expected pages even under the
+   * tails' line, once those values span alertRarityMs: a record is no likelier than 1 in the
+   * points seen, so no likelier than the paging budget. The tails' parametric line misjudges
+   * heavy tails; the record is the series' own, model-free reading of "never seen before".
+   */
+  recordAlerts: boolean;
+  /**
+   * A record must pass the old extreme by more than this many spreads: creeping a hair past it
+   * (a bounded noise piling up at its bound) is the same extreme again.
+   */
+  recordMarginSpreads: number;
 }
 
 const HOUR_MS = 3_600_000;
@@ -68,7 +81,8 @@ const HOUR_MS = 3_600_000;
  * Defaults for any series: a day cycle in hour slots, a week of memory and both sides are
  * principles; the rarity, the refractory period and the least z that pages are the
  * cross-validated choice of `npm run -s bench:nab -- --corpus` (each held-out series scored
- * with settings chosen on the others).
+ * with settings chosen on the others), and the record alerts the choice of
+ * `bench/nab/variant-cv.ts` with and without them pooled into one grid.
  */
 export const DEFAULT_DETECTOR_SETTINGS: Readonly<DetectorSettings> = {
   seasonalPeriodMs: 24 * HOUR_MS,
@@ -76,13 +90,15 @@ export const DEFAULT_DETECTOR_SETTINGS: Readonly<DetectorSettings> = {
   levelHalfLifeMs: 24 * HOUR_MS,
   seasonalHalfLifePeriods: 7,
   warmUpMs: 6 * HOUR_MS,
-  alertRarityMs: 36 * HOUR_MS,
+  alertRarityMs: 2 * 24 * HOUR_MS,
   minAlertZ: 3.5,
   clipZ: 3,
   levelShiftAfterMs: 3 * HOUR_MS,
-  refractoryMs: 6 * HOUR_MS,
+  refractoryMs: 12 * HOUR_MS,
   sustainedHalfLivesMs: [20 * 60_000],
   sides: 'both',
+  recordAlerts: true,
+  recordMarginSpreads: 0.25,
 };
 
 /**
@@ -98,6 +114,7 @@ export const MENTION_DETECTOR_SETTINGS: Readonly<DetectorSettings> = {
   minAlertZ: 4,
   refractoryMs: 12 * HOUR_MS,
   sides: 'upper',
+  recordAlerts: false,
 };
 
 /** How the series' values are read, chosen from the values seen so far. */
@@ -155,6 +172,12 @@ export interface DetectorState {
   /** Current episode: when it began, the last time the score was ≥ 0.5. */
   episodeStartMs: number | null;
   episodeLastHotMs: number | null;
+  /**
+   * With recordAlerts: the highest and lowest transformed values since warm-up, and when they
+   * began (null until then; a state kept without them starts its records afresh).
+   */
+  records?: [number, number] | null;
+  recordsSinceMs?: number | null;
 }
 
 /** Verdict for one point. */
@@ -199,7 +222,7 @@ export function validateDetectorSettings(settings: DetectorSettings): DetectorSe
       throw new RangeError(`detector setting ${key} must be a finite number > 0, got ${settings[key]}`);
     }
   }
-  for (const key of ['warmUpMs', 'refractoryMs'] as const) {
+  for (const key of ['warmUpMs', 'refractoryMs', 'recordMarginSpreads'] as const) {
     if (!(settings[key] >= 0) || !Number.isFinite(settings[key])) {
       throw new RangeError(`detector setting ${key} must be a finite number ≥ 0, got ${settings[key]}`);
     }
@@ -208,6 +231,9 @@ export function validateDetectorSettings(settings: DetectorSettings): DetectorSe
     if (!(halfLifeMs > 0) || !Number.isFinite(halfLifeMs)) {
       throw new RangeError(`detector setting sustainedHalfLivesMs must hold finite numbers > 0, got ${halfLifeMs}`);
     }
+  }
+  if (typeof settings.recordAlerts !== 'boolean') {
+    throw new RangeError(`detector setting recordAlerts must be true or false, got ${String(settings.recordAlerts)}`);
   }
   if (settings.sides !== 'upper' && settings.sides !== 'both') {
     throw new RangeError(`detector setting sides must be 'upper' or 'both', got ${String(settings.sides)}`);
@@ -276,6 +302,7 @@ export function createDetectorState(settings: DetectorSettings = DEFAULT_DETECTO
     pendingSinceMs: null,
     episodeStartMs: null,
     episodeLastHotMs: null,
+    ...(settings.recordAlerts ? { records: null, recordsSinceMs: null } : {}),
   };
 }
 
@@ -591,11 +618,31 @@ export function detectSpike(
   });
   // Below minAlertZ on every horizon the score is held under 0.5, still rising with z so that
   // ranks are kept.
-  const rawScore = warmingUp
+  const tailScore = warmingUp
     ? 0
     : surprise > 0
       ? scoreFromSurprise(surprise, alertSurprise)
       : Math.min(0.49, (0.49 * largestSidedZ) / settings.minAlertZ);
+  // Records: past every value since warm-up, far enough from expected, once they span the budget.
+  let record = false;
+  if (settings.recordAlerts && !warmingUp) {
+    const records = state.records ?? null;
+    if (records === null || state.recordsSinceMs === null || state.recordsSinceMs === undefined) {
+      next.records = [y, y];
+      next.recordsSinceMs = timeMs;
+    } else {
+      const [highest, lowest] = records;
+      if (timeMs - state.recordsSinceMs >= settings.alertRarityMs) {
+        // Past the old extreme by a margin of the noise: creeping a hair past it is the same extreme.
+        const margin = settings.recordMarginSpreads * spread;
+        record =
+          (y > highest + margin && (sidedZs[0] ?? 0) >= settings.minAlertZ) ||
+          (settings.sides === 'both' && y < lowest - margin && (sidedZs[horizons] ?? 0) >= settings.minAlertZ);
+      }
+      next.records = [Math.max(highest, y), Math.min(lowest, y)];
+    }
+  }
+  const rawScore = record ? Math.max(0.5, tailScore) : tailScore;
   const hot = rawScore >= 0.5;
 
   let alert = false;
