@@ -225,21 +225,18 @@ async function groupLag(kafka: Kafka, groupId: string, topic: string): Promise<n
 async function runLag(kafka: Kafka, runId: string): Promise<number> {
   const admin = kafka.admin();
   await admin.connect();
+  const reads: Array<{ groupId: string; topic: string }> = [];
   try {
     const { groups } = await admin.listGroups();
-    let lag = 0;
     for (const { groupId } of groups.filter((group) => group.groupId.startsWith(`${runId}-`))) {
-      for (const { topic, partitions } of await admin.fetchOffsets({ groupId })) {
-        const ends = new Map((await admin.fetchTopicOffsets(topic)).map((end) => [end.partition, Number(end.high)]));
-        for (const { partition, offset } of partitions) {
-          if (Number(offset) >= 0) lag += (ends.get(partition) ?? 0) - Number(offset);
-        }
-      }
+      for (const { topic } of await admin.fetchOffsets({ groupId })) reads.push({ groupId, topic });
     }
-    return lag;
   } finally {
     await admin.disconnect();
   }
+  let lag = 0;
+  for (const { groupId, topic } of reads) lag += await groupLag(kafka, groupId, topic);
+  return lag;
 }
 
 async function redisFootprint(redis: Redis, prefix: string): Promise<{ keys: number; usedBytes: number }> {

@@ -627,12 +627,13 @@ export function detectSpike(
   let record = false;
   if (settings.recordAlerts && !warmingUp) {
     const records = state.records ?? null;
-    if (records === null || state.recordsSinceMs === null || state.recordsSinceMs === undefined) {
+    const recordsSinceMs = state.recordsSinceMs ?? null;
+    if (records === null || recordsSinceMs === null) {
       next.records = [y, y];
       next.recordsSinceMs = timeMs;
     } else {
       const [highest, lowest] = records;
-      if (timeMs - state.recordsSinceMs >= settings.alertRarityMs) {
+      if (timeMs - recordsSinceMs >= settings.alertRarityMs) {
         // Past the old extreme by a margin of the noise: creeping a hair past it is the same extreme.
         const margin = settings.recordMarginSpreads * spread;
         record =
