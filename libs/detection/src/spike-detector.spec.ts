@@ -6,6 +6,7 @@ import {
   MENTION_DETECTOR_SETTINGS,
   createDetectorState,
   detectSpike,
+  validateDetectorSettings,
 } from './spike-detector';
 import { dailyMean, drawPoisson } from './testing/synthetic-series';
 
@@ -129,7 +130,7 @@ describe('detectSpike', () => {
 
   it.each([
     ['upper side (mentions)', MENTION, 1400],
-    ['both sides (defaults)', DEFAULT_DETECTOR_SETTINGS, 1700],
+    ['both sides (defaults)', DEFAULT_DETECTOR_SETTINGS, 1900],
   ])('keeps its state under a bound whatever the series length, %s', (_case, settings, maxBytes) => {
     const sizes = [1, 20].map((days) => {
       let state = createDetectorState(settings);
@@ -331,5 +332,84 @@ describe('detectSpike', () => {
     const next = detectSpike(state, lastMs + 5 * 60_000, 20, DEFAULT_DETECTOR_SETTINGS);
     expect(next.verdict.warmingUp).toBe(true);
     expect(next.state.tails).toHaveLength(createDetectorState(DEFAULT_DETECTOR_SETTINGS).tails.length);
+  });
+
+  describe('with a volatility horizon', () => {
+    const VOLATILE = DEFAULT_DETECTOR_SETTINGS;
+    const CALM: DetectorSettings = { ...DEFAULT_DETECTOR_SETTINGS, volatilityHalfLivesMs: [] };
+    const CHANGE_MS = START_MS + 9 * DAY_MS + 2 * HOUR_MS;
+
+    /**
+     * A flat reading with uniform noise of ±2.5 % that, from CHANGE_MS, becomes `after(timeMs)`
+     * times 5 % of the level: a change of shape with every value inside the usual range.
+     */
+    function changingNoise(after: (timeMs: number, uniform: () => number) => number, seed = 3): Point[] {
+      const uniform = mulberry32(seed);
+      const points: Point[] = [];
+      for (let timeMs = START_MS; timeMs < START_MS + 11 * DAY_MS; timeMs += 5 * 60_000) {
+        const noise = timeMs >= CHANGE_MS ? after(timeMs, uniform) : uniform() - 0.5;
+        points.push({ timeMs, value: 100 * (1 + 0.05 * noise) + 0.5 });
+      }
+      return points;
+    }
+    const settled = (alerts: number[]) => alerts.filter((timeMs) => timeMs >= START_MS + 3 * DAY_MS);
+    // Every point at one or the other of the usual extremes: no value past the range, no drift.
+    const alternating = (timeMs: number) => (Math.floor(timeMs / (5 * 60_000)) % 2 === 0 ? 0.49 : -0.49);
+
+    it('is on in the defaults (one more tail, three numbers), off in the mention reading', () => {
+      expect(DEFAULT_DETECTOR_SETTINGS.volatilityHalfLivesMs).toEqual([6 * HOUR_MS]);
+      expect(createDetectorState(VOLATILE).volatility).toEqual([0, 0, 0]);
+      expect(createDetectorState(VOLATILE).tails).toHaveLength(createDetectorState(CALM).tails.length + 1);
+      expect(createDetectorState(CALM).volatility).toBeUndefined();
+      expect(MENTION_DETECTOR_SETTINGS.volatilityHalfLivesMs).toEqual([]);
+      expect(createDetectorState(MENTION_DETECTOR_SETTINGS).volatility).toBeUndefined();
+    });
+
+    it.each([3, 4, 5])(
+      'pages once when noise turns into an alternation between its usual extremes (seed %i)',
+      (seed) => {
+        const points = changingNoise(alternating, seed);
+        expect(settled(alertTimes(points, runSeries(points, CALM)))).toEqual([]);
+        const alerts = settled(alertTimes(points, runSeries(points, VOLATILE)));
+        expect(alerts).toHaveLength(1);
+        expect(alerts[0]).toBeGreaterThan(CHANGE_MS);
+        expect(alerts[0]).toBeLessThan(CHANGE_MS + 12 * HOUR_MS);
+      },
+    );
+
+    it('judges volatility upward only: calmer noise pages no one', () => {
+      const points = changingNoise((_, uniform) => 0.1 * (uniform() - 0.5));
+      expect(settled(alertTimes(points, runSeries(points, VOLATILE)))).toEqual([]);
+    });
+
+    it('stays quiet through ordinary daily cycles of a 5-minute count series', () => {
+      const points = generateSeries(12, 5 * 60_000, 20, () => 1);
+      expect(settled(alertTimes(points, runSeries(points, VOLATILE)))).toEqual([]);
+    });
+
+    it('gives identical verdicts after its state goes through JSON', () => {
+      const points = changingNoise(alternating);
+      let state = createDetectorState(VOLATILE);
+      let restored = createDetectorState(VOLATILE);
+      for (const point of points) {
+        const direct = detectSpike(state, point.timeMs, point.value, VOLATILE);
+        const viaJson = detectSpike(JSON.parse(JSON.stringify(restored)), point.timeMs, point.value, VOLATILE);
+        expect(viaJson.verdict).toEqual(direct.verdict);
+        state = direct.state;
+        restored = viaJson.state;
+      }
+    });
+
+    it('starts over from a state kept without it, and rejects a half-life that is not > 0', () => {
+      const points = generateSeries(1, 5 * 60_000, 20, () => 1);
+      let state = createDetectorState(CALM);
+      for (const point of points) {
+        state = detectSpike(state, point.timeMs, point.value, CALM).state;
+      }
+      const next = detectSpike(state, (state.lastTimeMs ?? 0) + 5 * 60_000, 20, VOLATILE);
+      expect(next.verdict.warmingUp).toBe(true);
+      expect(next.state.volatility).toHaveLength(3);
+      expect(() => validateDetectorSettings({ ...VOLATILE, volatilityHalfLivesMs: [0] })).toThrow(RangeError);
+    });
   });
 });
