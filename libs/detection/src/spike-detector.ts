@@ -59,17 +59,13 @@ export interface DetectorSettings {
    * Half-lives of the moving means of winsorised |z| (the series' volatility), one horizon
    * each, judged upward only against their own quiet mean and spread, on their own tails: a
    * change of shape at an ordinary level (a reading swinging between its usual extremes).
-   * Empty or absent: none. Optional so that settings written before it stay valid.
+   * Empty or absent: none. Optional so that settings written before it stay valid. They stay
+   * outside the rarity budget's factor: pages come once per episode, and a moving mean with a
+   * half-life of hours crosses its line in runs that long, so it spends a small share of a
+   * budget counted per point (counting it made every point's line stricter and cost the tweets
+   * their windows).
    */
   volatilityHalfLivesMs?: readonly number[];
-  /**
-   * Whether each volatility horizon widens the rarity budget's factor as the other horizons do
-   * (true when absent). False in the defaults: pages come once per episode, and a moving mean
-   * with a half-life of hours crosses its line in runs as long as that, so it spends a small
-   * share of a budget counted per point; widening it made every point's line stricter and cost
-   * the tweets their windows (measured, seventh look).
-   */
-  volatilityWidensBudget?: boolean;
   /**
    * 'both': a drop pages too, judged on its own tails (a fall is the failure of a speed, a
    * temperature, a server's traffic; NAB labels both); 'upper': only more than usual pages, the
@@ -114,7 +110,6 @@ export const DEFAULT_DETECTOR_SETTINGS: Readonly<DetectorSettings> = {
   refractoryMs: 12 * HOUR_MS,
   sustainedHalfLivesMs: [20 * 60_000],
   volatilityHalfLivesMs: [6 * HOUR_MS],
-  volatilityWidensBudget: false,
   sides: 'both',
   recordAlerts: true,
   recordMarginSpreads: 0.25,
@@ -671,9 +666,9 @@ export function detectSpike(
   const warmingUp = timeMs - state.firstTimeMs < settings.warmUpMs;
   const tails = state.tails.map(readTail);
   // The per-point probability that pages once per alertRarityMs at this sampling interval on
-  // each side, shared by that side's horizons (the rarest of n is n times as likely by chance).
-  const budgetHorizons = horizons + (settings.volatilityWidensBudget === false ? 0 : volatilityHalfLivesMs.length);
-  const alertSurprise = Math.log10(settings.alertRarityMs / Math.max(stepMs, 1)) + Math.log10(budgetHorizons);
+  // each side, shared by that side's horizons (the rarest of n is n times as likely by chance);
+  // the volatility horizons are outside that factor (see volatilityHalfLivesMs).
+  const alertSurprise = Math.log10(settings.alertRarityMs / Math.max(stepMs, 1)) + Math.log10(horizons);
   let surprise = 0;
   let largestSidedZ = 0;
   sidedZs.forEach((sided, index) => {
