@@ -639,6 +639,10 @@ export function detectSpike(
     }
   });
 
+  // A young series learns as a running mean (this weight), then settles to each half-life.
+  const earlyMs = Math.max(0, timeMs - state.firstTimeMs);
+  const runningWeight = stepMs / Math.max(earlyMs, stepMs, 1);
+
   // The volatility horizons: moving means of winsorised |z| (|z| rather than z², so that one
   // clipped point moves them 3.75 typical points' worth, not 11: the point horizon reads single
   // bursts already), judged upward only against their own quiet mean and spread. A young series
@@ -647,7 +651,6 @@ export function detectSpike(
   const volatilityBase = state.tails.length - volatilityHalfLivesMs.length;
   const volatility = [...(state.volatility ?? [])];
   const volatilityScales: number[] = [];
-  const runningWeight = stepMs / Math.max(timeMs - state.firstTimeMs, stepMs, 1);
   volatilityHalfLivesMs.forEach((halfLifeMs, index) => {
     const weight = Math.max(decayWeight(stepMs, halfLifeMs), runningWeight);
     const previous = volatility[3 * index] ?? 0;
@@ -730,9 +733,7 @@ export function detectSpike(
   // anomaly, the less it moves the baseline it is judged against; real changes of level are
   // taken by the level-shift rule below instead.
   const clipped = Math.abs(z) <= settings.clipZ ? residual : ((settings.clipZ * settings.clipZ) / z) * spread;
-  const earlyMs = Math.max(0, timeMs - state.firstTimeMs);
-  // A young series learns as a running mean, then settles to its half-life.
-  const levelWeight = Math.max(decayWeight(stepMs, settings.levelHalfLifeMs), stepMs / Math.max(earlyMs, stepMs, 1));
+  const levelWeight = Math.max(decayWeight(stepMs, settings.levelHalfLifeMs), runningWeight);
   const seasonalHalfLifeMs = settings.seasonalHalfLifePeriods * settings.seasonalSlotMs;
   const absResidual = Math.min(Math.abs(residual), settings.clipZ * spread);
   const slotStepMs = [stepMs * (1 - fraction), stepMs * fraction];
@@ -747,7 +748,7 @@ export function detectSpike(
   });
   const overallWeight = Math.max(
     decayWeight(stepMs, settings.seasonalHalfLifePeriods * settings.seasonalPeriodMs),
-    stepMs / Math.max(earlyMs, stepMs, 1),
+    runningWeight,
   );
   next.overallSpread = state.overallSpread + overallWeight * (absResidual - state.overallSpread);
   next.magnitude = state.magnitude + overallWeight * (Math.abs(y) - state.magnitude);
@@ -825,10 +826,8 @@ export function detectSpike(
       next.sustained = next.sustained.map(() => 0);
       // The run's residuals were a level's, not volatility: each moving mean of |z| restarts at
       // its quiet mean.
-      if (next.volatility !== undefined) {
-        next.volatility = next.volatility.map((value, index) =>
-          index % 3 === 0 ? (next.volatility?.[index + 1] ?? value) : value,
-        );
+      for (let index = 0; index < volatilityHalfLivesMs.length; index += 1) {
+        volatility[3 * index] = volatility[3 * index + 1] ?? 0;
       }
       next.runSign = 0;
       next.runStartMs = null;
