@@ -2,7 +2,7 @@ import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { DEFAULT_DETECTOR_SETTINGS, type DetectorSettings, MENTION_DETECTOR_SETTINGS } from '@tocsin/detection';
 import { chooseOnOthers, type FileResult, heldOutResults, normaliseResults } from './cross-validation';
-import type { NabFile } from './nab-data';
+import { type NabFile, loadArtimeFileScores } from './nab-data';
 import {
   NAB_PROFILES,
   NAB_PROFILE_NAMES,
@@ -11,6 +11,7 @@ import {
   computeProbationRows,
   scoreNabFile,
 } from './nab-scoring';
+import { pairedBootstrap } from './paired-bootstrap';
 import { detectSeries } from './series-run';
 
 /** Tocsin pages at a fixed score; the threshold is part of the product, never searched. */
@@ -156,6 +157,34 @@ function describeWindows(file: NabFile, scores: readonly number[]): string {
     .join(' ');
 }
 
+/**
+ * Tocsin held out file by file against ARTime's published per-file scores: the gap on these
+ * files, and how far it moves over corpora drawn from them (a paired bootstrap over files).
+ * Empty when the files are not the 54 the published scores cover (another corpus given).
+ */
+function compareWithArtime(
+  files: readonly NabFile[],
+  heldOut: (profile: NabProfileName) => readonly FileResult[],
+): string[] {
+  const artime = loadArtimeFileScores();
+  if (files.length !== artime.size || files.some((file) => !artime.has(file.name))) {
+    return [`No paired comparison with ARTime: its per-file scores cover ${artime.size} other files.`];
+  }
+  const draws = 10_000;
+  return [
+    `Tocsin (leave-one-file-out) minus ARTime, paired by file; 95 % interval over ${draws.toLocaleString('en-US')} corpora of ${files.length} files drawn with replacement:`,
+    ...NAB_PROFILE_NAMES.map((profile, index) => {
+      const published = files.map((file) => artime.get(file.name)?.[index] ?? 0);
+      const { gap, low, high, aboveShare } = pairedBootstrap(heldOut(profile), published, NAB_PROFILES[profile], draws);
+      const artimeScore = normaliseResults(
+        heldOut(profile).map((result, file) => ({ raw: published[file] ?? 0, windows: result.windows })),
+        NAB_PROFILES[profile],
+      );
+      return `  ${profile.padEnd(20)} ARTime ${artimeScore.toFixed(2)}, gap ${gap.toFixed(2)} [${low.toFixed(2)}, ${high.toFixed(2)}], Tocsin above on ${(100 * aboveShare).toFixed(0)} % of draws`;
+    }),
+  ];
+}
+
 function sameSettings(a: DetectorSettings, b: DetectorSettings): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
@@ -234,6 +263,12 @@ export function runCorpus(files: readonly NabFile[], corpusDir: string, perFile:
     });
 
   const windows = defaults.byProfile.standard.reduce((sum, result) => sum + result.windows, 0);
+  const fileHeldOut = (profile: NabProfileName) =>
+    heldOutResults(
+      grid.map((candidate) => candidate.byProfile[profile]),
+      fileFolds,
+      fileChoices,
+    );
   const header = formatRow('', ['standard', 'low_FP', 'low_FN', 'range']);
   const lines = [
     `NAB corpus: ${files.length} files, ${categories.length} categories, ${windows} scored windows (${corpusDir})`,
@@ -262,12 +297,6 @@ export function runCorpus(files: readonly NabFile[], corpusDir: string, perFile:
       30,
     ),
   ];
-  const fileHeldOut = (profile: NabProfileName) =>
-    heldOutResults(
-      grid.map((candidate) => candidate.byProfile[profile]),
-      fileFolds,
-      fileChoices,
-    );
   categories.forEach((category, foldIndex) => {
     const indices = indicesOf(category);
     const chosen = grid[categoryChoices[foldIndex] ?? 0] as CandidateResults;
@@ -288,6 +317,7 @@ export function runCorpus(files: readonly NabFile[], corpusDir: string, perFile:
       ),
     );
   });
+  lines.push('', ...compareWithArtime(files, fileHeldOut));
   const detected = defaults.perFile.reduce((sum, result) => sum + result.truePositives, 0);
   const falsePositives = defaults.perFile.reduce((sum, result) => sum + result.falsePositives, 0);
   lines.push(

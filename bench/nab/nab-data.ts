@@ -133,6 +133,20 @@ export function loadPublishedScores(nabDir: string, detector: PublishedDetector,
   return rows.map((row) => row.anomalyScore ?? 0);
 }
 
+const artimePerFileSchema = z.object({
+  scores: z.record(z.tuple([z.number(), z.number(), z.number()])),
+});
+
+/**
+ * ARTime's published raw score per corpus file and profile (in NAB_PROFILE_NAMES order), kept in
+ * the repository (bench/nab/fixtures/artime-per-file.json, from numenta/NAB's results) so the
+ * corpus bench can pair it with Tocsin's file by file.
+ */
+export function loadArtimeFileScores(): Map<string, readonly [number, number, number]> {
+  const parsed = artimePerFileSchema.parse(readJson(path.join(__dirname, 'fixtures', 'artime-per-file.json')));
+  return new Map(Object.entries(parsed.scores));
+}
+
 /** Each published detector's threshold per profile, as NAB optimised them. */
 export function loadThresholds(nabDir: string): Record<PublishedDetector, Record<NabProfileName, number>> {
   const parsed = thresholdsSchema.parse(readJson(path.join(nabDir, 'thresholds.json')));
