@@ -2,6 +2,7 @@ import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { DEFAULT_DETECTOR_SETTINGS, type DetectorSettings, MENTION_DETECTOR_SETTINGS } from '@tocsin/detection';
 import { chooseOnOthers, type FileResult, heldOutResults, normaliseResults } from './cross-validation';
+import type { SeriesRow } from './nab-csv';
 import { type NabFile, loadArtimeFileScores } from './nab-data';
 import {
   NAB_PROFILES,
@@ -12,6 +13,7 @@ import {
   scoreNabFile,
 } from './nab-scoring';
 import { pairedBootstrap } from './paired-bootstrap';
+import { CORPUS_PERTURBATIONS, perturbFile } from './perturbations';
 import { detectSeries } from './series-run';
 
 /** Tocsin pages at a fixed score; the threshold is part of the product, never searched. */
@@ -104,7 +106,10 @@ interface CandidateResults {
   perFile: { truePositives: number; windows: number; falsePositives: number; raw: number }[];
 }
 
-function scoreCandidate(files: readonly NabFile[], settings: DetectorSettings): CandidateResults {
+/** What scoring needs of a file: its rows in order and its windows on them. */
+type ScoredSeries = Pick<NabFile, 'windows'> & { rows: readonly Pick<SeriesRow, 'timestampMs' | 'value'>[] };
+
+function scoreCandidate(files: readonly ScoredSeries[], settings: DetectorSettings): CandidateResults {
   const byProfile = Object.fromEntries(NAB_PROFILE_NAMES.map((profile) => [profile, [] as FileResult[]])) as Record<
     NabProfileName,
     FileResult[]
@@ -377,4 +382,40 @@ export function runCorpus(files: readonly NabFile[], corpusDir: string, perFile:
     `state per series: at most ${maxStateBytes.defaults} bytes of JSON with the defaults, ${maxStateBytes.mention} with the mention reading (largest of the ${files.length} files' final states)`,
   );
   return lines.join('\n');
+}
+
+/**
+ * The defaults on the corpus as real input would bring it (another clock, repeated, late or
+ * lost samples, a coarser interval), beside the corpus as published: how much of the score
+ * belongs to the series and how much to the way NAB happens to deliver them.
+ */
+export function runRobustness(files: readonly NabFile[], corpusDir: string): string {
+  const header = formatRow('input', ['standard', 'low_FP', 'low_FN', 'windows', 'false pos'], 40);
+  const rowFor = (label: string, perturbed: readonly ScoredSeries[]) => {
+    const candidate = scoreCandidate(perturbed, DEFAULT_DETECTOR_SETTINGS);
+    const sum = (pick: (file: CandidateResults['perFile'][number]) => number) =>
+      candidate.perFile.reduce((total, file) => total + pick(file), 0);
+    return formatRow(
+      label,
+      [
+        ...NAB_PROFILE_NAMES.map((profile) => normaliseResults(candidate.byProfile[profile], NAB_PROFILES[profile])),
+        `${sum((file) => file.truePositives)}/${sum((file) => file.windows)}`,
+        String(sum((file) => file.falsePositives)),
+      ],
+      40,
+    );
+  };
+  return [
+    `NAB corpus, ${files.length} files (${corpusDir}): the defaults at the fixed threshold ${THRESHOLD}, each input`,
+    'perturbed file by file (seeded), windows kept on the rows that hold their original rows.',
+    '',
+    header,
+    rowFor('as published', files),
+    ...CORPUS_PERTURBATIONS.map((perturbation) =>
+      rowFor(
+        perturbation.label,
+        files.map((file, index) => perturbFile(perturbation, file.rows, file.windows, index + 1)),
+      ),
+    ),
+  ].join('\n');
 }

@@ -6,6 +6,7 @@ describe('NAB bench options', () => {
       nabDir: '/tmp/nab',
       corpus: false,
       perFile: false,
+      robustness: false,
       detector: 'spike',
       lookAhead: false,
     });
@@ -20,6 +21,7 @@ describe('NAB bench options', () => {
       nabDir: '/tmp/corpus',
       corpus: true,
     });
+    expect(parseBenchArgs(['--corpus', '--robustness', '--data', '/tmp/corpus']).robustness).toBe(true);
     expect(() => parseBenchArgs(['--corpus', '--detector', 'novelty'])).toThrow(
       /--corpus scores the spike detector only/,
     );
@@ -27,6 +29,7 @@ describe('NAB bench options', () => {
 
   it('names what is wrong with a bad combination or value', () => {
     expect(() => parseBenchArgs(['--look-ahead'])).toThrow(/--look-ahead applies to --detector novelty only/);
+    expect(() => parseBenchArgs(['--robustness'])).toThrow(/--robustness applies to --corpus only/);
     expect(() => parseBenchArgs(['--detector', 'htm'])).toThrow(/--detector must be one of spike, novelty, got htm/);
   });
 });

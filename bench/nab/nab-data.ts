@@ -176,6 +176,8 @@ export interface BenchArgs {
   corpus: boolean;
   /** Print each file's score too. */
   perFile: boolean;
+  /** Score the corpus's defaults under perturbed input instead (`--corpus` only). */
+  robustness: boolean;
   detector: DetectorName;
   /**
    * NAB's own protocol hands every detector its whole file's min and max before the first row
@@ -187,7 +189,7 @@ export interface BenchArgs {
 
 /**
  * The bench's options: `--corpus`, `--data <dir>`, `--detector spike|novelty`, `--look-ahead`,
- * `--per-file`.
+ * `--per-file`, `--robustness`.
  */
 export function parseBenchArgs(argv: readonly string[]): BenchArgs {
   const { values } = parseArgs({
@@ -195,6 +197,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     options: {
       corpus: { type: 'boolean', default: false },
       'per-file': { type: 'boolean', default: false },
+      robustness: { type: 'boolean', default: false },
       data: { type: 'string' },
       detector: { type: 'string', default: 'spike' },
       'look-ahead': { type: 'boolean', default: false },
@@ -213,10 +216,15 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
   if (corpus && detector !== 'spike') {
     throw new RangeError('--corpus scores the spike detector only (its settings grid is the one cross-validated)');
   }
+  const robustness = values.robustness ?? false;
+  if (robustness && !corpus) {
+    throw new RangeError('--robustness applies to --corpus only');
+  }
   return {
     nabDir: corpus ? resolveCorpusDir(values.data) : resolveNabDir(values.data),
     corpus,
     perFile: values['per-file'] ?? false,
+    robustness,
     detector: detector as DetectorName,
     lookAhead,
   };

@@ -7,7 +7,7 @@ import {
   type NabScoredFile,
   scoreNabCorpus,
 } from './nab-scoring';
-import { runCorpus } from './corpus-run';
+import { runCorpus, runRobustness } from './corpus-run';
 import {
   PUBLISHED_DETECTORS,
   loadCorpusFiles,
@@ -51,7 +51,11 @@ function scoreProfiles(files: NabScoredFile[], thresholdOf: (profile: NabProfile
 }
 
 function main(): void {
-  const { nabDir, corpus, perFile, detector, lookAhead } = parseBenchArgs(process.argv.slice(2));
+  const { nabDir, corpus, perFile, robustness, detector, lookAhead } = parseBenchArgs(process.argv.slice(2));
+  if (corpus && robustness) {
+    process.stdout.write(`${runRobustness(loadCorpusFiles(nabDir), nabDir)}\n`);
+    return;
+  }
   if (corpus) {
     process.stdout.write(`${runCorpus(loadCorpusFiles(nabDir), nabDir, perFile)}\n`);
     return;
