@@ -191,6 +191,27 @@ describe('detectSpike', () => {
     expect(lateSpike.verdict.z).toBeGreaterThan(10);
   });
 
+  it.each([
+    ['mention reading', MENTION],
+    ['defaults', DEFAULT_DETECTOR_SETTINGS],
+  ])('learns nothing from a sample delivered twice (%s)', (_case, settings) => {
+    // Bursts, a level shift and a fall, so the tails, the run and the episodes all have work.
+    const points = generateSeries(10, 5 * 60_000, 20, (timeMs) => {
+      const day = (timeMs - START_MS) / DAY_MS;
+      if (day >= 3 && day < 3.02) return 6;
+      if (day >= 5 && day < 5.01) return 0.1;
+      return day >= 7 ? 2 : 1;
+    });
+    const once = runSeries(points, settings);
+    const twice = runSeries(
+      points.flatMap((point) => [point, point]),
+      settings,
+    );
+    expect(alertTimes(points, once).length).toBeGreaterThan(0);
+    expect(twice.filter((_, index) => index % 2 === 0)).toEqual(once);
+    expect(twice.filter((verdict, index) => index % 2 === 1 && verdict.alert)).toEqual([]);
+  });
+
   it('starts over, warm-up included, when a count series shows a non-integer value', () => {
     const points = generateSeries(3, 5 * 60_000, 20, () => 1);
     let state = createDetectorState(MENTION);

@@ -844,8 +844,16 @@ export function detectSpike(
   const upperAlertZ = alertZOf(tails[0]);
   const lowerAlertZ = settings.sides === 'both' ? alertZOf(tails[horizons]) : upperAlertZ;
 
+  // A second reading of an instant already read (a sample delivered twice, a source's retry) is
+  // judged but teaches nothing: counted again, it would weigh twice in the tails and the
+  // level-shift run. Only its episode is kept, so a hot repeat is not paged twice.
+  const learnt: DetectorState =
+    timeMs === state.lastTimeMs
+      ? { ...state, episodeStartMs: next.episodeStartMs, episodeLastHotMs: next.episodeLastHotMs }
+      : next;
+
   return {
-    state: next,
+    state: learnt,
     verdict: {
       score,
       alert,
