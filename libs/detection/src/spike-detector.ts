@@ -781,8 +781,11 @@ export function detectSpike(
   // The tails learn only once a stretch has stayed clear of any alert for levelShiftAfterMs: a
   // buzz's build-up would otherwise teach the detector to expect it. After the page, a count
   // series' episode is learnt too: the replies and re-shares of a story are how bursty this
-  // brand is. A magnitude's episode is a fault state (a failure, a stuck level), not its
-  // ordinary tail, so it is left out.
+  // brand is; but only once this time of day is known (its slot mature), since a young
+  // model's first morning is its own ignorance of the daily cycle, and at high volumes it
+  // would teach the tails that 20-spread residuals are ordinary for weeks. A magnitude's
+  // episode is a fault state (a failure, a stuck level), not its ordinary tail, so it is left
+  // out.
   const tailKeep = (elapsedMs: number) =>
     1 - decayWeight(elapsedMs, settings.seasonalHalfLifePeriods * settings.seasonalPeriodMs);
   if (alert) {
@@ -792,7 +795,7 @@ export function detectSpike(
     );
     next.pendingTails = state.pendingTails.map(emptyTail);
     next.pendingSinceMs = null;
-  } else if (kind === 'count' || (!hot && next.episodeStartMs === null)) {
+  } else if ((!hot && next.episodeStartMs === null) || (kind === 'count' && maturity >= 1)) {
     const pendingSinceMs = state.pendingSinceMs ?? timeMs;
     next.pendingTails = state.pendingTails.map((tally, index) => addToTail(tally, sidedZs[index] ?? 0, settings.clipZ));
     next.pendingSinceMs = pendingSinceMs;
