@@ -211,6 +211,25 @@ describe('detectSpike', () => {
     },
   );
 
+  it('scales the whole daily profile at a level shift of a count, so quiet weekends leave it able to see a buzz', () => {
+    // START_MS is a Monday. Weekends at half the talk make a level shift each Saturday and each
+    // Monday; a Thursday afternoon four weeks in, talk triples for an hour.
+    const burstStartMs = START_MS + 24 * DAY_MS + 14 * HOUR_MS;
+    const points = generateSeries(28, 5 * 60_000, 2_000, (timeMs) => {
+      const weekday = Math.floor((timeMs - START_MS) / DAY_MS) % 7;
+      const burst = timeMs >= burstStartMs && timeMs < burstStartMs + HOUR_MS ? 3 : 1;
+      return (weekday >= 5 ? 0.5 : 1) * burst;
+    });
+    const verdicts = runSeries(points);
+    const pages = alertTimes(points, verdicts);
+    expect(pages.some((timeMs) => timeMs >= burstStartMs && timeMs <= burstStartMs + 10 * 60_000)).toBe(true);
+    // The profile stays near the talk: an ordinary weekday afternoon before the burst.
+    const afternoon = points.findIndex((point) => point.timeMs === burstStartMs - DAY_MS);
+    const expected = verdicts[afternoon]?.expected ?? 0;
+    expect(expected).toBeGreaterThan(1_500);
+    expect(expected).toBeLessThan(3_000);
+  });
+
   it.each([
     ['mention reading', MENTION],
     ['defaults', DEFAULT_DETECTOR_SETTINGS],

@@ -168,6 +168,11 @@ export interface DetectorState {
   runMeanResidual: number;
   runPoints: number;
   /**
+   * The run's mean expected value, on the transformed scale: what a count's new level is a
+   * multiple of. Absent in a state kept before it; the current expected value stands in.
+   */
+  runMeanExpected?: number;
+  /**
    * Moving means of winsorised z (the sustained horizons, one per half-life) and their mean
    * absolute values when quiet.
    */
@@ -326,6 +331,7 @@ export function createDetectorState(settings: DetectorSettings = DEFAULT_DETECTO
     runStartMs: null,
     runMeanResidual: 0,
     runPoints: 0,
+    runMeanExpected: 0,
     sustained: settings.sustainedHalfLivesMs.map(() => 0),
     sustainedSpread: settings.sustainedHalfLivesMs.map(() => 0),
     ...(volatilityCount(settings) > 0 ? { volatility: new Array<number>(3 * volatilityCount(settings)).fill(0) } : {}),
@@ -462,6 +468,9 @@ function compactState(state: DetectorState, changedSlots: readonly number[]): vo
   const roundCount = rounderFor(1);
   state.level = round(state.level);
   state.runMeanResidual = round(state.runMeanResidual);
+  if (state.runMeanExpected !== undefined) {
+    state.runMeanExpected = round(state.runMeanExpected);
+  }
   state.overallSpread = round(state.overallSpread);
   state.magnitude = round(state.magnitude);
   state.sustained = state.sustained.map(roundCount);
@@ -813,19 +822,27 @@ export function detectSpike(
     next.runSign = sign;
     next.runStartMs = sign === 0 ? null : timeMs;
     next.runMeanResidual = sign === 0 ? 0 : residual;
+    next.runMeanExpected = sign === 0 ? 0 : expectedStable;
     next.runPoints = sign === 0 ? 0 : 1;
   } else {
     next.runPoints = state.runPoints + 1;
     next.runMeanResidual = state.runMeanResidual + (residual - state.runMeanResidual) / next.runPoints;
+    const runExpected = state.runMeanExpected ?? expectedStable;
+    next.runMeanExpected = runExpected + (expectedStable - runExpected) / next.runPoints;
     if (timeMs - state.runStartMs >= settings.levelShiftAfterMs) {
-      const shiftedLevel = state.level + next.runMeanResidual;
-      if (kind === 'count' && state.level > 0 && shiftedLevel > 0) {
-        // Talk swings around the day in proportion to its volume, so on the square-root scale
-        // in proportion to its root: four times the mentions means twice the daily swing there.
-        const ratio = shiftedLevel / state.level;
+      const runExpected = next.runMeanExpected ?? expectedStable;
+      const ratio = (runExpected + next.runMeanResidual) / runExpected;
+      if (kind === 'count' && runExpected > 0 && ratio > 0) {
+        // Talk swings around the day in proportion to its volume, so on the square-root scale in
+        // proportion to its root: the whole profile, level and daily offsets, is scaled by what
+        // the run measured (its mean value over its mean expected). Scaling the offsets by the
+        // level's ratio alone, as first done, let a level that is not the day's mean collapse
+        // and the day's swing with it: a brand with quiet weekends was blind from its first one.
+        next.level = state.level * ratio;
         next.seasonal = next.seasonal.map((offset) => offset * ratio);
+      } else {
+        next.level = state.level + next.runMeanResidual;
       }
-      next.level = shiftedLevel;
       next.sustained = next.sustained.map(() => 0);
       // The run's residuals were a level's, not volatility: each moving mean of |z| restarts at
       // its quiet mean.
@@ -835,6 +852,7 @@ export function detectSpike(
       next.runSign = 0;
       next.runStartMs = null;
       next.runMeanResidual = 0;
+      next.runMeanExpected = 0;
       next.runPoints = 0;
     }
   }
