@@ -211,6 +211,24 @@ describe('detectSpike', () => {
     },
   );
 
+  it.each([100, 1_000, 10_000])(
+    'does not page on the first morning of a brand of %d mentions an interval added at midnight',
+    (baseMean) => {
+      // Five times the night's talk at 06:00: a day the model has not seen yet, not a buzz.
+      const points = generateSeries(4, 5 * 60_000, baseMean, () => 1);
+      expect(alertTimes(points, runSeries(points))).toEqual([]);
+      const withoutYoungSpread = runSeries(points, { ...MENTION, youngSlotSpreadShare: 0 });
+      expect(alertTimes(points, withoutYoungSpread).length).toBeGreaterThan(0);
+    },
+  );
+
+  it("names a young slots' spread share that is not a finite number ≥ 0", () => {
+    expect(() => validateDetectorSettings({ ...MENTION, youngSlotSpreadShare: -0.1 })).toThrow(
+      /youngSlotSpreadShare must be a finite number ≥ 0, got -0.1/,
+    );
+    expect(validateDetectorSettings({ ...MENTION, youngSlotSpreadShare: undefined }).minAlertZ).toBe(4);
+  });
+
   it('scales the whole daily profile at a level shift of a count, so quiet weekends leave it able to see a buzz', () => {
     // START_MS is a Monday. Weekends at half the talk make a level shift each Saturday and each
     // Monday; a Thursday afternoon four weeks in, talk triples for an hour.

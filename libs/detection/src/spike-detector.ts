@@ -85,6 +85,14 @@ export interface DetectorSettings {
    * (a bounded noise piling up at its bound) is the same extreme again.
    */
   recordMarginSpreads: number;
+  /**
+   * A count's time-of-day slot younger than two days spreads at least this share of the
+   * series' typical transformed value, fading as the slot matures: a brand's day is unknown
+   * until seen (its first morning may bring five times the night's talk), and what the detector
+   * does not know yet is not news, nor a lesson for its tails. 0 or absent: none. Optional so
+   * that settings written before it stay valid.
+   */
+  youngSlotSpreadShare?: number;
 }
 
 const HOUR_MS = 3_600_000;
@@ -95,7 +103,8 @@ const HOUR_MS = 3_600_000;
  * cross-validated choice of `npm run -s bench:nab -- --corpus` (each held-out series scored
  * with settings chosen on the others), and the record alerts the choice of
  * `bench/nab/variant-cv.ts` with and without them pooled into one grid, the volatility horizon
- * (6 h, outside the budget's factor) the same test's choice among its variants (seventh look).
+ * (6 h, outside the budget's factor) the same test's choice among its variants (seventh look),
+ * and the young slots' spread share (0.5) its choice among nine shares from 0 to 1 (eighth look).
  */
 export const DEFAULT_DETECTOR_SETTINGS: Readonly<DetectorSettings> = {
   seasonalPeriodMs: 24 * HOUR_MS,
@@ -113,6 +122,7 @@ export const DEFAULT_DETECTOR_SETTINGS: Readonly<DetectorSettings> = {
   sides: 'both',
   recordAlerts: true,
   recordMarginSpreads: 0.25,
+  youngSlotSpreadShare: 0.5,
 };
 
 /**
@@ -252,9 +262,10 @@ export function validateDetectorSettings(settings: DetectorSettings): DetectorSe
       throw new RangeError(`detector setting ${key} must be a finite number > 0, got ${settings[key]}`);
     }
   }
-  for (const key of ['warmUpMs', 'refractoryMs', 'recordMarginSpreads'] as const) {
-    if (!(settings[key] >= 0) || !Number.isFinite(settings[key])) {
-      throw new RangeError(`detector setting ${key} must be a finite number ≥ 0, got ${settings[key]}`);
+  for (const key of ['warmUpMs', 'refractoryMs', 'recordMarginSpreads', 'youngSlotSpreadShare'] as const) {
+    const value = settings[key] ?? 0;
+    if (!(value >= 0) || !Number.isFinite(value)) {
+      throw new RangeError(`detector setting ${key} must be a finite number ≥ 0, got ${value}`);
     }
   }
   for (const halfLifeMs of [...settings.sustainedHalfLivesMs, ...(settings.volatilityHalfLivesMs ?? [])]) {
@@ -617,7 +628,8 @@ export function detectSpike(
   // Counts never spread less than Poisson noise (unit on Anscombe's scale); magnitudes never
   // less than a thousandth of their size, so a flat line does not make every wiggle infinite.
   const floor = kind === 'count' ? 1 : Math.max(RELATIVE_SPREAD_FLOOR * state.magnitude, Number.MIN_VALUE);
-  const spread = Math.max(floor, learntSpread);
+  const youngFloor = kind === 'count' ? (1 - maturity) * (settings.youngSlotSpreadShare ?? 0) * state.magnitude : 0;
+  const spread = Math.max(floor, learntSpread, youngFloor);
   const residual = y - expectedStable;
   const z = residual / spread;
 
