@@ -14,7 +14,7 @@ import { dailyMean, drawPoisson } from '../../libs/detection/src/testing/synthet
  * at midnight, watched for 12 days at 1- and 5-minute intervals; on day 10 at 14:00 its talk
  * grows for an hour (×20 under 1 an interval, ×5 under 10, ×3 above). Reports, per reading,
  * volume and interval, for three seeds: how long the buzz took to page, and the pages outside it
- * (the brand's first morning, a surge the model cannot know yet, is one).
+ * (the brand's first morning, a surge the model cannot know yet, would be one).
  * Usage: npx tsx bench/demo/volume-range.ts
  */
 const MINUTE_MS = 60_000;
