@@ -180,9 +180,10 @@ function compareWithArtime(
     `Tocsin (leave-one-file-out) minus ARTime, paired by file; 95 % interval over ${draws.toLocaleString('en-US')} corpora of ${files.length} files drawn with replacement:`,
     ...NAB_PROFILE_NAMES.map((profile, index) => {
       const published = files.map((file) => artime.get(file.name)?.[index] ?? 0);
-      const { gap, low, high, aboveShare } = pairedBootstrap(heldOut(profile), published, NAB_PROFILES[profile], draws);
+      const tocsin = heldOut(profile);
+      const { gap, low, high, aboveShare } = pairedBootstrap(tocsin, published, NAB_PROFILES[profile], draws);
       const artimeScore = normaliseResults(
-        heldOut(profile).map((result, file) => ({ raw: published[file] ?? 0, windows: result.windows })),
+        tocsin.map((result, file) => ({ raw: published[file] ?? 0, windows: result.windows })),
         NAB_PROFILES[profile],
       );
       return `  ${profile.padEnd(20)} ARTime ${artimeScore.toFixed(2)}, gap ${gap.toFixed(2)} [${low.toFixed(2)}, ${high.toFixed(2)}], Tocsin above on ${(100 * aboveShare).toFixed(0)} % of draws`;

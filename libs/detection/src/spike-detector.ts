@@ -839,10 +839,10 @@ export function detectSpike(
   } else {
     next.runPoints = state.runPoints + 1;
     next.runMeanResidual = state.runMeanResidual + (residual - state.runMeanResidual) / next.runPoints;
-    const runExpected = state.runMeanExpected ?? expectedStable;
-    next.runMeanExpected = runExpected + (expectedStable - runExpected) / next.runPoints;
+    const previousRunExpected = state.runMeanExpected ?? expectedStable;
+    const runExpected = previousRunExpected + (expectedStable - previousRunExpected) / next.runPoints;
+    next.runMeanExpected = runExpected;
     if (timeMs - state.runStartMs >= settings.levelShiftAfterMs) {
-      const runExpected = next.runMeanExpected ?? expectedStable;
       const ratio = (runExpected + next.runMeanResidual) / runExpected;
       if (kind === 'count' && runExpected > 0 && ratio > 0) {
         // Talk swings around the day in proportion to its volume, so on the square-root scale in
