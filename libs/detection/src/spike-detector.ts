@@ -757,14 +757,25 @@ export function detectSpike(
   const levelWeight = Math.max(decayWeight(stepMs, settings.levelHalfLifeMs), runningWeight);
   const seasonalHalfLifeMs = settings.seasonalHalfLifePeriods * settings.seasonalSlotMs;
   const absResidual = Math.min(Math.abs(residual), settings.clipZ * spread);
-  const slotStepMs = [stepMs * (1 - fraction), stepMs * fraction];
+  const slotShares = [1 - fraction, fraction];
+  const sharesSquared = (1 - fraction) ** 2 + fraction ** 2;
   [low, high].forEach((slot, index) => {
-    const share = slotStepMs[index] ?? 0;
+    const slotShare = slotShares[index] ?? 0;
+    const share = stepMs * slotShare;
     const credited = (next.slotWeightMs[slot] ?? 0) + share;
     // Past two half-lives the running-mean weight no longer matters, so the tally can stop.
     next.slotWeightMs[slot] = Math.min(credited, 2 * seasonalHalfLifeMs);
-    const weight = Math.max(decayWeight(share, seasonalHalfLifeMs), share / Math.max(credited, 1));
-    next.seasonal[slot] = (next.seasonal[slot] ?? 0) + weight * (1 - levelWeight) * clipped;
+    const runningMeanWeight = share / Math.max(credited, 1);
+    const weight = Math.max(decayWeight(share, seasonalHalfLifeMs), runningMeanWeight);
+    // A young slot's running mean learns the residual in proportion to its part in the
+    // expected value (normalised least mean squares): taken whole, a slot that explains a
+    // hundredth of the points near its neighbour's centre would add up their residuals rather
+    // than average them, and at one mention a minute the profile would swing slot by slot.
+    const offsetWeight = Math.max(
+      decayWeight(share, seasonalHalfLifeMs),
+      (runningMeanWeight * slotShare) / sharesSquared,
+    );
+    next.seasonal[slot] = (next.seasonal[slot] ?? 0) + offsetWeight * (1 - levelWeight) * clipped;
     next.spread[slot] = (next.spread[slot] ?? 0) + weight * (absResidual - (next.spread[slot] ?? 0));
   });
   const overallWeight = Math.max(
