@@ -38,6 +38,8 @@ export interface SourceProgressDependencies {
 export class SourceProgressReporter {
   private admin: Admin | undefined;
   private timer: NodeJS.Timeout | undefined;
+  /** The report under way, if any: stopping waits for it, so it never publishes after the producer is gone. */
+  private reporting: Promise<void> | undefined;
   private partitions = 1;
   /** Ends and caught-up partitions last seen, and since when: a topic long unchanged needs no new report. */
   private lastSeen = '';
@@ -68,23 +70,26 @@ export class SourceProgressReporter {
     return `${this.deps.topicPrefix}${TOPICS.mentionsRaw}`;
   }
 
+  /** No new report; the one under way finishes first (its publish is acknowledged or fails). */
   async stop(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
     const admin = this.admin;
     this.admin = undefined;
+    await this.reporting;
     await admin?.disconnect();
   }
 
   private schedule(): void {
     this.timer = setTimeout(() => {
-      this.report()
+      this.reporting = this.report()
         .catch((error: unknown) =>
           this.deps.logger.warn(
             `source progress not reported: ${error instanceof Error ? error.message : String(error)}`,
           ),
         )
         .finally(() => {
+          this.reporting = undefined;
           if (this.admin) this.schedule();
         });
     }, this.deps.everyMs);
