@@ -2,6 +2,7 @@ import type { RecordPublisher } from '@tocsin/kafka';
 import type { PartitionCheckpointStore } from '@tocsin/redis';
 import type { Kafka } from 'kafkajs';
 import type { EnrichmentCheckpoint } from './enrichment.consumer';
+import { holds, waitUntil } from '../../../test/support/wait-for';
 import { SourceProgressReporter } from './source-progress.reporter';
 
 /** A fake cluster of one caught-up partition whose second offsets read waits until released. */
@@ -47,18 +48,15 @@ function fakeCluster() {
   return { reporter, events, release };
 }
 
-async function until(condition: () => boolean): Promise<void> {
-  for (let waited = 0; !condition(); waited += 5) {
-    if (waited > 2_000) throw new Error('condition not met within 2 s');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
 describe('SourceProgressReporter', () => {
   it('finishes the report under way before it stops, so nothing is published after the producer goes', async () => {
     const { reporter, events, release } = fakeCluster();
     await reporter.start();
-    await until(() => events.includes('report under way'));
+    await waitUntil(
+      'a report to be under way',
+      holds(() => events.includes('report under way')),
+      2_000,
+    );
     const stopped = reporter.stop().then(() => events.push('stopped'));
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(events).not.toContain('stopped');

@@ -765,16 +765,14 @@ export function detectSpike(
     const credited = (next.slotWeightMs[slot] ?? 0) + share;
     // Past two half-lives the running-mean weight no longer matters, so the tally can stop.
     next.slotWeightMs[slot] = Math.min(credited, 2 * seasonalHalfLifeMs);
+    const decay = decayWeight(share, seasonalHalfLifeMs);
     const runningMeanWeight = share / Math.max(credited, 1);
-    const weight = Math.max(decayWeight(share, seasonalHalfLifeMs), runningMeanWeight);
+    const weight = Math.max(decay, runningMeanWeight);
     // A young slot's running mean learns the residual in proportion to its part in the
     // expected value (normalised least mean squares): taken whole, a slot that explains a
     // hundredth of the points near its neighbour's centre would add up their residuals rather
     // than average them, and at one mention a minute the profile would swing slot by slot.
-    const offsetWeight = Math.max(
-      decayWeight(share, seasonalHalfLifeMs),
-      (runningMeanWeight * slotShare) / sharesSquared,
-    );
+    const offsetWeight = Math.max(decay, (runningMeanWeight * slotShare) / sharesSquared);
     next.seasonal[slot] = (next.seasonal[slot] ?? 0) + offsetWeight * (1 - levelWeight) * clipped;
     next.spread[slot] = (next.spread[slot] ?? 0) + weight * (absResidual - (next.spread[slot] ?? 0));
   });
