@@ -165,23 +165,83 @@ export async function isPipelineCaughtUp(run: TestRun, groupPrefix = `${run.id}-
   );
 }
 
-/** Every message currently in a topic (up to its high watermarks at the time of the call). */
+/** Kafka's isolation level under which every record is visible, committed or not. */
+const READ_UNCOMMITTED = 0;
+
+/** A member a client keeps under a private symbol, its own or its prototype's (a wrapped client). */
+function inheritedMember<T>(object: object, description: string): T {
+  for (let current: object | null = object; current; current = Object.getPrototypeOf(current) as object | null) {
+    const key = Object.getOwnPropertySymbols(current).find((symbol) => symbol.description === description);
+    if (key) return (current as Record<symbol, T>)[key] as T;
+  }
+  throw new Error(`kafkajs no longer keeps "${description}" where the tests expect it`);
+}
+
+/** What {@link logEndOffsets} needs of the client's internal cluster. */
+interface UncommittedCluster {
+  connect(): Promise<void>;
+  disconnect(): Promise<void>;
+  addTargetTopic(topic: string): Promise<void>;
+  findTopicPartitionMetadata(topic: string): { partitionId: number }[];
+  fetchTopicsOffset(
+    topics: { topic: string; fromBeginning: boolean; partitions: { partition: number }[] }[],
+  ): Promise<{ partitions: { partition: number; offset: string }[] }[]>;
+}
+
+/**
+ * Each partition's log end, records of open or settling transactions included. The admin client
+ * reports only the last stable offset, which trails a commit until the coordinator has written
+ * its markers, and kafkajs offers no other isolation level but through its internal cluster.
+ */
+async function logEndOffsets(kafka: Kafka, topic: string): Promise<Map<number, bigint>> {
+  const createCluster = inheritedMember<(options: { isolationLevel: number }) => UncommittedCluster>(
+    kafka,
+    'private:Kafka:createCluster',
+  );
+  const cluster = createCluster({ isolationLevel: READ_UNCOMMITTED });
+  await cluster.connect();
+  try {
+    await cluster.addTargetTopic(topic);
+    const partitions = cluster.findTopicPartitionMetadata(topic).map(({ partitionId }) => ({ partition: partitionId }));
+    const [ends] = await cluster.fetchTopicsOffset([{ topic, fromBeginning: false, partitions }]);
+    return new Map((ends?.partitions ?? []).map(({ partition, offset }) => [partition, BigInt(offset)]));
+  } finally {
+    await cluster.disconnect();
+  }
+}
+
+/**
+ * Every message committed to a topic up to the time of the call. A transaction's commit returns
+ * before its markers reach the partitions, so this first waits for the stable offsets to pass
+ * the log ends seen at the call: a commit just made is read, not missed.
+ */
 export async function readWholeTopic(
   source: TestRun | Kafka,
   topic: string,
   timeoutMs: number,
 ): Promise<KafkaMessage[]> {
   const kafka = source instanceof TestRun ? source.kafka : source;
-  const admin = kafka.admin();
-  await admin.connect();
   // A partition just created or just moved answers "not the leader" until metadata catches up.
-  const ends = await waitUntil(
-    `the end offsets of ${topic}`,
+  const retriable =
+    <T>(fetch: () => Promise<T>) =>
     () =>
-      admin.fetchTopicOffsets(topic).catch((error: { retriable?: boolean }) => {
+      fetch().catch((error: { retriable?: boolean }) => {
         if (error.retriable) return undefined;
         throw error;
-      }),
+      });
+  const logEnds = await waitUntil(
+    `the log ends of ${topic}`,
+    retriable(() => logEndOffsets(kafka, topic)),
+    timeoutMs,
+  );
+  const admin = kafka.admin();
+  await admin.connect();
+  const ends = await waitUntil(
+    `the stable offsets of ${topic} to pass its log ends`,
+    retriable(async () => {
+      const stable = await admin.fetchTopicOffsets(topic);
+      return stable.every((end) => BigInt(end.high) >= (logEnds.get(end.partition) ?? 0n)) ? stable : undefined;
+    }),
     timeoutMs,
   ).finally(() => admin.disconnect());
   // Offsets, not message counts: a transactional topic's markers take offsets too.
