@@ -106,6 +106,9 @@ export async function isGroupCaughtUp(kafka: Kafka, groupId: string, topic: stri
   }
 }
 
+/** A record as read, with the partition it is stored in (with its offset, where it is). */
+export type StoredMessage = KafkaMessage & { partition: number };
+
 /**
  * Every message of a topic from the beginning (or from `groupId`'s committed offsets), read until
  * `enough` says so. `positions` holds each partition's next offset to read, past transaction
@@ -117,9 +120,10 @@ export async function readTopic(
   enough: (messages: KafkaMessage[], positions: ReadonlyMap<number, bigint>) => boolean,
   timeoutMs: number,
   groupId = `probe-${randomUUID()}`,
-): Promise<KafkaMessage[]> {
+): Promise<StoredMessage[]> {
   const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100 });
-  const messages: KafkaMessage[] = [];
+  const messages: StoredMessage[] = [];
+  const read = new Set<string>();
   const positions = new Map<number, bigint>();
   await consumer.connect();
   try {
@@ -134,15 +138,23 @@ export async function readTopic(
         clearTimeout(timer);
         resolve();
       };
-      consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
-        positions.set(payload.partition, BigInt(payload.lastOffset) + 1n);
+      const advance = (partition: number, next: bigint): void => {
+        if (next > (positions.get(partition) ?? 0n)) positions.set(partition, next);
         check();
-      });
+      };
+      consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) =>
+        advance(payload.partition, BigInt(payload.lastOffset) + 1n),
+      );
       void consumer.run({
         eachMessage: async ({ partition, message }) => {
-          messages.push(message);
-          positions.set(partition, BigInt(message.offset) + 1n);
-          check();
+          // A consumer may hand a record again (a rejoin resumes from its last automatic
+          // commit): the topic holds it once, so it is read once.
+          const place = `${partition}@${message.offset}`;
+          if (!read.has(place)) {
+            read.add(place);
+            messages.push({ ...message, partition });
+          }
+          advance(partition, BigInt(message.offset) + 1n);
         },
       });
     });
@@ -219,7 +231,7 @@ export async function readWholeTopic(
   source: TestRun | Kafka,
   topic: string,
   timeoutMs: number,
-): Promise<KafkaMessage[]> {
+): Promise<StoredMessage[]> {
   const kafka = source instanceof TestRun ? source.kafka : source;
   // A partition just created or just moved answers "not the leader" until metadata catches up.
   const retriable =
