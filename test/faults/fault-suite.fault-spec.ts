@@ -91,8 +91,17 @@ const CONSOLE_RESYNC_MS = 30_000;
  * The moment the fault strikes, a crisis for a third brand: how long from sending it until
  * the CM's console, on the gateway that stays up, shows the alert: pushed, or read again as the
  * console does every 30 s (a push can be lost while a gateway's Redis subscriber reconnects).
+ * It is dated where the stream is (`eventTimeMs`): the windows rely on sources delivering in
+ * event-time order within the allowed lateness, and a mention dated now amid a stream dated
+ * 25 minutes back would let the windows close the rest of the stream early whenever ingest
+ * pauses (every partition caught up, the probe's the newest event time).
  */
-async function probeAlertDelay(cmSocket: Socket, ingest: IngestEndpoint, runId: string): Promise<number> {
+async function probeAlertDelay(
+  cmSocket: Socket,
+  ingest: IngestEndpoint,
+  runId: string,
+  eventTimeMs: number,
+): Promise<number> {
   const sentAtMs = Date.now();
   const pushed = waitForEvent<Opened>(cmSocket, 'alert.opened', (e) => e.alert.brandId === 'aurore', 90_000);
   let resync: NodeJS.Timeout | undefined;
@@ -116,7 +125,7 @@ async function probeAlertDelay(cmSocket: Socket, ingest: IngestEndpoint, runId: 
     id: `${runId}-probe`,
     platform: 'twitter',
     text: 'Aurore Bijoux est une arnaque, un scandale ! 😡',
-    createdAt: new Date(sentAtMs).toISOString(),
+    createdAt: new Date(eventTimeMs).toISOString(),
     author: { id: 'probe', handle: 'probe', followers: 50 },
   };
   await postUntilAccepted(ingest, [probe]);
@@ -271,7 +280,7 @@ async function runScenario(fault: Fault): Promise<Row> {
           },
           (error: unknown) => error,
         );
-        alertDelay = probeAlertDelay(camille, ingest, run.id);
+        alertDelay = probeAlertDelay(camille, ingest, run.id, Date.parse(request[0]?.createdAt ?? ''));
         // Awaited once the stream is sent; marked handled now so a timeout meanwhile is not "unhandled".
         alertDelay.catch(() => undefined);
       }
