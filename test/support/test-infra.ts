@@ -180,13 +180,11 @@ export async function isPipelineCaughtUp(run: TestRun, groupPrefix = `${run.id}-
 /** Kafka's isolation level under which every record is visible, committed or not. */
 const READ_UNCOMMITTED = 0;
 
-/** A member a client keeps under a private symbol, its own or its prototype's (a wrapped client). */
-function inheritedMember<T>(object: object, description: string): T {
-  for (let current: object | null = object; current; current = Object.getPrototypeOf(current) as object | null) {
-    const key = Object.getOwnPropertySymbols(current).find((symbol) => symbol.description === description);
-    if (key) return (current as Record<symbol, T>)[key] as T;
-  }
-  throw new Error(`kafkajs no longer keeps "${description}" where the tests expect it`);
+/** A member a client keeps under a private symbol. */
+function privateMember<T>(object: object, description: string): T {
+  const key = Object.getOwnPropertySymbols(object).find((symbol) => symbol.description === description);
+  if (!key) throw new Error(`kafkajs no longer keeps "${description}" where the tests expect it`);
+  return (object as Record<symbol, T>)[key] as T;
 }
 
 /** What {@link logEndOffsets} needs of the client's internal cluster. */
@@ -206,7 +204,7 @@ interface UncommittedCluster {
  * its markers, and kafkajs offers no other isolation level but through its internal cluster.
  */
 async function logEndOffsets(kafka: Kafka, topic: string): Promise<Map<number, bigint>> {
-  const createCluster = inheritedMember<(options: { isolationLevel: number }) => UncommittedCluster>(
+  const createCluster = privateMember<(options: { isolationLevel: number }) => UncommittedCluster>(
     kafka,
     'private:Kafka:createCluster',
   );
