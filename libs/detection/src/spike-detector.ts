@@ -93,14 +93,6 @@ export interface DetectorSettings {
    * that settings written before it stay valid.
    */
   youngSlotSpreadShare?: number;
-  /**
-   * How long the series' furthest point at each time of day is remembered, per side: a point no
-   * further out than one it showed at the same time of day (either neighbouring slot) on an
-   * earlier day within this memory does not page. A nightly job's spike, a daily show's burst
-   * is news the first day, not every day after. 0 or absent: off. Optional so that settings
-   * written before it stay valid.
-   */
-  recurrenceMemoryMs?: number;
 }
 
 const HOUR_MS = 3_600_000;
@@ -224,12 +216,6 @@ export interface DetectorState {
    */
   records?: [number, number] | null;
   recordsSinceMs?: number | null;
-  /**
-   * With recurrenceMemoryMs: per slot, then per side that pages, the furthest transformed value
-   * past clipZ seen at that time of day and when (null when none is remembered). A state kept
-   * without them starts them afresh.
-   */
-  recurrences?: (number | null)[];
 }
 
 /** Verdict for one point. */
@@ -276,13 +262,7 @@ export function validateDetectorSettings(settings: DetectorSettings): DetectorSe
       throw new RangeError(`detector setting ${key} must be a finite number > 0, got ${settings[key]}`);
     }
   }
-  for (const key of [
-    'warmUpMs',
-    'refractoryMs',
-    'recordMarginSpreads',
-    'youngSlotSpreadShare',
-    'recurrenceMemoryMs',
-  ] as const) {
+  for (const key of ['warmUpMs', 'refractoryMs', 'recordMarginSpreads', 'youngSlotSpreadShare'] as const) {
     const value = settings[key] ?? 0;
     if (!(value >= 0) || !Number.isFinite(value)) {
       throw new RangeError(`detector setting ${key} must be a finite number ≥ 0, got ${value}`);
@@ -345,19 +325,6 @@ function tailCount(settings: DetectorSettings): number {
   return (settings.sides === 'both' ? 2 : 1) * horizonCount(settings) + volatilityCount(settings);
 }
 
-/** Entries `recurrences` keeps per slot: a value and its time for each side that pages. */
-function recurrenceWidth(settings: DetectorSettings): number {
-  return settings.sides === 'both' ? 4 : 2;
-}
-
-/** The recurrences a state holds for these settings, or none remembered yet. */
-function recurrencesOf(state: DetectorState, settings: DetectorSettings, slots: number): (number | null)[] {
-  const length = slots * recurrenceWidth(settings);
-  return Array.isArray(state.recurrences) && state.recurrences.length === length
-    ? [...state.recurrences]
-    : new Array<number | null>(length).fill(null);
-}
-
 /** A fresh state; its size depends only on the number of seasonal slots, horizons and sides. */
 export function createDetectorState(settings: DetectorSettings = DEFAULT_DETECTOR_SETTINGS): DetectorState {
   const slots = Math.round(settings.seasonalPeriodMs / settings.seasonalSlotMs);
@@ -385,9 +352,6 @@ export function createDetectorState(settings: DetectorSettings = DEFAULT_DETECTO
     episodeStartMs: null,
     episodeLastHotMs: null,
     ...(settings.recordAlerts ? { records: null, recordsSinceMs: null } : {}),
-    ...((settings.recurrenceMemoryMs ?? 0) > 0
-      ? { recurrences: new Array<number | null>(slots * recurrenceWidth(settings)).fill(null) }
-      : {}),
   };
 }
 
@@ -527,12 +491,6 @@ function compactState(state: DetectorState, changedSlots: readonly number[]): vo
   }
   state.tails = state.tails.map((tally) => compactTail(tally, roundCount));
   state.pendingTails = state.pendingTails.map((tally) => compactTail(tally, roundCount));
-  if (state.recurrences !== undefined) {
-    // Values and times alternate; times are whole ms already.
-    state.recurrences = state.recurrences.map((entry, index) =>
-      index % 2 === 0 && entry !== null ? round(entry) : entry,
-    );
-  }
   for (const slot of changedSlots) {
     state.seasonal[slot] = round(state.seasonal[slot] ?? 0);
     state.spread[slot] = round(state.spread[slot] ?? 0);
@@ -771,43 +729,7 @@ export function detectSpike(
       next.records = [Math.max(highest, y), Math.min(lowest, y)];
     }
   }
-  // Recurrence: no further out than a point seen at this time of day on an earlier day within the
-  // memory (half a cycle back at least, so the episode under way is not its own precedent).
-  const recurrenceMemoryMs = settings.recurrenceMemoryMs ?? 0;
-  const side = z >= 0 ? 0 : 1;
-  const sidePages = side === 0 || settings.sides === 'both';
-  const recurrences = recurrenceMemoryMs > 0 ? recurrencesOf(state, settings, slots) : undefined;
-  const width = recurrenceWidth(settings);
-  const signedY = side === 0 ? y : -y;
-  const clockMs = Math.max(timeMs, state.lastTimeMs);
-  const recurring =
-    recurrences !== undefined &&
-    sidePages &&
-    Math.abs(z) >= settings.minAlertZ &&
-    [low, high].some((slot) => {
-      const seen = recurrences[slot * width + 2 * side] ?? null;
-      const seenMs = recurrences[slot * width + 2 * side + 1] ?? null;
-      return (
-        seen !== null &&
-        seenMs !== null &&
-        clockMs - seenMs >= settings.seasonalPeriodMs / 2 &&
-        clockMs - seenMs <= recurrenceMemoryMs &&
-        signedY <= seen
-      );
-    });
-  if (recurrences !== undefined && sidePages && !warmingUp && Math.abs(z) >= settings.clipZ) {
-    // Kept in the nearer slot: the furthest point there, until the memory lets it go.
-    const at = (fraction < 0.5 ? low : high) * width + 2 * side;
-    const seen = recurrences[at] ?? null;
-    const seenMs = recurrences[at + 1] ?? null;
-    if (seen === null || seenMs === null || clockMs - seenMs > recurrenceMemoryMs || signedY >= seen) {
-      recurrences[at] = signedY;
-      recurrences[at + 1] = clockMs;
-    }
-    next.recurrences = recurrences;
-  }
-  const heldScore = recurring ? Math.min(tailScore, 0.49) : tailScore;
-  const rawScore = record ? Math.max(0.5, heldScore) : heldScore;
+  const rawScore = record ? Math.max(0.5, tailScore) : tailScore;
   const hot = rawScore >= 0.5;
 
   let alert = false;
