@@ -156,7 +156,7 @@ describe('brand signals end to end', () => {
 
   it('keeps a brand state of a few KB and gives identical signals after a JSON round trip', () => {
     const { state } = streamBrand(() => 0);
-    expect(JSON.stringify(state).length).toBeLessThan(6000);
+    expect(JSON.stringify(state).length).toBeLessThan(7500);
     const restored = JSON.parse(JSON.stringify(state)) as BrandSignalsState;
     let live = state;
     let replayed = restored;

@@ -129,7 +129,7 @@ describe('detectSpike', () => {
   });
 
   it.each([
-    ['upper side (mentions)', MENTION, 1400],
+    ['upper side (mentions)', MENTION, 1700],
     ['both sides (defaults)', DEFAULT_DETECTOR_SETTINGS, 1900],
   ])('keeps its state under a bound whatever the series length, %s', (_case, settings, maxBytes) => {
     const sizes = [1, 20].map((days) => {
@@ -246,6 +246,54 @@ describe('detectSpike', () => {
     const expected = verdicts[afternoon]?.expected ?? 0;
     expect(expected).toBeGreaterThan(1_500);
     expect(expected).toBeLessThan(3_000);
+  });
+
+  describe('weekly cycle (mention reading)', () => {
+    // START_MS is a Monday. Weekends at a third of the weekdays, 2,000 mentions an interval.
+    const quietWeekends = (burstStartMs: number | null) =>
+      generateSeries(35, 5 * 60_000, 2_000, (timeMs) => {
+        const weekday = Math.floor((timeMs - START_MS) / DAY_MS) % 7;
+        const burst = burstStartMs !== null && timeMs >= burstStartMs && timeMs < burstStartMs + HOUR_MS ? 3 : 1;
+        return (weekday >= 5 ? 0.3 : 1) * burst;
+      });
+    const mondayPages = (points: readonly Point[], settings: DetectorSettings) =>
+      alertTimes(points, runSeries(points, settings)).filter(
+        (timeMs) => Math.floor((timeMs - START_MS) / DAY_MS) % 7 === 0 && timeMs >= START_MS + 21 * DAY_MS,
+      );
+
+    it('stops paging on Mondays once it has seen the weekends, which it pages on without one', () => {
+      const points = quietWeekends(null);
+      expect(mondayPages(points, MENTION)).toEqual([]);
+      expect(mondayPages(points, { ...MENTION, weekdayHalfLifeMs: 0 }).length).toBeGreaterThan(0);
+    });
+
+    it('pages a tripling of a weekday afternoon in the fourth week', () => {
+      const burstStartMs = START_MS + 23 * DAY_MS + 14 * HOUR_MS;
+      const points = quietWeekends(burstStartMs);
+      const pages = alertTimes(points, runSeries(points));
+      expect(pages.some((timeMs) => timeMs >= burstStartMs && timeMs < burstStartMs + 10 * 60_000)).toBe(true);
+      expect(pages.filter((timeMs) => timeMs >= START_MS + 21 * DAY_MS && timeMs < burstStartMs)).toEqual([]);
+    });
+
+    it('learns a weekday only from whole days, and takes up a state kept without the cycle', () => {
+      const points = quietWeekends(null);
+      let state = createDetectorState({ ...MENTION, weekdayHalfLifeMs: 0 });
+      for (const point of points.slice(0, 2_016)) {
+        state = detectSpike(state, point.timeMs, point.value, { ...MENTION, weekdayHalfLifeMs: 0 }).state;
+      }
+      expect(state.weekdays).toBeUndefined();
+      for (const point of points.slice(2_016)) {
+        state = detectSpike(state, point.timeMs, point.value, MENTION).state;
+      }
+      // Resumed without a new warm-up; Saturday (weekday 2 counted from Thursday) learnt low.
+      expect(state.firstTimeMs).toBe(START_MS);
+      const offsets = state.weekdays?.offsets ?? [];
+      expect(offsets[2]).toBeLessThan(-10);
+      expect(offsets[4]).toBeGreaterThan(2);
+      expect(() => validateDetectorSettings({ ...MENTION, weekdayHalfLifeMs: -1 })).toThrow(
+        /weekdayHalfLifeMs must be a finite number ≥ 0, got -1/,
+      );
+    });
   });
 
   it.each([1, 2, 3])(

@@ -93,9 +93,18 @@ export interface DetectorSettings {
    * that settings written before it stay valid.
    */
   youngSlotSpreadShare?: number;
+  /**
+   * Half-life of each weekday's offset: how far that day's values sit from the mean of its week,
+   * learnt from whole days once seven running days have been seen, so a brand whose weekends are
+   * a third of its weekdays is not paged every Monday (nor blinded by the weekly swing taken for
+   * noise). Days are the seasonal cycle's, in UTC. 0 or absent: no weekly cycle. Optional so
+   * that settings written before it stay valid.
+   */
+  weekdayHalfLifeMs?: number;
 }
 
 const HOUR_MS = 3_600_000;
+const WEEK_MS = 7 * 24 * HOUR_MS;
 
 /**
  * Defaults for any series: a day cycle in hour slots, a week of memory and both sides are
@@ -132,7 +141,11 @@ export const DEFAULT_DETECTOR_SETTINGS: Readonly<DetectorSettings> = {
  * intervals, 3.5 spreads of plain Poisson noise come several times a week), noise alone at
  * most about once in 2 days, and a story's aftershocks within 12 h are the same buzz. No
  * volatility horizon: it was chosen on NAB's machine readings, and a brand's talk getting
- * noisier at an ordinary volume is no bad buzz.
+ * noisier at an ordinary volume is no bad buzz. A weekly cycle with a month's memory per
+ * weekday: many brands talk a third as much at weekends, and without it every Monday pages and
+ * the weekly swing, taken for noise, hides a tripling of a weekday's talk (NAB's machine
+ * readings, whose holidays it would learn into their weekdays, score lower with it: the
+ * defaults go without).
  */
 export const MENTION_DETECTOR_SETTINGS: Readonly<DetectorSettings> = {
   ...DEFAULT_DETECTOR_SETTINGS,
@@ -142,6 +155,7 @@ export const MENTION_DETECTOR_SETTINGS: Readonly<DetectorSettings> = {
   volatilityHalfLivesMs: [],
   sides: 'upper',
   recordAlerts: false,
+  weekdayHalfLifeMs: 4 * WEEK_MS,
 };
 
 /** How the series' values are read, chosen from the values seen so far. */
@@ -216,6 +230,23 @@ export interface DetectorState {
    */
   records?: [number, number] | null;
   recordsSinceMs?: number | null;
+  /**
+   * With weekdayHalfLifeMs: each weekday's offset on the transformed scale and how many of its
+   * days taught it; the mean of each of the last seven whole days (value less its time-of-day
+   * offset) by day number modulo 7, and that day number (null: none yet); and the day under
+   * way: its number, sum, count, first and last time (null before the first). A state kept
+   * without them starts them afresh.
+   */
+  weekdays?: WeekdayState;
+}
+
+/** The weekly cycle's state (see `DetectorState.weekdays`). */
+export interface WeekdayState {
+  offsets: number[];
+  learnt: number[];
+  dayMeans: number[];
+  dayNumbers: (number | null)[];
+  today: [day: number, sum: number, count: number, firstMs: number, lastMs: number] | null;
 }
 
 /** Verdict for one point. */
@@ -262,7 +293,13 @@ export function validateDetectorSettings(settings: DetectorSettings): DetectorSe
       throw new RangeError(`detector setting ${key} must be a finite number > 0, got ${settings[key]}`);
     }
   }
-  for (const key of ['warmUpMs', 'refractoryMs', 'recordMarginSpreads', 'youngSlotSpreadShare'] as const) {
+  for (const key of [
+    'warmUpMs',
+    'refractoryMs',
+    'recordMarginSpreads',
+    'youngSlotSpreadShare',
+    'weekdayHalfLifeMs',
+  ] as const) {
     const value = settings[key] ?? 0;
     if (!(value >= 0) || !Number.isFinite(value)) {
       throw new RangeError(`detector setting ${key} must be a finite number ≥ 0, got ${value}`);
@@ -325,6 +362,96 @@ function tailCount(settings: DetectorSettings): number {
   return (settings.sides === 'both' ? 2 : 1) * horizonCount(settings) + volatilityCount(settings);
 }
 
+/** Days in the weekly cycle. */
+const WEEK_DAYS = 7;
+/** A day teaches its weekday only if its points span this share of it. */
+const WHOLE_DAY_SHARE = 0.75;
+
+/** Index of a day number's weekday, 0–6 (day 0, 1 January 1970, a Thursday, is 0). */
+function weekdayOf(day: number): number {
+  return ((day % WEEK_DAYS) + WEEK_DAYS) % WEEK_DAYS;
+}
+
+function freshWeekdays(): WeekdayState {
+  return {
+    offsets: new Array<number>(WEEK_DAYS).fill(0),
+    learnt: new Array<number>(WEEK_DAYS).fill(0),
+    dayMeans: new Array<number>(WEEK_DAYS).fill(0),
+    dayNumbers: new Array<number | null>(WEEK_DAYS).fill(null),
+    today: null,
+  };
+}
+
+/** A copy of the weekly cycle a state holds, or a fresh one if it holds none of this shape. */
+function weekdaysOf(state: DetectorState): WeekdayState {
+  const kept = state.weekdays;
+  const fits = (values: unknown, length: number) => Array.isArray(values) && values.length === length;
+  if (
+    kept === undefined ||
+    !fits(kept.offsets, WEEK_DAYS) ||
+    !fits(kept.learnt, WEEK_DAYS) ||
+    !fits(kept.dayMeans, WEEK_DAYS) ||
+    !fits(kept.dayNumbers, WEEK_DAYS) ||
+    !(kept.today === null || fits(kept.today, 5))
+  ) {
+    return freshWeekdays();
+  }
+  return {
+    offsets: [...kept.offsets],
+    learnt: [...kept.learnt],
+    dayMeans: [...kept.dayMeans],
+    dayNumbers: [...kept.dayNumbers],
+    today: kept.today === null ? null : [...kept.today],
+  };
+}
+
+/**
+ * Adds a point's value less its time-of-day offset to the day under way; when a new day begins,
+ * the last one, if whole, takes its place among the last seven, and once those seven run on
+ * without a gap its weekday's offset learns how far that day sat from their mean (a running mean
+ * over the weekday's first days, then the half-life).
+ */
+function learnWeekday(
+  weekdays: WeekdayState,
+  day: number,
+  timeMs: number,
+  deseasonalised: number,
+  settings: DetectorSettings,
+): void {
+  if (weekdays.today === null) {
+    weekdays.today = [day, deseasonalised, 1, timeMs, timeMs];
+    return;
+  }
+  const [today, sum, count, firstMs, lastMs] = weekdays.today;
+  if (day === today) {
+    weekdays.today = [today, sum + deseasonalised, count + 1, firstMs, timeMs];
+    return;
+  }
+  if (day < today) {
+    // A late point of a day already closed: that day's mean is kept as it was.
+    return;
+  }
+  if (lastMs - firstMs >= WHOLE_DAY_SHARE * settings.seasonalPeriodMs) {
+    const at = weekdayOf(today);
+    const mean = sum / count;
+    weekdays.dayMeans[at] = mean;
+    weekdays.dayNumbers[at] = today;
+    if (weekdays.dayNumbers.every((number) => number !== null && number > today - WEEK_DAYS)) {
+      const weekMean = weekdays.dayMeans.reduce((total, value) => total + value, 0) / WEEK_DAYS;
+      const learnt = (weekdays.learnt[at] ?? 0) + 1;
+      const weight = Math.max(
+        1 / learnt,
+        decayWeight(settings.seasonalPeriodMs * WEEK_DAYS, settings.weekdayHalfLifeMs ?? 0),
+      );
+      const offset = weekdays.offsets[at] ?? 0;
+      weekdays.offsets[at] = offset + weight * (mean - weekMean - offset);
+      // Past the running mean's reach the tally no longer matters.
+      weekdays.learnt[at] = Math.min(learnt, 1_000);
+    }
+  }
+  weekdays.today = [day, deseasonalised, 1, timeMs, timeMs];
+}
+
 /** A fresh state; its size depends only on the number of seasonal slots, horizons and sides. */
 export function createDetectorState(settings: DetectorSettings = DEFAULT_DETECTOR_SETTINGS): DetectorState {
   const slots = Math.round(settings.seasonalPeriodMs / settings.seasonalSlotMs);
@@ -352,6 +479,7 @@ export function createDetectorState(settings: DetectorSettings = DEFAULT_DETECTO
     episodeStartMs: null,
     episodeLastHotMs: null,
     ...(settings.recordAlerts ? { records: null, recordsSinceMs: null } : {}),
+    ...((settings.weekdayHalfLifeMs ?? 0) > 0 ? { weekdays: freshWeekdays() } : {}),
   };
 }
 
@@ -491,6 +619,15 @@ function compactState(state: DetectorState, changedSlots: readonly number[]): vo
   }
   state.tails = state.tails.map((tally) => compactTail(tally, roundCount));
   state.pendingTails = state.pendingTails.map((tally) => compactTail(tally, roundCount));
+  if (state.weekdays !== undefined) {
+    state.weekdays.offsets = state.weekdays.offsets.map(round);
+    state.weekdays.dayMeans = state.weekdays.dayMeans.map(round);
+    const today = state.weekdays.today;
+    if (today !== null) {
+      const [day, sum, count, firstMs, lastMs] = today;
+      state.weekdays.today = [day, round(sum), count, firstMs, lastMs];
+    }
+  }
   for (const slot of changedSlots) {
     state.seasonal[slot] = round(state.seasonal[slot] ?? 0);
     state.spread[slot] = round(state.spread[slot] ?? 0);
@@ -619,7 +756,12 @@ export function detectSpike(
 
   const stepMs = Math.min(Math.max(timeMs - state.lastTimeMs, 0), MAX_STEP_PERIODS * settings.seasonalPeriodMs);
   const [low, high, fraction] = locateSlots(timeMs, settings, slots);
-  const expectedStable = state.level + blend(state.seasonal, low, high, fraction);
+  const dayOffset = blend(state.seasonal, low, high, fraction);
+  // The weekly cycle, when on: the offset of this point's weekday (days of the seasonal cycle).
+  const weekdays = (settings.weekdayHalfLifeMs ?? 0) > 0 ? weekdaysOf(state) : undefined;
+  const day = Math.floor(timeMs / settings.seasonalPeriodMs);
+  const weekdayOffset = weekdays?.offsets[weekdayOf(day)] ?? 0;
+  const expectedStable = state.level + weekdayOffset + dayOffset;
   const slotSpread = blend(state.spread, low, high, fraction);
   const slotWeightMs = blend(state.slotWeightMs, low, high, fraction);
   // A slot that has seen little data leans on the spread over all slots.
@@ -861,6 +1003,9 @@ export function detectSpike(
         // and the day's swing with it: a brand with quiet weekends was blind from its first one.
         next.level = state.level * ratio;
         next.seasonal = next.seasonal.map((offset) => offset * ratio);
+        if (weekdays !== undefined) {
+          weekdays.offsets = weekdays.offsets.map((offset) => offset * ratio);
+        }
       } else {
         next.level = state.level + next.runMeanResidual;
       }
@@ -876,6 +1021,13 @@ export function detectSpike(
       next.runMeanExpected = 0;
       next.runPoints = 0;
     }
+  }
+  if (weekdays !== undefined) {
+    // A young model's days are its ignorance of the daily cycle: they teach the week nothing.
+    if (!warmingUp) {
+      learnWeekday(weekdays, day, timeMs, y - dayOffset, settings);
+    }
+    next.weekdays = weekdays;
   }
   next.lastTimeMs = Math.max(state.lastTimeMs, timeMs);
   compactState(next, [low, high]);
