@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, type WriteStream } from 'node:fs';
-import { createServer } from 'node:net';
 import { dirname, resolve } from 'node:path';
 
 const ROOT = resolve(__dirname, '../..');
@@ -10,19 +9,6 @@ export type AppRole = 'ingest' | 'pipeline' | 'gateway' | 'alerter';
 /** The built entry point of an app role (`npm run build`). */
 export function appEntry(role: AppRole): string {
   return resolve(ROOT, `dist/apps/${role}/apps/${role}/src/main.js`);
-}
-
-/** A TCP port free at the time of the call, for an app's HTTP server. */
-export async function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => done(port));
-    });
-  });
 }
 
 /**

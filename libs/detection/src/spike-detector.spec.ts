@@ -275,7 +275,7 @@ describe('detectSpike', () => {
       expect(pages.filter((timeMs) => timeMs >= START_MS + 21 * DAY_MS && timeMs < burstStartMs)).toEqual([]);
     });
 
-    it('learns a weekday only from whole days, and takes up a state kept without the cycle', () => {
+    it('learns the weekend days low and the weekdays high, and takes up a state kept without the cycle', () => {
       const points = quietWeekends(null);
       let state = createDetectorState({ ...MENTION, weekdayHalfLifeMs: 0 });
       for (const point of points.slice(0, 2_016)) {

@@ -410,6 +410,7 @@ function weekdaysOf(state: DetectorState): WeekdayState {
  * the last one, if whole, takes its place among the last seven, and once those seven run on
  * without a gap its weekday's offset learns how far that day sat from their mean (a running mean
  * over the weekday's first days, then the half-life).
+ * @returns how much the closed day's weekday offset moved (0 when no day closed)
  */
 function learnWeekday(
   weekdays: WeekdayState,
@@ -417,20 +418,21 @@ function learnWeekday(
   timeMs: number,
   deseasonalised: number,
   settings: DetectorSettings,
-): void {
+): number {
   if (weekdays.today === null) {
     weekdays.today = [day, deseasonalised, 1, timeMs, timeMs];
-    return;
+    return 0;
   }
   const [today, sum, count, firstMs, lastMs] = weekdays.today;
   if (day === today) {
     weekdays.today = [today, sum + deseasonalised, count + 1, firstMs, timeMs];
-    return;
+    return 0;
   }
   if (day < today) {
     // A late point of a day already closed: that day's mean is kept as it was.
-    return;
+    return 0;
   }
+  let closedOffsetChange = 0;
   if (lastMs - firstMs >= WHOLE_DAY_SHARE * settings.seasonalPeriodMs) {
     const at = weekdayOf(today);
     const mean = sum / count;
@@ -438,18 +440,30 @@ function learnWeekday(
     weekdays.dayNumbers[at] = today;
     if (weekdays.dayNumbers.every((number) => number !== null && number > today - WEEK_DAYS)) {
       const weekMean = weekdays.dayMeans.reduce((total, value) => total + value, 0) / WEEK_DAYS;
-      const learnt = (weekdays.learnt[at] ?? 0) + 1;
-      const weight = Math.max(
-        1 / learnt,
-        decayWeight(settings.seasonalPeriodMs * WEEK_DAYS, settings.weekdayHalfLifeMs ?? 0),
-      );
-      const offset = weekdays.offsets[at] ?? 0;
-      weekdays.offsets[at] = offset + weight * (mean - weekMean - offset);
-      // Past the running mean's reach the tally no longer matters.
-      weekdays.learnt[at] = Math.min(learnt, 1_000);
+      const learn = (weekday: number) => {
+        const learnt = (weekdays.learnt[weekday] ?? 0) + 1;
+        const weight = Math.max(
+          1 / learnt,
+          decayWeight(settings.seasonalPeriodMs * WEEK_DAYS, settings.weekdayHalfLifeMs ?? 0),
+        );
+        const offset = weekdays.offsets[weekday] ?? 0;
+        weekdays.offsets[weekday] = offset + weight * ((weekdays.dayMeans[weekday] ?? 0) - weekMean - offset);
+        // Past the running mean's reach the tally no longer matters.
+        weekdays.learnt[weekday] = Math.min(learnt, 1_000);
+      };
+      const before = weekdays.offsets[at] ?? 0;
+      learn(at);
+      closedOffsetChange = (weekdays.offsets[at] ?? 0) - before;
+      // The first whole week teaches every weekday in it at once, not one a day over the next.
+      for (let weekday = 0; weekday < WEEK_DAYS; weekday += 1) {
+        if ((weekdays.learnt[weekday] ?? 0) === 0) {
+          learn(weekday);
+        }
+      }
     }
   }
   weekdays.today = [day, deseasonalised, 1, timeMs, timeMs];
+  return closedOffsetChange;
 }
 
 /** A fresh state; its size depends only on the number of seasonal slots, horizons and sides. */
@@ -1025,7 +1039,9 @@ export function detectSpike(
   if (weekdays !== undefined) {
     // A young model's days are its ignorance of the daily cycle: they teach the week nothing.
     if (!warmingUp) {
-      learnWeekday(weekdays, day, timeMs, y - dayOffset, settings);
+      // The level had followed the day just closed; what its weekday's offset now holds of that
+      // day leaves the level, so the expected value does not count it twice.
+      next.level -= learnWeekday(weekdays, day, timeMs, y - dayOffset, settings);
     }
     next.weekdays = weekdays;
   }
