@@ -15,7 +15,9 @@ import { dailyMean, drawPoisson } from '../../libs/detection/src/testing/synthet
  * weeks at 1- and 5-minute intervals, three seeds. Each case runs three times: without a buzz
  * (for the pages on Mondays, week by week, and on other days), with a weekday buzz in the fourth
  * week (talk triples for an hour at 14:00 on the Wednesday, Thursday or Friday, by seed), and with
- * a Monday-morning buzz in the fifth (10:00).
+ * a Monday-morning buzz in the fifth (10:00). Then brands 9 hours east and 8 hours west of UTC,
+ * whose day, weekends and buzzes are local, with the weekly cycle's days at their local midnight
+ * and at UTC's.
  * Usage: npx tsx bench/demo/quiet-weekends.ts [--reading '<JSON settings overrides>']
  */
 const MINUTE_MS = 60_000;
@@ -44,14 +46,16 @@ function runBrand(
   seed: number,
   buzzStartMs: number | null,
   settings: DetectorSettings,
+  localOffsetMs: number,
 ): BrandRun {
   const uniform = mulberry32(seed);
   let state = createDetectorState(settings);
   const run: BrandRun = { mondayPagesByWeek: new Array<number>(WEEKS).fill(0), otherPages: 0, buzzPagedAfterMin: null };
   for (let timeMs = START_MS; timeMs < START_MS + WEEKS * 7 * DAY_MS; timeMs += intervalMs) {
-    const dayOfWeek = Math.floor((timeMs - START_MS) / DAY_MS) % 7;
+    const dayOfWeek = Math.floor((timeMs + localOffsetMs - START_MS) / DAY_MS) % 7;
     const inBuzz = buzzStartMs !== null && timeMs >= buzzStartMs && timeMs < buzzStartMs + HOUR_MS;
-    const mean = dailyMean(timeMs, baseMean) * (dayOfWeek >= 5 ? weekendShare : 1) * (inBuzz ? BUZZ_GROWTH : 1);
+    const mean =
+      dailyMean(timeMs + localOffsetMs, baseMean) * (dayOfWeek >= 5 ? weekendShare : 1) * (inBuzz ? BUZZ_GROWTH : 1);
     const step = detectSpike(state, timeMs, drawPoisson(mean, uniform), settings);
     state = step.state;
     if (!step.verdict.alert) {
@@ -69,7 +73,7 @@ function runBrand(
   return run;
 }
 
-function summarise(name: string, settings: DetectorSettings): string[] {
+function summarise(name: string, settings: DetectorSettings, localOffsetMs = 0): string[] {
   const mondayPagesByWeek = new Array<number>(WEEKS).fill(0);
   let otherPages = 0;
   const buzzes = { weekday: [0, 0], monday: [0, 0] };
@@ -78,11 +82,14 @@ function summarise(name: string, settings: DetectorSettings): string[] {
     for (const weekendShare of WEEKEND_SHARES) {
       for (const intervalMs of INTERVALS_MS) {
         for (const seed of SEEDS) {
-          const weekdayBuzzMs = START_MS + (23 + seed - 1) * DAY_MS + 14 * HOUR_MS;
-          const mondayBuzzMs = START_MS + 28 * DAY_MS + 10 * HOUR_MS;
-          const quiet = runBrand(baseMean, weekendShare, intervalMs, seed, null, settings);
-          const weekday = runBrand(baseMean, weekendShare, intervalMs, seed, weekdayBuzzMs, settings);
-          const monday = runBrand(baseMean, weekendShare, intervalMs, seed, mondayBuzzMs, settings);
+          // At 14:00 and 10:00 local time.
+          const weekdayBuzzMs = START_MS + (23 + seed - 1) * DAY_MS + 14 * HOUR_MS - localOffsetMs;
+          const mondayBuzzMs = START_MS + 28 * DAY_MS + 10 * HOUR_MS - localOffsetMs;
+          const run = (buzzStartMs: number | null) =>
+            runBrand(baseMean, weekendShare, intervalMs, seed, buzzStartMs, settings, localOffsetMs);
+          const quiet = run(null);
+          const weekday = run(weekdayBuzzMs);
+          const monday = run(mondayBuzzMs);
           quiet.mondayPagesByWeek.forEach((pages, week) => {
             mondayPagesByWeek[week] = (mondayPagesByWeek[week] ?? 0) + pages;
           });
@@ -120,13 +127,28 @@ function main(): void {
           ],
         ]
       : [];
-  const readings: [string, DetectorSettings][] = [
-    ['mention reading', MENTION_DETECTOR_SETTINGS],
-    ['mention reading without a weekly cycle', { ...MENTION_DETECTOR_SETTINGS, weekdayHalfLifeMs: 0 }],
-    ['defaults (no weekly cycle)', DEFAULT_DETECTOR_SETTINGS],
-    ...extra,
+  const readings: [string, DetectorSettings, number][] = [
+    ['mention reading', MENTION_DETECTOR_SETTINGS, 0],
+    ['mention reading without a weekly cycle', { ...MENTION_DETECTOR_SETTINGS, weekdayHalfLifeMs: 0 }, 0],
+    ['defaults (no weekly cycle)', DEFAULT_DETECTOR_SETTINGS, 0],
+    ...extra.map(([name, settings]): [string, DetectorSettings, number] => [name, settings, 0]),
+    ...[9, -8].flatMap((hours): [string, DetectorSettings, number][] => [
+      [
+        `UTC${hours > 0 ? '+' : ''}${hours}, local days`,
+        { ...MENTION_DETECTOR_SETTINGS, weekdayUtcOffsetMs: hours * HOUR_MS },
+        hours * HOUR_MS,
+      ],
+      [`UTC${hours > 0 ? '+' : ''}${hours}, UTC days`, MENTION_DETECTOR_SETTINGS, hours * HOUR_MS],
+      [
+        `UTC${hours > 0 ? '+' : ''}${hours}, no weekly cycle`,
+        { ...MENTION_DETECTOR_SETTINGS, weekdayHalfLifeMs: 0 },
+        hours * HOUR_MS,
+      ],
+    ]),
   ];
-  console.log(readings.flatMap(([name, settings]) => summarise(name, settings)).join('\n'));
+  console.log(
+    readings.flatMap(([name, settings, localOffsetMs]) => summarise(name, settings, localOffsetMs)).join('\n'),
+  );
 }
 
 main();

@@ -2,7 +2,6 @@ import { createTriggerState, evaluateSignal, type ActivePlan } from '@tocsin/cri
 import {
   advanceWatermark,
   createBrandSignalsState,
-  MENTION_DETECTOR_SETTINGS,
   observeTally,
   recordSource,
   sourcesEventTimeMs,
@@ -28,6 +27,7 @@ import {
 } from '@tocsin/kafka';
 import type { PartitionCheckpointStore } from '@tocsin/redis';
 import { Logger } from '@nestjs/common';
+import { mentionDetectorSettings } from './mention-detector-settings';
 
 /** What one partition of mentions.tallies remembers: its brands' windows and their sources' progress. */
 export interface SignalsCheckpoint {
@@ -102,7 +102,6 @@ export function createSignalsConsumer(
   deps: SignalsDependencies,
 ): BatchConsumerRunner<WindowTally> {
   const outputTopic = `${wiring.topicPrefix}${TOPICS.alertsSignals}`;
-  const windowSettings: BrandWindowSettings = { ...deps.settings, detector: MENTION_DETECTOR_SETTINGS };
   const logger = new Logger('signals');
 
   const handle = async (batch: PartitionBatch<WindowTally>): Promise<Rejection[]> => {
@@ -115,6 +114,10 @@ export function createSignalsConsumer(
     const { plan: activePlan } = plan();
     const planBrands = new Set(activePlan.brands.map((brand) => brand.id));
     const nowMs = deps.clock.now();
+    const windowSettings: BrandWindowSettings = {
+      ...deps.settings,
+      detector: mentionDetectorSettings(activePlan.timezone, nowMs),
+    };
     const state = saved?.state ?? emptyCheckpoint();
     const brands: Record<string, BrandSignalsState> = {};
     for (const [brandId, brandState] of Object.entries(state.brands)) {

@@ -249,17 +249,32 @@ describe('detectSpike', () => {
   });
 
   describe('weekly cycle (mention reading)', () => {
-    // START_MS is a Monday. Weekends at a third of the weekdays, 2,000 mentions an interval.
-    const quietWeekends = (burstStartMs: number | null) =>
+    // START_MS is a Monday. Weekends at a third of the weekdays, 2,000 mentions an interval; the
+    // brand's days start `localOffsetMs` after UTC's.
+    const quietWeekends = (burstStartMs: number | null, localOffsetMs = 0) =>
       generateSeries(35, 5 * 60_000, 2_000, (timeMs) => {
-        const weekday = Math.floor((timeMs - START_MS) / DAY_MS) % 7;
+        const weekday = Math.floor((timeMs + localOffsetMs - START_MS) / DAY_MS) % 7;
         const burst = burstStartMs !== null && timeMs >= burstStartMs && timeMs < burstStartMs + HOUR_MS ? 3 : 1;
         return (weekday >= 5 ? 0.3 : 1) * burst;
       });
-    const mondayPages = (points: readonly Point[], settings: DetectorSettings) =>
+    const mondayPages = (points: readonly Point[], settings: DetectorSettings, localOffsetMs = 0) =>
       alertTimes(points, runSeries(points, settings)).filter(
-        (timeMs) => Math.floor((timeMs - START_MS) / DAY_MS) % 7 === 0 && timeMs >= START_MS + 21 * DAY_MS,
+        (timeMs) =>
+          Math.floor((timeMs + localOffsetMs - START_MS) / DAY_MS) % 7 === 0 && timeMs >= START_MS + 21 * DAY_MS,
       );
+
+    it('starts its days at the local midnight it is given: 9 hours east of UTC, its Mondays stay quiet', () => {
+      const offsetMs = 9 * HOUR_MS;
+      const burstStartMs = START_MS + 23 * DAY_MS + 14 * HOUR_MS;
+      const points = quietWeekends(burstStartMs, offsetMs);
+      const local = { ...MENTION, weekdayUtcOffsetMs: offsetMs };
+      expect(mondayPages(points, local, offsetMs)).toEqual([]);
+      const pages = alertTimes(points, runSeries(points, local));
+      expect(pages.some((timeMs) => timeMs >= burstStartMs && timeMs < burstStartMs + 10 * 60_000)).toBe(true);
+      expect(() => validateDetectorSettings({ ...MENTION, weekdayUtcOffsetMs: DAY_MS })).toThrow(
+        /weekdayUtcOffsetMs must be a finite number within a seasonal period of 0, got 86400000/,
+      );
+    });
 
     it('stops paging on Mondays once it has seen the weekends, which it pages on without one', () => {
       const points = quietWeekends(null);
