@@ -6,7 +6,14 @@ import {
   createDetectorState,
   detectSpike,
 } from '@tocsin/detection';
-import { dailyMean, drawPoisson } from '../../libs/detection/src/testing/synthetic-series';
+import {
+  A_MONDAY_MS,
+  DAY_MS,
+  HOUR_MS,
+  MINUTE_MS,
+  dailyMean,
+  drawPoisson,
+} from '../../libs/detection/src/testing/synthetic-series';
 
 /**
  * Does a brand with quiet weekends page every Monday, and does it still page a buzz? A brand of
@@ -20,12 +27,8 @@ import { dailyMean, drawPoisson } from '../../libs/detection/src/testing/synthet
  * and at UTC's.
  * Usage: npx tsx bench/demo/quiet-weekends.ts [--reading '<JSON settings overrides>']
  */
-const MINUTE_MS = 60_000;
-const HOUR_MS = 60 * MINUTE_MS;
-const DAY_MS = 24 * HOUR_MS;
 const WEEKS = 5;
-/** A Monday. */
-const START_MS = Date.UTC(2026, 0, 5);
+const START_MS = A_MONDAY_MS;
 const VOLUMES = [100, 1_000, 10_000] as const;
 const WEEKEND_SHARES = [0.3, 0.4] as const;
 const INTERVALS_MS = [MINUTE_MS, 5 * MINUTE_MS] as const;

@@ -6,7 +6,14 @@ import {
   createDetectorState,
   detectSpike,
 } from '@tocsin/detection';
-import { dailyMean, drawPoisson } from '../../libs/detection/src/testing/synthetic-series';
+import {
+  A_MONDAY_MS,
+  DAY_MS,
+  HOUR_MS,
+  MINUTE_MS,
+  dailyMean,
+  drawPoisson,
+} from '../../libs/detection/src/testing/synthetic-series';
 
 /**
  * Does a buzz page at every volume a brand can have? A brand from 0.1 to 10,000 mentions an
@@ -17,10 +24,7 @@ import { dailyMean, drawPoisson } from '../../libs/detection/src/testing/synthet
  * (the brand's first morning, a surge the model cannot know yet, would be one).
  * Usage: npx tsx bench/demo/volume-range.ts
  */
-const MINUTE_MS = 60_000;
-const HOUR_MS = 60 * MINUTE_MS;
-const DAY_MS = 24 * HOUR_MS;
-const START_MS = Date.UTC(2026, 0, 5);
+const START_MS = A_MONDAY_MS;
 const BURST_START_MS = START_MS + 10 * DAY_MS + 14 * HOUR_MS;
 const VOLUMES = [0.1, 1, 10, 100, 1_000, 10_000] as const;
 const INTERVALS_MS = [MINUTE_MS, 5 * MINUTE_MS] as const;

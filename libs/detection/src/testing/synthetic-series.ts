@@ -22,11 +22,15 @@ export function drawPoisson(lambda: number, uniform: () => number): number {
   return count;
 }
 
-const DAY_MS = 24 * 3_600_000;
+export const MINUTE_MS = 60_000;
+export const HOUR_MS = 60 * MINUTE_MS;
+export const DAY_MS = 24 * HOUR_MS;
+/** Midnight UTC on a Monday, where the generated brands start. */
+export const A_MONDAY_MS = Date.UTC(2026, 0, 5);
 
 /** Mean mentions per interval with a night trough and an evening peak at 20:00 UTC. */
 export function dailyMean(timeMs: number, baseMean: number): number {
-  const hour = ((timeMs % DAY_MS) / 3_600_000 + 24) % 24;
+  const hour = ((timeMs % DAY_MS) / HOUR_MS + 24) % 24;
   const evening = Math.exp(-((hour - 20) ** 2) / 8);
   const night = hour < 6 ? 0.2 : 1;
   return baseMean * (night + 2.5 * evening);
