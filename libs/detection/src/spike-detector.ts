@@ -9,8 +9,8 @@
  * for bytes, percent or dollars) without the count-noise floor; a negative value makes it a
  * signed quantity, judged as is.
  *
- * Model on that scale: expected = level + seasonal[time of day]; spread = robust scale of the
- * residual learnt for that time of day. Two horizons judge each point: the point itself (a
+ * Model on that scale: expected = level + seasonal[time of day] (+ the weekday's offset, in the
+ * mention reading); spread = robust scale of the residual learnt for that time of day. Two horizons judge each point: the point itself (a
  * burst) and a short moving mean of its residuals (a buzz that builds over an hour). Each has a
  * tail learnt from the series' own quiet times (peaks over threshold), so a brand that is always
  * bursty needs a bigger burst, and a building buzz does not teach the detector to expect itself.
