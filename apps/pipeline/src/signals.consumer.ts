@@ -114,9 +114,16 @@ export function createSignalsConsumer(
     const { plan: activePlan } = plan();
     const planBrands = new Set(activePlan.brands.map((brand) => brand.id));
     const nowMs = deps.clock.now();
-    const windowSettings: BrandWindowSettings = {
-      ...deps.settings,
-      detector: mentionDetectorSettings(activePlan.timezone, nowMs),
+    // Each brand's weekly cycle starts its days at midnight where its talk lives.
+    const settingsByZone = new Map<string, BrandWindowSettings>();
+    const settingsOf = (brandId: string): BrandWindowSettings => {
+      const zone = activePlan.brands.find((brand) => brand.id === brandId)?.timezone ?? activePlan.timezone;
+      let settings = settingsByZone.get(zone);
+      if (settings === undefined) {
+        settings = { ...deps.settings, detector: mentionDetectorSettings(zone, nowMs) };
+        settingsByZone.set(zone, settings);
+      }
+      return settings;
     };
     const state = saved?.state ?? emptyCheckpoint();
     const brands: Record<string, BrandSignalsState> = {};
@@ -126,7 +133,7 @@ export function createSignalsConsumer(
       // record was refused): every mention would stay late until that date, so start over.
       if ((brandState.maxEventTimeMs ?? 0) > nowMs + deps.maxClockSkewMs) {
         logger.warn(`${brandId}: window state dated ${new Date(brandState.maxEventTimeMs ?? 0).toISOString()} reset`);
-        brands[brandId] = createBrandSignalsState(brandId, windowSettings);
+        brands[brandId] = createBrandSignalsState(brandId, settingsOf(brandId));
         continue;
       }
       brands[brandId] = brandState;
@@ -161,7 +168,7 @@ export function createSignalsConsumer(
         continue;
       }
       if (tally.intervals.length === 0) continue;
-      let brandState = brands[tally.brandId] ?? createBrandSignalsState(tally.brandId, windowSettings);
+      let brandState = brands[tally.brandId] ?? createBrandSignalsState(tally.brandId, settingsOf(tally.brandId));
       for (const interval of tally.intervals) {
         const observed = observeTally(brandState, interval);
         brandState = observed.state;
@@ -177,7 +184,7 @@ export function createSignalsConsumer(
       if (eventTimeMs === null || brandState === undefined) continue;
       // Never past the clock: a source's clock running ahead (within the allowed skew) must not
       // close intervals before they have happened.
-      const advanced = advanceWatermark(brandState, Math.min(eventTimeMs, nowMs), windowSettings);
+      const advanced = advanceWatermark(brandState, Math.min(eventTimeMs, nowMs), settingsOf(brandId));
       brands[brandId] = advanced.state;
       for (const signal of advanced.signals) {
         outputs.push({ key: brandRecordKey(brandId), value: JSON.stringify(signal) });

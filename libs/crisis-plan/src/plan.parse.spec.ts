@@ -151,6 +151,19 @@ people:
     expect(errors).toHaveLength(2);
   });
 
+  it("takes a brand's own time zone and names an unknown one", () => {
+    const withZone = (zone: string) =>
+      planYamlWith(`
+brands:
+  - { id: acme, name: Acme, keywords: [acme], handles: ['@acme_care'] }
+  - { id: globex, name: Globex, keywords: [globex], timezone: ${zone} }`);
+    const result = parsePlan(withZone('America/New_York'), 'plans/acme.yaml');
+    expect(result.ok && result.plan.brands.map((brand) => brand.timezone)).toEqual([undefined, 'America/New_York']);
+    expect(errorsOf(withZone('America/Nowhere'))).toEqual([
+      expect.stringContaining('plans/acme.yaml: brands[1].timezone: unknown time zone "America/Nowhere"'),
+    ]);
+  });
+
   it('gives the line of the culprit', () => {
     const result = parsePlan(planYamlWith(`timezone: Mars/Olympus`), 'plans/acme.yaml');
     expect(!result.ok && result.errors[0]?.line).toBeGreaterThan(1);

@@ -326,7 +326,17 @@ export const crisisPlanSchema = z
     organisation: text,
     timezone: timeZoneSchema,
     autoResolveAfterMs: positiveDurationMsSchema,
-    brands: z.array(brandSchema).min(1, 'a plan needs at least one brand'),
+    brands: z
+      .array(
+        brandSchema.extend({
+          /**
+           * Where the brand's talk lives, if not in the plan's `timezone`: its weekly cycle's days
+           * (a quiet weekend) start at midnight there.
+           */
+          timezone: timeZoneSchema.optional(),
+        }),
+      )
+      .min(1, 'a plan needs at least one brand'),
     levels: z.array(severityLevelSchema).min(1, 'a plan needs at least one severity level'),
     triggers: z.array(triggerSchema).default([]),
     people: z.array(personSchema).min(1, 'a plan needs at least one person'),
