@@ -115,9 +115,10 @@ export function createSignalsConsumer(
     const planBrands = new Set(activePlan.brands.map((brand) => brand.id));
     const nowMs = deps.clock.now();
     // Each brand's weekly cycle starts its days at midnight where its talk lives.
+    const zones = new Map(activePlan.brands.map((brand) => [brand.id, brand.timezone ?? activePlan.timezone]));
     const settingsByZone = new Map<string, BrandWindowSettings>();
     const settingsOf = (brandId: string): BrandWindowSettings => {
-      const zone = activePlan.brands.find((brand) => brand.id === brandId)?.timezone ?? activePlan.timezone;
+      const zone = zones.get(brandId) ?? activePlan.timezone;
       let settings = settingsByZone.get(zone);
       if (settings === undefined) {
         settings = { ...deps.settings, detector: mentionDetectorSettings(zone, nowMs) };

@@ -10,8 +10,9 @@
  * signed quantity, judged as is.
  *
  * Model on that scale: expected = level + seasonal[time of day] (+ the weekday's offset, in the
- * mention reading); spread = robust scale of the residual learnt for that time of day. Two horizons judge each point: the point itself (a
- * burst) and a short moving mean of its residuals (a buzz that builds over an hour). Each has a
+ * mention reading); spread = robust scale of the residual learnt for that time of day. Two
+ * horizons judge each point: the point itself (a burst) and a short moving mean of its
+ * residuals (a buzz that builds over an hour). Each has a
  * tail learnt from the series' own quiet times (peaks over threshold), so a brand that is always
  * bursty needs a bigger burst, and a building buzz does not teach the detector to expect itself.
  * The score comes from the rarer of the two. A third, slower horizon (6 h in the defaults) reads
@@ -395,7 +396,10 @@ function freshWeekdays(): WeekdayState {
   };
 }
 
-/** A copy of the weekly cycle a state holds, or a fresh one if it holds none of this shape. */
+/**
+ * The weekly cycle a state holds (its arrays shared, not copied: only a day's close rewrites
+ * them, and learnWeekday copies them then), or a fresh one if it holds none of this shape.
+ */
 function weekdaysOf(state: DetectorState): WeekdayState {
   const kept = state.weekdays;
   const fits = (values: unknown, length: number) => Array.isArray(values) && values.length === length;
@@ -409,13 +413,7 @@ function weekdaysOf(state: DetectorState): WeekdayState {
   ) {
     return freshWeekdays();
   }
-  return {
-    offsets: [...kept.offsets],
-    learnt: [...kept.learnt],
-    dayMeans: [...kept.dayMeans],
-    dayNumbers: [...kept.dayNumbers],
-    today: kept.today === null ? null : [...kept.today],
-  };
+  return { ...kept };
 }
 
 /**
@@ -447,6 +445,11 @@ function learnWeekday(
   }
   let closedOffsetChange = 0;
   if (lastMs - firstMs >= WHOLE_DAY_SHARE * settings.seasonalPeriodMs) {
+    // The arrays may be shared with the state this one came from: copied before they change.
+    weekdays.offsets = [...weekdays.offsets];
+    weekdays.learnt = [...weekdays.learnt];
+    weekdays.dayMeans = [...weekdays.dayMeans];
+    weekdays.dayNumbers = [...weekdays.dayNumbers];
     const at = weekdayOf(today);
     const mean = sum / count;
     weekdays.dayMeans[at] = mean;
@@ -647,6 +650,7 @@ function compactState(state: DetectorState, changedSlots: readonly number[]): vo
   state.tails = state.tails.map((tally) => compactTail(tally, roundCount));
   state.pendingTails = state.pendingTails.map((tally) => compactTail(tally, roundCount));
   if (state.weekdays !== undefined) {
+    state.weekdays = { ...state.weekdays };
     state.weekdays.offsets = state.weekdays.offsets.map(round);
     state.weekdays.dayMeans = state.weekdays.dayMeans.map(round);
     const today = state.weekdays.today;
