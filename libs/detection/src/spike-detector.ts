@@ -43,8 +43,8 @@ export interface DetectorSettings {
    */
   minAlertZ: number;
   /**
-   * Residuals beyond this many spreads update the baseline with a shrinking influence (clipZ²/z
-   * spreads), and past it starts the tail whose heaviness is learnt per series.
+   * Residuals beyond this many spreads update the baseline with a shrinking influence
+   * (clipZ·√(clipZ/|z|) spreads), and past it starts the tail whose heaviness is learnt per series.
    */
   clipZ: number;
   /** A run of |z| ≥ clipZ on one side lasting this long becomes the new level. */
@@ -347,15 +347,30 @@ export function validateDetectorSettings(settings: DetectorSettings): DetectorSe
 const TAIL_PRIOR_EXCEEDANCES = 3;
 const TAIL_PRIOR_RATE = 0.01;
 const TAIL_PRIOR_MEAN_EXCESS = 2.5;
+/**
+ * A sustained horizon's prior is lighter (its value measured, with the baseline's influence):
+ * its moving mean averages points each winsorised at clipZ, so it runs past its line by less
+ * than one point of a cascade does.
+ */
+const SUSTAINED_TAIL_PRIOR_MEAN_EXCESS = 1.75;
 
-function priorTail(): TailTally {
+function priorTail(meanExcess: number): TailTally {
   return {
     points: TAIL_PRIOR_EXCEEDANCES / TAIL_PRIOR_RATE,
     exceedances: TAIL_PRIOR_EXCEEDANCES,
-    excessSum: TAIL_PRIOR_EXCEEDANCES * TAIL_PRIOR_MEAN_EXCESS,
+    excessSum: TAIL_PRIOR_EXCEEDANCES * meanExcess,
     // An exponential tail's mean square excess is twice its squared mean.
-    excessSquareSum: TAIL_PRIOR_EXCEEDANCES * 2 * TAIL_PRIOR_MEAN_EXCESS ** 2,
+    excessSquareSum: TAIL_PRIOR_EXCEEDANCES * 2 * meanExcess ** 2,
   };
+}
+
+/** Each tail's prior, in the tails' order: per side, the point then each sustained horizon; then volatility. */
+function priorTails(settings: DetectorSettings): TailTally[] {
+  const horizons = horizonCount(settings);
+  const sidedTails = (settings.sides === 'both' ? 2 : 1) * horizons;
+  return Array.from({ length: tailCount(settings) }, (_, index) =>
+    priorTail(index < sidedTails && index % horizons > 0 ? SUSTAINED_TAIL_PRIOR_MEAN_EXCESS : TAIL_PRIOR_MEAN_EXCESS),
+  );
 }
 
 function emptyTail(): TailTally {
@@ -503,7 +518,7 @@ export function createDetectorState(settings: DetectorSettings = DEFAULT_DETECTO
     sustained: settings.sustainedHalfLivesMs.map(() => 0),
     sustainedSpread: settings.sustainedHalfLivesMs.map(() => 0),
     ...(volatilityCount(settings) > 0 ? { volatility: new Array<number>(3 * volatilityCount(settings)).fill(0) } : {}),
-    tails: Array.from({ length: tailCount(settings) }, priorTail),
+    tails: priorTails(settings),
     pendingTails: Array.from({ length: tailCount(settings) }, emptyTail),
     pendingSinceMs: null,
     episodeStartMs: null,
@@ -923,10 +938,15 @@ export function detectSpike(
     next.episodeLastHotMs = Math.max(next.episodeLastHotMs ?? timeMs, timeMs);
   }
 
-  // Learning: a redescending influence (clipZ²/z spreads beyond clipZ) so the bigger the
-  // anomaly, the less it moves the baseline it is judged against; real changes of level are
-  // taken by the level-shift rule below instead.
-  const clipped = Math.abs(z) <= settings.clipZ ? residual : ((settings.clipZ * settings.clipZ) / z) * spread;
+  // Learning: a redescending influence (clipZ·√(clipZ/|z|) spreads beyond clipZ) so the bigger
+  // the anomaly, the less it moves the baseline it is judged against; real changes of level are
+  // taken by the level-shift rule below instead. The square root redescends more slowly than
+  // the first form, clipZ²/z: a measured choice (cross-validated over the clock's four
+  // quarter-hour phases), not a derived one.
+  const clipped =
+    Math.abs(z) <= settings.clipZ
+      ? residual
+      : Math.sign(z) * settings.clipZ * Math.sqrt(settings.clipZ / Math.abs(z)) * spread;
   const levelWeight = Math.max(decayWeight(stepMs, settings.levelHalfLifeMs), runningWeight);
   const seasonalHalfLifeMs = settings.seasonalHalfLifePeriods * settings.seasonalSlotMs;
   const absResidual = Math.min(Math.abs(residual), settings.clipZ * spread);
