@@ -364,7 +364,10 @@ function priorTail(meanExcess: number): TailTally {
   };
 }
 
-/** Each tail's prior, in the tails' order: per side, the point then each sustained horizon; then volatility. */
+/**
+ * Each tail's prior, in the tails' order: on each side the point then each sustained horizon,
+ * then the volatility horizons.
+ */
 function priorTails(settings: DetectorSettings): TailTally[] {
   const horizons = horizonCount(settings);
   const sidedTails = (settings.sides === 'both' ? 2 : 1) * horizons;
