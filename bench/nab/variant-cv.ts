@@ -17,6 +17,7 @@ import { SETTINGS_GRID } from './corpus-run';
 import { chooseOnOthers, type FileResult, heldOutFigures } from './cross-validation';
 import { type NabFile, loadCorpusFiles, resolveCorpusDir, runBench } from './nab-data';
 import { NAB_PROFILES, NAB_PROFILE_NAMES, type NabProfileName, scoreNabFile } from './nab-scoring';
+import { shiftClock } from './perturbations';
 import { detectSeries } from './series-run';
 
 /** The clock's quarter-hour phases `--phases` adds to the one each file comes with. */
@@ -24,6 +25,11 @@ const PHASE_SHIFTS_MS = [15, 30, 45].map((minutes) => minutes * 60_000);
 
 /** Normalised points another candidate must gain over the first to replace it, as in the bench. */
 const CHOICE_MARGIN = 1;
+
+/** A corpus file as the choice reads it: rows may be a shifted copy of the file's own. */
+type CorpusSeries = Pick<NabFile, 'name' | 'category' | 'windows'> & {
+  rows: readonly Pick<NabFile['rows'][number], 'timestampMs' | 'value'>[];
+};
 
 interface Candidate {
   label: string;
@@ -38,7 +44,7 @@ function parseVariant(text: string): Partial<DetectorSettings> {
   return parsed as Partial<DetectorSettings>;
 }
 
-function scoreVariant(files: readonly NabFile[], overrides: Partial<DetectorSettings>): Candidate[] {
+function scoreVariant(files: readonly CorpusSeries[], overrides: Partial<DetectorSettings>): Candidate[] {
   return SETTINGS_GRID.map(({ label, settings }) => {
     const merged = { ...settings, ...overrides };
     const results = Object.fromEntries(NAB_PROFILE_NAMES.map((profile) => [profile, [] as FileResult[]])) as Record<
@@ -57,28 +63,27 @@ function scoreVariant(files: readonly NabFile[], overrides: Partial<DetectorSett
 }
 
 /** Each file at its own clock, then at every shifted one; `name` stays the file's, so folds group them. */
-function withPhases(files: readonly NabFile[]): NabFile[] {
-  return [
-    ...files,
-    ...PHASE_SHIFTS_MS.flatMap((shiftMs) =>
-      files.map((file) => ({
-        ...file,
-        // The detector reads timestampMs only; the rows' timestamp text is left as published.
-        rows: file.rows.map((row) => ({ ...row, timestampMs: row.timestampMs + shiftMs })),
-      })),
-    ),
-  ];
+function withPhases(files: readonly NabFile[]): CorpusSeries[] {
+  const shifted = PHASE_SHIFTS_MS.flatMap((shiftMs) =>
+    // Shifting the clock draws nothing at random.
+    files.map((file) => ({ ...file, rows: shiftClock(shiftMs).apply(file.rows, Math.random) })),
+  );
+  return [...files, ...shifted];
 }
 
 /** Indices of the files in each group, groups in order of first appearance. */
-function groupIndices(files: readonly NabFile[], key: (file: NabFile) => string): number[][] {
+function groupIndices(files: readonly CorpusSeries[], key: (file: CorpusSeries) => string): number[][] {
   const groups = new Map<string, number[]>();
-  files.forEach((file, index) => groups.set(key(file), [...(groups.get(key(file)) ?? []), index]));
+  files.forEach((file, index) => {
+    const group = groups.get(key(file)) ?? [];
+    group.push(index);
+    groups.set(key(file), group);
+  });
   return [...groups.values()];
 }
 
 /** LOCO and LOFO figures of one pool of candidates, settings chosen on the standard profile. */
-function crossValidate(files: readonly NabFile[], pool: readonly Candidate[]): string[] {
+function crossValidate(files: readonly CorpusSeries[], pool: readonly Candidate[]): string[] {
   const folds: [string, number[][]][] = [
     ['LOCO', groupIndices(files, (file) => file.category)],
     ['LOFO', groupIndices(files, (file) => file.name)],
